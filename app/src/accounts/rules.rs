@@ -1,0 +1,107 @@
+//! Account rules: what a valid sign-up is, who may act for which store, when to throttle.
+use super::model::{Me, Role, RoleGrant};
+use crate::shared::{AppError, ErrorCode, Phone};
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+pub const NAME_MAX: usize = 20;
+
+/// A sign-up that passed every check.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub phone: Phone,
+    pub name: String,
+    pub password: String,
+}
+
+/// Checks a sign-up; the first problem found is reported against its field.
+pub fn parse_registration(phone: &str, password: &str, name: &str) -> Result<NewAccount, AppError> {
+    let phone = Phone::parse(phone).map_err(|c| AppError::field(c, "phone"))?;
+    let name = parse_name(name)?;
+    let password = parse_password(password)?;
+    Ok(NewAccount { phone, name, password })
+}
+
+pub fn parse_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::field(ErrorCode::NameRequired, "name"));
+    }
+    if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
+        return Err(AppError::field(ErrorCode::NameTooLong, "name"));
+    }
+    Ok(name.to_string())
+}
+
+pub fn parse_password(password: &str) -> Result<String, AppError> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        return Err(AppError::field(ErrorCode::PasswordTooShort, "password"));
+    }
+    if n > PASSWORD_MAX {
+        return Err(AppError::field(ErrorCode::PasswordTooLong, "password"));
+    }
+    Ok(password.to_string())
+}
+
+/// Whether `grants` allow one of `roles` at `store_id`. The owner may act everywhere.
+pub fn may_act(grants: &[RoleGrant], store_id: i64, roles: &[Role]) -> bool {
+    grants.iter().any(|g| g.role == Role::Owner || (roles.contains(&g.role) && g.store_id == Some(store_id)))
+}
+
+/// The stores a person works at (the owner: `None`, meaning all of them).
+pub fn staff_store_ids(me: &Me) -> Option<Vec<i64>> {
+    if me.has(Role::Owner) {
+        return None;
+    }
+    let mut ids: Vec<i64> =
+        me.roles.iter().filter(|g| g.role.is_store_role()).filter_map(|g| g.store_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Some(ids)
+}
+
+/// Login throttling: failures counted in this window…
+pub const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// …lock a phone number after this many (a person mistyping gets 5 tries)…
+pub const MAX_FAILURES_PER_PHONE: i64 = 5;
+/// …and a client address after this many (several residents may share a home router).
+pub const MAX_FAILURES_PER_CLIENT: i64 = 30;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role, store_id: Option<i64>) -> RoleGrant {
+        RoleGrant { role, store_id }
+    }
+
+    #[test]
+    fn registration_reports_the_first_bad_field() {
+        assert_eq!(parse_registration("123", "password1", "王").unwrap_err().field.as_deref(), Some("phone"));
+        assert_eq!(parse_registration("13800000001", "short", "王").unwrap_err().code, ErrorCode::PasswordTooShort);
+        assert_eq!(parse_registration("13800000001", "password1", "  ").unwrap_err().code, ErrorCode::NameRequired);
+        let ok = parse_registration("138 0000 0001", "password1", " 王阿姨 ").expect("valid");
+        assert_eq!(ok.phone.as_str(), "13800000001");
+        assert_eq!(ok.name, "王阿姨");
+    }
+
+    #[test]
+    fn long_names_and_passwords_are_refused() {
+        assert_eq!(parse_name(&"王".repeat(21)).unwrap_err().code, ErrorCode::NameTooLong);
+        assert!(parse_name(&"王".repeat(20)).is_ok());
+        assert_eq!(parse_password(&"x".repeat(129)).unwrap_err().code, ErrorCode::PasswordTooLong);
+        // Eight Chinese characters are eight characters, not 24 bytes.
+        assert!(parse_password("一二三四五六七八").is_ok());
+    }
+
+    #[test]
+    fn staff_act_only_at_their_store_and_the_owner_everywhere() {
+        let staff = [grant(Role::Staff, Some(1))];
+        assert!(may_act(&staff, 1, &[Role::Staff, Role::Manager]));
+        assert!(!may_act(&staff, 2, &[Role::Staff, Role::Manager]));
+        assert!(!may_act(&staff, 1, &[Role::Manager]));
+        assert!(may_act(&[grant(Role::Owner, None)], 7, &[Role::Manager]));
+        assert!(!may_act(&[grant(Role::Resident, None)], 1, &[Role::Staff]));
+    }
+}

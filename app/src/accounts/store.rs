@@ -1,0 +1,139 @@
+//! Accounts SQL: users, roles, and the failure counters behind login throttling.
+use super::model::{Me, Role, RoleGrant};
+use crate::shared::time::now_ms;
+use crate::shared::{AppError, ErrorCode, Phone};
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+#[derive(FromRow)]
+struct UserRow {
+    id: i64,
+    phone: String,
+    name: String,
+    home_store_id: Option<i64>,
+    wallet_fen: i64,
+}
+
+#[derive(FromRow)]
+struct RoleRow {
+    role: String,
+    store_id: Option<i64>,
+}
+
+/// What login needs to know; not `Serialize`, so the hash cannot leak into a response.
+#[derive(FromRow)]
+pub struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub active_flag: i64,
+}
+
+/// Inserts a user; a phone number that exists already is `PhoneTaken`, not a 500.
+pub async fn insert_user(conn: &mut AnyConnection, phone: &Phone, name: &str, password_hash: &str) -> Result<i64, AppError> {
+    let r: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "insert into users (phone, name, password_hash, created_at_ms) values ($1, $2, $3, $4) returning id",
+    )
+    .bind(phone.as_str())
+    .bind(name)
+    .bind(password_hash)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await;
+    match r {
+        Ok((id,)) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::field(ErrorCode::PhoneTaken, "phone")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Grants a role; granting one the person already has changes nothing.
+pub async fn grant_role(conn: &mut AnyConnection, user_id: i64, role: Role, store_id: Option<i64>) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into user_roles (user_id, role, store_id, created_at_ms) select $1, $2, $3, $4
+         where not exists (select 1 from user_roles where user_id = $1 and role = $2 and coalesce(store_id, 0) = coalesce($3, 0))",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(store_id)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn credentials(pool: &AnyPool, phone: &Phone) -> Result<Option<Credentials>, AppError> {
+    Ok(sqlx::query_as(
+        "select id, password_hash, case when active then 1 else 0 end as active_flag from users where phone = $1",
+    )
+    .bind(phone.as_str())
+    .fetch_optional(pool)
+    .await?)
+}
+
+pub async fn user_id_by_phone(pool: &AnyPool, phone: &Phone) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select id from users where phone = $1").bind(phone.as_str()).fetch_optional(pool).await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The signed-in person with their roles, or `None` if the account is gone or disabled.
+pub async fn load_me(pool: &AnyPool, user_id: i64) -> Result<Option<Me>, AppError> {
+    let user: Option<UserRow> = sqlx::query_as(
+        "select id, phone, name, home_store_id, wallet_fen from users where id = $1 and active = $2",
+    )
+    .bind(user_id)
+    .bind(true)
+    .fetch_optional(pool)
+    .await?;
+    let Some(u) = user else { return Ok(None) };
+    let roles: Vec<RoleRow> =
+        sqlx::query_as("select role, store_id from user_roles where user_id = $1 order by role, store_id")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(Some(Me {
+        id: u.id,
+        phone: u.phone,
+        name: u.name,
+        roles: roles
+            .into_iter()
+            .filter_map(|r| Role::parse(&r.role).map(|role| RoleGrant { role, store_id: r.store_id }))
+            .collect(),
+        home_store_id: u.home_store_id,
+        wallet_fen: u.wallet_fen,
+    }))
+}
+
+pub async fn set_home_store(pool: &AnyPool, user_id: i64, store_id: i64) -> Result<(), AppError> {
+    sqlx::query("update users set home_store_id = $1 where id = $2").bind(store_id).bind(user_id).execute(pool).await?;
+    Ok(())
+}
+
+/// Records one failed attempt against `key` (a phone number, a client address…).
+pub async fn record_failure(pool: &AnyPool, scope: &str, key: &str) -> Result<(), AppError> {
+    sqlx::query("insert into auth_failures (scope, key, at_ms) values ($1, $2, $3)")
+        .bind(scope)
+        .bind(key)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn recent_failures(pool: &AnyPool, scope: &str, key: &str, since_ms: i64) -> Result<i64, AppError> {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from auth_failures where scope = $1 and key = $2 and at_ms > $3")
+        .bind(scope)
+        .bind(key)
+        .bind(since_ms)
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
+}
+
+pub async fn clear_failures(pool: &AnyPool, scope: &str, key: &str) -> Result<(), AppError> {
+    sqlx::query("delete from auth_failures where scope = $1 and key = $2").bind(scope).bind(key).execute(pool).await?;
+    Ok(())
+}
+
+/// Forgets failures older than `before_ms` (run periodically).
+pub async fn purge_failures(pool: &AnyPool, before_ms: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query("delete from auth_failures where at_ms <= $1").bind(before_ms).execute(pool).await?.rows_affected())
+}

@@ -1,0 +1,2 @@
+pub mod overview;
+pub use overview::OverviewPage;

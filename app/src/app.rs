@@ -1,0 +1,110 @@
+//! The HTML shell and the route table: the one file that names every page.
+use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage};
+use crate::analytics::pages::OverviewPage;
+use crate::catalog::pages::HomePage;
+use crate::orders::pages::{GroupBuysPage, LivePage, OrdersPage};
+use crate::shared::{Locale, Msg};
+use crate::stores::pages::StorePickerPage;
+use crate::ui::{use_locale, BackOfficeShell, ResidentShell};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::path;
+
+/// The reader's language: on the server from the request, in the browser from `<html lang>`
+/// (which the server wrote), so both render the same words.
+fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>().map(|p| crate::server::request::locale_of(&p.headers)).unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|l| Locale::from_code(&l))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Locale::default()
+        }
+    }
+}
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = initial_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1f9d55"/>
+                <meta name="format-detection" content="telephone=no"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let locale = initial_locale();
+    provide_context(locale);
+    let auth = AuthActions::new();
+    provide_context(auth);
+    let me: MeResource = Resource::new(move || auth.epoch(), |_| crate::accounts::api::get_me());
+    provide_context(me);
+
+    view! {
+        <Stylesheet id="linli" href="/pkg/linli.css"/>
+        <Title formatter=move |t: String| if t.is_empty() { locale.t(Msg::AppName).to_string() } else { format!("{t} · {}", locale.t(Msg::AppName)) }/>
+        <Meta name="description" content=locale.pick("邻里：家门口的生鲜店，线上线下同价同库存，到店自提更便宜。", "Linli: your neighbourhood fresh-food store — same price and stock online and in store.")/>
+        <Router>
+            <Routes fallback=NotFound>
+                <ParentRoute path=path!("/admin") view=BackOfficeShell>
+                    <Route path=path!("") view=OverviewPage/>
+                </ParentRoute>
+                <ParentRoute path=path!("") view=ResidentShell>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("stores") view=StorePickerPage/>
+                    <Route path=path!("group-buys") view=GroupBuysPage/>
+                    <Route path=path!("live") view=LivePage/>
+                    <Route path=path!("orders") view=OrdersPage/>
+                    <Route path=path!("me") view=MePage/>
+                    <Route path=path!("login") view=LoginPage/>
+                    <Route path=path!("register") view=RegisterPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=locale.t(Msg::NotFoundTitle)/>
+        <section class="empty-state">
+            <h1 class="page-title">{locale.t(Msg::NotFoundTitle)}</h1>
+            <p>{locale.t(Msg::NotFoundBody)}</p>
+            <A href="/" attr:class="btn btn-primary">{locale.t(Msg::GoHome)}</A>
+        </section>
+    }
+}

@@ -1,0 +1,93 @@
+//! 首页: the resident's store and its shelf.
+use crate::catalog::api::load_shelf;
+use crate::catalog::model::{Category, Product};
+use crate::catalog::widgets::ProductCard;
+use crate::shared::{Locale, Msg};
+use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let category = move || query.read().get("category").filter(|c| !c.is_empty());
+    let q = move || query.read().get("q").filter(|c| !c.is_empty());
+    let data = Resource::new(move || (category(), q()), |(c, q)| load_shelf(c, q));
+
+    view! {
+        <Title text=locale.t(Msg::TabHome)/>
+        <Suspense fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(None) => view! { <p class="empty">{locale.t(Msg::NoStores)}</p> }.into_any(),
+                    Ok(Some(shelf)) => {
+                        let filtered = category().is_some() || q().is_some();
+                        let today: Vec<Product> = if filtered {
+                            Vec::new()
+                        } else {
+                            shelf.products.iter().filter(|p| p.tags.iter().any(|t| t == "今日到货") && p.available > 0).take(6).cloned().collect()
+                        };
+                        let empty_msg = if q().is_some() { Msg::NoSearchResults } else { Msg::NoProducts };
+                        view! {
+                            <header class="store-bar">
+                                <div class="store-bar-text">
+                                    <h1 class="store-name">{shelf.store.name.clone()}</h1>
+                                    <p class="store-meta">
+                                        {shelf.store.address.clone()} " · " {locale.t(Msg::OpeningHours)} " "
+                                        {shelf.store.opens_at.clone()} "–" {shelf.store.closes_at.clone()}
+                                    </p>
+                                </div>
+                                <A href="/stores" attr:class="store-switch">{locale.t(Msg::ChangeStore)}</A>
+                            </header>
+                            <Form method="GET" action="/" attr:class="search-form" attr:role="search">
+                                <input type="search" name="q" value=q().unwrap_or_default()
+                                    placeholder=locale.t(Msg::SearchPlaceholder) aria-label=locale.t(Msg::Search) maxlength="20"/>
+                                {category().map(|c| view! { <input type="hidden" name="category" value=c/> })}
+                                <button type="submit" class="btn btn-search">{locale.t(Msg::Search)}</button>
+                            </Form>
+                            <CategoryChips categories=shelf.categories.clone() current=category() locale=locale/>
+                            {(!today.is_empty()).then(|| view! {
+                                <section class="shelf-section">
+                                    <h2 class="section-title">{locale.t(Msg::ArrivedToday)}</h2>
+                                    <ul class="product-strip">
+                                        {today.into_iter().map(|p| view! { <ProductCard product=p/> }).collect_view()}
+                                    </ul>
+                                </section>
+                            })}
+                            {if shelf.products.is_empty() {
+                                view! { <p class="empty">{locale.t(empty_msg)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="product-grid">
+                                        {shelf.products.into_iter().map(|p| view! { <ProductCard product=p/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CategoryChips(categories: Vec<Category>, current: Option<String>, locale: Locale) -> impl IntoView {
+    let all_current = current.is_none();
+    view! {
+        <nav class="category-chips" aria-label=locale.t(Msg::Category)>
+            <A href="/" attr:class="chip" attr:aria-current=all_current.then_some("page")>{locale.t(Msg::AllCategories)}</A>
+            {categories.into_iter().map(|c| {
+                let here = current.as_deref() == Some(c.slug.as_str());
+                let name = if locale == Locale::Zh { c.name_zh.clone() } else { c.name_en.clone() };
+                view! {
+                    <A href=format!("/?category={}", c.slug) attr:class="chip" attr:aria-current=here.then_some("page")>{name}</A>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,223 @@
+//! Catalog SQL. Availability is read from the stock table (written by inventory).
+use super::model::{Category, Product, ProductDetail};
+use super::rules::parse_tags;
+use crate::shared::time::now_ms;
+use crate::shared::AppError;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+#[derive(FromRow)]
+struct CategoryRow {
+    id: i64,
+    slug: String,
+    name_zh: String,
+    name_en: String,
+}
+
+#[derive(FromRow)]
+struct ProductRow {
+    id: i64,
+    name: String,
+    unit: String,
+    price_fen: i64,
+    category: String,
+    origin: String,
+    available: i64,
+    image_id: Option<i64>,
+    tags: String,
+    producer: String,
+    harvest_date: Option<String>,
+    shelf_life_days: Option<i64>,
+    description: String,
+}
+
+impl ProductRow {
+    fn into_product(self) -> Product {
+        Product {
+            id: self.id,
+            name: self.name,
+            unit: self.unit,
+            price_fen: self.price_fen,
+            category: self.category,
+            origin: self.origin,
+            available: self.available,
+            image_url: self.image_id.map(|id| format!("/media/{id}")),
+            tags: parse_tags(&self.tags),
+        }
+    }
+
+    fn into_detail(mut self, store_id: i64) -> ProductDetail {
+        let (producer, harvest_date, shelf_life_days, description) = (
+            std::mem::take(&mut self.producer),
+            self.harvest_date.take(),
+            self.shelf_life_days,
+            std::mem::take(&mut self.description),
+        );
+        ProductDetail { product: self.into_product(), producer, harvest_date, shelf_life_days, description, store_id }
+    }
+}
+
+/// Products with their availability at `store_id`; a product the store has never stocked
+/// shows as sold out there rather than disappearing.
+const PRODUCT_SELECT: &str = "select p.id, p.name, p.unit, p.price_fen, c.slug as category, p.origin,
+        coalesce(s.on_hand - s.reserved, 0) as available, p.image_id, p.tags,
+        p.producer, p.harvest_date, p.shelf_life_days, p.description
+     from products p
+     join categories c on c.id = p.category_id
+     join stores st on st.id = $1 and st.chain_id = p.chain_id
+     left join stock s on s.product_id = p.id and s.store_id = $1";
+
+pub async fn categories(pool: &AnyPool) -> Result<Vec<Category>, AppError> {
+    let rows: Vec<CategoryRow> =
+        sqlx::query_as("select id, slug, name_zh, name_en from categories order by sort, id").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|r| Category { id: r.id, slug: r.slug, name_zh: r.name_zh, name_en: r.name_en }).collect())
+}
+
+/// The store's shelf: active products, optionally one category and a substring search.
+/// In stock first, then by category order.
+pub async fn list_for_store(
+    pool: &AnyPool,
+    store_id: i64,
+    category: Option<&str>,
+    q: Option<&str>,
+) -> Result<Vec<Product>, AppError> {
+    let pattern = q.map(|q| format!("%{}%", escape_like(q)));
+    let rows: Vec<ProductRow> = sqlx::query_as(&format!(
+        "{PRODUCT_SELECT}
+         where p.active = $2
+           and ($3 is null or c.slug = $3)
+           and ($4 is null or p.name like $4 escape '\\' or p.origin like $4 escape '\\')
+         order by case when coalesce(s.on_hand - s.reserved, 0) > 0 then 0 else 1 end, c.sort, p.id"
+    ))
+    .bind(store_id)
+    .bind(true)
+    .bind(category)
+    .bind(pattern)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(ProductRow::into_product).collect())
+}
+
+pub async fn detail(pool: &AnyPool, product_id: i64, store_id: i64) -> Result<Option<ProductDetail>, AppError> {
+    let row: Option<ProductRow> = sqlx::query_as(&format!("{PRODUCT_SELECT} where p.id = $2 and p.active = $3"))
+        .bind(store_id)
+        .bind(product_id)
+        .bind(true)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| r.into_detail(store_id)))
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub async fn insert_category(conn: &mut AnyConnection, chain_id: i64, slug: &str, zh: &str, en: &str, sort: i64) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into categories (chain_id, slug, name_zh, name_en, sort) values ($1, $2, $3, $4, $5) returning id",
+    )
+    .bind(chain_id)
+    .bind(slug)
+    .bind(zh)
+    .bind(en)
+    .bind(sort)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// A product as it is created.
+pub struct NewProduct<'a> {
+    pub category_id: i64,
+    pub name: &'a str,
+    pub unit: &'a str,
+    pub price_fen: i64,
+    pub origin: &'a str,
+    pub producer: &'a str,
+    pub harvest_date: Option<&'a str>,
+    pub shelf_life_days: Option<i64>,
+    pub description: &'a str,
+    pub tags: &'a str,
+    pub image_id: Option<i64>,
+}
+
+pub async fn insert_product(conn: &mut AnyConnection, chain_id: i64, p: &NewProduct<'_>) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into products (chain_id, category_id, name, unit, price_fen, origin, producer, harvest_date,
+            shelf_life_days, description, tags, image_id, created_at_ms)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
+    )
+    .bind(chain_id)
+    .bind(p.category_id)
+    .bind(p.name)
+    .bind(p.unit)
+    .bind(p.price_fen)
+    .bind(p.origin)
+    .bind(p.producer)
+    .bind(p.harvest_date)
+    .bind(p.shelf_life_days)
+    .bind(p.description)
+    .bind(p.tags)
+    .bind(p.image_id)
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Stores a media file (a product photo); returns its id for `/media/{id}`.
+pub async fn insert_media(conn: &mut AnyConnection, content_type: &str, bytes: &[u8], size: Option<(u32, u32)>) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into media (content_type, bytes, width, height, created_at_ms) values ($1, $2, $3, $4, $5) returning id",
+    )
+    .bind(content_type)
+    .bind(bytes)
+    .bind(size.map(|s| i64::from(s.0)))
+    .bind(size.map(|s| i64::from(s.1)))
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn media(pool: &AnyPool, id: i64) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    Ok(sqlx::query_as("select content_type, bytes from media where id = $1").bind(id).fetch_optional(pool).await?)
+}
+
+/// Sets a store's stock level outright (the demo seed; inventory changes go through deltas).
+pub async fn set_stock(conn: &mut AnyConnection, store_id: i64, product_id: i64, on_hand: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, 0, $4)
+         on conflict (store_id, product_id) do update set on_hand = excluded.on_hand, updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(store_id)
+    .bind(product_id)
+    .bind(on_hand)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Figures for the back office's first screen, for one store.
+#[derive(FromRow)]
+pub struct StockSummaryRow {
+    pub products: i64,
+    pub low: i64,
+    pub out: i64,
+}
+
+pub async fn stock_summary(pool: &AnyPool, store_id: i64, low_at: i64) -> Result<StockSummaryRow, AppError> {
+    Ok(sqlx::query_as(
+        "select count(*) as products,
+                coalesce(sum(case when coalesce(s.on_hand - s.reserved, 0) between 1 and $2 then 1 else 0 end), 0) as low,
+                coalesce(sum(case when coalesce(s.on_hand - s.reserved, 0) <= 0 then 1 else 0 end), 0) as out
+         from products p join stores st on st.id = $1 and st.chain_id = p.chain_id
+         left join stock s on s.product_id = p.id and s.store_id = $1
+         where p.active = $3",
+    )
+    .bind(store_id)
+    .bind(low_at)
+    .bind(true)
+    .fetch_one(pool)
+    .await?)
+}

@@ -1,0 +1,42 @@
+//! Components the catalog's pages share.
+use super::model::Product;
+use super::rules::{stock_hint, StockHint};
+use crate::shared::i18n::only_left;
+use crate::shared::Msg;
+use crate::ui::{use_locale, Price};
+use leptos::prelude::*;
+
+/// A product card: square photo, name (two lines at most), spec, price, tags, stock hint.
+#[component]
+pub fn ProductCard(product: Product) -> impl IntoView {
+    let locale = use_locale();
+    let hint = stock_hint(product.available);
+    let sold_out = hint == StockHint::SoldOut;
+    let hint_text = match hint {
+        StockHint::SoldOut => Some(locale.t(Msg::SoldOut).to_string()),
+        StockHint::OnlyLeft(n) => Some(only_left(locale, n)),
+        StockHint::Plenty => None,
+    };
+    let tags = product.tags.clone();
+    view! {
+        <li class="product-card" class:sold-out=sold_out data-product-id=product.id>
+            <div class="product-photo">
+                {product.image_url.clone().map(|src| view! {
+                    <img src=src alt=product.name.clone() width="160" height="160" loading="lazy" decoding="async"/>
+                })}
+                {(!tags.is_empty()).then(|| view! {
+                    <span class="tag-row">{tags.into_iter().take(2).map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</span>
+                })}
+                {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
+            </div>
+            <div class="product-body">
+                <h3 class="product-name">{product.name.clone()}</h3>
+                <p class="product-spec">{product.unit.clone()} " · " {product.origin.clone()}</p>
+                <div class="product-foot">
+                    <Price fen=product.price_fen/>
+                    {hint_text.map(|t| view! { <span class="stock-hint" class:out=sold_out>{t}</span> })}
+                </div>
+            </div>
+        </li>
+    }
+}

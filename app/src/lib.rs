@@ -1,0 +1,22 @@
+//! Linli: the neighbourhood store's pages, server functions and domain rules.
+//!
+//! Built twice: with `ssr` for the server binary and with `hydrate` for the browser.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod analytics;
+pub mod app;
+pub mod catalog;
+pub mod orders;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod shared;
+pub mod stores;
+pub mod ui;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

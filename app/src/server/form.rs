@@ -1,0 +1,78 @@
+//! Forms that work before (or without) the WASM.
+//!
+//! With JavaScript on, an `<ActionForm>` calls the server function and shows its error in
+//! place. With JavaScript off the browser posts the form and leptos_axum answers with a
+//! redirect to the Referer, which would drop the error and everything typed. So a failing
+//! server function calls [`bounce_back`]: the redirect goes back to the form's page with the
+//! error code and the typed values (never passwords) in the query, and the page renders them.
+use super::request::{is_plain_form_post, parts};
+use crate::shared::{url, AppError};
+
+/// Query keys the form pages read.
+pub const ERR_KEY: &str = "err";
+pub const FIELD_KEY: &str = "field";
+
+pub fn bounce_back(err: &AppError, keep: &[(&str, &str)]) {
+    let Ok(parts) = parts() else { return };
+    if !is_plain_form_post(&parts) {
+        return;
+    }
+    let referer = parts
+        .headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or_else(|| "/".to_string());
+    let (path, query) = referer.split_once('?').unwrap_or((&referer, ""));
+    let ours: Vec<&str> = [ERR_KEY, FIELD_KEY].into_iter().chain(keep.iter().map(|(k, _)| *k)).collect();
+    let mut pairs: Vec<String> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !ours.contains(&kv.split('=').next().unwrap_or("")))
+        .map(str::to_string)
+        .collect();
+    pairs.push(format!("{ERR_KEY}={}", err.code.as_str()));
+    if let Some(f) = &err.field {
+        pairs.push(format!("{FIELD_KEY}={}", url::encode(f)));
+    }
+    for (k, v) in keep {
+        pairs.push(format!("{k}={}", url::encode(v)));
+    }
+    leptos_axum::redirect(&format!("{path}?{}", pairs.join("&")));
+}
+
+/// Only ever redirect to a path on this site, whatever the Referer says.
+fn same_site_path(referer: &str) -> Option<String> {
+    let after_scheme = referer.split_once("://").map(|(_, r)| r)?;
+    let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+}
+
+/// Only a local path may be a post-login destination, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referer_is_reduced_to_a_local_path() {
+        assert_eq!(same_site_path("http://127.0.0.1:3000/login?next=/me").as_deref(), Some("/login?next=/me"));
+        assert_eq!(same_site_path("https://x.cn").as_deref(), Some("/"));
+        assert_eq!(same_site_path("/relative"), None);
+    }
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next(Some("/me")), "/me");
+        assert_eq!(safe_next(Some("//evil.com")), "/");
+        assert_eq!(safe_next(Some("https://evil.com")), "/");
+        assert_eq!(safe_next(Some("/\\evil.com")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+}

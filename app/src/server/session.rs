@@ -1,0 +1,68 @@
+//! Who is asking: the session cookie → the person, checked against the database every time
+//! (a disabled account or a removed role takes effect at once).
+use super::state::app_state;
+use crate::accounts::{self, Me, Role};
+use crate::server::Db;
+use crate::shared::time::now_ms;
+use crate::shared::AppError;
+use tower_sessions::Session;
+
+const USER_ID: &str = "uid";
+const AUTH_AT: &str = "auth_at";
+
+/// Idle sessions end after this long without a request…
+pub const IDLE_DAYS: i64 = 14;
+/// …and every session ends this long after its login, however busy.
+pub const ABSOLUTE_DAYS: i64 = 30;
+
+pub type CurrentUser = Me;
+
+/// Starts a signed-in session under a new id, so a session id planted before login is useless.
+pub async fn log_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(AppError::internal)?;
+    session.insert(USER_ID, user_id).await.map_err(AppError::internal)?;
+    session.insert(AUTH_AT, now_ms()).await.map_err(AppError::internal)?;
+    Ok(())
+}
+
+/// Ends the session everywhere: the record is deleted, so the old cookie no longer works.
+pub async fn log_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(AppError::internal)
+}
+
+/// The person behind a session, if any.
+pub async fn user_of(db: &Db, session: &Session) -> Result<Option<Me>, AppError> {
+    let uid: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
+    let Some(uid) = uid else { return Ok(None) };
+    let auth_at: i64 = session.get(AUTH_AT).await.map_err(AppError::internal)?.unwrap_or(0);
+    if now_ms() - auth_at > ABSOLUTE_DAYS * 24 * 3600 * 1000 {
+        log_out(session).await?;
+        return Ok(None);
+    }
+    accounts::store::load_me(&db.pool, uid).await
+}
+
+pub fn session() -> Result<Session, AppError> {
+    super::request::parts()?
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("session layer missing"))
+}
+
+/// The signed-in person, from inside a server function.
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let state = app_state()?;
+    user_of(&state.db, &session()?).await
+}
+
+pub async fn require_user() -> Result<Me, AppError> {
+    current_user().await?.ok_or_else(AppError::unauthenticated)
+}
+
+/// The signed-in person if they hold one of `roles` at `store_id` (the owner always does).
+/// Otherwise Forbidden.
+pub async fn require_role(store_id: i64, roles: &[Role]) -> Result<Me, AppError> {
+    let me = require_user().await?;
+    if accounts::rules::may_act(&me.roles, store_id, roles) { Ok(me) } else { Err(AppError::forbidden()) }
+}

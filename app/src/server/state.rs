@@ -1,0 +1,23 @@
+//! The one state object, handed to server functions as context and to axum handlers as state.
+use super::db::Db;
+use leptos::config::LeptosOptions;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    /// Whether `X-Forwarded-For` from a reverse proxy may be believed for the client address.
+    pub trust_proxy: bool,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state, from inside a server function.
+pub fn app_state() -> Result<AppState, crate::shared::AppError> {
+    leptos::prelude::use_context::<AppState>()
+        .ok_or_else(|| crate::shared::AppError::internal("AppState missing from context"))
+}

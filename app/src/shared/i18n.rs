@@ -1,0 +1,219 @@
+//! Chinese by default, English on request.
+//!
+//! Every message is one variant of [`Msg`] with both languages side by side, so a message
+//! cannot exist in one language only: the compiler refuses a missing translation. (A
+//! hand-written table instead of leptos_i18n: ~100 short messages do not need a locale
+//! file pipeline or a proc-macro on every build of a 2-core machine.)
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+/// The cookie that remembers the reader's language.
+pub const LOCALE_COOKIE: &str = "linli_lang";
+
+impl Locale {
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Locale::Zh => zh,
+            Locale::En => en,
+        }
+    }
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        self.pick("zh-CN", "en")
+    }
+
+    /// The short code used in the cookie and the switch link.
+    pub fn code(self) -> &'static str {
+        self.pick("zh", "en")
+    }
+
+    pub fn from_code(s: &str) -> Option<Locale> {
+        match s.trim() {
+            "zh" | "zh-CN" | "zh-cn" => Some(Locale::Zh),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Locale {
+        self.pick_locale(Locale::En, Locale::Zh)
+    }
+
+    fn pick_locale(self, zh: Locale, en: Locale) -> Locale {
+        match self {
+            Locale::Zh => zh,
+            Locale::En => en,
+        }
+    }
+
+    /// Reads the language from a Cookie header, falling back to Accept-Language, then Chinese.
+    pub fn from_headers(cookie: Option<&str>, accept_language: Option<&str>) -> Locale {
+        let from_cookie = cookie.and_then(|c| {
+            c.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == LOCALE_COOKIE).then(|| Locale::from_code(v)).flatten()
+            })
+        });
+        from_cookie
+            .or_else(|| {
+                // Only an explicit English-first browser gets English; everyone else, Chinese.
+                let first = accept_language?.split(',').next()?.trim().to_ascii_lowercase();
+                first.starts_with("en").then_some(Locale::En)
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self)
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $zh:literal, $en:literal;)*) => {
+        /// Every fixed piece of UI text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+        impl Msg {
+            pub fn text(self, locale: Locale) -> &'static str {
+                match self { $(Msg::$name => locale.pick($zh, $en)),* }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "邻里", "Linli";
+    TabHome => "首页", "Home";
+    TabGroupBuy => "团购", "Group buys";
+    TabLive => "直播", "Live";
+    TabOrders => "订单", "Orders";
+    TabMe => "我的", "Me";
+    SwitchLanguage => "English", "中文";
+    Login => "登录", "Log in";
+    Logout => "退出登录", "Log out";
+    Register => "注册", "Sign up";
+    RegisterTitle => "注册邻里账号", "Create your Linli account";
+    LoginTitle => "登录邻里", "Log in to Linli";
+    Phone => "手机号", "Mobile number";
+    PhonePlaceholder => "11位手机号", "11-digit mobile number";
+    Password => "密码", "Password";
+    PasswordHint => "至少8位", "At least 8 characters";
+    Name => "称呼", "Name";
+    NamePlaceholder => "比如：王阿姨、小李", "e.g. Auntie Wang";
+    NoAccountYet => "还没有账号？", "No account yet?";
+    HaveAccount => "已经有账号？", "Already have an account?";
+    GoRegister => "注册一个", "Sign up";
+    GoLogin => "去登录", "Log in";
+    Submitting => "提交中…", "Sending…";
+    SearchPlaceholder => "搜索商品，如：西红柿", "Search, e.g. tomato";
+    Search => "搜索", "Search";
+    AllCategories => "全部", "All";
+    ArrivedToday => "今日到货", "Arrived today";
+    SoldOut => "已售罄", "Sold out";
+    NoProducts => "这里还没有商品", "No products here yet";
+    NoSearchResults => "没有找到相关商品，换个词试试", "Nothing found — try another word";
+    ChooseStore => "选择门店", "Choose a store";
+    ChangeStore => "切换", "Change";
+    NearestFirst => "离你最近的排在前面", "Nearest first";
+    UseMyLocation => "用我的位置找最近的门店", "Find the nearest store from my location";
+    Delivers => "可配送", "Delivers";
+    PickupOnly => "仅自提", "Pickup only";
+    OpeningHours => "营业时间", "Opening hours";
+    DeliveryRadius => "配送范围", "Delivery radius";
+    NoStores => "还没有开通门店", "No stores yet";
+    Origin => "产地", "Origin";
+    Producer => "生产者", "Producer";
+    HarvestDate => "采摘/生产日期", "Harvested / produced";
+    ShelfLife => "保质期", "Shelf life";
+    Days => "天", "days";
+    Traceability => "溯源信息", "Traceability";
+    Availability => "本店库存", "In stock here";
+    Back => "返回", "Back";
+    MyAccount => "我的账号", "My account";
+    WalletBalance => "储值余额", "Wallet balance";
+    MyRoles => "我的身份", "My roles";
+    RoleOwner => "店主", "Owner";
+    RoleManager => "店长", "Manager";
+    RoleStaff => "店员", "Staff";
+    RoleRider => "骑手", "Rider";
+    RoleResident => "居民", "Resident";
+    HomeStore => "常去门店", "Home store";
+    BackOffice => "门店后台", "Back office";
+    BackOfficeHome => "今日概况", "Today";
+    StaffOrders => "订单", "Orders";
+    StaffPickup => "自提台", "Pickup desk";
+    StaffProducts => "商品", "Products";
+    StaffStock => "库存", "Stock";
+    StaffGroupBuys => "团购", "Group buys";
+    StaffLive => "直播", "Live";
+    StaffCustomers => "顾客", "Customers";
+    StaffPeople => "员工", "Staff";
+    StaffData => "数据", "Figures";
+    ProductsOnSale => "在售商品", "Products on sale";
+    LowStock => "库存不足", "Low stock";
+    OutOfStock => "缺货", "Out of stock";
+    StoreCount => "门店", "Stores";
+    YourStores => "你负责的门店", "Your stores";
+    NotFoundTitle => "页面不存在", "Page not found";
+    NotFoundBody => "这个页面找不到了，回首页看看吧", "This page doesn't exist. Try the home page.";
+    GoHome => "回首页", "Go home";
+    ComingWithIssue => "本店还没有开通这项服务", "This store hasn't opened this service yet";
+    NoOrdersYet => "还没有订单", "No orders yet";
+    GoShopping => "去逛逛", "Start shopping";
+    LoginToSeeOrders => "登录后查看订单", "Log in to see your orders";
+    Product => "商品", "Product";
+    Category => "分类", "Category";
+    Price => "价格", "Price";
+    Available => "可售", "Available";
+    OnHand => "在库", "On hand";
+    Reserved => "已预留", "Reserved";
+    Store => "门店", "Store";
+    Address => "地址", "Address";
+}
+
+/// "仅剩3份" — shown when stock is low enough that a resident should know.
+pub fn only_left(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::Zh => format!("仅剩{n}份"),
+        Locale::En => format!("Only {n} left"),
+    }
+}
+
+/// "距你 1.2 km".
+pub fn distance_from_you(locale: Locale, d: &str) -> String {
+    match locale {
+        Locale::Zh => format!("距你 {d}"),
+        Locale::En => format!("{d} away"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_wins_then_accept_language_then_chinese() {
+        assert_eq!(Locale::from_headers(Some("a=b; linli_lang=en"), None), Locale::En);
+        assert_eq!(Locale::from_headers(Some("linli_lang=zh"), Some("en-US,en")), Locale::Zh);
+        assert_eq!(Locale::from_headers(None, Some("en-GB,en;q=0.9")), Locale::En);
+        assert_eq!(Locale::from_headers(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Locale::Zh);
+        assert_eq!(Locale::from_headers(Some("linli_lang=fr"), None), Locale::Zh);
+        assert_eq!(Locale::from_headers(None, None), Locale::Zh);
+    }
+
+    #[test]
+    fn every_message_has_both_languages() {
+        assert_eq!(Msg::TabHome.text(Locale::Zh), "首页");
+        assert_eq!(Msg::TabHome.text(Locale::En), "Home");
+        assert_eq!(only_left(Locale::Zh, 3), "仅剩3份");
+    }
+}
+

@@ -1,0 +1,58 @@
+//! Store server functions: the store list and the resident's choice of store.
+use super::model::NearbyStore;
+#[cfg(feature = "ssr")]
+use super::model::Store;
+use crate::shared::AppError;
+use leptos::prelude::*;
+
+/// The cookie remembering a guest's store (signed-in residents keep it in their profile too).
+pub const STORE_COOKIE: &str = "linli_store";
+
+/// The chain's stores, nearest first when the browser shared its position.
+#[server(prefix = "/api", endpoint = "stores")]
+pub async fn list_stores(lat: Option<f64>, lng: Option<f64>) -> Result<Vec<NearbyStore>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let point = super::rules::point(lat, lng)?;
+    let stores = super::store::list_active(&state.db.pool).await?;
+    Ok(super::rules::nearby(&stores, point))
+}
+
+/// Makes `store_id` the resident's store, then goes to its home page.
+#[server(prefix = "/api", endpoint = "choose_store")]
+pub async fn choose_store(store_id: i64) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let store = super::store::get_active(&state.db.pool, store_id).await?.ok_or_else(AppError::not_found)?;
+    if let Some(me) = crate::server::current_user().await? {
+        crate::accounts::store::set_home_store(&state.db.pool, me.id, store.id).await?;
+    }
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        let cookie = format!("{STORE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", store.id);
+        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+            res.append_header(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The store a page is about: the one asked for, else the resident's cookie, else their
+/// profile's, else the chain's first. `None` only when the chain has no store at all.
+#[cfg(feature = "ssr")]
+pub async fn current_store(requested: Option<i64>) -> Result<Option<Store>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let pool = &state.db.pool;
+    let from_cookie = crate::server::request::parts().ok().and_then(|p| {
+        let cookies = p.headers.get(axum::http::header::COOKIE)?.to_str().ok()?.to_string();
+        cookies.split(';').find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == STORE_COOKIE).then(|| v.parse::<i64>().ok()).flatten()
+        })
+    });
+    let from_profile = crate::server::current_user().await?.and_then(|me| me.home_store_id);
+    for id in [requested, from_cookie, from_profile].into_iter().flatten() {
+        if let Some(s) = super::store::get_active(pool, id).await? {
+            return Ok(Some(s));
+        }
+    }
+    Ok(super::store::list_active(pool).await?.into_iter().next())
+}

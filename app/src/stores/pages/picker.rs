@@ -1,0 +1,77 @@
+//! 选择门店: the chain's stores, nearest first once the browser shares its position.
+use crate::shared::geo::format_distance;
+use crate::shared::i18n::distance_from_you;
+use crate::shared::Msg;
+use crate::stores::api::{list_stores, ChooseStore};
+use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn StorePickerPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    // The position arrives as ?lat=&lng= (set by the location button), so the sorted list is
+    // rendered on the server and works the same with or without JavaScript.
+    let point = move || {
+        let q = query.read();
+        (q.get("lat").and_then(|v| v.parse::<f64>().ok()), q.get("lng").and_then(|v| v.parse::<f64>().ok()))
+    };
+    let stores = Resource::new(point, |(lat, lng)| list_stores(lat, lng));
+    let choose = ServerAction::<ChooseStore>::new();
+
+    view! {
+        <Title text=locale.t(Msg::ChooseStore)/>
+        <h1 class="page-title">{locale.t(Msg::ChooseStore)}</h1>
+        <LocateButton/>
+        <Suspense fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match stores.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty">{locale.t(Msg::NoStores)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="store-list">
+                            {list.into_iter().map(|s| view! {
+                                <li class="card store-card">
+                                    <ActionForm action=choose>
+                                        <input type="hidden" name="store_id" value=s.id/>
+                                        <button type="submit" class="store-choice">
+                                            <span class="store-choice-name">{s.name.clone()}</span>
+                                            <span class="store-choice-address">{s.address.clone()}</span>
+                                            <span class="store-choice-meta">
+                                                {s.distance_m.map(|d| distance_from_you(locale, &format_distance(d)))}
+                                                {s.delivers.map(|d| view! {
+                                                    <span class="badge" class:badge-ok=d>{locale.t(if d { Msg::Delivers } else { Msg::PickupOnly })}</span>
+                                                })}
+                                                <span>{locale.t(Msg::OpeningHours)} " " {s.opens_at.clone()} "–" {s.closes_at.clone()}</span>
+                                            </span>
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Asks the browser for its position (only on a tap: consent first) and reloads the list
+/// sorted by distance. Without JavaScript the button is not shown; the list still works.
+#[component]
+fn LocateButton() -> impl IntoView {
+    let locale = use_locale();
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    let locate = move |_| {
+        #[cfg(feature = "hydrate")]
+        crate::ui::geo::locate_and_reload();
+    };
+    view! {
+        <Show when=move || hydrated.get()>
+            <button type="button" class="btn btn-secondary btn-block" on:click=locate>{locale.t(Msg::UseMyLocation)}</button>
+        </Show>
+    }
+}

@@ -1,0 +1,106 @@
+//! Store rules: distance, delivery area, fees, discounts.
+use super::model::{DeliveryFeeRule, NearbyStore, PickupDiscount, Store};
+use crate::shared::geo::{distance_m, valid_coordinate};
+use crate::shared::{AppError, ErrorCode};
+
+/// Both coordinates or neither; a half or impossible point is the caller's mistake.
+pub fn point(lat: Option<f64>, lng: Option<f64>) -> Result<Option<(f64, f64)>, AppError> {
+    match (lat, lng) {
+        (None, None) => Ok(None),
+        (Some(lat), Some(lng)) if valid_coordinate(lat, lng) => Ok(Some((lat, lng))),
+        _ => Err(AppError::new(ErrorCode::InvalidCoordinates)),
+    }
+}
+
+/// The stores with distance and delivery from (lat, lng), nearest first; without a point,
+/// in their own order.
+pub fn nearby(stores: &[Store], point: Option<(f64, f64)>) -> Vec<NearbyStore> {
+    let mut out: Vec<NearbyStore> = stores
+        .iter()
+        .map(|s| {
+            let d = point.map(|(lat, lng)| distance_m(lat, lng, s.lat, s.lng));
+            NearbyStore {
+                id: s.id,
+                name: s.name.clone(),
+                address: s.address.clone(),
+                lat: s.lat,
+                lng: s.lng,
+                distance_m: d,
+                delivers: d.map(|d| d <= s.delivery_radius_m),
+                opens_at: s.opens_at.clone(),
+                closes_at: s.closes_at.clone(),
+            }
+        })
+        .collect();
+    if point.is_some() {
+        out.sort_by_key(|s| (s.distance_m, s.id));
+    }
+    out
+}
+
+/// The delivery fee at `d` metres, or `None` beyond the last band (outside the area).
+pub fn delivery_fee(rule: &DeliveryFeeRule, d: u32) -> Option<i64> {
+    rule.bands.iter().find(|b| d <= b.up_to_m).map(|b| b.fee_fen)
+}
+
+/// What pickup takes off `goods_fen` — never more than the goods cost.
+pub fn pickup_discount(rule: PickupDiscount, goods_fen: i64) -> i64 {
+    let off = match rule {
+        PickupDiscount::None => 0,
+        PickupDiscount::Fixed { fen } => fen.max(0),
+        PickupDiscount::Percent { pct } => goods_fen * i64::from(pct.min(100)) / 100,
+    };
+    off.min(goods_fen.max(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stores::model::FeeBand;
+
+    fn store(id: i64, lat: f64, lng: f64, radius: u32) -> Store {
+        Store {
+            id,
+            name: format!("S{id}"),
+            address: String::new(),
+            phone: String::new(),
+            lat,
+            lng,
+            opens_at: "07:00".into(),
+            closes_at: "22:00".into(),
+            pickup_from: "09:00".into(),
+            pickup_until: "21:00".into(),
+            delivery_radius_m: radius,
+            min_order_fen: 0,
+            delivery_fee_rule: DeliveryFeeRule::default(),
+            pickup_discount: PickupDiscount::None,
+        }
+    }
+
+    #[test]
+    fn nearest_store_comes_first_and_knows_if_it_delivers() {
+        let stores = [store(1, 30.30, 120.10, 3000), store(2, 30.2786, 120.1283, 3000)];
+        let list = nearby(&stores, Some((30.279, 120.129)));
+        assert_eq!(list[0].id, 2);
+        assert_eq!(list[0].delivers, Some(true));
+        assert_eq!(list[1].delivers, Some(false));
+        assert!(nearby(&stores, None).iter().all(|s| s.distance_m.is_none()));
+    }
+
+    #[test]
+    fn fee_follows_distance_bands() {
+        let rule = DeliveryFeeRule { bands: vec![FeeBand { up_to_m: 1500, fee_fen: 300 }, FeeBand { up_to_m: 3000, fee_fen: 500 }] };
+        assert_eq!(delivery_fee(&rule, 800), Some(300));
+        assert_eq!(delivery_fee(&rule, 1500), Some(300));
+        assert_eq!(delivery_fee(&rule, 2999), Some(500));
+        assert_eq!(delivery_fee(&rule, 3001), None);
+    }
+
+    #[test]
+    fn pickup_discount_never_exceeds_the_goods() {
+        assert_eq!(pickup_discount(PickupDiscount::Fixed { fen: 500 }, 3000), 500);
+        assert_eq!(pickup_discount(PickupDiscount::Fixed { fen: 500 }, 300), 300);
+        assert_eq!(pickup_discount(PickupDiscount::Percent { pct: 5 }, 3000), 150);
+        assert_eq!(pickup_discount(PickupDiscount::None, 3000), 0);
+    }
+}

@@ -1,0 +1,52 @@
+//! Form pieces: errors shown in place under the field, in the reader's language.
+//!
+//! An error reaches a form two ways: from the action (JavaScript on) or from the query string
+//! after a plain form post bounced back (JavaScript off, see server::form). These helpers read
+//! both, so a page needs no two code paths.
+use super::use_locale;
+use crate::shared::{AppError, ErrorCode};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The form's current error: the action's latest result, else the bounced-back query.
+pub fn form_error<T: 'static>(
+    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+) -> Signal<Option<AppError>> {
+    let query = use_query_map();
+    Signal::derive(move || match value() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => {
+            let q = query.read();
+            let code = ErrorCode::from_code(&q.get("err")?)?;
+            Some(AppError { code, field: q.get("field") })
+        }
+    })
+}
+
+/// A value the user typed, bounced back in the query after a no-JS post.
+pub fn kept(key: &'static str) -> String {
+    use_query_map().read_untracked().get(key).unwrap_or_default()
+}
+
+/// The message under one field, if the error is about it.
+#[component]
+pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        error.get().filter(|e| e.field.as_deref() == Some(field)).map(|e| {
+            view! { <p class="field-error" role="alert" id=format!("{field}-error")>{e.message(locale)}</p> }
+        })
+    }
+}
+
+/// The message for errors that belong to no single field.
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        error.get().filter(|e| e.field.is_none()).map(|e| {
+            view! { <p class="notice notice-error" role="alert">{e.message(locale)}</p> }
+        })
+    }
+}

@@ -1,0 +1,50 @@
+//! The design system: knows no domain, only shared/.
+pub mod form;
+#[cfg(feature = "hydrate")]
+pub mod geo;
+pub mod layout;
+
+pub use form::{FieldError, FormError};
+pub use layout::{BackOfficeShell, ResidentShell};
+
+use crate::shared::{AppError, Fen, Locale};
+use leptos::prelude::*;
+
+/// The reader's language, provided by `<App/>`.
+pub fn use_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_default()
+}
+
+/// A price as shop tags show it: small ¥, big yuan, small decimals, tabular figures.
+#[component]
+pub fn Price(fen: i64, #[prop(optional)] was_fen: Option<i64>) -> impl IntoView {
+    let f = Fen(fen);
+    view! {
+        <span class="price">
+            <span class="price-cur">"¥"</span>
+            <span class="price-yuan">{f.yuan_part()}</span>
+            <span class="price-dec">{f.decimal_part()}</span>
+            {was_fen.filter(|w| *w > fen).map(|w| view! { <s class="price-was">{Fen(w).to_string()}</s> })}
+        </span>
+    }
+}
+
+/// An error that ended a page's data load.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let locale = use_locale();
+    view! { <p class="notice notice-error" role="alert">{error.message(locale)}</p> }
+}
+
+/// Grey blocks in the shape of the shelf while it loads: no spinner on a blank page.
+#[component]
+pub fn ShelfSkeleton() -> impl IntoView {
+    view! {
+        <div class="skeleton" aria-busy="true">
+            <div class="skeleton-bar"></div>
+            <ul class="product-grid">
+                {(0..4).map(|_| view! { <li class="product-card skeleton-card"><div class="product-photo"></div><div class="skeleton-line"></div></li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,23 @@
+//! The JSON API under `/api/v1` (see shared/API.md). Handlers call the same domain functions
+//! as the pages' server functions.
+pub mod accounts;
+pub mod catalog;
+pub mod error;
+pub mod openapi;
+
+use axum::routing::{get, post};
+use axum::Router;
+use linli_app::server::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(accounts::register))
+        .route("/auth/login", post(accounts::login))
+        .route("/auth/logout", post(accounts::logout))
+        .route("/me", get(accounts::me))
+        .route("/stores", get(catalog::stores))
+        .route("/stores/{store_id}/products", get(catalog::store_products))
+        .route("/products/{id}", get(catalog::product))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(error::localize))
+}

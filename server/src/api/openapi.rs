@@ -1,0 +1,18 @@
+//! `GET /api/openapi.json`, generated from the handlers' annotations.
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Linli API", version = "1", description = "The neighbourhood store's JSON API. Money is integer fen; writes need `X-Requested-With: linli` or a same-origin page."),
+    paths(
+        super::accounts::register, super::accounts::login, super::accounts::logout, super::accounts::me,
+        super::catalog::stores, super::catalog::store_products, super::catalog::product,
+    ),
+    tags((name = "accounts"), (name = "catalog"))
+)]
+pub struct ApiDoc;
+
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

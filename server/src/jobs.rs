@@ -1,0 +1,20 @@
+//! Housekeeping that runs in every instance. Each pass is idempotent, so several instances
+//! (PostgreSQL scale-out) running it at once is harmless.
+use linli_app::server::sessions_store::DbSessionStore;
+use linli_app::server::Db;
+use std::time::Duration;
+
+pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "expired session cleanup failed");
+            }
+            if let Err(e) = linli_app::accounts::service::purge_old_failures(&db).await {
+                tracing::warn!(error = ?e, "auth failure purge failed");
+            }
+        }
+    });
+}

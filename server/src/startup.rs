@@ -1,0 +1,172 @@
+//! Building the app: database, router, listener. `main` and the tests both go through here.
+use crate::config::Config;
+use crate::{api, csrf, jobs, media, observability};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use linli_app::app::{shell, App};
+use linli_app::server::sessions_store::DbSessionStore;
+use linli_app::server::{session, AppState, Db};
+use linli_app::shared::i18n::LOCALE_COOKIE;
+use linli_app::shared::Locale;
+use std::collections::HashMap;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+pub struct Application {
+    port: u16,
+    listener: tokio::net::TcpListener,
+    router: Router,
+}
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl Application {
+    /// Connects, migrates and binds (port 0 picks a free port, as the tests do).
+    pub async fn build(config: Config) -> Result<Application, BoxError> {
+        let db = Db::connect(&config.database_url, config.max_db_connections).await?;
+        db.migrate().await?;
+        let listener = tokio::net::TcpListener::bind(config.addr).await?;
+        let port = listener.local_addr()?.port();
+        let router = router(&config, db);
+        Ok(Application { port, listener, router })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // Without TCP_NODELAY, streamed pages stall ~40 ms per response (Nagle + delayed ACK).
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("linli")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(if config.leptos_env_prod { leptos::config::Env::PROD } else { leptos::config::Env::DEV })
+        .build()
+}
+
+pub fn router(config: &Config, db: Db) -> Router {
+    let leptos_options = leptos_options(config);
+    let state = AppState { db: db.clone(), leptos_options: leptos_options.clone(), trust_proxy: config.trust_proxy };
+    let session_store = DbSessionStore::new(db.pool.clone());
+    jobs::spawn_housekeeping(db, session_store.clone());
+    let sessions = SessionManagerLayer::new(session_store)
+        .with_name("linli_sid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(session::IDLE_DAYS)));
+    let routes = generate_route_list(App);
+    let pkg_dir = format!("{}/pkg", config.site_root);
+
+    Router::new()
+        .nest("/api/v1", api::router())
+        .route("/api/openapi.json", get(api::openapi::serve))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route("/media/{id}", get(media::serve))
+        .route("/lang/{code}", get(switch_language))
+        .leptos_routes_with_handler(routes, get(page_handler))
+        .route_layer(axum::middleware::from_fn(observability::track))
+        // The bundle's names carry no hash, so browsers revalidate (a cheap 304) instead of
+        // caching blindly across deploys.
+        .nest_service(
+            "/pkg",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+                .service(ServeDir::new(pkg_dir)),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ))
+        .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn page_handler(State(state): State<AppState>, req: Request) -> Response {
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || provide_context(state.clone()),
+        move || shell(options.clone()),
+    );
+    handler(req).await.into_response()
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics() -> Response {
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4"))],
+        observability::prometheus().render(),
+    )
+        .into_response()
+}
+
+/// `/lang/en?next=/stores`: remembers the language in a cookie and goes back. A plain link,
+/// so it works before the WASM arrives.
+async fn switch_language(Path(code): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+    let locale = Locale::from_code(&code).unwrap_or_default();
+    let next = linli_app::server::form::safe_next(q.get("next").map(String::as_str));
+    let cookie = format!("{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
+    let mut res = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
