@@ -16,7 +16,7 @@ use leptos_router::path;
 fn initial_locale() -> Locale {
     #[cfg(feature = "ssr")]
     {
-        use_context::<axum::http::request::Parts>().map(|p| crate::server::request::locale_of(&p.headers)).unwrap_or_default()
+        use_context::<axum::http::request::Parts>().map(|p| crate::server::request::page_locale_of(&p.headers)).unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

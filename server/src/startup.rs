@@ -84,6 +84,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 pub fn router(config: &Config, db: Db) -> Router {
     let leptos_options = leptos_options(config);
+    // Install the metrics recorder before the first request is counted.
+    let _ = observability::prometheus();
     let state = AppState { db: db.clone(), leptos_options: leptos_options.clone(), trust_proxy: config.trust_proxy };
     let session_store = DbSessionStore::new(db.pool.clone());
     jobs::spawn_housekeeping(db, session_store.clone());

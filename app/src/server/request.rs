@@ -8,14 +8,18 @@ pub fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
 }
 
-/// The reader's language: the switch cookie, else the browser's first language, else Chinese.
-pub fn locale_of(headers: &axum::http::HeaderMap) -> Locale {
-    let h = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
-    Locale::from_headers(h(axum::http::header::COOKIE), h(axum::http::header::ACCEPT_LANGUAGE))
+/// A page's language: the switch cookie, else Chinese (the shop's language, whatever the
+/// phone's settings).
+pub fn page_locale_of(headers: &axum::http::HeaderMap) -> Locale {
+    let cookie = headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok());
+    Locale::from_headers(cookie, None)
 }
 
-pub fn locale() -> Locale {
-    use_context::<Parts>().map(|p| locale_of(&p.headers)).unwrap_or_default()
+/// An API reader's language: the switch cookie, else `Accept-Language`, else Chinese, so a
+/// programmatic client can ask for English without a cookie.
+pub fn api_locale_of(headers: &axum::http::HeaderMap) -> Locale {
+    let h = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    Locale::from_headers(h(axum::http::header::COOKIE), h(axum::http::header::ACCEPT_LANGUAGE))
 }
 
 /// The client's address. Behind a reverse proxy, the last hop it appended to

@@ -116,6 +116,7 @@ messages! {
     SearchPlaceholder => "搜索商品，如：西红柿", "Search, e.g. tomato";
     Search => "搜索", "Search";
     AllCategories => "全部", "All";
+    AllProducts => "全部商品", "All products";
     ArrivedToday => "今日到货", "Arrived today";
     SoldOut => "已售罄", "Sold out";
     NoProducts => "这里还没有商品", "No products here yet";
@@ -184,6 +185,14 @@ pub fn only_left(locale: Locale, n: i64) -> String {
     match locale {
         Locale::Zh => format!("仅剩{n}份"),
         Locale::En => format!("Only {n} left"),
+    }
+}
+
+/// "“西红柿”的搜索结果".
+pub fn search_results_for(locale: Locale, q: &str) -> String {
+    match locale {
+        Locale::Zh => format!("“{q}”的搜索结果"),
+        Locale::En => format!("Results for “{q}”"),
     }
 }
 

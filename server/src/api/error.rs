@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use linli_app::server::request::locale_of;
+use linli_app::server::request::api_locale_of;
 use linli_app::shared::{AppError, ErrorCode, Locale};
 use serde_json::json;
 
@@ -50,7 +50,7 @@ impl IntoResponse for ApiError {
 
 /// Re-renders an error body in the language the request asked for.
 pub async fn localize(req: Request, next: Next) -> Response {
-    let locale = locale_of(req.headers());
+    let locale = api_locale_of(req.headers());
     let res = next.run(req).await;
     if locale == Locale::Zh {
         return res;

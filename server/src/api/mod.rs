@@ -5,7 +5,7 @@ pub mod catalog;
 pub mod error;
 pub mod openapi;
 
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use linli_app::server::AppState;
 
@@ -18,6 +18,8 @@ pub fn router() -> Router<AppState> {
         .route("/stores", get(catalog::stores))
         .route("/stores/{store_id}/products", get(catalog::store_products))
         .route("/products/{id}", get(catalog::product))
+        // Unknown API paths answer in the API's shape, not as a missing server function.
+        .route("/{*rest}", any(error::not_found))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(error::localize))
 }

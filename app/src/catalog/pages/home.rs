@@ -32,6 +32,11 @@ pub fn HomePage() -> impl IntoView {
                             shelf.products.iter().filter(|p| p.tags.iter().any(|t| t == "今日到货") && p.available > 0).take(6).cloned().collect()
                         };
                         let empty_msg = if q().is_some() { Msg::NoSearchResults } else { Msg::NoProducts };
+                        let section_title = match (q(), category().and_then(|c| shelf.categories.iter().find(|k| k.slug == c).cloned())) {
+                            (Some(q), _) => crate::shared::i18n::search_results_for(locale, &q),
+                            (None, Some(c)) => if locale == Locale::Zh { c.name_zh } else { c.name_en },
+                            (None, None) => locale.t(Msg::AllProducts).to_string(),
+                        };
                         view! {
                             <header class="store-bar">
                                 <div class="store-bar-text">
@@ -58,6 +63,7 @@ pub fn HomePage() -> impl IntoView {
                                     </ul>
                                 </section>
                             })}
+                            <h2 class="section-title">{section_title}</h2>
                             {if shelf.products.is_empty() {
                                 view! { <p class="empty">{locale.t(empty_msg)}</p> }.into_any()
                             } else {
@@ -80,12 +86,12 @@ fn CategoryChips(categories: Vec<Category>, current: Option<String>, locale: Loc
     let all_current = current.is_none();
     view! {
         <nav class="category-chips" aria-label=locale.t(Msg::Category)>
-            <A href="/" attr:class="chip" attr:aria-current=all_current.then_some("page")>{locale.t(Msg::AllCategories)}</A>
+            <a href="/" class="chip" class:chip-on=all_current aria-current=all_current.then_some("page")>{locale.t(Msg::AllCategories)}</a>
             {categories.into_iter().map(|c| {
                 let here = current.as_deref() == Some(c.slug.as_str());
                 let name = if locale == Locale::Zh { c.name_zh.clone() } else { c.name_en.clone() };
                 view! {
-                    <A href=format!("/?category={}", c.slug) attr:class="chip" attr:aria-current=here.then_some("page")>{name}</A>
+                    <a href=format!("/?category={}", c.slug) class="chip" class:chip-on=here aria-current=here.then_some("page")>{name}</a>
                 }
             }).collect_view()}
         </nav>

@@ -1,0 +1,206 @@
+use crate::helpers::{client, error_code, spawn_app, spawn_app_with_demo};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_resident_registers_and_sees_themselves_in_me() {
+    let app = spawn_app().await;
+    let (status, body) = app.register("138 0013 8000", "sesame-oil-8", " 王阿姨 ").await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["user"]["phone"], "13800138000");
+    assert_eq!(body["user"]["name"], "王阿姨");
+    assert!(body["user"].get("password_hash").is_none());
+
+    let (status, me) = app.get_json("/api/v1/me").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["roles"], json!([{"role": "resident", "store_id": null}]));
+    assert_eq!(me["wallet_fen"], 0);
+    assert!(me["home_store_id"].is_null());
+}
+
+#[tokio::test]
+async fn bad_sign_ups_get_a_field_error_in_the_readers_language_and_change_nothing() {
+    let app = spawn_app().await;
+    let (status, body) = app.register("1380013", "sesame-oil-8", "王").await;
+    assert_eq!(status, 422);
+    assert_eq!(error_code(&body), "invalid_phone");
+    assert_eq!(body["error"]["message"], "手机号应为11位数字");
+    assert_eq!(body["error"]["details"]["field"], "phone");
+
+    let r = app
+        .api
+        .post(app.url("/api/v1/auth/register"))
+        .header("accept-language", "en-US,en;q=0.9")
+        .json(&json!({"phone": "13800138000", "password": "short", "name": "Wang"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 422);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["message"], "The password needs at least 8 characters");
+
+    let (count,): (i64,) = sqlx::query_as("select count(*) from users").fetch_one(&app.db.pool).await.expect("count");
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn a_taken_phone_number_is_a_conflict_even_when_many_register_at_once() {
+    let app = spawn_app().await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let c = client();
+        let url = app.url("/api/v1/auth/register");
+        tasks.push(tokio::spawn(async move {
+            c.post(url).json(&json!({"phone": "13900139000", "password": "sesame-oil-8", "name": format!("n{i}")})).send().await.map(|r| r.status().as_u16())
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task").expect("request"));
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_401_and_the_sixth_try_is_throttled_even_with_the_right_one() {
+    let app = spawn_app_with_demo().await;
+    for _ in 0..5 {
+        let (status, body) = app.post_json("/api/v1/auth/login", &json!({"phone": "13800000001", "password": "guess-guess"})).await;
+        assert_eq!(status, 401);
+        assert_eq!(error_code(&body), "invalid_credentials");
+    }
+    let r = app
+        .api
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"phone": "13800000001", "password": linli_server::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r.headers().get("retry-after").is_some());
+    // Another resident's number is not locked by it.
+    app.login_as("13800000002").await;
+}
+
+#[tokio::test]
+async fn an_unknown_number_reads_exactly_like_a_wrong_password() {
+    let app = spawn_app_with_demo().await;
+    let (status, body) = app.post_json("/api/v1/auth/login", &json!({"phone": "13700000000", "password": "whatever-1"})).await;
+    assert_eq!(status, 401);
+    assert_eq!(error_code(&body), "invalid_credentials");
+}
+
+#[tokio::test]
+async fn login_rotates_the_session_id_and_logout_kills_the_old_cookie() {
+    let app = spawn_app_with_demo().await;
+    let first = app.api.post(app.url("/api/v1/auth/login"))
+        .json(&json!({"phone": "13800000001", "password": linli_server::demo::DEMO_PASSWORD}))
+        .send().await.expect("login");
+    let sid1 = session_cookie(&first).expect("cookie set at login");
+    let second = app.api.post(app.url("/api/v1/auth/login"))
+        .json(&json!({"phone": "13800000002", "password": linli_server::demo::DEMO_PASSWORD}))
+        .send().await.expect("login");
+    let sid2 = session_cookie(&second).expect("cookie set at second login");
+    assert_ne!(sid1, sid2, "a new session id at every login");
+
+    // The first id was replaced, not kept alongside.
+    let stale = reqwest::Client::new().get(app.url("/api/v1/me")).header("cookie", format!("linli_sid={sid1}")).send().await.expect("me");
+    assert_eq!(stale.status().as_u16(), 401);
+
+    let out = app.api.post(app.url("/api/v1/auth/logout")).send().await.expect("logout");
+    assert_eq!(out.status().as_u16(), 204);
+    let replay = reqwest::Client::new().get(app.url("/api/v1/me")).header("cookie", format!("linli_sid={sid2}")).send().await.expect("me");
+    assert_eq!(replay.status().as_u16(), 401, "the old cookie no longer works");
+}
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        let first = c.split(';').next()?;
+        let (k, v) = first.split_once('=')?;
+        (k == "linli_sid" && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let app = spawn_app_with_demo().await;
+    let r = app.api.post(app.url("/api/v1/auth/login"))
+        .json(&json!({"phone": "13800000001", "password": linli_server::demo::DEMO_PASSWORD}))
+        .send().await.expect("login");
+    let cookie = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    assert!(cookie.contains("httponly"), "{cookie}");
+    assert!(cookie.contains("samesite=lax"), "{cookie}");
+}
+
+#[tokio::test]
+async fn me_without_a_session_is_401() {
+    let app = spawn_app().await;
+    let (status, body) = app.get_json("/api/v1/me").await;
+    assert_eq!(status, 401);
+    assert_eq!(error_code(&body), "unauthenticated");
+}
+
+#[tokio::test]
+async fn staff_see_only_their_store_in_the_back_office_and_residents_none() {
+    let app = spawn_app_with_demo().await;
+    // Server functions are POSTs at /api/<name>, guarded like the API.
+    let call = |app: &crate::helpers::TestApp| {
+        app.api.post(app.url("/api/office_overview")).header("content-type", "application/x-www-form-urlencoded").body("").send()
+    };
+    app.login_as("13900000021").await; // 小赵, staff at store 1
+    let body: serde_json::Value = call(&app).await.expect("call").json().await.expect("json");
+    assert_eq!(body.as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(body[0]["store_id"], 1);
+
+    app.login_as("13900000000").await; // the owner
+    let body: serde_json::Value = call(&app).await.expect("call").json().await.expect("json");
+    assert_eq!(body.as_array().map(Vec::len), Some(3), "{body}");
+
+    app.login_as("13800000001").await; // a resident
+    let body: serde_json::Value = call(&app).await.expect("call").json().await.expect("json");
+    assert_eq!(body["code"], "forbidden", "{body}");
+}
+
+#[tokio::test]
+async fn a_failed_login_form_without_javascript_comes_back_with_the_error_and_the_number() {
+    let app = spawn_app_with_demo().await;
+    let r = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        .post(app.url("/api/login"))
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("origin", app.address.clone())
+        .header("referer", app.url("/login?next=/me"))
+        .form(&[("phone", "13800000001"), ("password", "wrong-password"), ("next", "/me")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 302);
+    let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(location.starts_with("/login?"), "{location}");
+    assert!(location.contains("err=invalid_credentials"), "{location}");
+    assert!(location.contains("phone=13800000001"), "{location}");
+    assert!(!location.contains("password"), "{location}");
+
+    // The page it lands on shows the message and keeps the number.
+    let page = reqwest::get(app.url(&location)).await.expect("page").text().await.expect("html");
+    assert!(page.contains("手机号或密码不对"));
+    assert!(page.contains("value=\"13800000001\""));
+}
+
+#[tokio::test]
+async fn a_successful_login_form_without_javascript_goes_to_next_and_never_off_site() {
+    let app = spawn_app_with_demo().await;
+    let post = |next: &'static str| {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+            .post(app.url("/api/login"))
+            .header("accept", "text/html")
+            .header("origin", app.address.clone())
+            .header("referer", app.url("/login"))
+            .form(&[("phone", "13800000001"), ("password", linli_server::demo::DEMO_PASSWORD), ("next", next)])
+            .send()
+    };
+    let r = post("/me").await.expect("post");
+    assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/me"));
+    let r = post("//evil.example/x").await.expect("post");
+    assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"));
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real app on port 0 with a fresh database.
+//! SQLite by default; PostgreSQL when LINLI_TEST_PG_URL is set (e.g.
+//! postgres://postgres@127.0.0.1:5432) — each test then gets its own database, dropped after.
+mod accounts;
+mod catalog;
+mod helpers;
+mod platform;

@@ -1,0 +1,102 @@
+use crate::helpers::{backend_name, error_code, spawn_app, spawn_app_with_demo};
+use serde_json::json;
+
+#[tokio::test]
+async fn health_check_answers_once_the_database_does() {
+    let app = spawn_app().await;
+    let r = reqwest::get(app.url("/healthz")).await.expect("healthz");
+    assert_eq!(r.status().as_u16(), 200);
+    eprintln!("backend under test: {}", backend_name());
+}
+
+#[tokio::test]
+async fn cross_site_writes_are_refused_and_same_site_ones_pass() {
+    let app = spawn_app_with_demo().await;
+    let plain = reqwest::Client::new();
+    let body = json!({"phone": "13800000001", "password": linli_server::demo::DEMO_PASSWORD});
+
+    // No marker header, no origin: refused.
+    let r = plain.post(app.url("/api/v1/auth/login")).json(&body).send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(error_code(&r.json().await.expect("json")), "csrf_rejected");
+
+    // Another site's page: refused, for the API and for server functions alike.
+    for path in ["/api/v1/auth/login", "/api/login", "/api/logout"] {
+        let r = plain.post(app.url(path)).header("origin", "https://evil.example").header("sec-fetch-site", "cross-site")
+            .form(&[("phone", "13800000001"), ("password", linli_server::demo::DEMO_PASSWORD)]).send().await.expect("post");
+        assert_eq!(r.status().as_u16(), 403, "{path}");
+    }
+
+    // Our own page (same origin): allowed.
+    let r = plain.post(app.url("/api/v1/auth/login")).header("origin", app.address.clone()).json(&body).send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 200);
+    let r = plain.post(app.url("/api/v1/auth/login")).header("sec-fetch-site", "same-origin").json(&body).send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn malformed_or_unexpected_json_is_a_400_with_a_code() {
+    let app = spawn_app().await;
+    let r = app.api.post(app.url("/api/v1/auth/register")).header("content-type", "application/json").body("{not json").send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(error_code(&r.json().await.expect("json")), "bad_request");
+    let (status, body) = app.post_json("/api/v1/auth/register", &json!({"phone": "13800138000", "password": "sesame-oil-8", "name": "王", "admin": true})).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = app.post_json("/api/v1/auth/register", &json!({"phone": "13800138000"})).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn pages_are_chinese_by_default_and_english_after_the_switch() {
+    let app = spawn_app_with_demo().await;
+    let c = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let home = c.get(app.url("/")).header("accept-language", "en-US").send().await.expect("home").text().await.expect("html");
+    assert!(home.contains("lang=\"zh-CN\""));
+    assert!(home.contains("绿源生活·文三路店"));
+    assert!(home.contains("首页"));
+    assert!(home.contains("寿光西红柿"));
+    assert!(home.contains("<title>首页 · 邻里</title>"));
+
+    let r = c.get(app.url("/lang/en?next=/stores")).send().await.expect("switch");
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/stores");
+    let page = c.get(app.url("/stores")).send().await.expect("stores").text().await.expect("html");
+    assert!(page.contains("lang=\"en\""));
+    assert!(page.contains("Choose a store"));
+    assert!(page.contains(">Home<"));
+
+    // The switch never redirects off the site.
+    let r = c.get(app.url("/lang/zh?next=https://evil.example")).send().await.expect("switch");
+    assert_eq!(r.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_page() {
+    let app = spawn_app().await;
+    let r = reqwest::get(app.url("/no-such-page")).await.expect("page");
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(r.text().await.expect("html").contains("页面不存在"));
+}
+
+#[tokio::test]
+async fn openapi_and_metrics_describe_the_running_app() {
+    let app = spawn_app_with_demo().await;
+    let (status, doc) = app.get_json("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+    for path in ["/api/v1/auth/login", "/api/v1/me", "/api/v1/stores", "/api/v1/stores/{store_id}/products", "/api/v1/products/{id}"] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing from OpenAPI");
+    }
+    let _ = app.get_json("/api/v1/stores").await;
+    let text = reqwest::get(app.url("/metrics")).await.expect("metrics").text().await.expect("text");
+    assert!(text.contains("http_requests_total"), "{text}");
+    assert!(text.contains("route=\"/api/v1/stores\""), "{text}");
+}
+
+#[tokio::test]
+async fn demo_seed_loads_once_and_only_into_an_empty_chain() {
+    let app = spawn_app_with_demo().await;
+    assert!(!linli_server::demo::seed(&app.db).await.expect("second seed"));
+    let (stores,): (i64,) = sqlx::query_as("select count(*) from stores").fetch_one(&app.db.pool).await.expect("count");
+    assert_eq!(stores, 3);
+}
