@@ -9,7 +9,7 @@ use crate::ui::{use_locale, BackOfficeShell, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 /// The reader's language: on the server from the request, in the browser from `<html lang>`
 /// (which the server wrote), so both render the same words.
@@ -72,20 +72,23 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="linli" href="/pkg/linli.css"/>
         <Title formatter=move |t: String| if t.is_empty() { locale.t(Msg::AppName).to_string() } else { format!("{t} · {}", locale.t(Msg::AppName)) }/>
         <Meta name="description" content=locale.pick("邻里：家门口的生鲜店，线上线下同价同库存，到店自提更便宜。", "Linli: your neighbourhood fresh-food store — same price and stock online and in store.")/>
+        // In-order streaming everywhere: the shell and skeleton go out at once, and each
+        // page's data follows in place, so the HTML is whole without JavaScript (out-of-order
+        // streaming would need a script to move it there).
         <Router>
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("/admin") view=BackOfficeShell>
-                    <Route path=path!("") view=OverviewPage/>
+                    <Route path=path!("") view=OverviewPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=ResidentShell>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("stores") view=StorePickerPage/>
-                    <Route path=path!("group-buys") view=GroupBuysPage/>
-                    <Route path=path!("live") view=LivePage/>
-                    <Route path=path!("orders") view=OrdersPage/>
-                    <Route path=path!("me") view=MePage/>
-                    <Route path=path!("login") view=LoginPage/>
-                    <Route path=path!("register") view=RegisterPage/>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("stores") view=StorePickerPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys") view=GroupBuysPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("live") view=LivePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orders") view=OrdersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("me") view=MePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>
         </Router>

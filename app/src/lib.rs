@@ -19,4 +19,8 @@ pub mod ui;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // A marker for the browser tests (and anyone debugging): the page is now interactive.
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("body").ok().flatten()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

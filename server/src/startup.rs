@@ -106,7 +106,18 @@ pub fn router(config: &Config, db: Db) -> Router {
         .route("/metrics", get(metrics))
         .route("/media/{id}", get(media::serve))
         .route("/lang/{code}", get(switch_language))
-        .leptos_routes_with_handler(routes, get(page_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .route_layer(axum::middleware::from_fn(observability::track))
         // The bundle's names carry no hash, so browsers revalidate (a cheap 304) instead of
         // caching blindly across deploys.
@@ -127,15 +138,6 @@ pub fn router(config: &Config, db: Db) -> Router {
         .layer(sessions)
         .layer(CompressionLayer::new())
         .with_state(state)
-}
-
-async fn page_handler(State(state): State<AppState>, req: Request) -> Response {
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
-        move || provide_context(state.clone()),
-        move || shell(options.clone()),
-    );
-    handler(req).await.into_response()
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request) -> impl IntoResponse {

@@ -15,7 +15,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         let here = format!("{}{}", location.pathname.get(), location.search.get().split('#').next().map(|s| if s.is_empty() { String::new() } else if s.starts_with('?') { s.to_string() } else { format!("?{s}") }).unwrap_or_default());
         format!("/lang/{}?next={}", locale.other().code(), crate::shared::url::encode(&here))
     };
-    view! { <a class="lang-switch" href=href rel="nofollow" lang=locale.other().tag()>{locale.t(Msg::SwitchLanguage)}</a> }
+    view! { <a class="lang-switch" href=href rel="external nofollow" lang=locale.other().tag()>{locale.t(Msg::SwitchLanguage)}</a> }
 }
 
 /// Residents' pages: content, then the fixed bottom tab bar 首页 · 团购 · 直播 · 订单 · 我的.

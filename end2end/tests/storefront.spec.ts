@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { ready } from "./helpers";
+
+test("the home page shows the nearest demo store's products in Chinese", async ({ page }, info) => {
+  await page.goto("/");
+  await ready(page, info);
+  await expect(page).toHaveTitle("首页 · 邻里");
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await expect(page.getByRole("heading", { name: "绿源生活·文三路店" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "今日到货" })).toBeVisible();
+  await expect(page.locator(".product-grid .product-card").first()).toBeVisible();
+  expect(await page.locator(".product-grid .product-card").count()).toBeGreaterThan(50);
+  // Sold-out products are shown greyed with a word, never hidden.
+  await expect(page.locator(".product-card.sold-out").first()).toContainText("已售罄");
+  for (const tab of ["首页", "团购", "直播", "订单", "我的"]) {
+    await expect(page.locator(".tab-bar").getByText(tab, { exact: true })).toBeVisible();
+  }
+  await page.screenshot({ path: `test-results/home-${info.project.name}.png` });
+});
+
+test("search and categories narrow the shelf", async ({ page }, info) => {
+  await page.goto("/");
+  await ready(page, info);
+  await page.getByRole("searchbox").fill("西红柿");
+  await page.getByRole("button", { name: "搜索", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "“西红柿”的搜索结果" })).toBeVisible();
+  await expect(page.locator(".product-grid .product-card")).toHaveCount(1);
+  await expect(page.locator(".product-grid")).toContainText("寿光西红柿");
+
+  await page.goto("/");
+  await ready(page, info);
+  await page.locator(".category-chips").getByText("水产", { exact: true }).click();
+  await expect(page.getByRole("heading", { name: "水产" })).toBeVisible();
+  await expect(page.locator(".product-grid")).toContainText("鲈鱼");
+  await expect(page.locator(".product-grid")).not.toContainText("西红柿");
+});
+
+test("a resident chooses another store and the home page follows", async ({ page }, info) => {
+  await page.goto("/");
+  await ready(page, info);
+  await page.getByRole("link", { name: "切换" }).click();
+  await expect(page.getByRole("heading", { name: "选择门店" })).toBeVisible();
+  await ready(page, info);
+  await page.getByRole("button", { name: /绿源生活·古墩路店/ }).click();
+  await expect(page.getByRole("heading", { name: "绿源生活·古墩路店" })).toBeVisible();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "绿源生活·古墩路店" })).toBeVisible();
+});
+
+test("the store list sorts by distance once a position is known", async ({ page }, info) => {
+  await page.goto("/stores?lat=30.2615&lng=120.1695");
+  await ready(page, info);
+  const first = page.locator(".store-choice").first();
+  await expect(first).toContainText("绿源生活·庆春路店");
+  await expect(first).toContainText("可配送");
+  if (info.project.name === "js") {
+    await expect(page.getByRole("button", { name: "用我的位置找最近的门店" })).toBeVisible();
+  }
+});
+
+test("the English switch works from any page and comes back", async ({ page }, info) => {
+  await page.goto("/stores");
+  await ready(page, info);
+  await page.getByRole("link", { name: "English" }).click();
+  await expect(page).toHaveURL(/\/stores$/);
+  await expect(page.getByRole("heading", { name: "Choose a store" })).toBeVisible();
+  await expect(page.locator(".tab-bar")).toContainText("Home");
+  await page.getByRole("link", { name: "中文" }).click();
+  await expect(page.getByRole("heading", { name: "选择门店" })).toBeVisible();
+});
