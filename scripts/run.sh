@@ -8,7 +8,7 @@ if [ "$release" = 1 ]; then scripts/setup.sh --release; else scripts/setup.sh; f
 
 target_dir=${CARGO_TARGET_DIR:-target}
 if [ "$release" = 1 ]; then
-  cargo leptos build --release
+  PATH="$PWD/tools/node_modules/.bin:$PATH" cargo leptos build --release
   bin="$target_dir/release/linli"
 else
   cargo leptos build

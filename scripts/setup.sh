@@ -51,8 +51,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wb_version}\$"; then
   cargo install wasm-bindgen-cli@"${wb_version}" --force
 fi
 
-if [ "$want_release" -eq 1 ] && ! command -v wasm-opt >/dev/null; then
-  apt_install binaryen
+# Release builds run wasm-opt. Debian's (108) mangles wasm-bindgen 0.2.130's output, so a
+# current binaryen comes from npm into tools/ and scripts put tools/node_modules/.bin first.
+if [ "$want_release" -eq 1 ] && [ ! -x tools/node_modules/.bin/wasm-opt ]; then
+  say "installing binaryen (wasm-opt) from npm"
+  (cd tools && npm ci --no-audit --no-fund)
 fi
 
 if [ "$want_browser" -eq 1 ]; then

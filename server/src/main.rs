@@ -56,7 +56,10 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Send + 
             let db = connect(&config).await?;
             let id = linli_app::accounts::service::create_user_with_role(&db, &phone, &password, &name, role, store)
                 .await
-                .map_err(|e| format!("{} ({})", e.message(linli_app::shared::Locale::En), e.code.as_str()))?;
+                .map_err(|e| match e.field.as_deref() {
+                    Some("store") => format!("no store with id {} (see GET /api/v1/stores)", store.unwrap_or_default()),
+                    _ => format!("{} ({})", e.message(linli_app::shared::Locale::En), e.code.as_str()),
+                })?;
             println!("user {id} created: {phone} as {}", role.as_str());
         }
         Command::Backup { to } => {

@@ -37,13 +37,18 @@ pub async fn create_user_with_role(
     store_id: Option<i64>,
 ) -> Result<i64, AppError> {
     let new = rules::parse_registration(phone, password, name)?;
-    if role.is_store_role() && store_id.is_none() {
-        return Err(AppError::field(ErrorCode::BadRequest, "store"));
+    let store_id = if role.is_store_role() { store_id } else { None };
+    match store_id {
+        None if role.is_store_role() => return Err(AppError::field(ErrorCode::BadRequest, "store")),
+        Some(id) if crate::stores::store::get_active(&db.pool, id).await?.is_none() => {
+            return Err(AppError::field(ErrorCode::NotFound, "store"));
+        }
+        _ => {}
     }
     let hash = password::hash(new.password).await?;
     let mut tx = db.begin_write().await?;
     let id = store::insert_user(&mut tx, &new.phone, &new.name, &hash).await?;
-    store::grant_role(&mut tx, id, role, if role.is_store_role() { store_id } else { None }).await?;
+    store::grant_role(&mut tx, id, role, store_id).await?;
     if role != Role::Resident {
         // Everyone who works at a store can also shop there.
         store::grant_role(&mut tx, id, Role::Resident, None).await?;
@@ -63,10 +68,10 @@ pub async fn authenticate(db: &Db, phone: &str, password: &str, client: Option<I
     if store::recent_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str(), since).await? >= MAX_FAILURES_PER_PHONE {
         return Err(AppError::new(ErrorCode::TooManyAttempts));
     }
-    if let Some(key) = &client_key {
-        if store::recent_failures(&db.pool, SCOPE_LOGIN_CLIENT, key, since).await? >= MAX_FAILURES_PER_CLIENT {
-            return Err(AppError::new(ErrorCode::TooManyAttempts));
-        }
+    if let Some(key) = &client_key
+        && store::recent_failures(&db.pool, SCOPE_LOGIN_CLIENT, key, since).await? >= MAX_FAILURES_PER_CLIENT
+    {
+        return Err(AppError::new(ErrorCode::TooManyAttempts));
     }
     let creds = store::credentials(&db.pool, &phone).await?;
     let ok = password::verify(password.to_string(), creds.as_ref().map(|c| c.password_hash.clone())).await?;

@@ -50,3 +50,30 @@ pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
         })
     }
 }
+
+/// A labelled input with its error underneath: label above the field, message in place.
+#[component]
+pub fn TextField(
+    /// The form field's name, also the key its errors and bounced-back value come under.
+    name: &'static str,
+    label: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    /// Refill what the user typed after a no-JS round trip (never for passwords).
+    #[prop(optional)]
+    keep: bool,
+) -> impl IntoView {
+    let value = if keep { kept(name) } else { String::new() };
+    view! {
+        <label class="field">
+            <span class="field-label">{label}</span>
+            <input type=kind name=name required placeholder=placeholder autocomplete=autocomplete
+                inputmode=inputmode maxlength=maxlength value=value aria-describedby=format!("{name}-error")/>
+            <FieldError error=error field=name/>
+        </label>
+    }
+}

@@ -2,7 +2,8 @@
 use super::AuthActions;
 use crate::shared::Msg;
 use crate::ui::form::{form_error, kept};
-use crate::ui::{use_locale, FieldError, FormError};
+use crate::ui::form::TextField;
+use crate::ui::{use_locale, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -21,17 +22,9 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError error=error/>
                 <input type="hidden" name="next" value=next/>
-                <label class="field">
-                    <span class="field-label">{locale.t(Msg::Phone)}</span>
-                    <input type="tel" name="phone" inputmode="numeric" autocomplete="tel" maxlength="20" required
-                        placeholder=locale.t(Msg::PhonePlaceholder) value=kept("phone") aria-describedby="phone-error"/>
-                    <FieldError error=error field="phone"/>
-                </label>
-                <label class="field">
-                    <span class="field-label">{locale.t(Msg::Password)}</span>
-                    <input type="password" name="password" autocomplete="current-password" required aria-describedby="password-error"/>
-                    <FieldError error=error field="password"/>
-                </label>
+                <TextField name="phone" label=locale.t(Msg::Phone) error=error kind="tel" inputmode="numeric"
+                    autocomplete="tel" maxlength=20 placeholder=locale.t(Msg::PhonePlaceholder) keep=true/>
+                <TextField name="password" label=locale.t(Msg::Password) error=error kind="password" autocomplete="current-password"/>
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || action.pending().get()>
                     {move || locale.t(if action.pending().get() { Msg::Submitting } else { Msg::Login })}
                 </button>

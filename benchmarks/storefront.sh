@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Storefront throughput and page weight, on loopback only, bounded in time.
+# Builds release, serves the demo chain from a fresh SQLite file (or DATABASE_URL), then
+# drives it with wrk and prints requests/s, latency and the server's memory.
+#   benchmarks/storefront.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+scripts/setup.sh --release
+command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
+PATH="$PWD/tools/node_modules/.bin:$PATH" cargo leptos build --release >/dev/null 2>&1
+bin="${CARGO_TARGET_DIR:-target}/release/linli"
+
+dir=$(mktemp -d)
+export DATABASE_URL=${DATABASE_URL:-sqlite://$dir/bench.db}
+export LEPTOS_SITE_ROOT=target/site LINLI_ADDR=127.0.0.1:3200 RUST_LOG=warn
+"$bin" seed-demo >/dev/null
+"$bin" serve & pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+for _ in $(seq 50); do curl -fs http://127.0.0.1:3200/healthz >/dev/null && break; sleep 0.2; done
+
+echo "== page weight a phone downloads for the home page (bytes)"
+for f in linli.wasm linli.js linli.css; do
+  raw=$(stat -c %s "target/site/pkg/$f")
+  gz=$(curl -s -H 'accept-encoding: gzip' http://127.0.0.1:3200/pkg/$f | wc -c)
+  br=$(curl -s -H 'accept-encoding: br' http://127.0.0.1:3200/pkg/$f | wc -c)
+  printf '%-12s raw %8d  gzip %8d  br %8d\n' "$f" "$raw" "$gz" "$br"
+done
+html=$(curl -s -H 'accept-encoding: br' http://127.0.0.1:3200/ | wc -c)
+printf '%-12s br %8d\n' "home html" "$html"
+
+for path in /healthz "/" "/api/v1/stores/1/products" "/api/v1/stores?lat=30.28&lng=120.13"; do
+  echo "== wrk -t2 -c8 -d${secs}s http://127.0.0.1:3200$path"
+  wrk -t2 -c8 -d"${secs}s" -H 'accept-encoding: br' "http://127.0.0.1:3200$path" | grep -E 'Requests/sec|Latency|requests in|Non-2xx'
+done
+echo "== server memory after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status) RSS"
