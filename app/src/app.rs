@@ -1,14 +1,14 @@
 //! The HTML shell and the route table: the one file that names every page.
 use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage};
 use crate::analytics::pages::OverviewPage;
-use crate::catalog::pages::HomePage;
+use crate::catalog::pages::{HomePage, ProductPage};
 use crate::orders::pages::{GroupBuysPage, LivePage, OrdersPage};
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
-use crate::ui::{use_locale, BackOfficeShell, ResidentShell};
+use crate::ui::{BackOfficeShell, NotFoundNotice, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The reader's language: on the server from the request, in the browser from `<html lang>`
@@ -83,6 +83,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ResidentShell>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
                     <Route path=path!("stores") view=StorePickerPage ssr=SsrMode::InOrder/>
+                    // Async: the title and share-preview meta depend on the product.
+                    <Route path=path!("p/:id") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("group-buys") view=GroupBuysPage ssr=SsrMode::InOrder/>
                     <Route path=path!("live") view=LivePage ssr=SsrMode::InOrder/>
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::InOrder/>
@@ -97,17 +99,5 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let locale = use_locale();
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
-    view! {
-        <Title text=locale.t(Msg::NotFoundTitle)/>
-        <section class="empty-state">
-            <h1 class="page-title">{locale.t(Msg::NotFoundTitle)}</h1>
-            <p>{locale.t(Msg::NotFoundBody)}</p>
-            <A href="/" attr:class="btn btn-primary">{locale.t(Msg::GoHome)}</A>
-        </section>
-    }
+    view! { <NotFoundNotice body=Msg::NotFoundBody/> }
 }

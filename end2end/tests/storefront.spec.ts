@@ -68,3 +68,16 @@ test("the English switch works from any page and comes back", async ({ page }, i
   await page.getByRole("link", { name: "中文" }).click();
   await expect(page.getByRole("heading", { name: "选择门店" })).toBeVisible();
 });
+
+test("a product card opens the product with its traceability card", async ({ page }, info) => {
+  await page.goto("/?category=vegetables");
+  await ready(page, info);
+  await page.locator(".product-grid .product-card", { hasText: "寿光西红柿" }).click();
+  await expect(page).toHaveURL(/\/p\/\d+$/);
+  await expect(page).toHaveTitle("寿光西红柿 · 邻里");
+  await expect(page.getByRole("heading", { name: "溯源信息" })).toBeVisible();
+  await expect(page.locator(".trace-card")).toContainText("山东寿光");
+  await expect(page.locator(".trace-card")).toContainText("寿光田园蔬菜合作社");
+  await expect(page.locator(".product-summary")).toContainText("绿源生活·文三路店");
+  await page.screenshot({ path: `test-results/product-${info.project.name}.png`, fullPage: true });
+});

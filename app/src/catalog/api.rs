@@ -1,5 +1,5 @@
 //! Catalog server functions.
-use super::model::Shelf;
+use super::model::{ProductPage, Shelf};
 use crate::shared::AppError;
 use leptos::prelude::*;
 
@@ -14,4 +14,19 @@ pub async fn load_shelf(category: Option<String>, q: Option<String>) -> Result<O
     let categories = super::store::categories(pool).await?;
     let products = super::store::list_for_store(pool, store.id, category.as_deref(), q.as_deref()).await?;
     Ok(Some(Shelf { store, categories, products }))
+}
+
+/// One product at the resident's store, with absolute share links. `None`: no such product.
+#[server(prefix = "/api", endpoint = "product_page")]
+pub async fn load_product_page(id: i64) -> Result<Option<ProductPage>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let Some(store) = crate::stores::api::current_store(None).await? else { return Ok(None) };
+    let Some(detail) = super::store::detail(&state.db.pool, id, store.id).await? else { return Ok(None) };
+    let origin = crate::server::request::origin(&crate::server::request::parts()?);
+    Ok(Some(ProductPage {
+        share_url: format!("{origin}/p/{id}"),
+        share_image_url: detail.product.image_url.as_ref().map(|u| format!("{origin}{u}")),
+        store_name: store.name,
+        detail,
+    }))
 }

@@ -50,3 +50,13 @@ pub struct Shelf {
     pub categories: Vec<Category>,
     pub products: Vec<Product>,
 }
+
+/// The product page: the product at the resident's store, and how to share it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductPage {
+    pub detail: ProductDetail,
+    pub store_name: String,
+    /// Absolute URLs for share previews (WeChat and others need them absolute).
+    pub share_url: String,
+    pub share_image_url: Option<String>,
+}

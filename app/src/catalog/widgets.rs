@@ -20,6 +20,7 @@ pub fn ProductCard(product: Product) -> impl IntoView {
     let tags = product.tags.clone();
     view! {
         <li class="product-card" class:sold-out=sold_out data-product-id=product.id>
+            <a class="product-link" href=format!("/p/{}", product.id)>
             <div class="product-photo">
                 {product.image_url.clone().map(|src| view! {
                     <img src=src alt=product.name.clone() width="160" height="160" loading="lazy" decoding="async"/>
@@ -37,6 +38,7 @@ pub fn ProductCard(product: Product) -> impl IntoView {
                     {hint_text.map(|t| view! { <span class="stock-hint" class:out=sold_out>{t}</span> })}
                 </div>
             </div>
+            </a>
         </li>
     }
 }

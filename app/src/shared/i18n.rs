@@ -136,6 +136,10 @@ messages! {
     ShelfLife => "保质期", "Shelf life";
     Days => "天", "days";
     Traceability => "溯源信息", "Traceability";
+    InStock => "有货", "In stock";
+    ProductNotFound => "这件商品找不到了，可能已经下架", "This product is gone — it may have been taken off the shelf";
+    Description => "商品介绍", "About this product";
+    NotRecorded => "未登记", "Not recorded";
     Availability => "本店库存", "In stock here";
     Back => "返回", "Back";
     MyAccount => "我的账号", "My account";
@@ -193,6 +197,14 @@ pub fn search_results_for(locale: Locale, q: &str) -> String {
     match locale {
         Locale::Zh => format!("“{q}”的搜索结果"),
         Locale::En => format!("Results for “{q}”"),
+    }
+}
+
+/// "5天" / "5 days".
+pub fn days(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::Zh => format!("{n}天"),
+        Locale::En => format!("{n} days"),
     }
 }
 

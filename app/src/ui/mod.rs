@@ -48,3 +48,22 @@ pub fn ShelfSkeleton() -> impl IntoView {
         </div>
     }
 }
+
+/// "页面不存在" with a way home; answers 404 when rendered on the server.
+#[component]
+pub fn NotFoundNotice(body: crate::shared::Msg) -> impl IntoView {
+    use crate::shared::Msg;
+    let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <leptos_meta::Title text=locale.t(Msg::NotFoundTitle)/>
+        <section class="empty-state">
+            <h1 class="page-title">{locale.t(Msg::NotFoundTitle)}</h1>
+            <p>{locale.t(body)}</p>
+            <a href="/" class="btn btn-primary">{locale.t(Msg::GoHome)}</a>
+        </section>
+    }
+}

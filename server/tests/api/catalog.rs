@@ -116,3 +116,27 @@ async fn a_real_store_starts_empty() {
     let page = reqwest::get(app.url("/")).await.expect("page").text().await.expect("html");
     assert!(page.contains("还没有开通门店"));
 }
+
+#[tokio::test]
+async fn a_product_page_renders_its_traceability_and_share_preview_on_the_server() {
+    let app = spawn_app_with_demo().await;
+    let page = reqwest::Client::new().get(app.url("/p/1")).header("cookie", "linli_store=2").send().await.expect("page");
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("<title>寿光西红柿 · 邻里</title>"), "title");
+    assert!(html.contains(r#"property="og:title" content="寿光西红柿 | 绿源生活·古墩路店""#), "og:title for the chosen store");
+    assert!(html.contains(&format!(r#"property="og:image" content="{}/media/"#, app.address)), "absolute og:image");
+    for text in ["溯源信息", "山东寿光", "寿光田园蔬菜合作社", "5天", "¥"] {
+        assert!(html.contains(text), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_product_page_is_a_404_that_says_so() {
+    let app = spawn_app_with_demo().await;
+    for path in ["/p/99999", "/p/abc"] {
+        let r = reqwest::get(app.url(path)).await.expect("page");
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+        assert!(r.text().await.expect("html").contains("这件商品找不到了"), "{path}");
+    }
+}

@@ -1,0 +1,84 @@
+//! 商品详情: photo, price, availability at the resident's store, the traceability card,
+//! and share-preview meta rendered on the server (the page renders async for that).
+use crate::catalog::api::load_product_page;
+use crate::catalog::rules::{stock_hint, StockHint};
+use crate::shared::i18n::{days, only_left};
+use crate::shared::{Fen, Msg};
+use crate::ui::{use_locale, ErrorNotice, NotFoundNotice, Price, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProductPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => load_product_page(id).await,
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(None) => view! { <NotFoundNotice body=Msg::ProductNotFound/> }.into_any(),
+                    Ok(Some(page)) => {
+                        let d = page.detail;
+                        let p = d.product;
+                        let share_desc = format!("{} · {} · {}", Fen(p.price_fen), p.unit, p.origin);
+                        let availability = match stock_hint(p.available) {
+                            StockHint::SoldOut => locale.t(Msg::SoldOut).to_string(),
+                            StockHint::OnlyLeft(n) => only_left(locale, n),
+                            StockHint::Plenty => locale.t(Msg::InStock).to_string(),
+                        };
+                        let sold_out = p.available <= 0;
+                        let plenty = stock_hint(p.available) == StockHint::Plenty;
+                        let not_recorded = locale.t(Msg::NotRecorded).to_string();
+                        view! {
+                            <Title text=p.name.clone()/>
+                            <Meta name="description" content=share_desc.clone()/>
+                            <Meta property="og:type" content="product"/>
+                            <Meta property="og:title" content=format!("{} | {}", p.name, page.store_name)/>
+                            <Meta property="og:description" content=share_desc/>
+                            <Meta property="og:url" content=page.share_url.clone()/>
+                            {page.share_image_url.clone().map(|u| view! { <Meta property="og:image" content=u/> })}
+                            <article class="product-page" class:sold-out=sold_out>
+                                <div class="product-hero">
+                                    {p.image_url.clone().map(|src| view! { <img src=src alt=p.name.clone() width="400" height="400"/> })}
+                                    {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
+                                </div>
+                                <section class="card product-summary">
+                                    <div class="tag-line">{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
+                                    <h1 class="product-title">{p.name.clone()}</h1>
+                                    <p class="product-spec">{p.unit.clone()}</p>
+                                    <div class="product-foot">
+                                        <Price fen=p.price_fen/>
+                                        <span class="stock-hint" class:out=sold_out class:ok=plenty>
+                                            {page.store_name.clone()} " · " {locale.t(Msg::Availability)} {locale.pick("：", ": ")} {availability}
+                                        </span>
+                                    </div>
+                                </section>
+                                <section class="card trace-card">
+                                    <h2 class="section-title">{locale.t(Msg::Traceability)}</h2>
+                                    <dl class="facts">
+                                        <div><dt>{locale.t(Msg::Origin)}</dt><dd>{p.origin.clone()}</dd></div>
+                                        <div><dt>{locale.t(Msg::Producer)}</dt><dd>{if d.producer.is_empty() { not_recorded.clone() } else { d.producer.clone() }}</dd></div>
+                                        <div><dt>{locale.t(Msg::HarvestDate)}</dt><dd>{d.harvest_date.clone().unwrap_or_else(|| not_recorded.clone())}</dd></div>
+                                        <div><dt>{locale.t(Msg::ShelfLife)}</dt><dd>{d.shelf_life_days.map(|n| days(locale, n)).unwrap_or(not_recorded)}</dd></div>
+                                    </dl>
+                                </section>
+                                {(!d.description.is_empty()).then(|| view! {
+                                    <section class="card"><h2 class="section-title">{locale.t(Msg::Description)}</h2><p>{d.description.clone()}</p></section>
+                                })}
+                            </article>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
