@@ -13,6 +13,7 @@ pub mod server;
 pub mod shared;
 pub mod stores;
 pub mod ui;
+pub mod wallet;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -18,10 +18,14 @@ pub struct Db {
 }
 
 /// Migrations are compiled into the binary, so `linli` needs no files beside it.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../../../migrations/sqlite/0001_foundation.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../../migrations/sqlite/0001_foundation.sql")),
+    (2, "wallet ledger", include_str!("../../../migrations/sqlite/0002_wallet_ledger.sql")),
+];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
+    (2, "wallet ledger", include_str!("../../../migrations/postgres/0002_wallet_ledger.sql")),
+];
 
 impl Backend {
     pub fn from_url(url: &str) -> Option<Backend> {

@@ -25,6 +25,7 @@ pub enum ErrorCode {
     CsrfRejected,
     BadRequest,
     InvalidCoordinates,
+    InvalidAmount,
     Internal,
     Network,
 }
@@ -35,7 +36,7 @@ impl ErrorCode {
         use ErrorCode::*;
         match self {
             InvalidPhone | PasswordTooShort | PasswordTooLong | NameRequired | NameTooLong
-            | InvalidCoordinates => 422,
+            | InvalidCoordinates | InvalidAmount => 422,
             PhoneTaken => 409,
             InvalidCredentials | Unauthenticated => 401,
             AccountDisabled | Forbidden | CsrfRejected => 403,
@@ -65,6 +66,7 @@ impl ErrorCode {
             CsrfRejected => "csrf_rejected",
             BadRequest => "bad_request",
             InvalidCoordinates => "invalid_coordinates",
+            InvalidAmount => "invalid_amount",
             Internal => "internal",
             Network => "network",
         }
@@ -76,7 +78,7 @@ impl ErrorCode {
         [
             InvalidPhone, PhoneTaken, PasswordTooShort, PasswordTooLong, NameRequired, NameTooLong,
             InvalidCredentials, AccountDisabled, TooManyAttempts, Unauthenticated, Forbidden, NotFound,
-            CsrfRejected, BadRequest, InvalidCoordinates, Internal, Network,
+            CsrfRejected, BadRequest, InvalidCoordinates, InvalidAmount, Internal, Network,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -101,6 +103,7 @@ impl ErrorCode {
             CsrfRejected => ("请求来源不明，已拒绝", "Cross-site request refused"),
             BadRequest => ("请求格式不对", "The request is malformed"),
             InvalidCoordinates => ("位置坐标不对", "Invalid coordinates"),
+            InvalidAmount => ("充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000"),
             Internal => ("服务器开小差了，请稍后再试", "Something went wrong on our side — please try again"),
             Network => ("网络不太好，请稍后再试", "Network problem — please try again"),
         };

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod error;
 pub mod openapi;
+pub mod wallet;
 
 use axum::routing::{any, get, post};
 use axum::Router;
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/stores", get(catalog::stores))
         .route("/stores/{store_id}/products", get(catalog::store_products))
         .route("/products/{id}", get(catalog::product))
+        .route("/staff/users/{user_id}/wallet/top-up", post(wallet::top_up))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))
         .fallback(error::not_found)

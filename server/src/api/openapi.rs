@@ -8,8 +8,9 @@ use utoipa::OpenApi;
     paths(
         super::accounts::register, super::accounts::login, super::accounts::logout, super::accounts::me,
         super::catalog::stores, super::catalog::store_products, super::catalog::product,
+        super::wallet::top_up,
     ),
-    tags((name = "accounts"), (name = "catalog"))
+    tags((name = "accounts"), (name = "catalog"), (name = "wallet"))
 )]
 pub struct ApiDoc;
 

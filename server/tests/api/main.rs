@@ -5,3 +5,4 @@ mod accounts;
 mod catalog;
 mod helpers;
 mod platform;
+mod wallet;

@@ -1,0 +1,38 @@
+use serde::{Deserialize, Serialize};
+
+/// What a ledger movement was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum EntryKind {
+    /// Money paid in at the counter.
+    TopUp,
+    /// Undoing a mistaken top-up (never by editing the original).
+    Reversal,
+    /// An order paid from the wallet.
+    Payment,
+    /// An order's payment returned.
+    Refund,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::TopUp => "top_up",
+            EntryKind::Reversal => "reversal",
+            EntryKind::Payment => "payment",
+            EntryKind::Refund => "refund",
+        }
+    }
+}
+
+/// The answer to a top-up: `POST /api/v1/staff/users/{user_id}/wallet/top-up`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Balance {
+    pub user_id: i64,
+    /// The new balance in fen.
+    pub wallet_fen: i64,
+    /// The ledger entry the top-up wrote.
+    pub entry_id: i64,
+}

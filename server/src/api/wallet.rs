@@ -1,0 +1,30 @@
+//! `/api/v1/staff/users/{user_id}/wallet/top-up`.
+use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use axum::extract::State;
+use axum::Json;
+use linli_app::server::{session, AppState};
+use linli_app::shared::AppError;
+use linli_app::wallet::model::Balance;
+use linli_app::wallet::service;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopUpBody {
+    /// Whole fen, 1 to 1,000,000.
+    pub amount_fen: i64,
+}
+
+/// Staff take money in at the counter for a resident's wallet; one ledger entry.
+#[utoipa::path(post, path = "/api/v1/staff/users/{user_id}/wallet/top-up", params(("user_id" = i64, Path)), request_body = TopUpBody, tag = "wallet",
+    responses((status = 200, body = Balance), (status = 401), (status = 403, description = "not counter staff"), (status = 404, description = "no such user"), (status = 422, description = "invalid_amount")))]
+pub async fn top_up(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(user_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<TopUpBody>,
+) -> ApiResult<Json<Balance>> {
+    let staff = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
+    Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen).await?))
+}
