@@ -6,108 +6,59 @@
 use super::i18n::Locale;
 use serde::{Deserialize, Serialize};
 
-/// Stable error codes. The API's `error.code` is the snake_case name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    InvalidPhone,
-    PhoneTaken,
-    PasswordTooShort,
-    PasswordTooLong,
-    NameRequired,
-    NameTooLong,
-    InvalidCredentials,
-    AccountDisabled,
-    TooManyAttempts,
-    Unauthenticated,
-    Forbidden,
-    NotFound,
-    CsrfRejected,
-    BadRequest,
-    InvalidCoordinates,
-    InvalidAmount,
-    Internal,
-    Network,
+macro_rules! error_codes {
+    ($($name:ident => $code:literal, $status:literal, $zh:literal, $en:literal;)*) => {
+        /// Stable error codes. The API's `error.code` is the snake_case name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode { $($name),* }
+
+        impl ErrorCode {
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$name),*];
+
+            /// The HTTP status the JSON API answers with.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$name => $status),* }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$name => $code),* }
+            }
+
+            /// What the person reading it should be told.
+            pub fn message(self, locale: Locale) -> &'static str {
+                match self { $(ErrorCode::$name => locale.pick($zh, $en)),* }
+            }
+        }
+    };
+}
+
+// One row per code: name, API code, HTTP status, Chinese, English.
+error_codes! {
+    InvalidPhone => "invalid_phone", 422, "手机号应为11位数字", "Enter an 11-digit mainland mobile number";
+    PhoneTaken => "phone_taken", 409, "这个手机号已经注册过了，请直接登录", "This number is already registered — please log in";
+    PasswordTooShort => "password_too_short", 422, "密码至少8位", "The password needs at least 8 characters";
+    PasswordTooLong => "password_too_long", 422, "密码最多128位", "The password may have at most 128 characters";
+    NameRequired => "name_required", 422, "请填写称呼", "Please tell us what to call you";
+    NameTooLong => "name_too_long", 422, "称呼最多20个字", "The name may have at most 20 characters";
+    InvalidCredentials => "invalid_credentials", 401, "手机号或密码不对", "Wrong phone number or password";
+    AccountDisabled => "account_disabled", 403, "这个账号已停用，请联系门店", "This account is disabled — please contact the store";
+    TooManyAttempts => "too_many_attempts", 429, "尝试次数太多，请15分钟后再试", "Too many attempts — please try again in 15 minutes";
+    Unauthenticated => "unauthenticated", 401, "请先登录", "Please log in first";
+    Forbidden => "forbidden", 403, "没有权限做这件事", "You are not allowed to do this";
+    NotFound => "not_found", 404, "没有找到", "Not found";
+    CsrfRejected => "csrf_rejected", 403, "请求来源不明，已拒绝", "Cross-site request refused";
+    BadRequest => "bad_request", 400, "请求格式不对", "The request is malformed";
+    InvalidCoordinates => "invalid_coordinates", 422, "位置坐标不对", "Invalid coordinates";
+    InvalidAmount => "invalid_amount", 422, "充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000";
+    Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
+    Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }
 
 impl ErrorCode {
-    /// The HTTP status the JSON API answers with.
-    pub fn status(self) -> u16 {
-        use ErrorCode::*;
-        match self {
-            InvalidPhone | PasswordTooShort | PasswordTooLong | NameRequired | NameTooLong
-            | InvalidCoordinates | InvalidAmount => 422,
-            PhoneTaken => 409,
-            InvalidCredentials | Unauthenticated => 401,
-            AccountDisabled | Forbidden | CsrfRejected => 403,
-            TooManyAttempts => 429,
-            NotFound => 404,
-            BadRequest => 400,
-            Internal => 500,
-            Network => 503,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        use ErrorCode::*;
-        match self {
-            InvalidPhone => "invalid_phone",
-            PhoneTaken => "phone_taken",
-            PasswordTooShort => "password_too_short",
-            PasswordTooLong => "password_too_long",
-            NameRequired => "name_required",
-            NameTooLong => "name_too_long",
-            InvalidCredentials => "invalid_credentials",
-            AccountDisabled => "account_disabled",
-            TooManyAttempts => "too_many_attempts",
-            Unauthenticated => "unauthenticated",
-            Forbidden => "forbidden",
-            NotFound => "not_found",
-            CsrfRejected => "csrf_rejected",
-            BadRequest => "bad_request",
-            InvalidCoordinates => "invalid_coordinates",
-            InvalidAmount => "invalid_amount",
-            Internal => "internal",
-            Network => "network",
-        }
-    }
-
     /// The inverse of [`ErrorCode::as_str`], for codes carried in a URL after a no-JS form post.
     pub fn from_code(s: &str) -> Option<ErrorCode> {
-        use ErrorCode::*;
-        [
-            InvalidPhone, PhoneTaken, PasswordTooShort, PasswordTooLong, NameRequired, NameTooLong,
-            InvalidCredentials, AccountDisabled, TooManyAttempts, Unauthenticated, Forbidden, NotFound,
-            CsrfRejected, BadRequest, InvalidCoordinates, InvalidAmount, Internal, Network,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
-
-    /// What the person reading it should be told.
-    pub fn message(self, locale: Locale) -> &'static str {
-        use ErrorCode::*;
-        let (zh, en) = match self {
-            InvalidPhone => ("手机号应为11位数字", "Enter an 11-digit mainland mobile number"),
-            PhoneTaken => ("这个手机号已经注册过了，请直接登录", "This number is already registered — please log in"),
-            PasswordTooShort => ("密码至少8位", "The password needs at least 8 characters"),
-            PasswordTooLong => ("密码最多128位", "The password may have at most 128 characters"),
-            NameRequired => ("请填写称呼", "Please tell us what to call you"),
-            NameTooLong => ("称呼最多20个字", "The name may have at most 20 characters"),
-            InvalidCredentials => ("手机号或密码不对", "Wrong phone number or password"),
-            AccountDisabled => ("这个账号已停用，请联系门店", "This account is disabled — please contact the store"),
-            TooManyAttempts => ("尝试次数太多，请15分钟后再试", "Too many attempts — please try again in 15 minutes"),
-            Unauthenticated => ("请先登录", "Please log in first"),
-            Forbidden => ("没有权限做这件事", "You are not allowed to do this"),
-            NotFound => ("没有找到", "Not found"),
-            CsrfRejected => ("请求来源不明，已拒绝", "Cross-site request refused"),
-            BadRequest => ("请求格式不对", "The request is malformed"),
-            InvalidCoordinates => ("位置坐标不对", "Invalid coordinates"),
-            InvalidAmount => ("充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000"),
-            Internal => ("服务器开小差了，请稍后再试", "Something went wrong on our side — please try again"),
-            Network => ("网络不太好，请稍后再试", "Network problem — please try again"),
-        };
-        locale.pick(zh, en)
+        ErrorCode::ALL.iter().copied().find(|c| c.as_str() == s)
     }
 }
 
@@ -201,7 +152,7 @@ mod tests {
 
     #[test]
     fn serde_name_matches_the_api_code() {
-        for code in [ErrorCode::InvalidPhone, ErrorCode::PhoneTaken, ErrorCode::CsrfRejected, ErrorCode::InvalidCoordinates] {
+        for &code in ErrorCode::ALL {
             let json = serde_json::to_string(&code).expect("serialises");
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
