@@ -15,6 +15,9 @@ pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
             if let Err(e) = linli_app::accounts::service::purge_old_failures(&db).await {
                 tracing::warn!(error = ?e, "auth failure purge failed");
             }
+            if let Err(e) = linli_app::server::idempotency::purge_old(&db.pool).await {
+                tracing::warn!(error = ?e, "idempotency key purge failed");
+            }
         }
     });
 }

@@ -21,10 +21,12 @@ pub struct Db {
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/sqlite/0001_foundation.sql")),
     (2, "wallet ledger", include_str!("../../../migrations/sqlite/0002_wallet_ledger.sql")),
+    (3, "idempotency", include_str!("../../../migrations/sqlite/0003_idempotency.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
     (2, "wallet ledger", include_str!("../../../migrations/postgres/0002_wallet_ledger.sql")),
+    (3, "idempotency", include_str!("../../../migrations/postgres/0003_idempotency.sql")),
 ];
 
 impl Backend {

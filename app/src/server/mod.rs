@@ -1,6 +1,7 @@
 //! Server-only plumbing shared by every domain: state, database, sessions, form handling.
 pub mod db;
 pub mod form;
+pub mod idempotency;
 pub mod request;
 pub mod session;
 pub mod sessions_store;

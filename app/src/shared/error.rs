@@ -50,6 +50,8 @@ error_codes! {
     CsrfRejected => "csrf_rejected", 403, "请求来源不明，已拒绝", "Cross-site request refused";
     BadRequest => "bad_request", 400, "请求格式不对", "The request is malformed";
     InvalidCoordinates => "invalid_coordinates", 422, "位置坐标不对", "Invalid coordinates";
+    IdempotencyKeyReused => "idempotency_key_reused", 422, "这个请求编号已用于另一笔操作", "This Idempotency-Key was used for a different request";
+    Conflict => "conflict", 409, "操作正在处理中，请稍后再试", "The same request is still being processed — try again";
     InvalidAmount => "invalid_amount", 422, "充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";

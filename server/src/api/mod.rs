@@ -25,3 +25,11 @@ pub fn router() -> Router<AppState> {
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(error::localize))
 }
+
+/// The `Idempotency-Key` header, if sent (a header that is not text is a bad request).
+pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, error::ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_string).map_err(|_| linli_app::shared::ErrorCode::BadRequest.into()))
+        .transpose()
+}

@@ -17,14 +17,17 @@ pub struct TopUpBody {
 }
 
 /// Staff take money in at the counter for a resident's wallet; one ledger entry.
+/// An optional `Idempotency-Key` makes a retry answer the first result without paying twice.
 #[utoipa::path(post, path = "/api/v1/staff/users/{user_id}/wallet/top-up", params(("user_id" = i64, Path)), request_body = TopUpBody, tag = "wallet",
-    responses((status = 200, body = Balance), (status = 401), (status = 403, description = "not counter staff"), (status = 404, description = "no such user"), (status = 422, description = "invalid_amount")))]
+    responses((status = 200, body = Balance), (status = 401), (status = 403, description = "not counter staff"), (status = 404, description = "no such user"), (status = 422, description = "invalid_amount or idempotency_key_reused")))]
 pub async fn top_up(
     State(state): State<AppState>,
     session: Session,
     ApiPath(user_id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TopUpBody>,
 ) -> ApiResult<Json<Balance>> {
     let staff = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
-    Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen).await?))
+    let key = super::idempotency_key(&headers)?;
+    Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen, key.as_deref()).await?))
 }

@@ -105,3 +105,53 @@ async fn concurrent_top_ups_add_up_exactly_and_the_ledger_balances() {
         assert_eq!(*after, 100 * (i as i64 + 1));
     }
 }
+
+#[tokio::test]
+async fn a_retried_top_up_with_the_same_key_pays_in_once_and_answers_the_same() {
+    let app = spawn_app_with_demo().await;
+    let wang = user_id(&app, "13800000001").await;
+    app.login_as("13900000021").await;
+    let url = app.url(&format!("/api/v1/staff/users/{wang}/wallet/top-up"));
+    let send = |key: &'static str, amount: i64| app.api.post(&url).header("idempotency-key", key).json(&json!({ "amount_fen": amount })).send();
+
+    let first: serde_json::Value = send("till-7-0001", 3000).await.expect("post").json().await.expect("json");
+    let again = send("till-7-0001", 3000).await.expect("post");
+    assert_eq!(again.status().as_u16(), 200);
+    let again: serde_json::Value = again.json().await.expect("json");
+    assert_eq!(first, again, "the same answer, the same ledger entry");
+    assert_eq!(again["wallet_fen"], 3000);
+
+    let reused = send("till-7-0001", 5000).await.expect("post");
+    assert_eq!(reused.status().as_u16(), 422);
+    assert_eq!(error_code(&reused.json().await.expect("json")), "idempotency_key_reused");
+
+    let other: serde_json::Value = send("till-7-0002", 3000).await.expect("post").json().await.expect("json");
+    assert_eq!(other["wallet_fen"], 6000, "a new key is a new top-up");
+}
+
+#[tokio::test]
+async fn concurrent_duplicates_of_one_top_up_pay_in_once() {
+    let app = spawn_app_with_demo().await;
+    let wang = user_id(&app, "13800000001").await;
+    app.login_as("13900000021").await;
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let c = app.api.clone();
+        let url = app.url(&format!("/api/v1/staff/users/{wang}/wallet/top-up"));
+        tasks.push(tokio::spawn(async move {
+            let r = c.post(url).header("idempotency-key", "double-tap").json(&json!({"amount_fen": 1000})).send().await.expect("post");
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.expect("json"))
+        }));
+    }
+    let mut entries = std::collections::HashSet::new();
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        assert_eq!(status, 200, "{body}");
+        entries.insert(body["entry_id"].as_i64().expect("entry"));
+    }
+    assert_eq!(entries.len(), 1, "every duplicate got the first answer");
+    let (balance,): (i64,) = sqlx::query_as("select wallet_fen from users where id = $1").bind(wang).fetch_one(&app.db.pool).await.expect("balance");
+    assert_eq!(balance, 1000);
+    let (rows,): (i64,) = sqlx::query_as("select count(*) from wallet_entries").fetch_one(&app.db.pool).await.expect("count");
+    assert_eq!(rows, 1);
+}

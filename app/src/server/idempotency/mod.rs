@@ -1,0 +1,72 @@
+//! Idempotency keys for writes that move stock or money.
+//!
+//! Usage, inside the action's write transaction:
+//! `match claim(&mut tx, ...)` → `Fresh` (do the work, then `remember` the answer before
+//! commit) or `Replay(answer)` (return it, change nothing). A key reused for a different
+//! request is `IdempotencyKeyReused` (422). Concurrent duplicates serialise on the key's
+//! primary key: the second waits for the first to commit, then replays its answer.
+pub mod store;
+
+use crate::shared::{AppError, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+/// A client key: 1–100 printable ASCII characters (UUIDs, ULIDs, timestamps…).
+pub fn parse_key(raw: &str) -> Result<String, AppError> {
+    let k = raw.trim();
+    if k.is_empty() || k.len() > 100 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AppError::field(ErrorCode::BadRequest, "idempotency_key"));
+    }
+    Ok(k.to_string())
+}
+
+pub enum Claim<T> {
+    Fresh,
+    Replay(T),
+}
+
+/// Claims `key` for `request` (any serialisable description of what is asked).
+pub async fn claim<T: DeserializeOwned>(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    scope: &str,
+    key: &str,
+    request: &impl Serialize,
+) -> Result<Claim<T>, AppError> {
+    let request = serde_json::to_string(request).map_err(AppError::internal)?;
+    if store::try_claim(conn, user_id, scope, key, &request).await? {
+        return Ok(Claim::Fresh);
+    }
+    match store::find(conn, user_id, scope, key).await? {
+        Some((saved, _)) if saved != request => Err(AppError::new(ErrorCode::IdempotencyKeyReused)),
+        Some((_, response)) if !response.is_empty() => serde_json::from_str(&response).map(Claim::Replay).map_err(AppError::internal),
+        // Claimed by a transaction that has not finished: cannot happen after the claim
+        // above waited for it, but if it does, the client should simply retry.
+        _ => Err(AppError::new(ErrorCode::Conflict)),
+    }
+}
+
+/// Records the answer, in the same transaction as the action.
+pub async fn remember(conn: &mut AnyConnection, user_id: i64, scope: &str, key: &str, response: &impl Serialize) -> Result<(), AppError> {
+    let response = serde_json::to_string(response).map_err(AppError::internal)?;
+    store::set_response(conn, user_id, scope, key, &response).await
+}
+
+/// Housekeeping: keys are kept a day.
+pub async fn purge_old(pool: &sqlx::AnyPool) -> Result<u64, AppError> {
+    store::purge(pool, crate::shared::time::now_ms() - 24 * 3600 * 1000).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_short_printable_ascii() {
+        assert_eq!(parse_key(" 0b6c1f6e-5a4e-4bde-8b5e-2d1f0c9a7e11 ").as_deref(), Ok("0b6c1f6e-5a4e-4bde-8b5e-2d1f0c9a7e11"));
+        for bad in ["", "   ", "has space", "中文", &"k".repeat(101)] {
+            assert!(parse_key(bad).is_err(), "{bad:?}");
+        }
+    }
+}
