@@ -101,7 +101,8 @@ pub fn router(config: &Config, db: Db) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .route("/api/openapi.json", get(api::openapi::serve))
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        // Every server function is a POST; no GET may reach one.
+        .route("/api/{*fn_name}", axum::routing::post(server_fn_handler))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/media/{id}", get(media::serve))

@@ -47,10 +47,20 @@ fn same_site_path(referer: &str) -> Option<String> {
     (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }
 
-/// Only a local path may be a post-login destination, never another site.
+/// Only a local path may be a post-login destination, never another site. It goes into a
+/// `Location` header, which takes visible ASCII only (the redirect helpers panic on anything
+/// else), so a path with other characters falls back to the home page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && n.len() <= 512
+                && n.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -73,6 +83,10 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.com")), "/");
         assert_eq!(safe_next(Some("/\\evil.com")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/stores?lat=30.2&lng=120.1")), "/stores?lat=30.2&lng=120.1");
+        assert_eq!(safe_next(Some("/我的")), "/");
+        assert_eq!(safe_next(Some("/me\r\nSet-Cookie: x=1")), "/");
+        assert_eq!(safe_next(Some("/a b")), "/");
     }
 
 }

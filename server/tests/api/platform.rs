@@ -100,3 +100,25 @@ async fn demo_seed_loads_once_and_only_into_an_empty_chain() {
     let (stores,): (i64,) = sqlx::query_as("select count(*) from stores").fetch_one(&app.db.pool).await.expect("count");
     assert_eq!(stores, 3);
 }
+
+#[tokio::test]
+async fn hostile_redirect_targets_fall_back_home_instead_of_failing() {
+    let app = spawn_app_with_demo().await;
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    // Non-ASCII and header-splitting attempts in `next=` must not break the response.
+    for next in ["/%E6%88%91%E7%9A%84", "/me%0D%0ASet-Cookie:%20x=1"] {
+        let r = c.get(app.url(&format!("/lang/en?next={next}"))).send().await.expect("switch");
+        assert_eq!(r.status().as_u16(), 303, "{next}");
+        assert_eq!(r.headers()["location"], "/", "{next}");
+    }
+    let r = c.post(app.url("/api/login"))
+        .header("accept", "text/html")
+        .header("origin", app.address.clone())
+        .header("referer", app.url("/login"))
+        .form(&[("phone", "13800000001"), ("password", linli_server::demo::DEMO_PASSWORD), ("next", "/我的")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status().as_u16(), 302);
+    assert_eq!(r.headers()["location"], "/");
+}
