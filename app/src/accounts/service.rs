@@ -57,35 +57,41 @@ pub async fn create_user_with_role(
     Ok(id)
 }
 
-/// Checks a phone and password. Throttled per phone number and per client address: once
-/// either has too many recent failures, even the right password is refused until the window
-/// passes, so guessing gains nothing.
+/// Checks a phone and password. Throttled per phone number and per client address: every
+/// attempt is counted *before* the password is checked (and taken back if it succeeds), so
+/// guesses sent in parallel are counted too; once either count is over its limit, even the
+/// right password is refused until the window passes, so guessing gains nothing.
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(db: &Db, phone: &str, password: &str, client: Option<IpAddr>) -> Result<Me, AppError> {
     let phone = Phone::parse(phone).map_err(|c| AppError::field(c, "phone"))?;
     let since = now_ms() - THROTTLE_WINDOW_MS;
     let client_key = client.map(|ip| ip.to_string());
-    if store::recent_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str(), since).await? >= MAX_FAILURES_PER_PHONE {
+    store::record_failure(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
+    let client_attempt = match &client_key {
+        Some(key) => Some(store::record_failure(&db.pool, SCOPE_LOGIN_CLIENT, key).await?),
+        None => None,
+    };
+    if store::recent_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str(), since).await? > MAX_FAILURES_PER_PHONE {
         return Err(AppError::new(ErrorCode::TooManyAttempts));
     }
     if let Some(key) = &client_key
-        && store::recent_failures(&db.pool, SCOPE_LOGIN_CLIENT, key, since).await? >= MAX_FAILURES_PER_CLIENT
+        && store::recent_failures(&db.pool, SCOPE_LOGIN_CLIENT, key, since).await? > MAX_FAILURES_PER_CLIENT
     {
         return Err(AppError::new(ErrorCode::TooManyAttempts));
     }
     let creds = store::credentials(&db.pool, &phone).await?;
     let ok = password::verify(password.to_string(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
     let Some(creds) = creds.filter(|_| ok) else {
-        store::record_failure(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
-        if let Some(key) = &client_key {
-            store::record_failure(&db.pool, SCOPE_LOGIN_CLIENT, key).await?;
-        }
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
     if creds.active_flag == 0 {
         return Err(AppError::new(ErrorCode::AccountDisabled));
     }
+    // A success wipes the phone's slate and takes this attempt off the client's count.
     store::clear_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
+    if let Some(id) = client_attempt {
+        store::forget_attempt(&db.pool, id).await?;
+    }
     store::load_me(&db.pool, creds.id).await?.ok_or_else(|| AppError::new(ErrorCode::AccountDisabled))
 }
 

@@ -107,14 +107,20 @@ pub async fn set_home_store(pool: &AnyPool, user_id: i64, store_id: i64) -> Resu
     Ok(())
 }
 
-/// Records one failed attempt against `key` (a phone number, a client address…).
-pub async fn record_failure(pool: &AnyPool, scope: &str, key: &str) -> Result<(), AppError> {
-    sqlx::query("insert into auth_failures (scope, key, at_ms) values ($1, $2, $3)")
+/// Records one attempt against `key` (a phone number, a client address…); returns its id so
+/// a successful attempt can be taken back.
+pub async fn record_failure(pool: &AnyPool, scope: &str, key: &str) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as("insert into auth_failures (scope, key, at_ms) values ($1, $2, $3) returning id")
         .bind(scope)
         .bind(key)
         .bind(now_ms())
-        .execute(pool)
+        .fetch_one(pool)
         .await?;
+    Ok(id)
+}
+
+pub async fn forget_attempt(pool: &AnyPool, id: i64) -> Result<(), AppError> {
+    sqlx::query("delete from auth_failures where id = $1").bind(id).execute(pool).await?;
     Ok(())
 }
 

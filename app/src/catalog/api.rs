@@ -9,7 +9,7 @@ pub async fn load_shelf(category: Option<String>, q: Option<String>) -> Result<O
     let state = crate::server::state::app_state()?;
     let Some(store) = crate::stores::api::current_store(None).await? else { return Ok(None) };
     let q = super::rules::search_term(q.as_deref());
-    let category = category.filter(|c| !c.is_empty());
+    let category = super::rules::category_slug(category.as_deref());
     let pool = &state.db.pool;
     let categories = super::store::categories(pool).await?;
     let products = super::store::list_for_store(pool, store.id, category.as_deref(), q.as_deref()).await?;

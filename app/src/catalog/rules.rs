@@ -26,8 +26,19 @@ pub fn parse_tags(s: &str) -> Vec<String> {
 /// A search term: trimmed, at most 20 characters, `None` when empty. SQL wildcards are
 /// escaped by the store, not here.
 pub fn search_term(q: Option<&str>) -> Option<String> {
-    let q = q?.trim();
+    let q = clean(q?);
     (!q.is_empty()).then(|| q.chars().take(20).collect())
+}
+
+/// A category slug from a URL: `None` when empty.
+pub fn category_slug(c: Option<&str>) -> Option<String> {
+    let c = clean(c?);
+    (!c.is_empty()).then_some(c)
+}
+
+/// Control characters never belong in a search (and PostgreSQL refuses a NUL byte in text).
+fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string()
 }
 
 #[cfg(test)]
@@ -54,6 +65,9 @@ mod tests {
         assert_eq!(search_term(Some("  西红柿 ")).as_deref(), Some("西红柿"));
         assert_eq!(search_term(Some("   ")), None);
         assert_eq!(search_term(None), None);
+        assert_eq!(search_term(Some("西红\0柿")).as_deref(), Some("西红柿"));
+        assert_eq!(category_slug(Some("\0")), None);
+        assert_eq!(category_slug(Some("fruit")).as_deref(), Some("fruit"));
         assert_eq!(search_term(Some(&"菜".repeat(50))).map(|s| s.chars().count()), Some(20));
     }
 }

@@ -13,6 +13,10 @@ const TOP_UP_SCOPE: &str = "wallet.top_up";
 #[tracing::instrument(skip_all, fields(staff = staff.id, user_id, amount_fen))]
 pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Option<&str>) -> Result<Balance, AppError> {
     let store_id = rules::counter_store(&staff.roles).ok_or_else(AppError::forbidden)?;
+    // Nobody takes money in for themselves: their own top-up goes through a colleague.
+    if user_id == staff.id {
+        return Err(AppError::forbidden());
+    }
     let amount = rules::parse_top_up(amount_fen)?;
     let key = key.map(idempotency::parse_key).transpose()?;
     let request = (user_id, amount);

@@ -38,7 +38,7 @@ pub async fn store_products(
 ) -> ApiResult<Json<Vec<Product>>> {
     let store = stores::store::get_active(&state.db.pool, store_id).await?.ok_or(ApiError(AppError::not_found()))?;
     let term = catalog::rules::search_term(q.q.as_deref());
-    let category = q.category.filter(|c| !c.is_empty());
+    let category = catalog::rules::category_slug(q.category.as_deref());
     Ok(Json(catalog::store::list_for_store(&state.db.pool, store.id, category.as_deref(), term.as_deref()).await?))
 }
 

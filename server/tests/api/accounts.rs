@@ -204,3 +204,23 @@ async fn a_successful_login_form_without_javascript_goes_to_next_and_never_off_s
     let r = post("//evil.example/x").await.expect("post");
     assert_eq!(r.headers().get("location").and_then(|v| v.to_str().ok()), Some("/"));
 }
+
+#[tokio::test]
+async fn guesses_sent_in_parallel_are_all_counted() {
+    let app = spawn_app_with_demo().await;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let c = client();
+        let url = app.url("/api/v1/auth/login");
+        tasks.push(tokio::spawn(async move {
+            c.post(url).json(&json!({"phone": "13800000002", "password": "guess-guess"})).send().await.map(|r| r.status().as_u16())
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task").expect("request"));
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(checked <= 5, "at most 5 passwords checked, got {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20 - checked);
+}

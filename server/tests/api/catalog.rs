@@ -140,3 +140,13 @@ async fn a_missing_product_page_is_a_404_that_says_so() {
         assert!(r.text().await.expect("html").contains("这件商品找不到了"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn control_characters_in_a_search_are_ignored_not_a_500() {
+    let app = spawn_app_with_demo().await;
+    let (status, body) = app.get_json("/api/v1/stores/1/products?q=%E8%A5%BF%E7%BA%A2%00%E6%9F%BF&category=%00").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body[0]["name"], "寿光西红柿");
+    let r = reqwest::get(app.url("/?q=%00")).await.expect("page");
+    assert_eq!(r.status().as_u16(), 200);
+}

@@ -155,3 +155,12 @@ async fn concurrent_duplicates_of_one_top_up_pay_in_once() {
     let (rows,): (i64,) = sqlx::query_as("select count(*) from wallet_entries").fetch_one(&app.db.pool).await.expect("count");
     assert_eq!(rows, 1);
 }
+
+#[tokio::test]
+async fn staff_cannot_top_up_their_own_wallet() {
+    let app = spawn_app_with_demo().await;
+    let me = user_id(&app, "13900000021").await;
+    app.login_as("13900000021").await;
+    let (status, _) = app.post_json(&format!("/api/v1/staff/users/{me}/wallet/top-up"), &json!({"amount_fen": 100})).await;
+    assert_eq!(status, 403);
+}
