@@ -2,7 +2,8 @@
 use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage};
 use crate::analytics::pages::OverviewPage;
 use crate::catalog::pages::{HomePage, ProductPage};
-use crate::orders::pages::{GroupBuysPage, LivePage, OrdersPage};
+use crate::cart::{CartActions, CartPage};
+use crate::orders::pages::{CheckoutPage, GroupBuysPage, LivePage, OrderDetailPage, OrdersPage};
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
 use crate::ui::{BackOfficeShell, NotFoundNotice, ResidentShell};
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
     provide_context(auth);
     let me: MeResource = Resource::new(move || auth.epoch(), |_| crate::accounts::api::get_me());
     provide_context(me);
+    provide_context(CartActions::new());
 
     view! {
         <Stylesheet id="linli" href="/pkg/linli.css"/>
@@ -87,7 +89,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("p/:id") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("group-buys") view=GroupBuysPage ssr=SsrMode::InOrder/>
                     <Route path=path!("live") view=LivePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("cart") view=CartPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("checkout") view=CheckoutPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::InOrder/>
                     <Route path=path!("me") view=MePage ssr=SsrMode::InOrder/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder/>

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod app;
+pub mod cart;
 pub mod catalog;
 pub mod orders;
 #[cfg(feature = "ssr")]

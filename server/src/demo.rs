@@ -6,6 +6,8 @@ use linli_app::server::Db;
 use linli_app::shared::AppError;
 use linli_app::stores::model::{DeliveryFeeRule, FeeBand, PickupDiscount};
 use linli_app::stores::store::{self as stores, NewStore};
+use linli_app::wallet::model::EntryKind;
+use linli_app::wallet::store::{move_money, Movement};
 
 /// Every demo account's password (listed in the README).
 pub const DEMO_PASSWORD: &str = "linli1234";
@@ -104,6 +106,25 @@ const STORES: [DemoStore; 3] = [
 ];
 
 /// A square product tile drawn here (no downloads): the category's colour and the name.
+/// Estates and streets around the demo stores (and one across the river, beyond every
+/// store's delivery radius).
+const COMMUNITIES: [(&str, &str, f64, f64); 14] = [
+    ("嘉绿苑", "文三路", 30.2831, 120.1262),
+    ("文三新村", "文三路", 30.2772, 120.1331),
+    ("翠苑一区", "文一西路", 30.2858, 120.1228),
+    ("古荡新村", "天目山路", 30.2752, 120.1195),
+    ("学院路", "学院路", 30.2801, 120.1352),
+    ("益乐新村", "古墩路", 30.2949, 120.1052),
+    ("和家园", "古墩路", 30.3082, 120.0978),
+    ("亲亲家园", "丰潭路", 30.2988, 120.0936),
+    ("申花路", "申花路", 30.3051, 120.1041),
+    ("马市街小区", "庆春路", 30.2621, 120.1762),
+    ("菜市桥", "庆春路", 30.2642, 120.1779),
+    ("大学路新村", "大学路", 30.2579, 120.1662),
+    ("庆春路", "庆春路", 30.2609, 120.1688),
+    ("星耀城", "滨江区", 30.2101, 120.2102),
+];
+
 fn tile_svg(name: &str, unit: &str, colour: &str) -> String {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let size = match name.chars().count() {
@@ -163,6 +184,9 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         .await?;
         store_ids.push(id);
     }
+    for (name, district, lat, lng) in COMMUNITIES {
+        stores::insert_community(&mut tx, chain, name, district, lat, lng).await?;
+    }
     let mut category_ids = std::collections::HashMap::new();
     for (sort, (slug, zh, en, _)) in CATEGORIES.iter().enumerate() {
         category_ids.insert(*slug, catalog::insert_category(&mut tx, chain, slug, zh, en, sort as i64).await?);
@@ -207,10 +231,21 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         }
         v
     };
+    let mut owner = None;
     for (phone, name, role, store) in people {
         let id = accounts::create_user_with_role(db, &phone, DEMO_PASSWORD, name, role, store).await?;
+        if role == Role::Owner {
+            owner = Some(id);
+        }
         if role == Role::Resident {
             linli_app::accounts::store::set_home_store(&db.pool, id, store_ids[0]).await?;
+            // 张女士 has topped up ¥200 at the counter, so wallet payment can be tried.
+            if phone == "13800000003" {
+                let mut tx = db.begin_write().await?;
+                let m = Movement { user_id: id, amount_fen: 20_000, kind: EntryKind::TopUp, by_user_id: owner, store_id: Some(store_ids[0]), order_id: None };
+                move_money(&mut tx, &m).await?;
+                tx.commit().await?;
+            }
         }
     }
     Ok(true)

@@ -18,6 +18,9 @@ pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
             if let Err(e) = linli_app::server::idempotency::purge_old(&db.pool).await {
                 tracing::warn!(error = ?e, "idempotency key purge failed");
             }
+            if let Err(e) = linli_app::cart::service::purge_stale(&db).await {
+                tracing::warn!(error = ?e, "stale cart purge failed");
+            }
         }
     });
 }

@@ -17,6 +17,7 @@ pub async fn login(phone: String, password: String, next: Option<String>) -> Res
     match super::service::authenticate(&state.db, &phone, &password, client).await {
         Ok(me) => {
             session::log_in(&session::session()?, me.id).await?;
+            crate::cart::service::adopt_guest_cart(&state.db, &request::parts()?.headers, me.id).await?;
             leptos_axum::redirect(&form::safe_next(next.as_deref()));
             Ok(())
         }
@@ -29,11 +30,12 @@ pub async fn login(phone: String, password: String, next: Option<String>) -> Res
 
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(phone: String, password: String, name: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{form, session, state::app_state};
+    use crate::server::{form, request, session, state::app_state};
     let state = app_state()?;
     match super::service::register(&state.db, &phone, &password, &name).await {
         Ok(me) => {
             session::log_in(&session::session()?, me.id).await?;
+            crate::cart::service::adopt_guest_cart(&state.db, &request::parts()?.headers, me.id).await?;
             leptos_axum::redirect(&form::safe_next(next.as_deref()));
             Ok(())
         }

@@ -13,7 +13,8 @@ pub async fn load_shelf(category: Option<String>, q: Option<String>) -> Result<O
     let pool = &state.db.pool;
     let categories = super::store::categories(pool).await?;
     let products = super::store::list_for_store(pool, store.id, category.as_deref(), q.as_deref()).await?;
-    Ok(Some(Shelf { store, categories, products }))
+    let cart = crate::cart::api::summary_at(&store).await?;
+    Ok(Some(Shelf { store, categories, products, cart }))
 }
 
 /// One product at the resident's store, with absolute share links. `None`: no such product.
@@ -23,7 +24,9 @@ pub async fn load_product_page(id: i64) -> Result<Option<ProductPage>, AppError>
     let Some(store) = crate::stores::api::current_store(None).await? else { return Ok(None) };
     let Some(detail) = super::store::detail(&state.db.pool, id, store.id).await? else { return Ok(None) };
     let origin = crate::server::request::origin(&crate::server::request::parts()?);
+    let cart = crate::cart::api::summary_at(&store).await?;
     Ok(Some(ProductPage {
+        cart,
         share_url: format!("{origin}/p/{id}"),
         share_image_url: detail.product.image_url.as_ref().map(|u| format!("{origin}{u}")),
         store_name: store.name,

@@ -49,6 +49,8 @@ pub struct Shelf {
     pub store: crate::stores::Store,
     pub categories: Vec<Category>,
     pub products: Vec<Product>,
+    /// What the resident has in the cart here (the cards' steppers, the sticky bar).
+    pub cart: crate::cart::model::CartSummary,
 }
 
 /// The product page: the product at the resident's store, and how to share it.
@@ -59,4 +61,5 @@ pub struct ProductPage {
     /// Absolute URLs for share previews (WeChat and others need them absolute).
     pub share_url: String,
     pub share_image_url: Option<String>,
+    pub cart: crate::cart::model::CartSummary,
 }

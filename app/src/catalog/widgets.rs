@@ -3,12 +3,13 @@ use super::model::Product;
 use super::rules::{stock_hint, StockHint};
 use crate::shared::i18n::only_left;
 use crate::shared::Msg;
+use crate::cart::QtyStepper;
 use crate::ui::{use_locale, Price};
 use leptos::prelude::*;
 
 /// A product card: square photo, name (two lines at most), spec, price, tags, stock hint.
 #[component]
-pub fn ProductCard(product: Product) -> impl IntoView {
+pub fn ProductCard(product: Product, /** Units of it in the cart. */ qty: i64) -> impl IntoView {
     let locale = use_locale();
     let hint = stock_hint(product.available);
     let sold_out = hint == StockHint::SoldOut;
@@ -33,12 +34,13 @@ pub fn ProductCard(product: Product) -> impl IntoView {
             <div class="product-body">
                 <h3 class="product-name">{product.name.clone()}</h3>
                 <p class="product-spec">{product.unit.clone()} " · " {product.origin.clone()}</p>
-                <div class="product-foot">
-                    <Price fen=product.price_fen/>
-                    {hint_text.map(|t| view! { <span class="stock-hint" class:out=sold_out>{t}</span> })}
-                </div>
+                {hint_text.map(|t| view! { <span class="stock-hint" class:out=sold_out>{t}</span> })}
             </div>
             </a>
+            <div class="product-foot">
+                <Price fen=product.price_fen/>
+                {(!sold_out || qty > 0).then(|| view! { <QtyStepper product_id=product.id qty=qty available=product.available/> })}
+            </div>
         </li>
     }
 }

@@ -8,6 +8,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Whether `X-Forwarded-For` from a reverse proxy may be believed for the client address.
     pub trust_proxy: bool,
+    /// Whether cookies carry `Secure` (served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

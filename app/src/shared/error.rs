@@ -52,6 +52,20 @@ error_codes! {
     InvalidCoordinates => "invalid_coordinates", 422, "位置坐标不对", "Invalid coordinates";
     IdempotencyKeyReused => "idempotency_key_reused", 422, "这个请求编号已用于另一笔操作", "This Idempotency-Key was used for a different request";
     Conflict => "conflict", 409, "操作正在处理中，请稍后再试", "The same request is still being processed — try again";
+    InvalidQuantity => "invalid_quantity", 422, "数量应为1到99份", "A quantity must be between 1 and 99";
+    CartEmpty => "cart_empty", 422, "购物车是空的，可能已过期，请重新挑选", "Your cart is empty (it may have expired) — please add items again";
+    TooManyLines => "too_many_lines", 422, "一单最多30种商品", "An order may have at most 30 different products";
+    ProductUnavailable => "product_unavailable", 422, "有商品已下架或不在这家门店卖，请从购物车删掉再下单", "A product is no longer sold at this store — remove it and try again";
+    InsufficientStock => "insufficient_stock", 409, "库存不够了，请减少数量", "Not enough stock — please lower the quantity";
+    OutsideDeliveryArea => "outside_delivery_area", 422, "这个地址不在门店配送范围内，可以改为到店自提", "This address is outside the store's delivery area — you can pick up at the store instead";
+    BelowMinOrder => "below_min_order", 422, "还没到配送起送金额，再添点商品或改为到店自提", "Below the minimum for delivery — add more or pick up at the store";
+    InvalidPickupTime => "invalid_pickup_time", 422, "请选择门店自提时间内的日期和时段", "Choose a pickup day and time within the store's pickup hours";
+    InvalidSlot => "invalid_slot", 422, "请选择还来得及的配送时间", "Choose a delivery time that is still possible";
+    AddressRequired => "address_required", 422, "请填写收货地址（小区、楼栋、门牌号）", "Enter the delivery address (estate, building, flat)";
+    NoteTooLong => "note_too_long", 422, "备注最多100个字", "The note may have at most 100 characters";
+    InsufficientBalance => "insufficient_balance", 402, "储值余额不够，请选择到店付或先到门店充值", "Your wallet balance is too low — choose pay at pickup or top up at the store";
+    NotCancellable => "not_cancellable", 409, "门店已经开始备货，不能取消了，请联系门店", "The store has started on this order — please call the store to cancel";
+    IdempotencyKeyRequired => "idempotency_key_required", 400, "缺少 Idempotency-Key 请求头", "The Idempotency-Key header is required";
     InvalidAmount => "invalid_amount", 422, "充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
@@ -72,15 +86,23 @@ pub struct AppError {
     /// The form field to show the message under ("phone", "password"...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Facts the reader needs to act, e.g. which items are short: the API's `error.details`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl AppError {
     pub fn new(code: ErrorCode) -> Self {
-        AppError { code, field: None }
+        AppError { code, field: None, details: None }
     }
 
     pub fn field(code: ErrorCode, field: &str) -> Self {
-        AppError { code, field: Some(field.to_string()) }
+        AppError { code, field: Some(field.to_string()), details: None }
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
     }
 
     pub fn not_found() -> Self {

@@ -182,6 +182,103 @@ messages! {
     Reserved => "已预留", "Reserved";
     Store => "门店", "Store";
     Address => "地址", "Address";
+    Cart => "购物车", "Cart";
+    AddToCart => "加入购物车", "Add to cart";
+    Fewer => "减少一份", "One fewer";
+    More => "再加一份", "One more";
+    GoCheckout => "去结算", "Check out";
+    CartIsEmpty => "购物车还是空的", "Your cart is empty";
+    Remove => "删除", "Remove";
+    Gone => "已下架", "No longer sold";
+    Goods => "商品金额", "Goods";
+    PickupDiscountLine => "到店自提优惠", "Pickup discount";
+    DeliveryFeeLine => "配送费", "Delivery fee";
+    TotalDue => "应付", "To pay";
+    Checkout => "确认订单", "Checkout";
+    PickupMode => "到店自提", "Pick up";
+    DeliveryMode => "送货上门", "Delivery";
+    PickupTime => "自提时间", "Pickup time";
+    Today => "今天", "Today";
+    Tomorrow => "明天", "Tomorrow";
+    DayAfter => "后天", "Day after";
+    DeliveryTime => "送达时间", "Delivery time";
+    Asap => "尽快送达（30分钟–2小时）", "As soon as possible (30 min–2 h)";
+    Community => "小区", "Estate";
+    ChooseCommunity => "请选择小区", "Choose your estate";
+    OutsideArea => "超出配送范围", "outside the delivery area";
+    AddressDetail => "楼栋门牌", "Building and flat";
+    AddressDetailPlaceholder => "如：3幢2单元201", "e.g. Bldg 3, Unit 2, Flat 201";
+    PaymentMethod => "付款方式", "Payment";
+    PayWallet => "储值余额支付", "Pay from my wallet";
+    PayAtPickup => "到店付款", "Pay at pickup";
+    PayOnDelivery => "货到付款", "Pay on delivery";
+    NoteToStore => "给门店留言", "Note to the store";
+    NotePlaceholder => "如：切块、不要香菜（选填）", "e.g. cut into pieces, no coriander (optional)";
+    PlaceOrder => "提交订单", "Place order";
+    LoginToCheckout => "登录后就能下单，购物车会保留", "Log in to order — your cart is kept";
+    NoPickupWindows => "这几天门店没有可选的自提时段", "No pickup times are open in the next days";
+    NoDeliveryNow => "现在不在配送时间，可以选择到店自提", "No delivery times are open now — pick up instead";
+    FeeByEstate => "按小区距离计算", "By distance to your estate";
+    MinOrderForDelivery => "配送起送", "Minimum for delivery";
+    OrderNumber => "订单号", "Order no.";
+    PickupCode => "取货码", "Pickup code";
+    DeliveryCode => "收货码", "Delivery code";
+    ShowCodeAtDesk => "到店出示取货码或二维码，店员核对后交货", "Show this code or QR code at the desk to collect";
+    GiveCodeToRider => "骑手送到时，把收货码告诉骑手", "Tell the rider this code at the door";
+    WhatNext => "接下来", "What happens next";
+    NextPickup => "门店接单后开始备货，备好后订单变为“待自提”。请在所选时段到店，报取货码即可。", "The store accepts and picks your order; when it reads “Ready for pickup”, come in your window and give the code.";
+    NextDelivery => "门店接单后开始备货，骑手出发后订单变为“配送中”，送到时请告诉骑手收货码。", "The store accepts and picks your order; it reads “Out for delivery” once the rider leaves. Give the rider the code at the door.";
+    CancelOrder => "取消订单", "Cancel order";
+    CancelHint => "门店开始拣货前可以取消，货款原路退回余额", "You can cancel until the store starts picking; wallet payments are refunded at once";
+    OrderItems => "商品清单", "Items";
+    Progress => "订单进度", "Progress";
+    CallStore => "联系门店", "Call the store";
+    MyOrders => "我的订单", "My orders";
+    PaidFromWallet => "已用储值余额支付", "Paid from wallet";
+    DeliverTo => "送货地址", "Deliver to";
+    PickupAt => "自提门店", "Pick up at";
+    PlacedAt => "下单时间", "Placed";
+    Note => "留言", "Note";
+    StatusAwaitingGroup => "待成团", "Awaiting group";
+    StatusPlaced => "待接单", "Awaiting store";
+    StatusAccepted => "已接单", "Accepted";
+    StatusPicking => "拣货中", "Picking";
+    StatusReady => "待自提", "Ready for pickup";
+    StatusAwaitingRider => "待配送", "Awaiting rider";
+    StatusOutForDelivery => "配送中", "Out for delivery";
+    StatusCompleted => "已完成", "Completed";
+    StatusCancelled => "已取消", "Cancelled";
+    StatusNoShow => "未取货", "Not collected";
+    OrderNotFound => "没有找到这笔订单", "No such order";
+    ViewCart => "查看购物车", "View cart";
+}
+
+/// "共3件" — units in an order or cart.
+pub fn items_count(locale: Locale, n: i64) -> String {
+    match locale {
+        Locale::Zh => format!("共{n}件"),
+        Locale::En => format!("{n} item{}", if n == 1 { "" } else { "s" }),
+    }
+}
+
+/// The line's price moved since it was added: "涨价了，加入时¥12.80".
+pub fn price_changed(locale: Locale, up: bool, was: &str) -> String {
+    match (locale, up) {
+        (Locale::Zh, true) => format!("涨价了，加入时{was}"),
+        (Locale::Zh, false) => format!("降价了，加入时{was}"),
+        (Locale::En, true) => format!("Price up — was {was} when added"),
+        (Locale::En, false) => format!("Price down — was {was} when added"),
+    }
+}
+
+/// "嘉绿苑 · 800米 · 配送费¥3.00" for the estate list at checkout.
+pub fn delivery_point_label(locale: Locale, name: &str, distance: &str, fee: Option<&str>) -> String {
+    match (locale, fee) {
+        (Locale::Zh, Some(f)) => format!("{name} · {distance} · 配送费{f}"),
+        (Locale::Zh, None) => format!("{name} · {distance} · 超出配送范围"),
+        (Locale::En, Some(f)) => format!("{name} · {distance} · delivery {f}"),
+        (Locale::En, None) => format!("{name} · {distance} · outside the delivery area"),
+    }
 }
 
 /// "仅剩3份" — shown when stock is low enough that a resident should know.

@@ -63,3 +63,15 @@ pub struct NearbyStore {
     pub opens_at: String,
     pub closes_at: String,
 }
+
+/// A residential estate (小区) or street near the chain's stores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Community {
+    pub id: i64,
+    pub name: String,
+    /// The street or area it is on, e.g. 文三路.
+    pub district: String,
+    pub lat: f64,
+    pub lng: f64,
+}

@@ -1,5 +1,5 @@
 //! Store rules: distance, delivery area, fees, discounts.
-use super::model::{DeliveryFeeRule, NearbyStore, PickupDiscount, Store};
+use super::model::{Community, DeliveryFeeRule, NearbyStore, PickupDiscount, Store};
 use crate::shared::geo::{distance_m, valid_coordinate};
 use crate::shared::{AppError, ErrorCode};
 
@@ -53,6 +53,30 @@ pub fn pickup_discount(rule: PickupDiscount, goods_fen: i64) -> i64 {
     off.min(goods_fen.max(0))
 }
 
+/// Estates whose name or street contains `q` (Chinese substring; case-insensitive for Latin).
+pub fn search_communities<'a>(all: &'a [Community], q: &str) -> Vec<&'a Community> {
+    let q = q.trim().to_lowercase();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    all.iter().filter(|c| c.name.to_lowercase().contains(&q) || c.district.to_lowercase().contains(&q)).collect()
+}
+
+/// Where a store can deliver among the estates: each with its distance and fee (`None`
+/// outside the delivery area), nearest first.
+pub fn delivery_points<'a>(store: &Store, all: &'a [Community]) -> Vec<(&'a Community, u32, Option<i64>)> {
+    let mut out: Vec<_> = all
+        .iter()
+        .map(|c| {
+            let d = distance_m(c.lat, c.lng, store.lat, store.lng);
+            let fee = (d <= store.delivery_radius_m).then(|| delivery_fee(&store.delivery_fee_rule, d)).flatten();
+            (c, d, fee)
+        })
+        .collect();
+    out.sort_by_key(|(c, d, _)| (*d, c.id));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +118,21 @@ mod tests {
         assert_eq!(delivery_fee(&rule, 1500), Some(300));
         assert_eq!(delivery_fee(&rule, 2999), Some(500));
         assert_eq!(delivery_fee(&rule, 3001), None);
+    }
+
+    #[test]
+    fn estates_are_found_by_name_or_street_and_priced_by_distance() {
+        let c = |id, name: &str, district: &str, lat, lng| Community { id, name: name.into(), district: district.into(), lat, lng };
+        let all = [c(1, "嘉绿苑", "文三路", 30.2790, 120.1290), c(2, "翠苑一区", "文一西路", 30.2900, 120.1250), c(3, "远方小区", "", 30.40, 120.30)];
+        assert_eq!(search_communities(&all, "绿").iter().map(|c| c.id).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(search_communities(&all, "文").len(), 2);
+        assert!(search_communities(&all, "  ").is_empty());
+        let mut s = store(1, 30.2786, 120.1283, 3000);
+        s.delivery_fee_rule = DeliveryFeeRule { bands: vec![FeeBand { up_to_m: 1500, fee_fen: 300 }, FeeBand { up_to_m: 3000, fee_fen: 500 }] };
+        let points = delivery_points(&s, &all);
+        assert_eq!(points[0].0.id, 1);
+        assert_eq!(points[0].2, Some(300));
+        assert_eq!(points[2].2, None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Stores SQL.
-use super::model::{DeliveryFeeRule, PickupDiscount, Store};
+use super::model::{Community, DeliveryFeeRule, PickupDiscount, Store};
 use crate::shared::time::now_ms;
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -120,5 +120,44 @@ pub async fn insert_store(conn: &mut AnyConnection, chain_id: i64, s: &NewStore<
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;
+    Ok(id)
+}
+
+#[derive(FromRow)]
+struct CommunityRow {
+    id: i64,
+    name: String,
+    district: String,
+    lat: f64,
+    lng: f64,
+}
+
+impl From<CommunityRow> for Community {
+    fn from(r: CommunityRow) -> Self {
+        Community { id: r.id, name: r.name, district: r.district, lat: r.lat, lng: r.lng }
+    }
+}
+
+/// Every estate and street the chain knows, by name.
+pub async fn communities(pool: &AnyPool) -> Result<Vec<Community>, AppError> {
+    let rows: Vec<CommunityRow> = sqlx::query_as("select id, name, district, lat, lng from communities order by name, id").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(Community::from).collect())
+}
+
+pub async fn community(pool: &AnyPool, id: i64) -> Result<Option<Community>, AppError> {
+    let row: Option<CommunityRow> =
+        sqlx::query_as("select id, name, district, lat, lng from communities where id = $1").bind(id).fetch_optional(pool).await?;
+    Ok(row.map(Community::from))
+}
+
+pub async fn insert_community(conn: &mut AnyConnection, chain_id: i64, name: &str, district: &str, lat: f64, lng: f64) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as("insert into communities (chain_id, name, district, lat, lng) values ($1, $2, $3, $4, $5) returning id")
+        .bind(chain_id)
+        .bind(name)
+        .bind(district)
+        .bind(lat)
+        .bind(lng)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(id)
 }

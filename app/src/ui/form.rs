@@ -19,7 +19,7 @@ pub fn form_error<T: 'static>(
         None => {
             let q = query.read();
             let code = ErrorCode::from_code(&q.get("err")?)?;
-            Some(AppError { code, field: q.get("field") })
+            Some(AppError { code, field: q.get("field"), details: None })
         }
     })
 }

@@ -67,6 +67,7 @@ pub async fn login(
     let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
     let me = service::authenticate(&state.db, &body.phone, &body.password, ip).await?;
     session::log_in(&session, me.id).await?;
+    linli_app::cart::service::adopt_guest_cart(&state.db, &headers, me.id).await?;
     Ok(Json(envelope(me)))
 }
 

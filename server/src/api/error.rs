@@ -29,8 +29,15 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 pub fn body(e: &AppError, locale: Locale) -> serde_json::Value {
     let mut err = json!({ "code": e.code.as_str(), "message": e.message(locale) });
+    let mut details = match &e.details {
+        Some(serde_json::Value::Object(m)) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
     if let Some(f) = &e.field {
-        err["details"] = json!({ "field": f });
+        details.insert("field".into(), json!(f));
+    }
+    if !details.is_empty() {
+        err["details"] = serde_json::Value::Object(details);
     }
     json!({ "error": err })
 }

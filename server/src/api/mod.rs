@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod error;
 pub mod openapi;
+pub mod orders;
 pub mod wallet;
 
 use axum::routing::{any, get, post};
@@ -19,6 +20,9 @@ pub fn router() -> Router<AppState> {
         .route("/stores", get(catalog::stores))
         .route("/stores/{store_id}/products", get(catalog::store_products))
         .route("/products/{id}", get(catalog::product))
+        .route("/orders", post(orders::place).get(orders::list))
+        .route("/orders/{id}", get(orders::get))
+        .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/staff/users/{user_id}/wallet/top-up", post(wallet::top_up))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))

@@ -8,9 +8,10 @@ use utoipa::OpenApi;
     paths(
         super::accounts::register, super::accounts::login, super::accounts::logout, super::accounts::me,
         super::catalog::stores, super::catalog::store_products, super::catalog::product,
+        super::orders::place, super::orders::list, super::orders::get, super::orders::cancel,
         super::wallet::top_up,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "wallet"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "wallet"))
 )]
 pub struct ApiDoc;
 

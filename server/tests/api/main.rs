@@ -4,5 +4,6 @@
 mod accounts;
 mod catalog;
 mod helpers;
+mod orders;
 mod platform;
 mod wallet;

@@ -1,6 +1,7 @@
 //! 首页: the resident's store and its shelf.
 use crate::catalog::api::load_shelf;
 use crate::catalog::model::{Category, Product};
+use crate::cart::widgets::{CartBar, CartError};
 use crate::catalog::widgets::ProductCard;
 use crate::shared::{Locale, Msg};
 use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
@@ -15,11 +16,14 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let category = move || query.read().get("category").filter(|c| !c.is_empty());
     let q = move || query.read().get("q").filter(|c| !c.is_empty());
-    let data = Resource::new(move || (category(), q()), |(c, q)| load_shelf(c, q));
+    let cart = crate::cart::widgets::use_cart_actions();
+    let data = Resource::new(move || (category(), q(), cart.epoch()), |(c, q, _)| load_shelf(c, q));
 
     view! {
         <Title text=locale.t(Msg::TabHome)/>
-        <Suspense fallback=|| view! { <ShelfSkeleton/> }>
+        <CartError/>
+        // Transition: after a tap on + the shelf refreshes in place instead of flashing a skeleton.
+        <Transition fallback=|| view! { <ShelfSkeleton/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -37,6 +41,8 @@ pub fn HomePage() -> impl IntoView {
                             (None, Some(c)) => if locale == Locale::Zh { c.name_zh } else { c.name_en },
                             (None, None) => locale.t(Msg::AllProducts).to_string(),
                         };
+                        let summary = shelf.cart.clone();
+                        let qty = move |id: i64| summary.qty_of(id);
                         view! {
                             <header class="store-bar">
                                 <div class="store-bar-text">
@@ -59,7 +65,7 @@ pub fn HomePage() -> impl IntoView {
                                 <section class="shelf-section">
                                     <h2 class="section-title">{locale.t(Msg::ArrivedToday)}</h2>
                                     <ul class="product-strip">
-                                        {today.into_iter().map(|p| view! { <ProductCard product=p/> }).collect_view()}
+                                        {today.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
                                     </ul>
                                 </section>
                             })}
@@ -69,15 +75,16 @@ pub fn HomePage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="product-grid">
-                                        {shelf.products.into_iter().map(|p| view! { <ProductCard product=p/> }).collect_view()}
+                                        {shelf.products.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
+                            <CartBar summary=shelf.cart/>
                         }.into_any()
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -2,6 +2,7 @@
 //! and share-preview meta rendered on the server (the page renders async for that).
 use crate::catalog::api::load_product_page;
 use crate::catalog::rules::{stock_hint, StockHint};
+use crate::cart::widgets::{CartBar, CartError, QtyStepper};
 use crate::shared::i18n::{days, only_left};
 use crate::shared::{Fen, Msg};
 use crate::ui::{use_locale, ErrorNotice, NotFoundNotice, Price, ShelfSkeleton};
@@ -14,14 +15,16 @@ pub fn ProductPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
-    let data = Resource::new(id, |id| async move {
+    let cart = crate::cart::widgets::use_cart_actions();
+    let data = Resource::new(move || (id(), cart.epoch()), |(id, _)| async move {
         match id {
             Some(id) => load_product_page(id).await,
             None => Ok(None),
         }
     });
     view! {
-        <Suspense fallback=|| view! { <ShelfSkeleton/> }>
+        <CartError/>
+        <Transition fallback=|| view! { <ShelfSkeleton/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -38,6 +41,7 @@ pub fn ProductPage() -> impl IntoView {
                         let sold_out = p.available <= 0;
                         let plenty = stock_hint(p.available) == StockHint::Plenty;
                         let not_recorded = locale.t(Msg::NotRecorded).to_string();
+                        let in_cart = page.cart.qty_of(p.id);
                         view! {
                             <Title text=p.name.clone()/>
                             <Meta name="description" content=share_desc.clone()/>
@@ -57,10 +61,11 @@ pub fn ProductPage() -> impl IntoView {
                                     <p class="product-spec">{p.unit.clone()}</p>
                                     <div class="product-foot">
                                         <Price fen=p.price_fen/>
-                                        <span class="stock-hint" class:out=sold_out class:ok=plenty>
-                                            {page.store_name.clone()} " · " {locale.t(Msg::Availability)} {locale.pick("：", ": ")} {availability}
-                                        </span>
+                                        {(!sold_out || in_cart > 0).then(|| view! { <QtyStepper product_id=p.id qty=in_cart available=p.available/> })}
                                     </div>
+                                    <p class="stock-hint" class:out=sold_out class:ok=plenty>
+                                        {page.store_name.clone()} " · " {locale.t(Msg::Availability)} {locale.pick("：", ": ")} {availability}
+                                    </p>
                                 </section>
                                 <section class="card trace-card">
                                     <h2 class="section-title">{locale.t(Msg::Traceability)}</h2>
@@ -75,10 +80,11 @@ pub fn ProductPage() -> impl IntoView {
                                     <section class="card"><h2 class="section-title">{locale.t(Msg::Description)}</h2><p>{d.description.clone()}</p></section>
                                 })}
                             </article>
+                            <CartBar summary=page.cart/>
                         }.into_any()
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }

@@ -1,4 +1,12 @@
-//! The resident tabs whose features have not opened yet show an honest empty state.
+//! The resident's order pages, and the tabs whose services have not opened yet.
+pub mod checkout;
+pub mod detail;
+pub mod list;
+
+pub use checkout::CheckoutPage;
+pub use detail::OrderDetailPage;
+pub use list::OrdersPage;
+
 use crate::shared::Msg;
 use crate::ui::use_locale;
 use leptos::prelude::*;
@@ -20,11 +28,6 @@ pub fn NotOpenYet(title: Msg, body: Msg) -> impl IntoView {
 }
 
 #[component]
-pub fn OrdersPage() -> impl IntoView {
-    view! { <NotOpenYet title=Msg::TabOrders body=Msg::NoOrdersYet/> }
-}
-
-#[component]
 pub fn GroupBuysPage() -> impl IntoView {
     view! { <NotOpenYet title=Msg::TabGroupBuy body=Msg::ComingWithIssue/> }
 }
@@ -32,4 +35,16 @@ pub fn GroupBuysPage() -> impl IntoView {
 #[component]
 pub fn LivePage() -> impl IntoView {
     view! { <NotOpenYet title=Msg::TabLive body=Msg::ComingWithIssue/> }
+}
+
+/// Shown instead of a page that needs a signed-in resident.
+#[component]
+pub fn LoginFirst(next: String) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="card auth-card">
+            <p>{locale.t(Msg::LoginToSeeOrders)}</p>
+            <a href=format!("/login?next={}", crate::shared::url::encode(&next)) class="btn btn-primary btn-block">{locale.t(Msg::Login)}</a>
+        </section>
+    }
 }

@@ -1,0 +1,3 @@
+pub mod cart;
+
+pub use cart::CartPage;

@@ -1,0 +1,119 @@
+//! Cart SQL. A cart key is `u:<user id>` or `g:<guest token>`.
+use crate::shared::time::now_ms;
+use crate::shared::AppError;
+use sqlx::{AnyConnection, AnyPool, FromRow};
+
+#[derive(FromRow)]
+pub struct LineRow {
+    pub product_id: i64,
+    pub qty: i64,
+    pub price_fen_at_add: i64,
+    pub name: String,
+    pub unit: String,
+    pub image_id: Option<i64>,
+    pub price_fen: i64,
+    /// 1 while the product is sold (a number, not a boolean: the Any driver reads both backends' ints).
+    pub sold: i64,
+    pub available: i64,
+}
+
+pub async fn lines(pool: &AnyPool, cart_key: &str, store_id: i64) -> Result<Vec<LineRow>, AppError> {
+    Ok(sqlx::query_as(
+        "select c.product_id, c.qty, c.price_fen_at_add, p.name, p.unit, p.image_id, p.price_fen,
+            case when p.active = $3 then 1 else 0 end as sold,
+            coalesce(s.on_hand - s.reserved, 0) as available
+         from cart_items c
+         join products p on p.id = c.product_id
+         left join stock s on s.store_id = c.store_id and s.product_id = c.product_id
+         where c.cart_key = $1 and c.store_id = $2
+         order by c.updated_at_ms, c.product_id",
+    )
+    .bind(cart_key)
+    .bind(store_id)
+    .bind(true)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Sets a line's quantity (0 removes it), remembering today's price as the one the resident saw.
+pub async fn set_qty(pool: &AnyPool, cart_key: &str, store_id: i64, product_id: i64, qty: i64, price_fen: i64) -> Result<(), AppError> {
+    if qty <= 0 {
+        sqlx::query("delete from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
+            .bind(cart_key)
+            .bind(store_id)
+            .bind(product_id)
+            .execute(pool)
+            .await?;
+        return Ok(());
+    }
+    sqlx::query(
+        "insert into cart_items (cart_key, store_id, product_id, qty, price_fen_at_add, updated_at_ms)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (cart_key, store_id, product_id)
+         do update set qty = excluded.qty, price_fen_at_add = excluded.price_fen_at_add, updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(cart_key)
+    .bind(store_id)
+    .bind(product_id)
+    .bind(qty)
+    .bind(price_fen)
+    .bind(now_ms())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn qty(pool: &AnyPool, cart_key: &str, store_id: i64, product_id: i64) -> Result<i64, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select qty from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
+        .bind(cart_key)
+        .bind(store_id)
+        .bind(product_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map_or(0, |r| r.0))
+}
+
+/// Removes ordered lines (inside the order's transaction).
+pub async fn remove_lines(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_ids: &[i64]) -> Result<(), AppError> {
+    for id in product_ids {
+        sqlx::query("delete from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
+            .bind(cart_key)
+            .bind(store_id)
+            .bind(*id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Moves every line of `from` into `to`, adding quantities (capped at `max_qty`), then
+/// forgets `from`. One transaction: a login that fails halfway leaves the guest cart intact.
+pub async fn merge(conn: &mut AnyConnection, from: &str, to: &str, max_qty: i64) -> Result<u64, AppError> {
+    let moved = sqlx::query(
+        "insert into cart_items (cart_key, store_id, product_id, qty, price_fen_at_add, updated_at_ms)
+         select $2, store_id, product_id, qty, price_fen_at_add, updated_at_ms from cart_items where cart_key = $1
+         on conflict (cart_key, store_id, product_id) do update
+         set qty = case when cart_items.qty + excluded.qty > $3 then $3 else cart_items.qty + excluded.qty end,
+             updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(max_qty)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query("delete from cart_items where cart_key = $1").bind(from).execute(&mut *conn).await?;
+    Ok(moved)
+}
+
+/// Housekeeping: guest carts last a week without a change, residents' carts a month.
+pub async fn purge_stale(pool: &AnyPool, guest_before_ms: i64, user_before_ms: i64) -> Result<u64, AppError> {
+    let r = sqlx::query(
+        "delete from cart_items where (cart_key like 'g:%' and updated_at_ms < $1) or (cart_key like 'u:%' and updated_at_ms < $2)",
+    )
+    .bind(guest_before_ms)
+    .bind(user_before_ms)
+    .execute(pool)
+    .await?;
+    Ok(r.rows_affected())
+}

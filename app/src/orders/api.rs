@@ -1,0 +1,188 @@
+//! Order server functions for the pages; the JSON API calls the same service.
+use super::model::{CheckoutView, OrderPage, OrderSummary};
+use crate::shared::AppError;
+use leptos::prelude::*;
+
+/// The checkout page's data: the cart at the current store, the pickup windows and delivery
+/// choices open now, the wallet, and a fresh idempotency key.
+#[server(prefix = "/api", endpoint = "checkout")]
+pub async fn load_checkout() -> Result<CheckoutView, AppError> {
+    use super::model::{DeliveryPoint, PickupChoice};
+    use super::rules;
+    use crate::shared::time::{iso_date, local_time, now_ms};
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let store = crate::stores::api::current_store(None).await?.ok_or_else(AppError::not_found)?;
+    let cart = crate::cart::service::load(&state.db, &crate::cart::service::user_key(me.id), &store).await?;
+    let now = local_time(now_ms());
+    let pickup_choices = rules::pickup_days(&store, now)
+        .into_iter()
+        .flat_map(|day| {
+            let date = iso_date(day);
+            rules::pickup_windows(&store, now, day).into_iter().map(move |w| {
+                let window = rules::window_text(w);
+                PickupChoice { value: format!("{date}|{window}"), date: date.clone(), days_ahead: day - now.day, window }
+            })
+        })
+        .collect();
+    let delivery_slots =
+        rules::delivery_slots(&store, now).into_iter().map(|s| s.map_or_else(|| "asap".to_string(), rules::window_text)).collect();
+    let communities = crate::stores::store::communities(&state.db.pool).await?;
+    let delivery_points = crate::stores::rules::delivery_points(&store, &communities)
+        .into_iter()
+        .take(30)
+        .map(|(c, d, fee)| DeliveryPoint { community_id: c.id, name: c.name.clone(), district: c.district.clone(), distance_m: d, fee_fen: fee })
+        .collect();
+    Ok(CheckoutView {
+        pickup_quote: rules::quote_pickup(&store, cart.goods_fen),
+        store,
+        cart,
+        pickup_choices,
+        delivery_slots,
+        delivery_points,
+        wallet_fen: me.wallet_fen,
+        key: crate::cart::service::new_guest_token()?,
+    })
+}
+
+/// Places the order from the resident's cart. Field names are the checkout form's.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "submit_order")]
+pub async fn submit_order(
+    key: String,
+    mode: String,
+    pickup_slot: Option<String>,
+    community: Option<String>,
+    address_detail: Option<String>,
+    lat: Option<String>,
+    lng: Option<String>,
+    delivery_slot: Option<String>,
+    payment: String,
+    note: Option<String>,
+) -> Result<i64, AppError> {
+    let kept = [
+        ("mode", mode.as_str()),
+        ("address_detail", address_detail.as_deref().unwrap_or("")),
+        ("note", note.as_deref().unwrap_or("")),
+        ("community", community.as_deref().unwrap_or("")),
+        ("payment", payment.as_str()),
+    ];
+    let result =
+        place_from_cart(&key, &mode, pickup_slot, community.as_deref(), address_detail.clone(), lat, lng, delivery_slot, &payment, note.clone()).await;
+    match result {
+        Ok(id) => {
+            leptos_axum::redirect(&format!("/orders/{id}"));
+            Ok(id)
+        }
+        Err(e) => {
+            crate::server::form::bounce_back(&e, &kept);
+            Err(e)
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+async fn place_from_cart(
+    key: &str,
+    mode: &str,
+    pickup_slot: Option<String>,
+    community: Option<&str>,
+    address_detail: Option<String>,
+    lat: Option<String>,
+    lng: Option<String>,
+    delivery_slot: Option<String>,
+    payment: &str,
+    note: Option<String>,
+) -> Result<i64, AppError> {
+    use super::model::{FulfillmentRequest, ItemRequest, Payment, PlaceOrder};
+    use crate::shared::ErrorCode;
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let store = crate::stores::api::current_store(None).await?.ok_or_else(AppError::not_found)?;
+    let cart_key = crate::cart::service::user_key(me.id);
+    let cart = crate::cart::service::load(&state.db, &cart_key, &store).await?;
+    let fulfillment = match mode {
+        "delivery" => {
+            let detail = address_detail.unwrap_or_default();
+            let community = match community.filter(|c| !c.is_empty()) {
+                Some(c) => {
+                    let id = c.parse::<i64>().map_err(|_| AppError::field(ErrorCode::AddressRequired, "address"))?;
+                    crate::stores::store::community(&state.db.pool, id).await?
+                }
+                None => None,
+            };
+            let (address, lat, lng) = match community {
+                Some(c) => (format!("{} {}", c.name, detail.trim()), c.lat, c.lng),
+                None => {
+                    // "Use my location": coordinates from the browser, the address as typed.
+                    let parse = |v: Option<String>| v.and_then(|v| v.trim().parse::<f64>().ok());
+                    match (parse(lat), parse(lng)) {
+                        (Some(lat), Some(lng)) => (detail, lat, lng),
+                        _ => return Err(AppError::field(ErrorCode::AddressRequired, "address")),
+                    }
+                }
+            };
+            FulfillmentRequest::Delivery { address, lat, lng, slot: delivery_slot.unwrap_or_default() }
+        }
+        _ => {
+            let slot = pickup_slot.unwrap_or_default();
+            let (date, window) = slot.split_once('|').unwrap_or((slot.as_str(), ""));
+            FulfillmentRequest::Pickup { pickup_date: date.to_string(), window: Some(window.to_string()).filter(|w| !w.is_empty()) }
+        }
+    };
+    let payment = Payment::parse(payment).ok_or_else(|| AppError::field(ErrorCode::BadRequest, "payment"))?;
+    let req = PlaceOrder {
+        store_id: store.id,
+        items: cart.lines.iter().map(|l| ItemRequest { product_id: l.product_id, qty: l.qty }).collect(),
+        fulfillment,
+        payment,
+        note,
+    };
+    let order = super::service::place(&state.db, me.id, &req, key, Some(&cart_key)).await?;
+    Ok(order.id)
+}
+
+/// The resident's orders, newest first.
+#[server(prefix = "/api", endpoint = "my_orders")]
+pub async fn load_my_orders() -> Result<Vec<OrderSummary>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    super::service::list(&state.db, me.id).await
+}
+
+/// One of the resident's orders with its QR code; `None` when there is no such order of theirs.
+#[server(prefix = "/api", endpoint = "order")]
+pub async fn load_order_page(id: i64) -> Result<Option<OrderPage>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let Some(order) = super::service::load(&state.db, id, me.id).await? else { return Ok(None) };
+    let qr_svg = order.pickup_code.as_deref().map(qr_svg).transpose()?;
+    Ok(Some(OrderPage { order, qr_svg }))
+}
+
+/// The pickup code as an SVG QR code that the desk's camera reads.
+#[cfg(feature = "ssr")]
+fn qr_svg(code: &str) -> Result<String, AppError> {
+    use qrcode::render::svg;
+    let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M).map_err(AppError::internal)?;
+    Ok(qr.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).dark_color(svg::Color("#111")).light_color(svg::Color("#fff")).build())
+}
+
+/// Cancels an order the store has not started on; the stock and any wallet payment go back.
+#[server(prefix = "/api", endpoint = "cancel_order")]
+pub async fn cancel_order(id: i64) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        let me = crate::server::require_user().await?;
+        super::service::cancel(&state.db, id, me.id).await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            crate::server::form::bounce_back(&e, &[]);
+            Err(e)
+        }
+    }
+}

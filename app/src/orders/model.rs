@@ -1,0 +1,298 @@
+//! Order types shared by the pages and the JSON API.
+use crate::shared::Msg;
+use serde::{Deserialize, Serialize};
+
+/// Where an order stands. The API's `status` is the snake_case name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum OrderStatus {
+    AwaitingGroup,
+    Placed,
+    Accepted,
+    Picking,
+    Ready,
+    OutForDelivery,
+    Completed,
+    Cancelled,
+    NoShow,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 9] = [
+        OrderStatus::AwaitingGroup,
+        OrderStatus::Placed,
+        OrderStatus::Accepted,
+        OrderStatus::Picking,
+        OrderStatus::Ready,
+        OrderStatus::OutForDelivery,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+        OrderStatus::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::AwaitingGroup => "awaiting_group",
+            OrderStatus::Placed => "placed",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::Picking => "picking",
+            OrderStatus::Ready => "ready",
+            OrderStatus::OutForDelivery => "out_for_delivery",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The words residents know from other shop apps: 待接单, 拣货中, 待自提…
+    pub fn label(self, delivery: bool) -> Msg {
+        match self {
+            OrderStatus::AwaitingGroup => Msg::StatusAwaitingGroup,
+            OrderStatus::Placed => Msg::StatusPlaced,
+            OrderStatus::Accepted => Msg::StatusAccepted,
+            OrderStatus::Picking => Msg::StatusPicking,
+            OrderStatus::Ready if delivery => Msg::StatusAwaitingRider,
+            OrderStatus::Ready => Msg::StatusReady,
+            OrderStatus::OutForDelivery => Msg::StatusOutForDelivery,
+            OrderStatus::Completed => Msg::StatusCompleted,
+            OrderStatus::Cancelled => Msg::StatusCancelled,
+            OrderStatus::NoShow => Msg::StatusNoShow,
+        }
+    }
+
+    /// Whether the order still holds stock and its pickup code.
+    pub fn is_open(self) -> bool {
+        !matches!(self, OrderStatus::Completed | OrderStatus::Cancelled | OrderStatus::NoShow)
+    }
+}
+
+/// How the resident gets the goods, as asked for: `fulfillment` in `POST /api/v1/orders`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum FulfillmentRequest {
+    /// 到店自提 on `pickup_date` ("2026-11-22"), in `window` ("17:00-18:00") or, without
+    /// one, any time in the store's pickup hours that day.
+    Pickup {
+        pickup_date: String,
+        #[serde(default)]
+        window: Option<String>,
+    },
+    /// 配送 to `address` at (`lat`, `lng`); `slot` is "asap" (尽快, 30 min–2 h) or a window
+    /// today such as "18:00-19:00".
+    Delivery { address: String, lat: f64, lng: f64, slot: String },
+}
+
+/// How the resident pays: from the wallet now, or at the store / the door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Payment {
+    Wallet,
+    OnPickup,
+}
+
+impl Payment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Payment::Wallet => "wallet",
+            Payment::OnPickup => "on_pickup",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Payment> {
+        match s {
+            "wallet" => Some(Payment::Wallet),
+            "on_pickup" => Some(Payment::OnPickup),
+            _ => None,
+        }
+    }
+}
+
+/// One line asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemRequest {
+    pub product_id: i64,
+    pub qty: i64,
+}
+
+/// `POST /api/v1/orders`. Prices are never part of it: the server prices every line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PlaceOrder {
+    pub store_id: i64,
+    pub items: Vec<ItemRequest>,
+    pub fulfillment: FulfillmentRequest,
+    pub payment: Payment,
+    /// A note to the store (切块, 不要香菜), at most 100 characters.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One summary line: goods, the pickup discount, the delivery fee — each shown on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Quote {
+    pub goods_fen: i64,
+    /// 到店自提优惠, taken off the goods.
+    pub discount_fen: i64,
+    pub delivery_fee_fen: i64,
+    pub total_fen: i64,
+}
+
+/// How the order is fulfilled, as placed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Fulfillment {
+    Pickup {
+        pickup_date: String,
+        window_from: String,
+        window_until: String,
+    },
+    Delivery {
+        address: String,
+        lat: f64,
+        lng: f64,
+        distance_m: u32,
+        /// "asap" or a window such as "18:00-19:00".
+        slot: String,
+    },
+}
+
+impl Fulfillment {
+    pub fn is_delivery(&self) -> bool {
+        matches!(self, Fulfillment::Delivery { .. })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrderItem {
+    pub product_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub price_fen: i64,
+    pub qty: i64,
+    pub line_fen: i64,
+}
+
+/// One status change in the order's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrderEvent {
+    pub status: OrderStatus,
+    /// RFC 3339.
+    pub at: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+/// An order as its resident sees it: `GET /api/v1/orders/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Order {
+    pub id: i64,
+    /// 订单号, e.g. 26112200042.
+    pub number: String,
+    pub status: OrderStatus,
+    pub store_id: i64,
+    pub store_name: String,
+    pub store_address: String,
+    pub store_phone: String,
+    pub items: Vec<OrderItem>,
+    pub goods_fen: i64,
+    pub discount_fen: i64,
+    pub delivery_fee_fen: i64,
+    pub total_fen: i64,
+    pub payment: Payment,
+    /// Taken from the wallet (0 when paying at pickup).
+    pub paid_fen: i64,
+    pub fulfillment: Fulfillment,
+    pub note: String,
+    /// The 6-digit code shown at the pickup desk (or to the rider) while the order is open.
+    pub pickup_code: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    pub events: Vec<OrderEvent>,
+    /// Whether the resident may still cancel (the store has not started picking).
+    pub cancellable: bool,
+}
+
+/// A line of `GET /api/v1/orders`: enough for the list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OrderSummary {
+    pub id: i64,
+    pub number: String,
+    pub status: OrderStatus,
+    pub store_name: String,
+    pub delivery: bool,
+    pub total_fen: i64,
+    pub item_count: i64,
+    /// The first items' names, for the list ("西红柿、鸡蛋 等3件").
+    pub first_items: Vec<String>,
+    pub pickup_date: Option<String>,
+    pub created_at: String,
+}
+
+/// A line that could not be had: `error.details.items` of 409 insufficient_stock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ShortItem {
+    pub product_id: i64,
+    pub name: String,
+    pub requested: i64,
+    pub available: i64,
+}
+
+/// A pickup day and window offered at checkout; `value` is what the form posts
+/// ("2026-11-22|17:00-18:00").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupChoice {
+    pub value: String,
+    pub date: String,
+    /// 0 today, 1 tomorrow, 2 the day after.
+    pub days_ahead: i64,
+    pub window: String,
+}
+
+/// An estate the store may deliver to, with its distance and fee (`None`: outside the area).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryPoint {
+    pub community_id: i64,
+    pub name: String,
+    pub district: String,
+    pub distance_m: u32,
+    pub fee_fen: Option<i64>,
+}
+
+/// Everything the checkout page shows, priced on the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckoutView {
+    pub store: crate::stores::Store,
+    pub cart: crate::cart::model::Cart,
+    pub pickup_choices: Vec<PickupChoice>,
+    pub pickup_quote: Quote,
+    /// "asap" or "18:00-19:00".
+    pub delivery_slots: Vec<String>,
+    pub delivery_points: Vec<DeliveryPoint>,
+    pub wallet_fen: i64,
+    /// A fresh idempotency key for this checkout: a double tap or a resent form places one order.
+    pub key: String,
+}
+
+/// The order page: the order and its pickup code as a QR image (SVG, made on the server).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderPage {
+    pub order: Order,
+    pub qr_svg: Option<String>,
+}

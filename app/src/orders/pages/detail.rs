@@ -1,0 +1,155 @@
+//! 订单详情: status, the pickup code with its QR code, when and where, the money line by line,
+//! the history, and cancelling while the store has not started.
+use super::LoginFirst;
+use crate::orders::api::{load_order_page, CancelOrder};
+use crate::orders::model::{Fulfillment, Order, Payment};
+use crate::orders::rules::{code_in_pairs, short_date};
+use crate::shared::{ErrorCode, Fen, Msg};
+use crate::ui::form::form_error;
+use crate::ui::{use_locale, ErrorNotice, FormError, NotFoundNotice, Price, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn OrderDetailPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
+    let cancel = ServerAction::<CancelOrder>::new();
+    let data = Resource::new(move || (id(), cancel.version().get()), |(id, _)| async move {
+        match id {
+            Some(id) => load_order_page(id).await,
+            None => Ok(None),
+        }
+    });
+    let cancel_error = form_error(move || cancel.value().get());
+    view! {
+        <Title text=locale.t(Msg::MyOrders)/>
+        <Transition fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) if e.code == ErrorCode::Unauthenticated => {
+                        view! { <LoginFirst next=format!("/orders/{}", id().unwrap_or_default())/> }.into_any()
+                    }
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(None) => view! { <NotFoundNotice body=Msg::OrderNotFound/> }.into_any(),
+                    Ok(Some(page)) => view! {
+                        <OrderView order=page.order qr_svg=page.qr_svg cancel=cancel cancel_error=cancel_error/>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OrderView(
+    order: Order,
+    qr_svg: Option<String>,
+    cancel: ServerAction<CancelOrder>,
+    cancel_error: Signal<Option<crate::shared::AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let delivery = order.fulfillment.is_delivery();
+    let status_word = locale.t(order.status.label(delivery));
+    let when_where = match &order.fulfillment {
+        Fulfillment::Pickup { pickup_date, window_from, window_until } => view! {
+            <div><dt>{locale.t(Msg::PickupAt)}</dt><dd>{order.store_name.clone()} <br/> <span class="muted">{order.store_address.clone()}</span></dd></div>
+            <div><dt>{locale.t(Msg::PickupTime)}</dt><dd>{format!("{} {window_from}–{window_until}", short_date(locale, pickup_date))}</dd></div>
+        }.into_any(),
+        Fulfillment::Delivery { address, slot, .. } => view! {
+            <div><dt>{locale.t(Msg::DeliverTo)}</dt><dd>{address.clone()}</dd></div>
+            <div><dt>{locale.t(Msg::DeliveryTime)}</dt><dd>{if slot == "asap" { locale.t(Msg::Asap).to_string() } else { slot.clone() }}</dd></div>
+        }.into_any(),
+    };
+    let map_link = format!("https://uri.amap.com/search?keyword={}", crate::shared::url::encode(&order.store_address));
+    view! {
+        <Title text=format!("{} {}", locale.t(Msg::OrderNumber), order.number)/>
+        <section class="order-head card">
+            <p class="status status-big" data-status=order.status.as_str()>{status_word}</p>
+            <p class="muted">{locale.t(Msg::OrderNumber)} " " <span class="num">{order.number.clone()}</span></p>
+        </section>
+        {order.pickup_code.clone().map(|code| view! {
+            <section class="card code-card">
+                <h2 class="section-title">{locale.t(if delivery { Msg::DeliveryCode } else { Msg::PickupCode })}</h2>
+                <p class="pickup-code" aria-label=code.clone()>{code_in_pairs(&code)}</p>
+                {qr_svg.clone().map(|svg| view! { <div class="qr" role="img" aria-label=locale.t(Msg::PickupCode) inner_html=svg></div> })}
+                <p class="hint">{locale.t(if delivery { Msg::GiveCodeToRider } else { Msg::ShowCodeAtDesk })}</p>
+            </section>
+        })}
+        <section class="card">
+            <dl class="facts">
+                {when_where}
+                {(!order.store_phone.is_empty()).then(|| view! {
+                    <div><dt>{locale.t(Msg::CallStore)}</dt><dd><a href=format!("tel:{}", order.store_phone)>{order.store_phone.clone()}</a>
+                        " · " <a href=map_link.clone() rel="external noopener" target="_blank">{locale.pick("地图", "Map")}</a></dd></div>
+                })}
+                {(!order.note.is_empty()).then(|| view! { <div><dt>{locale.t(Msg::Note)}</dt><dd>{order.note.clone()}</dd></div> })}
+            </dl>
+        </section>
+        {order.status.is_open().then(|| view! {
+            <section class="card">
+                <h2 class="section-title">{locale.t(Msg::WhatNext)}</h2>
+                <p>{locale.t(if delivery { Msg::NextDelivery } else { Msg::NextPickup })}</p>
+            </section>
+        })}
+        <section class="card summary">
+            <h2 class="section-title">{locale.t(Msg::OrderItems)}</h2>
+            <ul class="summary-items">
+                {order.items.iter().map(|i| view! {
+                    <li><span>{i.name.clone()} <small class="muted">" " {i.unit.clone()}</small> " × " {i.qty}</span><span>{Fen(i.line_fen).to_string()}</span></li>
+                }).collect_view()}
+            </ul>
+            <dl class="summary-lines">
+                <div><dt>{locale.t(Msg::Goods)}</dt><dd>{Fen(order.goods_fen).to_string()}</dd></div>
+                {(order.discount_fen > 0).then(|| view! {
+                    <div class="saving"><dt>{locale.t(Msg::PickupDiscountLine)}</dt><dd>{format!("−{}", Fen(order.discount_fen))}</dd></div>
+                })}
+                {delivery.then(|| view! {
+                    <div><dt>{locale.t(Msg::DeliveryFeeLine)}</dt><dd>{Fen(order.delivery_fee_fen).to_string()}</dd></div>
+                })}
+                <div class="summary-total"><dt>{locale.t(Msg::TotalDue)}</dt><dd><Price fen=order.total_fen/></dd></div>
+                <div class="muted"><dt>{locale.t(Msg::PaymentMethod)}</dt><dd>{locale.t(match order.payment {
+                    Payment::Wallet => Msg::PaidFromWallet,
+                    Payment::OnPickup if delivery => Msg::PayOnDelivery,
+                    Payment::OnPickup => Msg::PayAtPickup,
+                })}</dd></div>
+            </dl>
+        </section>
+        <section class="card">
+            <h2 class="section-title">{locale.t(Msg::Progress)}</h2>
+            <ol class="timeline">
+                {order.events.iter().rev().map(|e| view! {
+                    <li><span class="timeline-status">{locale.t(e.status.label(delivery))}</span> <time datetime=e.at.clone() class="muted">{local_clock(&e.at)}</time></li>
+                }).collect_view()}
+            </ol>
+        </section>
+        {order.cancellable.then(|| view! {
+            <section class="card">
+                <ActionForm action=cancel attr:class="form">
+                    <FormError error=cancel_error/>
+                    <input type="hidden" name="id" value=order.id/>
+                    <p class="hint">{locale.t(Msg::CancelHint)}</p>
+                    <button type="submit" class="btn btn-secondary btn-block" disabled=move || cancel.pending().get()>{locale.t(Msg::CancelOrder)}</button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}
+
+/// "2026-11-22T09:30:00Z" → "11-22 17:30" in the stores' time zone (UTC+8).
+fn local_clock(rfc3339: &str) -> String {
+    // The API's times are UTC with a Z; the stores keep Beijing time.
+    let parse = || -> Option<String> {
+        let (date, time) = rfc3339.split_once('T')?;
+        let day = crate::shared::time::parse_iso_date(date)?;
+        let h: i64 = time.get(0..2)?.parse().ok()?;
+        let m: i64 = time.get(3..5)?.parse().ok()?;
+        let ms = (day * 86_400 + h * 3600 + m * 60) * 1000;
+        let t = crate::shared::time::local_time(ms);
+        let d = crate::shared::time::iso_date(t.day);
+        Some(format!("{} {}", &d[5..], crate::shared::time::hhmm(t.minute)))
+    };
+    parse().unwrap_or_else(|| rfc3339.to_string())
+}

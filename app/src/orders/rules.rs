@@ -1,0 +1,343 @@
+//! Order rules: what may be ordered, when it can be picked up or delivered, what it costs.
+//! Pure functions of their inputs (the clock is passed in), so every rule is tested here.
+use super::model::{ItemRequest, OrderStatus, Quote};
+use crate::shared::time::{hhmm, iso_date, parse_hhmm, parse_iso_date, LocalTime};
+use crate::shared::{AppError, ErrorCode};
+use crate::stores::model::Store;
+use crate::stores::rules::{delivery_fee, pickup_discount};
+
+/// Most units of one product in one order; more is a typo (or a wholesale order for the phone).
+pub const MAX_QTY: i64 = 99;
+/// Most distinct products in one order.
+pub const MAX_LINES: usize = 30;
+/// Most characters in a note to the store.
+pub const MAX_NOTE_CHARS: usize = 100;
+/// Most characters in a delivery address.
+pub const MAX_ADDRESS_CHARS: usize = 100;
+/// How long the store needs to pick an order before the pickup window starts.
+pub const PREP_MINUTES: u16 = 30;
+/// How many days ahead a pickup may be booked (today plus two).
+pub const PICKUP_DAYS_AHEAD: i64 = 2;
+/// 尽快 delivery takes up to two hours, so it is offered only if that ends before closing.
+pub const ASAP_MINUTES: u16 = 120;
+
+/// The lines as asked for, checked and merged per product (the same product twice is one
+/// line with the quantities added).
+pub fn normalize_items(items: &[ItemRequest]) -> Result<Vec<(i64, i64)>, AppError> {
+    if items.is_empty() {
+        return Err(AppError::new(ErrorCode::CartEmpty));
+    }
+    let mut lines: Vec<(i64, i64)> = Vec::new();
+    for it in items {
+        if !(1..=MAX_QTY).contains(&it.qty) {
+            return Err(AppError::field(ErrorCode::InvalidQuantity, "qty"));
+        }
+        match lines.iter_mut().find(|(p, _)| *p == it.product_id) {
+            Some((_, q)) => *q += it.qty,
+            None => lines.push((it.product_id, it.qty)),
+        }
+    }
+    if lines.iter().any(|(_, q)| *q > MAX_QTY) {
+        return Err(AppError::field(ErrorCode::InvalidQuantity, "qty"));
+    }
+    if lines.len() > MAX_LINES {
+        return Err(AppError::new(ErrorCode::TooManyLines));
+    }
+    // A stable order: stock rows are then always locked in the same order, so two orders
+    // taking the same products cannot deadlock each other on PostgreSQL.
+    lines.sort_unstable();
+    Ok(lines)
+}
+
+/// The note, trimmed and without control characters; at most [`MAX_NOTE_CHARS`].
+pub fn parse_note(note: Option<&str>) -> Result<String, AppError> {
+    let n: String = note.unwrap_or("").trim().chars().filter(|c| !c.is_control()).collect();
+    if n.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::field(ErrorCode::NoteTooLong, "note"));
+    }
+    Ok(n)
+}
+
+pub fn parse_address(address: &str) -> Result<String, AppError> {
+    let a: String = address.trim().chars().filter(|c| !c.is_control()).collect();
+    if a.chars().count() < 2 || a.chars().count() > MAX_ADDRESS_CHARS {
+        return Err(AppError::field(ErrorCode::AddressRequired, "address"));
+    }
+    Ok(a)
+}
+
+/// A time window "17:00-18:00" in minutes after midnight.
+pub fn parse_window(s: &str) -> Option<(u16, u16)> {
+    let (a, b) = s.trim().split_once('-')?;
+    let (a, b) = (parse_hhmm(a)?, parse_hhmm(b)?);
+    (a < b).then_some((a, b))
+}
+
+pub fn window_text((from, until): (u16, u16)) -> String {
+    format!("{}-{}", hhmm(from), hhmm(until))
+}
+
+/// The store's hours as minutes; a store with unreadable hours offers nothing.
+fn hours(from: &str, until: &str) -> Option<(u16, u16)> {
+    let (a, b) = (parse_hhmm(from)?, parse_hhmm(until)?);
+    (a < b).then_some((a, b))
+}
+
+/// One-hour windows covering `[from, until)`, the last one shorter if the hours end on a
+/// half hour; only those ending at least `PREP_MINUTES` after `earliest`.
+fn hourly_windows((from, until): (u16, u16), earliest: u16) -> Vec<(u16, u16)> {
+    let mut out = Vec::new();
+    let mut start = from;
+    while start < until {
+        let end = (start + 60).min(until);
+        if end >= earliest.saturating_add(PREP_MINUTES) && end > earliest {
+            out.push((start, end));
+        }
+        start = end;
+    }
+    out
+}
+
+/// The pickup windows of `day` as seen at `now`: all of them on a later day, on the day
+/// itself those that can still be made.
+pub fn pickup_windows(store: &Store, now: LocalTime, day: i64) -> Vec<(u16, u16)> {
+    let Some(h) = hours(&store.pickup_from, &store.pickup_until) else { return Vec::new() };
+    if day < now.day || day > now.day + PICKUP_DAYS_AHEAD {
+        return Vec::new();
+    }
+    hourly_windows(h, if day == now.day { now.minute } else { 0 })
+}
+
+/// The days a pickup can be booked from `now`: today while a window is left, and the next two.
+pub fn pickup_days(store: &Store, now: LocalTime) -> Vec<i64> {
+    (now.day..=now.day + PICKUP_DAYS_AHEAD).filter(|d| !pickup_windows(store, now, *d).is_empty()).collect()
+}
+
+/// Checks a pickup request: the day as "2026-11-22" and the window, or the whole pickup
+/// hours when none is given. Returns (day, from, until).
+pub fn resolve_pickup(store: &Store, now: LocalTime, date: &str, window: Option<&str>) -> Result<(i64, u16, u16), AppError> {
+    let bad = || AppError::field(ErrorCode::InvalidPickupTime, "pickup_date");
+    let day = parse_iso_date(date).ok_or_else(bad)?;
+    let windows = pickup_windows(store, now, day);
+    match window.map(str::trim).filter(|w| !w.is_empty()) {
+        Some(w) => {
+            let w = parse_window(w).ok_or_else(bad)?;
+            windows.contains(&w).then_some((day, w.0, w.1)).ok_or_else(bad)
+        }
+        None => {
+            // The rest of the day's pickup hours.
+            let first = windows.first().ok_or_else(bad)?;
+            let last = windows.last().ok_or_else(bad)?;
+            Ok((day, first.0, last.1))
+        }
+    }
+}
+
+/// Today's delivery choices at `now`: 尽快 while the store is open long enough, then
+/// one-hour windows until closing. `None` stands for 尽快.
+pub fn delivery_slots(store: &Store, now: LocalTime) -> Vec<Option<(u16, u16)>> {
+    let Some((open, close)) = hours(&store.opens_at, &store.closes_at) else { return Vec::new() };
+    let mut out = Vec::new();
+    if now.minute >= open && now.minute + ASAP_MINUTES <= close {
+        out.push(None);
+    }
+    // A window starts no sooner than an hour from now, on the hour.
+    let earliest = (now.minute + 60).div_ceil(60) * 60;
+    out.extend(hourly_windows((open.max(earliest), close), now.minute).into_iter().filter(|(a, _)| *a >= earliest).map(Some));
+    out
+}
+
+/// Checks a delivery slot: "asap" or a window offered today. Returns the window (None: 尽快).
+pub fn resolve_slot(store: &Store, now: LocalTime, slot: &str) -> Result<Option<(u16, u16)>, AppError> {
+    let bad = || AppError::field(ErrorCode::InvalidSlot, "slot");
+    let wanted = match slot.trim() {
+        "asap" => None,
+        w => Some(parse_window(w).ok_or_else(bad)?),
+    };
+    delivery_slots(store, now).contains(&wanted).then_some(wanted).ok_or_else(bad)
+}
+
+/// What a pickup order costs: the goods less the store's pickup discount.
+pub fn quote_pickup(store: &Store, goods_fen: i64) -> Quote {
+    let discount_fen = pickup_discount(store.pickup_discount, goods_fen);
+    Quote { goods_fen, discount_fen, delivery_fee_fen: 0, total_fen: goods_fen - discount_fen }
+}
+
+/// What a delivery `distance_m` away costs, or why the store cannot deliver it.
+pub fn quote_delivery(store: &Store, goods_fen: i64, distance_m: u32) -> Result<Quote, AppError> {
+    let outside = || AppError::field(ErrorCode::OutsideDeliveryArea, "address");
+    if distance_m > store.delivery_radius_m {
+        return Err(outside());
+    }
+    let fee = delivery_fee(&store.delivery_fee_rule, distance_m).ok_or_else(outside)?;
+    if goods_fen < store.min_order_fen {
+        return Err(AppError::new(ErrorCode::BelowMinOrder).with_details(serde_json::json!({ "min_order_fen": store.min_order_fen })));
+    }
+    Ok(Quote { goods_fen, discount_fen: 0, delivery_fee_fen: fee, total_fen: goods_fen + fee })
+}
+
+/// 订单号: the store-local date and the id, e.g. 26112200042 — short enough to read out.
+pub fn order_number(day: i64, id: i64) -> String {
+    let d = iso_date(day);
+    format!("{}{}{}{id:05}", &d[2..4], &d[5..7], &d[8..10])
+}
+
+/// A resident may cancel until the store starts picking.
+pub fn resident_may_cancel(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Placed | OrderStatus::Accepted)
+}
+
+/// Whether `code` looks like a pickup code: exactly six digits.
+pub fn is_pickup_code(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A pickup code from 4 random bytes: six digits, leading zeros kept. (The modulo bias of
+/// 2^32 over 10^6 is below 0.03% — irrelevant for a code that is throttled and expires.)
+pub fn pickup_code_from(random: [u8; 4]) -> String {
+    format!("{:06}", u32::from_le_bytes(random) % 1_000_000)
+}
+
+/// "2026-11-22" → the date a resident reads: 11月22日 / 22 Nov.
+pub fn short_date(locale: crate::shared::Locale, iso: &str) -> String {
+    let Some((_, md)) = iso.split_once('-') else { return iso.to_string() };
+    let Some((m, d)) = md.split_once('-') else { return iso.to_string() };
+    let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    match locale {
+        crate::shared::Locale::Zh => format!("{m}月{d}日"),
+        crate::shared::Locale::En => {
+            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            format!("{d} {}", MONTHS.get(m.saturating_sub(1) as usize).unwrap_or(&""))
+        }
+    }
+}
+
+/// "38 27 41": the code in pairs, as it is read aloud at the desk.
+pub fn code_in_pairs(code: &str) -> String {
+    code.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stores::model::{DeliveryFeeRule, FeeBand, PickupDiscount};
+
+    fn store() -> Store {
+        Store {
+            id: 1,
+            name: "文三路店".into(),
+            address: String::new(),
+            phone: String::new(),
+            lat: 30.28,
+            lng: 120.13,
+            opens_at: "07:00".into(),
+            closes_at: "22:00".into(),
+            pickup_from: "09:00".into(),
+            pickup_until: "21:30".into(),
+            delivery_radius_m: 3000,
+            min_order_fen: 2000,
+            delivery_fee_rule: DeliveryFeeRule { bands: vec![FeeBand { up_to_m: 1500, fee_fen: 300 }, FeeBand { up_to_m: 3000, fee_fen: 500 }] },
+            pickup_discount: PickupDiscount::Fixed { fen: 500 },
+        }
+    }
+
+    fn at(day: i64, h: u16, m: u16) -> LocalTime {
+        LocalTime { day, minute: h * 60 + m }
+    }
+
+    const DAY: i64 = 20_414; // 2025-11-22
+
+    #[test]
+    fn items_are_checked_and_merged() {
+        let it = |product_id, qty| ItemRequest { product_id, qty };
+        assert_eq!(normalize_items(&[it(5, 1), it(3, 2), it(5, 2)]), Ok(vec![(3, 2), (5, 3)]));
+        assert_eq!(normalize_items(&[]).map_err(|e| e.code), Err(ErrorCode::CartEmpty));
+        for bad in [0, -1, 100, i64::MAX, i64::MIN] {
+            assert_eq!(normalize_items(&[it(1, bad)]).map_err(|e| e.code), Err(ErrorCode::InvalidQuantity), "{bad}");
+        }
+        assert_eq!(normalize_items(&[it(1, 60), it(1, 60)]).map_err(|e| e.code), Err(ErrorCode::InvalidQuantity));
+        let many: Vec<_> = (1..=31).map(|p| it(p, 1)).collect();
+        assert_eq!(normalize_items(&many).map_err(|e| e.code), Err(ErrorCode::TooManyLines));
+    }
+
+    #[test]
+    fn notes_and_addresses_are_bounded() {
+        assert_eq!(parse_note(Some("  切块，不要香菜\n")), Ok("切块，不要香菜".to_string()));
+        assert_eq!(parse_note(None), Ok(String::new()));
+        assert_eq!(parse_note(Some(&"多".repeat(101))).map_err(|e| e.code), Err(ErrorCode::NoteTooLong));
+        assert_eq!(parse_address(" 嘉绿苑 3幢 201 "), Ok("嘉绿苑 3幢 201".to_string()));
+        assert!(parse_address(" ").is_err());
+    }
+
+    #[test]
+    fn pickup_windows_follow_the_hours_and_the_clock() {
+        let s = store();
+        // Early morning: every window today, 09:00–21:30 in hours (the last one half an hour).
+        let w = pickup_windows(&s, at(DAY, 6, 0), DAY);
+        assert_eq!(w.first(), Some(&(540, 600)));
+        assert_eq!(w.last(), Some(&(1260, 1290)));
+        assert_eq!(w.len(), 13);
+        // At 17:40 the 17:00–18:00 window cannot be made (20 minutes < 30 to pick); 18:00 can.
+        let w = pickup_windows(&s, at(DAY, 17, 40), DAY);
+        assert_eq!(w.first(), Some(&(1080, 1140)));
+        // After hours: tomorrow and the day after.
+        assert_eq!(pickup_days(&s, at(DAY, 21, 20)), vec![DAY + 1, DAY + 2]);
+        assert_eq!(pickup_days(&s, at(DAY, 8, 0)), vec![DAY, DAY + 1, DAY + 2]);
+        assert!(pickup_windows(&s, at(DAY, 8, 0), DAY + 3).is_empty());
+        assert!(pickup_windows(&s, at(DAY, 8, 0), DAY - 1).is_empty());
+    }
+
+    #[test]
+    fn pickup_requests_must_name_an_offered_window() {
+        let s = store();
+        let now = at(DAY, 10, 0);
+        let today = iso_date(DAY);
+        assert_eq!(resolve_pickup(&s, now, &today, Some("17:00-18:00")), Ok((DAY, 1020, 1080)));
+        assert_eq!(resolve_pickup(&s, now, &today, None), Ok((DAY, 600, 1290)));
+        for (date, w) in [(today.as_str(), Some("09:00-10:00")), (today.as_str(), Some("22:00-23:00")), ("2025-11-30", None), ("昨天", None), (today.as_str(), Some("17-18"))] {
+            assert_eq!(resolve_pickup(&s, now, date, w).map_err(|e| e.code), Err(ErrorCode::InvalidPickupTime), "{date} {w:?}");
+        }
+    }
+
+    #[test]
+    fn delivery_slots_offer_asap_while_open() {
+        let s = store();
+        let slots = delivery_slots(&s, at(DAY, 10, 20));
+        assert_eq!(slots.first(), Some(&None));
+        assert_eq!(slots.get(1), Some(&Some((720, 780)))); // 12:00, not 11:00 (under an hour away)
+        assert_eq!(slots.last(), Some(&Some((1260, 1320))));
+        // 19:10: 尽快 still ends by closing; the one window left is 21:00–22:00.
+        assert_eq!(delivery_slots(&s, at(DAY, 19, 10)), vec![None, Some((1260, 1320))]);
+        // 20:30: too late for 尽快 (two hours would pass closing) and for any window.
+        assert!(delivery_slots(&s, at(DAY, 20, 30)).is_empty());
+        assert!(delivery_slots(&s, at(DAY, 22, 10)).is_empty());
+        assert!(delivery_slots(&s, at(DAY, 5, 0)).iter().all(|w| w.is_some()));
+        assert_eq!(resolve_slot(&s, at(DAY, 10, 20), "asap"), Ok(None));
+        assert_eq!(resolve_slot(&s, at(DAY, 10, 20), "18:00-19:00"), Ok(Some((1080, 1140))));
+        assert_eq!(resolve_slot(&s, at(DAY, 21, 0), "asap").map_err(|e| e.code), Err(ErrorCode::InvalidSlot));
+        assert_eq!(resolve_slot(&s, at(DAY, 10, 20), "10:00-11:00").map_err(|e| e.code), Err(ErrorCode::InvalidSlot));
+    }
+
+    #[test]
+    fn quotes_show_every_discount_and_fee() {
+        let s = store();
+        assert_eq!(quote_pickup(&s, 3000), Quote { goods_fen: 3000, discount_fen: 500, delivery_fee_fen: 0, total_fen: 2500 });
+        assert_eq!(quote_pickup(&s, 300).total_fen, 0);
+        assert_eq!(quote_delivery(&s, 3000, 800), Ok(Quote { goods_fen: 3000, discount_fen: 0, delivery_fee_fen: 300, total_fen: 3300 }));
+        assert_eq!(quote_delivery(&s, 3000, 2500).map(|q| q.delivery_fee_fen), Ok(500));
+        assert_eq!(quote_delivery(&s, 3000, 3001).map_err(|e| e.code), Err(ErrorCode::OutsideDeliveryArea));
+        assert_eq!(quote_delivery(&s, 1999, 800).map_err(|e| e.code), Err(ErrorCode::BelowMinOrder));
+    }
+
+    #[test]
+    fn numbers_and_codes_read_well() {
+        assert_eq!(order_number(DAY, 42), "25112200042");
+        assert_eq!(pickup_code_from([0, 0, 0, 0]), "000000");
+        assert!(is_pickup_code(&pickup_code_from([255, 255, 255, 255])));
+        assert!(!is_pickup_code("12345") && !is_pickup_code("12345a"));
+        assert_eq!(code_in_pairs("382741"), "38 27 41");
+        assert_eq!(short_date(crate::shared::Locale::Zh, "2026-11-22"), "11月22日");
+        assert_eq!(short_date(crate::shared::Locale::En, "2026-11-02"), "2 Nov");
+        assert!(resident_may_cancel(OrderStatus::Placed) && !resident_may_cancel(OrderStatus::Picking));
+    }
+}

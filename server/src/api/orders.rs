@@ -1,0 +1,59 @@
+//! `/api/v1/orders`: place (with an Idempotency-Key), list, look up, cancel — the resident's
+//! own orders only; anyone else's is 404.
+use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use linli_app::accounts::Me;
+use linli_app::orders::model::{Order, OrderSummary, PlaceOrder};
+use linli_app::orders::service;
+use linli_app::server::{session, AppState};
+use linli_app::shared::{AppError, ErrorCode};
+use tower_sessions::Session;
+
+async fn resident(state: &AppState, session: &Session) -> Result<Me, ApiError> {
+    session::user_of(&state.db, session).await?.ok_or(ApiError(AppError::unauthenticated()))
+}
+
+/// Places an order at a store. Stock for every line is reserved in the same transaction that
+/// writes the order (all or nothing); prices come from the catalog, never from the request.
+#[utoipa::path(post, path = "/api/v1/orders", request_body = PlaceOrder, tag = "orders",
+    params(("Idempotency-Key" = String, Header, description = "required; a retry with the same key and body returns the first answer")),
+    responses((status = 201, body = Order), (status = 400, description = "idempotency_key_required or malformed"), (status = 401),
+        (status = 402, description = "insufficient_balance"), (status = 404, description = "no such store"),
+        (status = 409, description = "insufficient_stock, with details.items [{product_id, name, requested, available}]"),
+        (status = 422, description = "outside_delivery_area, invalid_quantity, product_unavailable, invalid_pickup_time, invalid_slot, below_min_order, idempotency_key_reused")))]
+pub async fn place(
+    State(state): State<AppState>,
+    session: Session,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<PlaceOrder>,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    let me = resident(&state, &session).await?;
+    let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
+    let order = service::place(&state.db, me.id, &body, &key, None).await?;
+    Ok((StatusCode::CREATED, Json(order)))
+}
+
+/// The signed-in resident's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", responses((status = 200, body = [OrderSummary]), (status = 401)))]
+pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<OrderSummary>>> {
+    let me = resident(&state, &session).await?;
+    Ok(Json(service::list(&state.db, me.id).await?))
+}
+
+/// One of the resident's orders with its lines and history.
+#[utoipa::path(get, path = "/api/v1/orders/{id}", params(("id" = i64, Path)), tag = "orders",
+    responses((status = 200, body = Order), (status = 401), (status = 404, description = "no such order of yours")))]
+pub async fn get(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
+    let me = resident(&state, &session).await?;
+    service::load(&state.db, id, me.id).await?.map(Json).ok_or(ApiError(AppError::not_found()))
+}
+
+/// Cancels while the store has not started picking; stock and any wallet payment go back.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", params(("id" = i64, Path)), tag = "orders",
+    responses((status = 200, body = Order), (status = 401), (status = 404), (status = 409, description = "not_cancellable")))]
+pub async fn cancel(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
+    let me = resident(&state, &session).await?;
+    Ok(Json(service::cancel(&state.db, id, me.id).await?))
+}

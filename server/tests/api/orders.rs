@@ -1,0 +1,453 @@
+//! Orders through the JSON API: placing, idempotency, privacy, cancelling, and the races that
+//! must never oversell or overspend.
+use crate::helpers::{client, error_code, spawn_app_with_demo, TestApp};
+use linli_app::shared::time::{iso_date, local_time, now_ms};
+use serde_json::{json, Value};
+
+/// The first demo store (文三路店: 立减¥3 for pickup, delivers 3 km, ¥29 minimum).
+async fn first_store(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1").fetch_one(&app.db.pool).await.expect("store");
+    id
+}
+
+/// A product at the store with plenty of stock: (id, price).
+async fn stocked_product(app: &TestApp, store_id: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "select p.id, p.price_fen from products p join stock s on s.product_id = p.id and s.store_id = $1
+         where s.on_hand - s.reserved >= 10 order by p.id limit 1",
+    )
+    .bind(store_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a stocked product")
+}
+
+async fn set_stock(app: &TestApp, store_id: i64, product_id: i64, on_hand: i64) {
+    sqlx::query("update stock set on_hand = $3, reserved = 0 where store_id = $1 and product_id = $2")
+        .bind(store_id)
+        .bind(product_id)
+        .bind(on_hand)
+        .execute(&app.db.pool)
+        .await
+        .expect("set stock");
+}
+
+/// (on_hand, reserved) of a product at a store.
+async fn stock(app: &TestApp, store_id: i64, product_id: i64) -> (i64, i64) {
+    sqlx::query_as("select on_hand, reserved from stock where store_id = $1 and product_id = $2")
+        .bind(store_id)
+        .bind(product_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("stock")
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.expect("count");
+    n
+}
+
+async fn wallet(app: &TestApp, phone: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("select wallet_fen from users where phone = $1").bind(phone).fetch_one(&app.db.pool).await.expect("wallet");
+    n
+}
+
+fn tomorrow() -> String {
+    iso_date(local_time(now_ms()).day + 1)
+}
+
+fn pickup_order(store_id: i64, product_id: i64, qty: i64, payment: &str) -> Value {
+    json!({
+        "store_id": store_id,
+        "items": [{"product_id": product_id, "qty": qty}],
+        "fulfillment": {"type": "pickup", "pickup_date": tomorrow(), "window": "17:00-18:00"},
+        "payment": payment,
+        "note": "切块，不要香菜"
+    })
+}
+
+async fn place(c: &reqwest::Client, app: &TestApp, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url("/api/v1/orders")).header("idempotency-key", key).json(body).send().await.expect("post order");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn logged_in(app: &TestApp, phone: &str) -> reqwest::Client {
+    login_at(app.url(""), phone.to_string()).await
+}
+
+async fn login_at(base: String, phone: String) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": linli_server::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status().as_u16(), 200, "login {phone}");
+    c
+}
+
+#[tokio::test]
+async fn a_pickup_order_reserves_stock_and_shows_its_code_discount_and_history() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = stocked_product(&app, store).await;
+    let before = stock(&app, store, product).await;
+    let wang = logged_in(&app, "13800000001").await;
+
+    let (status, order) = place(&wang, &app, "k-1", &pickup_order(store, product, 2, "on_pickup")).await;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(order["status"], "placed");
+    assert_eq!(order["goods_fen"], price * 2);
+    assert_eq!(order["discount_fen"], 300.min(price * 2), "文三路店 takes ¥3 off pickup orders");
+    assert_eq!(order["total_fen"], price * 2 - 300.min(price * 2));
+    assert_eq!(order["delivery_fee_fen"], 0);
+    assert_eq!(order["fulfillment"]["type"], "pickup");
+    assert_eq!(order["fulfillment"]["window_from"], "17:00");
+    assert_eq!(order["note"], "切块，不要香菜");
+    let code = order["pickup_code"].as_str().expect("a pickup code");
+    assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{code}");
+    assert!(order["number"].as_str().is_some_and(|n| n.len() == 11), "{order}");
+    assert_eq!(order["events"][0]["status"], "placed");
+    assert_eq!(stock(&app, store, product).await, (before.0, before.1 + 2), "reserved, not yet taken off the shelf");
+
+    let id = order["id"].as_i64().expect("id");
+    let r = wang.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("get");
+    assert_eq!(r.status().as_u16(), 200);
+    let again: Value = r.json().await.expect("json");
+    assert_eq!(again["pickup_code"], code);
+    let list: Value = wang.get(app.url("/api/v1/orders")).send().await.expect("list").json().await.expect("json");
+    assert_eq!(list[0]["id"], id);
+    assert_eq!(list[0]["item_count"], 1);
+
+    // The store's availability went down by two for everyone.
+    let (_, products) = app.get_json(&format!("/api/v1/stores/{store}/products")).await;
+    let listed = products.as_array().expect("list").iter().find(|p| p["id"] == product).cloned().expect("listed");
+    assert_eq!(listed["available"], before.0 - before.1 - 2);
+}
+
+#[tokio::test]
+async fn the_same_key_places_one_order_and_a_reused_key_is_refused() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let body = pickup_order(store, product, 1, "on_pickup");
+
+    let (s1, first) = place(&wang, &app, "tap-1", &body).await;
+    let (s2, second) = place(&wang, &app, "tap-1", &body).await;
+    assert_eq!((s1, s2), (201, 201));
+    assert_eq!(first["id"], second["id"]);
+    assert_eq!(first["pickup_code"], second["pickup_code"]);
+
+    let (status, err) = place(&wang, &app, "tap-1", &pickup_order(store, product, 3, "on_pickup")).await;
+    assert_eq!(status, 422);
+    assert_eq!(error_code(&err), "idempotency_key_reused");
+
+    let r = wang.post(app.url("/api/v1/orders")).json(&body).send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(error_code(&r.json().await.expect("json")), "idempotency_key_required");
+
+    // Ten retries racing each other still make one order.
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (c, url, body) = (wang.clone(), app.url("/api/v1/orders"), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = c.post(url).header("idempotency-key", "retry-storm").json(&body).send().await.expect("post");
+            (r.status().as_u16(), r.json::<Value>().await.expect("json")["id"].clone())
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for t in tasks {
+        let (status, id) = t.await.expect("task");
+        assert_eq!(status, 201);
+        ids.insert(id.to_string());
+    }
+    assert_eq!(ids.len(), 1);
+    assert_eq!(count(&app, "select count(*) from orders").await, 2);
+    assert_eq!(stock(&app, store, product).await.1, 2);
+}
+
+#[tokio::test]
+async fn someone_elses_order_is_not_found_and_strangers_must_log_in() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let (_, order) = place(&wang, &app, "k", &pickup_order(store, product, 1, "on_pickup")).await;
+    let id = order["id"].as_i64().expect("id");
+
+    let li = logged_in(&app, "13800000002").await;
+    for (method, path) in [("GET", format!("/api/v1/orders/{id}")), ("POST", format!("/api/v1/orders/{id}/cancel")), ("GET", "/api/v1/orders/999999".into()), ("GET", "/api/v1/orders/abc".into())] {
+        let r = if method == "GET" { li.get(app.url(&path)) } else { li.post(app.url(&path)) }.send().await.expect("request");
+        assert_eq!(r.status().as_u16(), 404, "{method} {path}");
+    }
+    let list: Value = li.get(app.url("/api/v1/orders")).send().await.expect("list").json().await.expect("json");
+    assert_eq!(list, json!([]));
+    assert_eq!(count(&app, "select count(*) from orders where status = 'cancelled'").await, 0);
+
+    let (status, _) = app.get_json("/api/v1/orders").await;
+    assert_eq!(status, 401);
+    let (status, _) = app.post_json("/api/v1/orders", &pickup_order(store, product, 1, "on_pickup")).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn cancelling_returns_the_stock_and_refunds_the_wallet_once() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let before = stock(&app, store, product).await;
+    let zhang = logged_in(&app, "13800000003").await; // ¥200 in the demo wallet
+    let balance = wallet(&app, "13800000003").await;
+
+    let (status, order) = place(&zhang, &app, "k", &pickup_order(store, product, 2, "wallet")).await;
+    assert_eq!(status, 201, "{order}");
+    let total = order["total_fen"].as_i64().expect("total");
+    assert_eq!(order["paid_fen"], total);
+    assert_eq!(wallet(&app, "13800000003").await, balance - total);
+
+    let id = order["id"].as_i64().expect("id");
+    // Two cancels at once: one does the work, the other is told it is too late.
+    let (a, b) = tokio::join!(
+        zhang.post(app.url(&format!("/api/v1/orders/{id}/cancel"))).send(),
+        zhang.post(app.url(&format!("/api/v1/orders/{id}/cancel"))).send()
+    );
+    let mut statuses = [a.expect("a").status().as_u16(), b.expect("b").status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    let r = zhang.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("get");
+    let cancelled: Value = r.json().await.expect("json");
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(cancelled["pickup_code"], Value::Null, "a closed order shows no code");
+    assert_eq!(cancelled["events"].as_array().map(Vec::len), Some(2));
+
+    assert_eq!(wallet(&app, "13800000003").await, balance);
+    assert_eq!(stock(&app, store, product).await, before);
+    let kinds: Vec<(String, i64)> = sqlx::query_as("select kind, amount_fen from wallet_entries where order_id = $1 order by id")
+        .bind(id)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("ledger");
+    assert_eq!(kinds, vec![("payment".to_string(), -total), ("refund".to_string(), total)]);
+}
+
+#[tokio::test]
+async fn too_little_in_the_wallet_is_402_and_changes_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let before = stock(&app, store, product).await;
+    let wang = logged_in(&app, "13800000001").await; // empty wallet
+    let (status, err) = place(&wang, &app, "k", &pickup_order(store, product, 2, "wallet")).await;
+    assert_eq!(status, 402, "{err}");
+    assert_eq!(error_code(&err), "insufficient_balance");
+    assert_eq!(stock(&app, store, product).await, before);
+    assert_eq!(count(&app, "select count(*) from orders").await, 0);
+    assert_eq!(count(&app, "select count(*) from idempotency_keys").await, 0, "the key stays free for a retry");
+}
+
+#[tokio::test]
+async fn bad_orders_get_a_clear_code_and_change_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let base = pickup_order(store, product, 1, "on_pickup");
+    let with = |path: &str, v: Value| {
+        let mut b = base.clone();
+        b[path] = v;
+        b
+    };
+    let cases = [
+        (with("items", json!([{"product_id": product, "qty": 0}])), 422, "invalid_quantity"),
+        (with("items", json!([{"product_id": product, "qty": -3}])), 422, "invalid_quantity"),
+        (with("items", json!([{"product_id": product, "qty": 100}])), 422, "invalid_quantity"),
+        (with("items", json!([])), 422, "cart_empty"),
+        (with("items", json!([{"product_id": 987654, "qty": 1}])), 422, "product_unavailable"),
+        (with("items", json!([{"product_id": product, "qty": 1.5}])), 400, "bad_request"),
+        (with("store_id", json!(987654)), 404, "not_found"),
+        (with("payment", json!("credit")), 400, "bad_request"),
+        (with("fulfillment", json!({"type": "pickup", "pickup_date": "2020-01-01"})), 422, "invalid_pickup_time"),
+        (with("fulfillment", json!({"type": "pickup", "pickup_date": tomorrow(), "window": "03:00-04:00"})), 422, "invalid_pickup_time"),
+        (with("fulfillment", json!({"type": "pickup", "pickup_date": tomorrow(), "price_fen": 1})), 400, "bad_request"),
+        // 星耀城, across the river: beyond the 3 km radius.
+        (with("fulfillment", json!({"type": "delivery", "address": "星耀城 1幢", "lat": 30.2101, "lng": 120.2102, "slot": "asap"})), 422, "outside_delivery_area"),
+        (with("fulfillment", json!({"type": "delivery", "address": " ", "lat": 30.2831, "lng": 120.1262, "slot": "asap"})), 422, "address_required"),
+        (with("fulfillment", json!({"type": "delivery", "address": "嘉绿苑", "lat": 300.0, "lng": 120.1, "slot": "asap"})), 422, "invalid_coordinates"),
+        (with("note", json!("多".repeat(101))), 422, "note_too_long"),
+        (with("unit_price_fen", json!(1)), 400, "bad_request"),
+    ];
+    for (body, status, code) in cases {
+        let (got, err) = place(&wang, &app, "bad", &body).await;
+        assert_eq!((got, error_code(&err)), (status, code), "{body}");
+        assert!(err["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let r = wang.post(app.url("/api/v1/orders")).header("idempotency-key", "bad").header("content-type", "application/json").body("{not json").send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(count(&app, "select count(*) from orders").await, 0);
+    assert_eq!(count(&app, "select count(*) from stock where reserved <> 0").await, 0);
+
+    // English readers get English messages.
+    let r = wang.post(app.url("/api/v1/orders")).header("idempotency-key", "en").header("accept-language", "en").json(&with("items", json!([]))).send().await.expect("post");
+    let err: Value = r.json().await.expect("json");
+    assert!(err["error"]["message"].as_str().is_some_and(|m| m.contains("empty")), "{err}");
+}
+
+#[tokio::test]
+async fn short_lines_are_named_with_what_is_left() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    set_stock(&app, store, product, 3).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let (status, err) = place(&wang, &app, "k", &pickup_order(store, product, 5, "on_pickup")).await;
+    assert_eq!(status, 409, "{err}");
+    assert_eq!(error_code(&err), "insufficient_stock");
+    assert_eq!(err["error"]["details"]["items"][0]["product_id"], product);
+    assert_eq!(err["error"]["details"]["items"][0]["available"], 3);
+    assert_eq!(err["error"]["details"]["items"][0]["requested"], 5);
+    assert_eq!(stock(&app, store, product).await, (3, 0));
+}
+
+#[tokio::test]
+async fn delivery_is_priced_by_distance_when_a_slot_is_open() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = stocked_product(&app, store).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let qty = (3000 / price + 1).min(99); // over the ¥29 minimum
+    let s = linli_app::stores::store::get_active(&app.db.pool, store).await.expect("db").expect("store");
+    let slots = linli_app::orders::rules::delivery_slots(&s, local_time(now_ms()));
+    // The clock decides whether delivery is open now; both answers are checked.
+    let slot = slots.first().map(|w| w.map_or_else(|| "asap".to_string(), linli_app::orders::rules::window_text));
+    let body = json!({
+        "store_id": store,
+        "items": [{"product_id": product, "qty": qty}],
+        "fulfillment": {"type": "delivery", "address": "嘉绿苑 3幢201", "lat": 30.2831, "lng": 120.1262, "slot": slot.clone().unwrap_or_else(|| "asap".into())},
+        "payment": "on_pickup"
+    });
+    let (status, order) = place(&wang, &app, "d", &body).await;
+    match slot {
+        Some(slot) => {
+            assert_eq!(status, 201, "{order}");
+            assert_eq!(order["delivery_fee_fen"], 300, "嘉绿苑 is within 1.5 km");
+            assert_eq!(order["discount_fen"], 0);
+            assert_eq!(order["total_fen"], price * qty + 300);
+            assert_eq!(order["fulfillment"]["slot"], slot);
+            assert!(order["fulfillment"]["distance_m"].as_i64().is_some_and(|d| d > 0 && d < 1500));
+        }
+        None => {
+            assert_eq!(status, 422);
+            assert_eq!(error_code(&order), "invalid_slot");
+        }
+    }
+    // Below the ¥29 minimum for delivery is refused (checked after the slot, so only when one is open).
+    if slots.first().is_some() && price < 2900 {
+        let mut small = body.clone();
+        small["items"] = json!([{"product_id": product, "qty": 1}]);
+        let (status, err) = place(&wang, &app, "d2", &small).await;
+        assert_eq!((status, error_code(&err)), (422, "below_min_order"));
+    }
+}
+
+#[tokio::test]
+async fn two_hundred_buyers_for_fifty_units_make_exactly_fifty_orders() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    set_stock(&app, store, product, 50).await;
+    // 200 households (the demo resident's password hash, so they can log in).
+    for i in 0..200 {
+        sqlx::query("insert into users (phone, name, password_hash, created_at_ms) select $1, $2, password_hash, 0 from users where phone = '13800000001'")
+            .bind(format!("137{i:08}"))
+            .bind(format!("买家{i}"))
+            .execute(&app.db.pool)
+            .await
+            .expect("buyer");
+    }
+    // Log in ten at a time (one client address; parallel attempts count towards its throttle).
+    let mut buyers = Vec::new();
+    for chunk in (0..200).collect::<Vec<i32>>().chunks(10) {
+        let logins: Vec<_> = chunk.iter().map(|i| tokio::spawn(login_at(app.url(""), format!("137{i:08}")))).collect();
+        for l in logins {
+            buyers.push(l.await.expect("login task"));
+        }
+    }
+    let body = pickup_order(store, product, 1, "on_pickup");
+    let mut tasks = Vec::new();
+    for (i, c) in buyers.into_iter().enumerate() {
+        let (url, body) = (app.url("/api/v1/orders"), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = c.post(url).header("idempotency-key", format!("buy-{i}")).json(&body).send().await.expect("post");
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }));
+    }
+    let (mut won, mut lost) = (0, 0);
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        match status {
+            201 => won += 1,
+            409 => {
+                assert_eq!(error_code(&body), "insufficient_stock");
+                assert_eq!(body["error"]["details"]["items"][0]["available"], 0);
+                lost += 1;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((won, lost), (50, 150));
+    assert_eq!(stock(&app, store, product).await, (50, 50), "every unit reserved, none twice");
+    assert_eq!(count(&app, "select count(*) from orders").await, 50);
+    let (units,): (i64,) = sqlx::query_as("select count(*) from order_items where product_id = $1").bind(product).fetch_one(&app.db.pool).await.expect("items");
+    assert_eq!(units, 50);
+}
+
+#[tokio::test]
+async fn concurrent_wallet_spends_never_go_below_zero() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = stocked_product(&app, store).await;
+    set_stock(&app, store, product, 500).await;
+    let zhang = logged_in(&app, "13800000003").await;
+    let balance = wallet(&app, "13800000003").await;
+    let qty = (4000 / price).clamp(1, 99);
+    let total = price * qty - 300.min(price * qty);
+    let expected = balance / total;
+    assert!(expected < 30, "the test must run the wallet dry: {balance} / {total}");
+
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let (c, url, body) = (zhang.clone(), app.url("/api/v1/orders"), pickup_order(store, product, qty, "wallet"));
+        tasks.push(tokio::spawn(async move {
+            let r = c.post(url).header("idempotency-key", format!("spend-{i}")).json(&body).send().await.expect("post");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }));
+    }
+    let mut paid = 0;
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        match status {
+            201 => paid += 1,
+            402 => assert_eq!(error_code(&body), "insufficient_balance"),
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(paid, expected);
+    assert_eq!(wallet(&app, "13800000003").await, balance - paid * total);
+    assert_eq!(stock(&app, store, product).await, (500, paid * qty), "a refused payment reserves nothing");
+    let ledger: Vec<(i64, i64)> = sqlx::query_as(
+        "select amount_fen, balance_after_fen from wallet_entries where user_id = (select id from users where phone = '13800000003') order by id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("ledger");
+    assert!(ledger.iter().all(|(_, after)| *after >= 0));
+    let mut running = 0;
+    for (amount, after) in &ledger {
+        running += amount;
+        assert_eq!(running, *after, "every entry's balance follows from the ones before");
+    }
+}
