@@ -287,7 +287,7 @@ pub struct SummaryRow {
 pub async fn list_for_user(pool: &AnyPool, user_id: i64, limit: i64) -> Result<Vec<SummaryRow>, AppError> {
     Ok(sqlx::query_as(
         "select o.id, o.number, o.status, s.name as store_name, o.fulfillment, o.total_fen, o.pickup_date, o.created_at_ms,
-            (select count(*) from order_items i where i.order_id = o.id) as item_count
+            (select coalesce(sum(i.qty), 0) from order_items i where i.order_id = o.id) as item_count
          from orders o join stores s on s.id = o.store_id
          where o.user_id = $1 order by o.id desc limit $2",
     )

@@ -119,7 +119,7 @@ async fn a_pickup_order_reserves_stock_and_shows_its_code_discount_and_history()
     assert_eq!(again["pickup_code"], code);
     let list: Value = wang.get(app.url("/api/v1/orders")).send().await.expect("list").json().await.expect("json");
     assert_eq!(list[0]["id"], id);
-    assert_eq!(list[0]["item_count"], 1);
+    assert_eq!(list[0]["item_count"], 2, "units, not lines");
 
     // The store's availability went down by two for everyone.
     let (_, products) = app.get_json(&format!("/api/v1/stores/{store}/products")).await;

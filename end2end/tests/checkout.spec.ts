@@ -1,0 +1,109 @@
+import { expect, Page, test, TestInfo } from "@playwright/test";
+import { freshPhone, ready } from "./helpers";
+
+async function signUp(page: Page, info: TestInfo, next: string) {
+  const phone = freshPhone();
+  await page.goto(`/register?next=${next}`);
+  await ready(page, info);
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByLabel("称呼").fill("下单测试");
+  await page.getByLabel("密码").fill("fresh-veg-2026");
+  await page.getByRole("button", { name: "注册" }).click();
+  return phone;
+}
+
+/** Taps + on the first card of the shelf that is in stock and waits for the stepper to say `qty`. */
+async function addFirstInStock(page: Page, info: TestInfo, qty: number) {
+  const card = page.locator(".product-grid .product-card:not(.sold-out)").first();
+  await card.locator(".step-plus").click();
+  await ready(page, info);
+  await expect(page.locator(".product-grid .product-card:not(.sold-out)").first().locator(".stepper")).toHaveAttribute("data-qty", String(qty));
+}
+
+test("choose a store, add to the cart, check out for pickup and get a code with its QR", async ({ page }, info) => {
+  await signUp(page, info, "/stores");
+  await expect(page.getByRole("heading", { name: "选择门店" })).toBeVisible();
+  await ready(page, info);
+  await page.getByRole("button", { name: /绿源生活·庆春路店/ }).click();
+  await expect(page.getByRole("heading", { name: "绿源生活·庆春路店" })).toBeVisible();
+  await ready(page, info);
+
+  await addFirstInStock(page, info, 1);
+  await addFirstInStock(page, info, 2);
+  const bar = page.locator(".cart-bar");
+  await expect(bar).toContainText("共2件");
+  await bar.getByRole("link", { name: "去结算" }).click();
+
+  await expect(page.getByRole("heading", { name: "购物车" })).toBeVisible();
+  await ready(page, info);
+  await expect(page.locator(".cart-line")).toHaveCount(1);
+  await page.locator(".checkout-bar").getByRole("link", { name: "去结算" }).click();
+
+  await expect(page.getByRole("heading", { name: "确认订单" })).toBeVisible();
+  await ready(page, info);
+  // 庆春路店 takes ¥5 off pickup orders: its own line in the summary.
+  await expect(page.locator(".summary-lines")).toContainText("到店自提优惠");
+  await expect(page.getByRole("radio", { name: "到店付款" })).toBeChecked(); // a new wallet is empty
+  await page.getByLabel("给门店留言").fill("切块，不要香菜");
+  await page.getByRole("button", { name: "提交订单" }).click();
+
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await ready(page, info);
+  await expect(page.locator(".status-big")).toHaveText("待接单");
+  await expect(page.locator(".pickup-code")).toHaveText(/^\d\d \d\d \d\d$/);
+  await expect(page.locator(".qr svg")).toBeVisible();
+  await expect(page.getByText("切块，不要香菜")).toBeVisible();
+  await page.screenshot({ path: `test-results/order-${info.project.name}.png`, fullPage: true });
+
+  // The order is in 订单, and the cart is empty again.
+  await page.goto("/orders");
+  await ready(page, info);
+  await expect(page.locator(".order-card").first()).toContainText("待接单");
+  await page.goto("/cart");
+  await expect(page.getByText("购物车还是空的")).toBeVisible();
+
+  // Cancelling before the store starts: the code disappears and the status says so.
+  await page.goto("/orders");
+  await ready(page, info);
+  await page.locator(".order-card-link").first().click();
+  await ready(page, info);
+  await page.getByRole("button", { name: "取消订单" }).click();
+  await expect(page.locator(".status-big")).toHaveText("已取消");
+  await expect(page.locator(".pickup-code")).toHaveCount(0);
+});
+
+test("a guest's cart is still there after logging in", async ({ page, request }, info) => {
+  const phone = freshPhone();
+  const r = await request.post("/api/v1/auth/register", {
+    data: { phone, password: "fresh-veg-2026", name: "访客转会员" },
+    headers: { "X-Requested-With": "linli" },
+  });
+  expect(r.status()).toBe(201);
+
+  await page.goto("/");
+  await ready(page, info);
+  await addFirstInStock(page, info, 1);
+  await page.goto("/cart");
+  await ready(page, info);
+  await expect(page.getByText("登录后就能下单，购物车会保留")).toBeVisible();
+  const name = await page.locator(".cart-line-name").first().innerText();
+
+  await page.goto("/login?next=/cart");
+  await ready(page, info);
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByLabel("密码").fill("fresh-veg-2026");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  await ready(page, info);
+  await expect(page.locator(".cart-line-name").first()).toHaveText(name);
+  await expect(page.getByText("登录后就能下单，购物车会保留")).toHaveCount(0);
+});
+
+test("checkout asks a guest to log in and an empty cart says so", async ({ page }, info) => {
+  await page.goto("/checkout");
+  await ready(page, info);
+  await expect(page.getByRole("link", { name: "登录" }).first()).toBeVisible();
+  await signUp(page, info, "/checkout");
+  await expect(page).toHaveURL(/\/checkout$/);
+  await expect(page.getByText("购物车还是空的")).toBeVisible();
+});
