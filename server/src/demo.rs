@@ -22,6 +22,14 @@ const CATEGORIES: &[(&str, &str, &str, &str)] = &[
     ("grain-oil", "粮油", "Rice, flour & oil", "#fbf1d3"),
     ("paper", "纸品", "Paper goods", "#eef1f4"),
     ("seasoning", "调味品", "Seasonings", "#f6e7dc"),
+    ("bundles", "套餐", "Meal kits", "#e3f1f6"),
+];
+
+/// Scenario bundles: name, spec, price (fen, below the parts), description, parts (name, qty).
+const BUNDLES: &[(&str, &str, i64, &str, &[(&str, i64)])] = &[
+    ("番茄炒蛋快手晚餐", "3样/套", 2180, "西红柿、土鸡蛋、上海青，十分钟上桌的两菜一汤。", &[("寿光西红柿", 1), ("安吉土鸡蛋", 1), ("上海青", 1)]),
+    ("周末烧烤套餐", "4样/套", 4580, "五花肉、鸡胸肉、长茄子、香菇，够3–4人烤一晚。", &[("两头乌五花肉", 1), ("鸡胸肉", 1), ("长茄子", 1), ("古田香菇", 1)]),
+    ("清蒸鲈鱼套餐", "2样/套", 3380, "当天活鲈鱼配绍兴料酒，门店可代杀。", &[("活鲈鱼", 1), ("绍兴料酒", 1)]),
 ];
 
 /// category, name, spec, price (fen), origin, producer, shelf life (days), tags
@@ -191,6 +199,7 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
     for (sort, (slug, zh, en, _)) in CATEGORIES.iter().enumerate() {
         category_ids.insert(*slug, catalog::insert_category(&mut tx, chain, slug, zh, en, sort as i64).await?);
     }
+    let mut product_ids = std::collections::HashMap::new();
     for (pix, (cat, name, unit, price, origin, producer, shelf, tags)) in PRODUCTS.iter().enumerate() {
         let colour = CATEGORIES.iter().find(|c| c.0 == *cat).map(|c| c.3).unwrap_or("#eeeeee");
         let image = catalog::insert_media(&mut tx, "image/svg+xml", tile_svg(name, unit, colour).as_bytes(), Some((400, 400))).await?;
@@ -215,6 +224,34 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         .await?;
         for (six, sid) in store_ids.iter().enumerate() {
             catalog::set_stock(&mut tx, *sid, id, demo_stock(six, pix)).await?;
+        }
+        product_ids.insert(*name, id);
+    }
+    // Bundles have no stock of their own: their parts' stock is theirs.
+    let colour = CATEGORIES.iter().find(|c| c.0 == "bundles").map(|c| c.3).unwrap_or("#eeeeee");
+    for (name, unit, price, description, parts) in BUNDLES {
+        let image = catalog::insert_media(&mut tx, "image/svg+xml", tile_svg(name, unit, colour).as_bytes(), Some((400, 400))).await?;
+        let id = catalog::insert_product(
+            &mut tx,
+            chain,
+            &NewProduct {
+                category_id: category_ids["bundles"],
+                name,
+                unit,
+                price_fen: *price,
+                origin: "门店搭配",
+                producer: "绿源生活",
+                harvest_date: None,
+                shelf_life_days: Some(1),
+                description,
+                tags: "场景套餐",
+                image_id: Some(image),
+            },
+        )
+        .await?;
+        for (part, qty) in *parts {
+            let part_id = product_ids.get(part).copied().ok_or_else(|| AppError::internal(format!("bundle part {part} missing")))?;
+            catalog::insert_bundle_item(&mut tx, id, part_id, *qty).await?;
         }
     }
     tx.commit().await?;
@@ -258,10 +295,22 @@ mod tests {
     #[test]
     fn the_demo_catalog_is_about_sixty_products_in_every_category() {
         assert!((55..=70).contains(&PRODUCTS.len()));
-        for (slug, ..) in CATEGORIES {
+        for (slug, ..) in CATEGORIES.iter().filter(|c| c.0 != "bundles") {
             assert!(PRODUCTS.iter().filter(|p| p.0 == *slug).count() >= 4, "{slug}");
         }
         assert!(PRODUCTS.iter().all(|p| CATEGORIES.iter().any(|c| c.0 == p.0)));
+    }
+
+    #[test]
+    fn bundles_are_made_of_demo_products_and_cost_less_than_their_parts() {
+        for (name, _, price, _, parts) in BUNDLES {
+            let mut sum = 0;
+            for (part, qty) in *parts {
+                let p = PRODUCTS.iter().find(|p| p.1 == *part).unwrap_or_else(|| panic!("{name}: {part} missing"));
+                sum += p.3 * qty;
+            }
+            assert!(*price < sum, "{name}: {price} vs {sum}");
+        }
     }
 
     #[test]

@@ -93,7 +93,7 @@ pub async fn set(db: &Db, cart_key: &str, store: &Store, product_id: i64, qty: i
         .ok_or_else(|| AppError::new(ErrorCode::ProductUnavailable))?;
     let current = store::qty(&db.pool, cart_key, store.id, product_id).await?;
     if qty > current {
-        let available = crate::orders::store::available(&mut conn, store.id, product_id).await?.max(0);
+        let available = crate::catalog::store::available_at(&mut conn, store.id, product_id).await?;
         if qty > available {
             return Err(AppError::new(ErrorCode::InsufficientStock).with_details(serde_json::json!({
                 "items": [{ "product_id": product_id, "name": product.name, "requested": qty, "available": available }]

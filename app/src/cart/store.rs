@@ -18,18 +18,20 @@ pub struct LineRow {
 }
 
 pub async fn lines(pool: &AnyPool, cart_key: &str, store_id: i64) -> Result<Vec<LineRow>, AppError> {
-    Ok(sqlx::query_as(
+    // AVAILABLE_SQL reads the store as $1.
+    Ok(sqlx::query_as(&format!(
         "select c.product_id, c.qty, c.price_fen_at_add, p.name, p.unit, p.image_id, p.price_fen,
             case when p.active = $3 then 1 else 0 end as sold,
-            coalesce(s.on_hand - s.reserved, 0) as available
+            {} as available
          from cart_items c
          join products p on p.id = c.product_id
          left join stock s on s.store_id = c.store_id and s.product_id = c.product_id
-         where c.cart_key = $1 and c.store_id = $2
+         where c.store_id = $1 and c.cart_key = $2
          order by c.updated_at_ms, c.product_id",
-    )
-    .bind(cart_key)
+        crate::catalog::store::AVAILABLE_SQL
+    ))
     .bind(store_id)
+    .bind(cart_key)
     .bind(true)
     .fetch_all(pool)
     .await?)

@@ -41,6 +41,19 @@ pub struct ProductDetail {
     pub description: String,
     /// The store whose availability is given.
     pub store_id: i64,
+    /// For a bundle (套餐): what is in it. Empty for a single product.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<BundleComponent>,
+}
+
+/// One product in a bundle, and how many of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct BundleComponent {
+    pub product_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub qty: i64,
 }
 
 /// One store's shelf, as the home page shows it.

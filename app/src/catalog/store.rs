@@ -1,5 +1,5 @@
 //! Catalog SQL. Availability is read from the stock table (written by inventory).
-use super::model::{Category, Product, ProductDetail};
+use super::model::{BundleComponent, Category, Product, ProductDetail};
 use super::rules::parse_tags;
 use crate::shared::time::now_ms;
 use crate::shared::AppError;
@@ -52,19 +52,31 @@ impl ProductRow {
             self.shelf_life_days,
             std::mem::take(&mut self.description),
         );
-        ProductDetail { product: self.into_product(), producer, harvest_date, shelf_life_days, description, store_id }
+        ProductDetail { product: self.into_product(), producer, harvest_date, shelf_life_days, description, store_id, components: Vec::new() }
     }
 }
 
+/// Available units of product `p` at store `$1`, where `s` is p's stock row there (left
+/// joined): on hand minus reserved; for a bundle, the fewest whole bundles its components
+/// make up. One expression, so the shelf, the cart and checkout can never disagree.
+pub const AVAILABLE_SQL: &str = "case when exists (select 1 from bundle_items b where b.bundle_id = p.id)
+        then (select min(coalesce(s2.on_hand - s2.reserved, 0) / b.qty) from bundle_items b
+              left join stock s2 on s2.store_id = $1 and s2.product_id = b.product_id where b.bundle_id = p.id)
+        else coalesce(s.on_hand - s.reserved, 0) end";
+
 /// Products with their availability at `store_id`; a product the store has never stocked
 /// shows as sold out there rather than disappearing.
-const PRODUCT_SELECT: &str = "select p.id, p.name, p.unit, p.price_fen, c.slug as category, p.origin,
-        coalesce(s.on_hand - s.reserved, 0) as available, p.image_id, p.tags,
-        p.producer, p.harvest_date, p.shelf_life_days, p.description
-     from products p
-     join categories c on c.id = p.category_id
-     join stores st on st.id = $1 and st.chain_id = p.chain_id
-     left join stock s on s.product_id = p.id and s.store_id = $1";
+fn product_select() -> String {
+    format!(
+        "select p.id, p.name, p.unit, p.price_fen, c.slug as category, p.origin,
+            {AVAILABLE_SQL} as available, p.image_id, p.tags,
+            p.producer, p.harvest_date, p.shelf_life_days, p.description, c.sort as sort
+         from products p
+         join categories c on c.id = p.category_id
+         join stores st on st.id = $1 and st.chain_id = p.chain_id
+         left join stock s on s.product_id = p.id and s.store_id = $1"
+    )
+}
 
 pub async fn categories(pool: &AnyPool) -> Result<Vec<Category>, AppError> {
     let rows: Vec<CategoryRow> =
@@ -82,11 +94,12 @@ pub async fn list_for_store(
 ) -> Result<Vec<Product>, AppError> {
     let pattern = q.map(|q| format!("%{}%", escape_like(q)));
     let rows: Vec<ProductRow> = sqlx::query_as(&format!(
-        "{PRODUCT_SELECT}
+        "select * from ({select}
          where p.active = $2
            and ($3 is null or c.slug = $3)
-           and ($4 is null or p.name like $4 escape '\\' or p.origin like $4 escape '\\')
-         order by case when coalesce(s.on_hand - s.reserved, 0) > 0 then 0 else 1 end, c.sort, p.id"
+           and ($4 is null or p.name like $4 escape '\\' or p.origin like $4 escape '\\')) shelf
+         order by case when available > 0 then 0 else 1 end, sort, id",
+        select = product_select()
     ))
     .bind(store_id)
     .bind(true)
@@ -98,13 +111,20 @@ pub async fn list_for_store(
 }
 
 pub async fn detail(pool: &AnyPool, product_id: i64, store_id: i64) -> Result<Option<ProductDetail>, AppError> {
-    let row: Option<ProductRow> = sqlx::query_as(&format!("{PRODUCT_SELECT} where p.id = $2 and p.active = $3"))
+    let row: Option<ProductRow> = sqlx::query_as(&format!("{} where p.id = $2 and p.active = $3", product_select()))
         .bind(store_id)
         .bind(product_id)
         .bind(true)
         .fetch_optional(pool)
         .await?;
-    Ok(row.map(|r| r.into_detail(store_id)))
+    let Some(row) = row else { return Ok(None) };
+    let mut detail = row.into_detail(store_id);
+    detail.components = components(pool, product_id)
+        .await?
+        .into_iter()
+        .map(|(product_id, name, unit, qty)| BundleComponent { product_id, name, unit, qty })
+        .collect();
+    Ok(Some(detail))
 }
 
 fn escape_like(s: &str) -> String {
@@ -206,15 +226,67 @@ pub struct StockSummaryRow {
     pub out: i64,
 }
 
-pub async fn stock_summary(pool: &AnyPool, store_id: i64, low_at: i64) -> Result<StockSummaryRow, AppError> {
+/// A product's availability at a store (bundles included).
+pub async fn available_at(conn: &mut AnyConnection, store_id: i64, product_id: i64) -> Result<i64, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "select {AVAILABLE_SQL} from products p left join stock s on s.product_id = p.id and s.store_id = $1 where p.id = $2"
+    ))
+    .bind(store_id)
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map_or(0, |r| r.0.max(0)))
+}
+
+/// A bundle's components: (product id, name, unit, quantity in the bundle).
+pub async fn components(pool: &AnyPool, bundle_id: i64) -> Result<Vec<(i64, String, String, i64)>, AppError> {
     Ok(sqlx::query_as(
+        "select p.id, p.name, p.unit, b.qty from bundle_items b join products p on p.id = b.product_id
+         where b.bundle_id = $1 order by p.id",
+    )
+    .bind(bundle_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The stock rows a set of lines needs: bundles replaced by their components, quantities
+/// added per product, in product order (so concurrent orders lock rows in the same order).
+pub async fn stock_needs(conn: &mut AnyConnection, lines: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, AppError> {
+    let mut needs: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+    for (product_id, qty) in lines {
+        let parts: Vec<(i64, i64)> = sqlx::query_as("select product_id, qty from bundle_items where bundle_id = $1")
+            .bind(*product_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        if parts.is_empty() {
+            *needs.entry(*product_id).or_default() += qty;
+        }
+        for (part, per) in parts {
+            *needs.entry(part).or_default() += qty * per;
+        }
+    }
+    Ok(needs.into_iter().collect())
+}
+
+pub async fn insert_bundle_item(conn: &mut AnyConnection, bundle_id: i64, product_id: i64, qty: i64) -> Result<(), AppError> {
+    sqlx::query("insert into bundle_items (bundle_id, product_id, qty) values ($1, $2, $3)")
+        .bind(bundle_id)
+        .bind(product_id)
+        .bind(qty)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn stock_summary(pool: &AnyPool, store_id: i64, low_at: i64) -> Result<StockSummaryRow, AppError> {
+    Ok(sqlx::query_as(&format!(
         "select count(*) as products,
-                coalesce(sum(case when coalesce(s.on_hand - s.reserved, 0) between 1 and $2 then 1 else 0 end), 0) as low,
-                coalesce(sum(case when coalesce(s.on_hand - s.reserved, 0) <= 0 then 1 else 0 end), 0) as out
+                coalesce(sum(case when {AVAILABLE_SQL} between 1 and $2 then 1 else 0 end), 0) as low,
+                coalesce(sum(case when {AVAILABLE_SQL} <= 0 then 1 else 0 end), 0) as out
          from products p join stores st on st.id = $1 and st.chain_id = p.chain_id
          left join stock s on s.product_id = p.id and s.store_id = $1
-         where p.active = $3",
-    )
+         where p.active = $3"
+    ))
     .bind(store_id)
     .bind(low_at)
     .bind(true)

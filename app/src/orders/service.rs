@@ -113,16 +113,27 @@ pub async fn place(
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let q = quote(&store, &plan, goods)?;
 
-    // Reserve every line; collect all the short ones so the resident can fix them at once.
-    let mut short = Vec::new();
-    for (p, qty) in &priced {
-        if !store::reserve(&mut tx, store.id, p.id, *qty).await? {
-            let available = store::available(&mut tx, store.id, p.id).await?.max(0);
-            short.push(ShortItem { product_id: p.id, name: p.name.clone(), requested: *qty, available });
+    // Reserve every stock row the lines need (a bundle needs its components), each with one
+    // conditional statement. If any is short, nothing is kept, and every line that cannot be
+    // had is named with what is left, so the resident can fix them all at once.
+    let needs = crate::catalog::store::stock_needs(&mut tx, &lines).await?;
+    let mut all_reserved = true;
+    for (product_id, qty) in &needs {
+        if !store::reserve(&mut tx, store.id, *product_id, *qty).await? {
+            all_reserved = false;
+            break;
         }
     }
-    if !short.is_empty() {
+    if !all_reserved {
         tx.rollback().await?;
+        let mut conn = db.pool.acquire().await?;
+        let mut short = Vec::new();
+        for (p, qty) in &priced {
+            let available = crate::catalog::store::available_at(&mut conn, store.id, p.id).await?;
+            if available < *qty {
+                short.push(ShortItem { product_id: p.id, name: p.name.clone(), requested: *qty, available });
+            }
+        }
         return Err(AppError::new(ErrorCode::InsufficientStock).with_details(serde_json::json!({ "items": short })));
     }
 
@@ -162,6 +173,9 @@ pub async fn place(
     .await?;
     for (p, qty) in &priced {
         store::insert_item(&mut tx, id, p, *qty).await?;
+    }
+    for (product_id, qty) in &needs {
+        store::insert_reservation(&mut tx, id, *product_id, *qty).await?;
     }
     let paid = if req.payment == Payment::Wallet && q.total_fen > 0 {
         let m = Movement { user_id, amount_fen: -q.total_fen, kind: EntryKind::Payment, by_user_id: None, store_id: Some(store.id), order_id: Some(id) };
@@ -271,8 +285,8 @@ pub async fn cancel(db: &Db, id: i64, user_id: i64) -> Result<Order, AppError> {
     if !rules::resident_may_cancel(status) || !store::set_status(&mut tx, id, status, OrderStatus::Cancelled).await? {
         return Err(AppError::new(ErrorCode::NotCancellable));
     }
-    for item in store::items(&mut tx, id).await? {
-        store::release(&mut tx, row.store_id, item.product_id, item.qty).await?;
+    for (product_id, qty) in store::reservations(&mut tx, id).await? {
+        store::release(&mut tx, row.store_id, product_id, qty).await?;
     }
     if row.paid_fen > 0 {
         let m = Movement { user_id, amount_fen: row.paid_fen, kind: EntryKind::Refund, by_user_id: None, store_id: Some(row.store_id), order_id: Some(id) };

@@ -68,16 +68,6 @@ pub async fn release(conn: &mut AnyConnection, store_id: i64, product_id: i64, q
     Ok(())
 }
 
-/// Available units of a product at a store (0 when never stocked).
-pub async fn available(conn: &mut AnyConnection, store_id: i64, product_id: i64) -> Result<i64, AppError> {
-    let row: Option<(i64,)> = sqlx::query_as("select on_hand - reserved from stock where store_id = $1 and product_id = $2")
-        .bind(store_id)
-        .bind(product_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map_or(0, |r| r.0))
-}
-
 /// Whether an open order at the store already shows this pickup code.
 pub async fn code_in_use(conn: &mut AnyConnection, store_id: i64, code: &str) -> Result<bool, AppError> {
     let row: Option<(i64,)> = sqlx::query_as(
@@ -167,6 +157,25 @@ pub async fn insert_item(conn: &mut AnyConnection, order_id: i64, p: &PricedProd
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Records what the order holds on the shelf (one row per stock row).
+pub async fn insert_reservation(conn: &mut AnyConnection, order_id: i64, product_id: i64, qty: i64) -> Result<(), AppError> {
+    sqlx::query("insert into order_reservations (order_id, product_id, qty) values ($1, $2, $3)")
+        .bind(order_id)
+        .bind(product_id)
+        .bind(qty)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What the order holds on the shelf: (product id, units).
+pub async fn reservations(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as("select product_id, qty from order_reservations where order_id = $1 order by product_id")
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 pub async fn insert_event(

@@ -23,12 +23,14 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "wallet ledger", include_str!("../../../migrations/sqlite/0002_wallet_ledger.sql")),
     (3, "idempotency", include_str!("../../../migrations/sqlite/0003_idempotency.sql")),
     (4, "orders", include_str!("../../../migrations/sqlite/0004_orders.sql")),
+    (5, "bundles", include_str!("../../../migrations/sqlite/0005_bundles.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
     (2, "wallet ledger", include_str!("../../../migrations/postgres/0002_wallet_ledger.sql")),
     (3, "idempotency", include_str!("../../../migrations/postgres/0003_idempotency.sql")),
     (4, "orders", include_str!("../../../migrations/postgres/0004_orders.sql")),
+    (5, "bundles", include_str!("../../../migrations/postgres/0005_bundles.sql")),
 ];
 
 impl Backend {

@@ -251,6 +251,8 @@ messages! {
     StatusNoShow => "未取货", "Not collected";
     OrderNotFound => "没有找到这笔订单", "No such order";
     ViewCart => "查看购物车", "View cart";
+    BundleContents => "套餐内容", "What's in it";
+    Bundles => "场景套餐", "Meal kits";
 }
 
 /// "共3件" — units in an order or cart.

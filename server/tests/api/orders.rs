@@ -451,3 +451,48 @@ async fn concurrent_wallet_spends_never_go_below_zero() {
         assert_eq!(running, *after, "every entry's balance follows from the ones before");
     }
 }
+
+async fn product_id(app: &TestApp, name: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from products where name = $1").bind(name).fetch_one(&app.db.pool).await.expect(name);
+    id
+}
+
+#[tokio::test]
+async fn a_bundle_is_limited_by_its_parts_and_reserves_them() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let bundle = product_id(&app, "番茄炒蛋快手晚餐").await;
+    let (tomato, eggs, greens) = (product_id(&app, "寿光西红柿").await, product_id(&app, "安吉土鸡蛋").await, product_id(&app, "上海青").await);
+    set_stock(&app, store, tomato, 5).await;
+    set_stock(&app, store, eggs, 2).await;
+    set_stock(&app, store, greens, 10).await;
+    let available = |products: Value| products.as_array().expect("list").iter().find(|p| p["id"] == bundle).map(|p| p["available"].clone());
+    let (_, products) = app.get_json(&format!("/api/v1/stores/{store}/products?category=bundles")).await;
+    assert_eq!(available(products), Some(json!(2)), "two boxes of eggs make two bundles");
+    let (_, detail) = app.get_json(&format!("/api/v1/products/{bundle}?store_id={store}")).await;
+    assert_eq!(detail["components"].as_array().map(Vec::len), Some(3));
+
+    let wang = logged_in(&app, "13800000001").await;
+    let (status, order) = place(&wang, &app, "b1", &pickup_order(store, bundle, 2, "on_pickup")).await;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(order["goods_fen"], 2180 * 2, "priced as a bundle, not as its parts");
+    assert_eq!(stock(&app, store, eggs).await, (2, 2));
+    assert_eq!(stock(&app, store, tomato).await, (5, 2));
+    assert_eq!(stock(&app, store, greens).await, (10, 2));
+    let (_, products) = app.get_json(&format!("/api/v1/stores/{store}/products?category=bundles")).await;
+    assert_eq!(available(products), Some(json!(0)));
+
+    // The parts sold singly compete for the same stock: no egg box is left for anyone.
+    let (status, err) = place(&wang, &app, "b2", &pickup_order(store, eggs, 1, "on_pickup")).await;
+    assert_eq!((status, error_code(&err)), (409, "insufficient_stock"));
+    let (status, err) = place(&wang, &app, "b3", &pickup_order(store, bundle, 1, "on_pickup")).await;
+    assert_eq!((status, error_code(&err)), (409, "insufficient_stock"));
+    assert_eq!(err["error"]["details"]["items"][0]["product_id"], bundle);
+    assert_eq!(err["error"]["details"]["items"][0]["available"], 0);
+
+    let id = order["id"].as_i64().expect("id");
+    let r = wang.post(app.url(&format!("/api/v1/orders/{id}/cancel"))).send().await.expect("cancel");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(stock(&app, store, eggs).await, (2, 0));
+    assert_eq!(stock(&app, store, tomato).await, (5, 0));
+}

@@ -35,6 +35,11 @@ pub fn HomePage() -> impl IntoView {
                         } else {
                             shelf.products.iter().filter(|p| p.tags.iter().any(|t| t == "今日到货") && p.available > 0).take(6).cloned().collect()
                         };
+                        let bundles: Vec<Product> = if filtered {
+                            Vec::new()
+                        } else {
+                            shelf.products.iter().filter(|p| p.category == "bundles").cloned().collect()
+                        };
                         let empty_msg = if q().is_some() { Msg::NoSearchResults } else { Msg::NoProducts };
                         let section_title = match (q(), category().and_then(|c| shelf.categories.iter().find(|k| k.slug == c).cloned())) {
                             (Some(q), _) => crate::shared::i18n::search_results_for(locale, &q),
@@ -66,6 +71,14 @@ pub fn HomePage() -> impl IntoView {
                                     <h2 class="section-title">{locale.t(Msg::ArrivedToday)}</h2>
                                     <ul class="product-strip">
                                         {today.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
+                                    </ul>
+                                </section>
+                            })}
+                            {(!bundles.is_empty()).then(|| view! {
+                                <section class="shelf-section">
+                                    <h2 class="section-title">{locale.t(Msg::Bundles)}</h2>
+                                    <ul class="product-strip">
+                                        {bundles.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
                                     </ul>
                                 </section>
                             })}

@@ -76,6 +76,16 @@ pub fn ProductPage() -> impl IntoView {
                                         <div><dt>{locale.t(Msg::ShelfLife)}</dt><dd>{d.shelf_life_days.map(|n| days(locale, n)).unwrap_or(not_recorded)}</dd></div>
                                     </dl>
                                 </section>
+                                {(!d.components.is_empty()).then(|| view! {
+                                    <section class="card bundle-card">
+                                        <h2 class="section-title">{locale.t(Msg::BundleContents)}</h2>
+                                        <ul class="summary-items">
+                                            {d.components.iter().map(|c| view! {
+                                                <li><a href=format!("/p/{}", c.product_id)>{c.name.clone()}</a><span>{c.unit.clone()} " × " {c.qty}</span></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 {(!d.description.is_empty()).then(|| view! {
                                     <section class="card"><h2 class="section-title">{locale.t(Msg::Description)}</h2><p>{d.description.clone()}</p></section>
                                 })}
