@@ -81,3 +81,28 @@ test("a product card opens the product with its traceability card", async ({ pag
   await expect(page.locator(".product-summary")).toContainText("绿源生活·文三路店");
   await page.screenshot({ path: `test-results/product-${info.project.name}.png`, fullPage: true });
 });
+
+test("a resident finds their store by 小区 or street name", async ({ page }, info) => {
+  await page.goto("/stores");
+  await ready(page, info);
+  await page.getByRole("searchbox", { name: "按小区或街道找门店" }).fill("马市街");
+  await page.getByRole("button", { name: "搜索", exact: true }).click();
+  await expect(page.getByText("按「马市街小区」（庆春路）的距离排序")).toBeVisible();
+  await expect(page.locator(".store-choice").first()).toContainText("绿源生活·庆春路店");
+  await expect(page.locator(".store-choice").first()).toContainText("可配送");
+
+  await page.getByRole("searchbox", { name: "按小区或街道找门店" }).fill("火星小区");
+  await page.getByRole("button", { name: "搜索", exact: true }).click();
+  await expect(page.getByText("没有找到“火星小区”，换个小区或街道名试试")).toBeVisible();
+});
+
+test("a bundle shows what is in it and is limited by its parts", async ({ page }, info) => {
+  await page.goto("/");
+  await ready(page, info);
+  await expect(page.getByRole("heading", { name: "场景套餐" })).toBeVisible();
+  await page.getByRole("link", { name: /周末烧烤套餐/ }).first().click();
+  await ready(page, info);
+  await expect(page.getByRole("heading", { name: "套餐内容" })).toBeVisible();
+  await expect(page.locator(".bundle-card")).toContainText("两头乌五花肉");
+  await expect(page.locator(".bundle-card")).toContainText("古田香菇");
+});

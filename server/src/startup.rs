@@ -135,6 +135,7 @@ pub fn router(config: &Config, db: Db) -> Router {
             },
             shell,
         ))
+        .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
         .layer(sessions)
         .layer(CompressionLayer::new())
@@ -143,6 +144,26 @@ pub fn router(config: &Config, db: Db) -> Router {
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request) -> impl IntoResponse {
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Server functions answer every error with 500. Ours carry an `AppError` (JSON), whose
+/// code knows the right status: 401, 409, 422… so a bad request is not logged, counted or
+/// retried as a server failure. (A layer, because leptos_axum routes each server function
+/// itself.)
+async fn server_fn_error_status(req: Request, next: axum::middleware::Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/api/v1/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<linli_app::shared::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

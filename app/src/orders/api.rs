@@ -99,6 +99,9 @@ async fn place_from_cart(
     use crate::shared::ErrorCode;
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
+    if let Some(id) = super::service::placed_with_key(&state.db, me.id, key).await? {
+        return Ok(id);
+    }
     let store = crate::stores::api::current_store(None).await?.ok_or_else(AppError::not_found)?;
     let cart_key = crate::cart::service::user_key(me.id);
     let cart = crate::cart::service::load(&state.db, &cart_key, &store).await?;

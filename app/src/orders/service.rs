@@ -198,6 +198,13 @@ pub async fn place(
     load(db, id, user_id).await?.ok_or_else(|| AppError::internal("placed order vanished"))
 }
 
+/// The order a checkout key already placed, if any: a resent checkout form finds its order
+/// even though the cart it was built from is empty by now.
+pub async fn placed_with_key(db: &Db, user_id: i64, key: &str) -> Result<Option<i64>, AppError> {
+    let key = idempotency::parse_key(key)?;
+    idempotency::saved(&db.pool, user_id, PLACE_SCOPE, &key).await
+}
+
 fn to_order(row: OrderRow, items: Vec<super::model::OrderItem>, events: Vec<super::model::OrderEvent>) -> Order {
     let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
     let fulfillment = if row.fulfillment == "delivery" {

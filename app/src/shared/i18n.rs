@@ -252,7 +252,25 @@ messages! {
     OrderNotFound => "没有找到这笔订单", "No such order";
     ViewCart => "查看购物车", "View cart";
     BundleContents => "套餐内容", "What's in it";
+    FindByPlace => "按小区或街道找门店", "Find a store by estate or street";
+    PlacePlaceholder => "搜小区或街道，如：嘉绿苑", "Estate or street, e.g. 嘉绿苑";
     Bundles => "场景套餐", "Meal kits";
+}
+
+/// "按「嘉绿苑」（文三路）的距离排序".
+pub fn sorted_from(locale: Locale, name: &str, district: &str) -> String {
+    match locale {
+        Locale::Zh => format!("按「{name}」（{district}）的距离排序"),
+        Locale::En => format!("Sorted by distance from {name} ({district})"),
+    }
+}
+
+/// "没有找到“xx”，换个小区或街道名试试".
+pub fn place_not_found_text(locale: Locale, q: &str) -> String {
+    match locale {
+        Locale::Zh => format!("没有找到“{q}”，换个小区或街道名试试"),
+        Locale::En => format!("Nothing found for “{q}” — try another estate or street"),
+    }
 }
 
 /// "共3件" — units in an order or cart.

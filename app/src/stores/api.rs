@@ -1,5 +1,5 @@
 //! Store server functions: the store list and the resident's choice of store.
-use super::model::NearbyStore;
+use super::model::StoreList;
 #[cfg(feature = "ssr")]
 use super::model::Store;
 use crate::shared::AppError;
@@ -8,13 +8,27 @@ use leptos::prelude::*;
 /// The cookie remembering a guest's store (signed-in residents keep it in their profile too).
 pub const STORE_COOKIE: &str = "linli_store";
 
-/// The chain's stores, nearest first when the browser shared its position.
+/// The chain's stores, nearest first when the browser shared its position or the resident
+/// searched for their 小区 or street (`place`).
 #[server(prefix = "/api", endpoint = "stores")]
-pub async fn list_stores(lat: Option<f64>, lng: Option<f64>) -> Result<Vec<NearbyStore>, AppError> {
+pub async fn list_stores(lat: Option<f64>, lng: Option<f64>, place: Option<String>) -> Result<StoreList, AppError> {
     let state = crate::server::state::app_state()?;
-    let point = super::rules::point(lat, lng)?;
+    let mut point = super::rules::point(lat, lng)?;
+    let (mut found, mut others, mut not_found) = (None, Vec::new(), false);
+    if let Some(q) = place.as_deref().map(|q| q.chars().filter(|c| !c.is_control()).take(20).collect::<String>()).filter(|q| !q.trim().is_empty()) {
+        let all = super::store::communities(&state.db.pool).await?;
+        let mut hits = super::rules::search_communities(&all, &q).into_iter().cloned();
+        match hits.next() {
+            Some(first) => {
+                point = Some((first.lat, first.lng));
+                found = Some(first);
+                others = hits.take(8).collect();
+            }
+            None => not_found = true,
+        }
+    }
     let stores = super::store::list_active(&state.db.pool).await?;
-    Ok(super::rules::nearby(&stores, point))
+    Ok(StoreList { stores: super::rules::nearby(&stores, point), place: found, other_places: others, place_not_found: not_found })
 }
 
 /// Makes `store_id` the resident's store, then goes to its home page.

@@ -75,3 +75,16 @@ pub struct Community {
     pub lat: f64,
     pub lng: f64,
 }
+
+/// The store picker's list: nearest first from the browser's position or from a 小区 or
+/// street the resident searched for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoreList {
+    pub stores: Vec<NearbyStore>,
+    /// The place the list is sorted from, when the resident searched for one.
+    pub place: Option<Community>,
+    /// Other places matching the search, to pick from.
+    pub other_places: Vec<Community>,
+    /// The search found nothing.
+    pub place_not_found: bool,
+}

@@ -2,6 +2,7 @@
 //! SQLite by default; PostgreSQL when LINLI_TEST_PG_URL is set (e.g.
 //! postgres://postgres@127.0.0.1:5432) — each test then gets its own database, dropped after.
 mod accounts;
+mod cart;
 mod catalog;
 mod helpers;
 mod orders;

@@ -47,6 +47,16 @@ pub async fn claim<T: DeserializeOwned>(
     }
 }
 
+/// The answer already given for `key`, if its action committed — for a form whose second
+/// submission cannot rebuild the same request (checkout empties the cart it was made from).
+pub async fn saved<T: DeserializeOwned>(pool: &sqlx::AnyPool, user_id: i64, scope: &str, key: &str) -> Result<Option<T>, AppError> {
+    let mut conn = pool.acquire().await?;
+    match store::find(&mut conn, user_id, scope, key).await? {
+        Some((_, response)) if !response.is_empty() => serde_json::from_str(&response).map(Some).map_err(AppError::internal),
+        _ => Ok(None),
+    }
+}
+
 /// Records the answer, in the same transaction as the action.
 pub async fn remember(conn: &mut AnyConnection, user_id: i64, scope: &str, key: &str, response: &impl Serialize) -> Result<(), AppError> {
     let response = serde_json::to_string(response).map_err(AppError::internal)?;

@@ -1,6 +1,7 @@
 //! 选择门店: the chain's stores, nearest first once the browser shares its position.
 use crate::shared::geo::format_distance;
-use crate::shared::i18n::distance_from_you;
+use crate::shared::i18n::{distance_from_you, place_not_found_text, sorted_from};
+use crate::stores::model::StoreList;
 use crate::shared::Msg;
 use crate::stores::api::{list_stores, ChooseStore};
 use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
@@ -16,21 +17,35 @@ pub fn StorePickerPage() -> impl IntoView {
     // rendered on the server and works the same with or without JavaScript.
     let point = move || {
         let q = query.read();
-        (q.get("lat").and_then(|v| v.parse::<f64>().ok()), q.get("lng").and_then(|v| v.parse::<f64>().ok()))
+        (q.get("lat").and_then(|v| v.parse::<f64>().ok()), q.get("lng").and_then(|v| v.parse::<f64>().ok()), q.get("place").filter(|p| !p.is_empty()))
     };
-    let stores = Resource::new(point, |(lat, lng)| list_stores(lat, lng));
+    let stores = Resource::new(point, |(lat, lng, place)| list_stores(lat, lng, place));
+    let typed = move || query.read().get("place").unwrap_or_default();
     let choose = ServerAction::<ChooseStore>::new();
 
     view! {
         <Title text=locale.t(Msg::ChooseStore)/>
         <h1 class="page-title">{locale.t(Msg::ChooseStore)}</h1>
         <LocateButton/>
+        <form method="get" action="/stores" class="search-form" role="search">
+            <input type="search" name="place" value=typed maxlength="20" placeholder=locale.t(Msg::PlacePlaceholder) aria-label=locale.t(Msg::FindByPlace)/>
+            <button type="submit" class="btn btn-search">{locale.t(Msg::Search)}</button>
+        </form>
         <Suspense fallback=|| view! { <ShelfSkeleton/> }>
             {move || Suspend::new(async move {
                 match stores.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="empty">{locale.t(Msg::NoStores)}</p> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(list) if list.stores.is_empty() => view! { <p class="empty">{locale.t(Msg::NoStores)}</p> }.into_any(),
+                    Ok(StoreList { stores: list, place, other_places, place_not_found }) => view! {
+                        {place_not_found.then(|| view! { <p class="notice">{place_not_found_text(locale, &typed())}</p> })}
+                        {place.map(|p| view! { <p class="hint place-hint">{sorted_from(locale, &p.name, &p.district)}</p> })}
+                        {(!other_places.is_empty()).then(|| view! {
+                            <nav class="category-chips" aria-label=locale.t(Msg::FindByPlace)>
+                                {other_places.into_iter().map(|p| view! {
+                                    <a class="chip" href=format!("/stores?place={}", crate::shared::url::encode(&p.name))>{p.name.clone()}</a>
+                                }).collect_view()}
+                            </nav>
+                        })}
                         <ul class="store-list">
                             {list.into_iter().map(|s| view! {
                                 <li class="card store-card">
