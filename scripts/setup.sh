@@ -57,6 +57,8 @@ if [ "$want_release" -eq 1 ] && [ ! -x tools/node_modules/.bin/wasm-opt ]; then
   say "installing binaryen (wasm-opt) from npm"
   (cd tools && npm ci --no-audit --no-fund)
 fi
+# Release assets are served precompressed (scripts/precompress.sh).
+[ "$want_release" -eq 1 ] && apt_install brotli
 
 if [ "$want_browser" -eq 1 ]; then
   apt_install chromium fonts-noto-cjk

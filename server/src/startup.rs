@@ -126,7 +126,9 @@ pub fn router(config: &Config, db: Db) -> Router {
             "/pkg",
             tower::ServiceBuilder::new()
                 .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-                .service(ServeDir::new(pkg_dir)),
+                // A release build ships .br/.gz beside each file (scripts/precompress.sh);
+                // without them, the compression layer below compresses on the fly.
+                .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip()),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             {

@@ -273,6 +273,14 @@ pub fn place_not_found_text(locale: Locale, q: &str) -> String {
     }
 }
 
+/// "还差¥3.22起送，再添点或改为到店自提".
+pub fn short_of_min_order(locale: Locale, missing: &str) -> String {
+    match locale {
+        Locale::Zh => format!("还差{missing}起送，再添点商品或改为到店自提"),
+        Locale::En => format!("{missing} short of the delivery minimum — add a little more or pick up"),
+    }
+}
+
 /// "共3件" — units in an order or cart.
 pub fn items_count(locale: Locale, n: i64) -> String {
     match locale {

@@ -24,12 +24,16 @@ pub fn HomePage() -> impl IntoView {
         <CartError/>
         // Transition: after a tap on + the shelf refreshes in place instead of flashing a skeleton.
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
+            {move || {
+                // Read the query before awaiting: if the reader goes away mid-render, the
+                // page's reactive owner is gone by the time the data arrives.
+                let (category, q) = (category(), q());
+                Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(None) => view! { <p class="empty">{locale.t(Msg::NoStores)}</p> }.into_any(),
                     Ok(Some(shelf)) => {
-                        let filtered = category().is_some() || q().is_some();
+                        let filtered = category.is_some() || q.is_some();
                         let today: Vec<Product> = if filtered {
                             Vec::new()
                         } else {
@@ -40,14 +44,15 @@ pub fn HomePage() -> impl IntoView {
                         } else {
                             shelf.products.iter().filter(|p| p.category == "bundles").cloned().collect()
                         };
-                        let empty_msg = if q().is_some() { Msg::NoSearchResults } else { Msg::NoProducts };
-                        let section_title = match (q(), category().and_then(|c| shelf.categories.iter().find(|k| k.slug == c).cloned())) {
+                        let empty_msg = if q.is_some() { Msg::NoSearchResults } else { Msg::NoProducts };
+                        let section_title = match (q.clone(), category.clone().and_then(|c| shelf.categories.iter().find(|k| k.slug == c).cloned())) {
                             (Some(q), _) => crate::shared::i18n::search_results_for(locale, &q),
                             (None, Some(c)) => if locale == Locale::Zh { c.name_zh } else { c.name_en },
                             (None, None) => locale.t(Msg::AllProducts).to_string(),
                         };
                         let summary = shelf.cart.clone();
                         let qty = move |id: i64| summary.qty_of(id);
+                        let hidden_category = category.clone().map(|c| view! { <input type="hidden" name="category" value=c/> });
                         view! {
                             <header class="store-bar">
                                 <div class="store-bar-text">
@@ -60,12 +65,12 @@ pub fn HomePage() -> impl IntoView {
                                 <A href="/stores" attr:class="store-switch">{locale.t(Msg::ChangeStore)}</A>
                             </header>
                             <Form method="GET" action="/" attr:class="search-form" attr:role="search">
-                                <input type="search" name="q" value=q().unwrap_or_default()
+                                <input type="search" name="q" value=q.clone().unwrap_or_default()
                                     placeholder=locale.t(Msg::SearchPlaceholder) aria-label=locale.t(Msg::Search) maxlength="20"/>
-                                {category().map(|c| view! { <input type="hidden" name="category" value=c/> })}
+                                {hidden_category}
                                 <button type="submit" class="btn btn-search">{locale.t(Msg::Search)}</button>
                             </Form>
-                            <CategoryChips categories=shelf.categories.clone() current=category() locale=locale/>
+                            <CategoryChips categories=shelf.categories.clone() current=category.clone() locale=locale/>
                             {(!today.is_empty()).then(|| view! {
                                 <section class="shelf-section">
                                     <h2 class="section-title">{locale.t(Msg::ArrivedToday)}</h2>
@@ -96,7 +101,7 @@ pub fn HomePage() -> impl IntoView {
                         }.into_any()
                     }
                 }
-            })}
+            })}}
         </Transition>
     }
 }

@@ -4,7 +4,7 @@ use crate::orders::api::{load_checkout, SubmitOrder};
 use crate::orders::model::CheckoutView;
 use crate::orders::rules::short_date;
 use crate::shared::geo::format_distance;
-use crate::shared::i18n::{delivery_point_label, items_count};
+use crate::shared::i18n::{delivery_point_label, items_count, short_of_min_order};
 use crate::shared::{ErrorCode, Fen, Locale, Msg};
 use crate::ui::form::{form_error, kept, FieldError};
 use crate::ui::{use_locale, ErrorNotice, FormError, Price, ShelfSkeleton};
@@ -25,7 +25,9 @@ pub fn CheckoutPage() -> impl IntoView {
         <Title text=locale.t(Msg::Checkout)/>
         <h1 class="page-title">{locale.t(Msg::Checkout)}</h1>
         <Suspense fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let delivery = delivery();
+                Suspend::new(async move {
                 match data.await {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! {
                         <section class="card auth-card">
@@ -40,9 +42,9 @@ pub fn CheckoutPage() -> impl IntoView {
                             <a href="/" class="btn btn-primary">{locale.t(Msg::GoShopping)}</a>
                         </section>
                     }.into_any(),
-                    Ok(v) => view! { <CheckoutForm data=v delivery=delivery() action=action error=error/> }.into_any(),
+                    Ok(v) => view! { <CheckoutForm data=v delivery=delivery action=action error=error/> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
@@ -200,6 +202,9 @@ fn CheckoutForm(
                     })}
                     {(delivery && store.min_order_fen > 0).then(|| view! {
                         <div class="muted"><dt>{locale.t(Msg::MinOrderForDelivery)}</dt><dd>{Fen(store.min_order_fen).to_string()}</dd></div>
+                    })}
+                    {(delivery && goods < store.min_order_fen).then(|| view! {
+                        <p class="notice notice-warn">{short_of_min_order(locale, &Fen(store.min_order_fen - goods).to_string())}</p>
                     })}
                     <div class="summary-total"><dt>{locale.t(Msg::TotalDue)}</dt>
                         <dd>{move || match total.get() {

@@ -27,10 +27,12 @@ pub fn OrderDetailPage() -> impl IntoView {
     view! {
         <Title text=locale.t(Msg::MyOrders)/>
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let id = id().unwrap_or_default();
+                Suspend::new(async move {
                 match data.await {
                     Err(e) if e.code == ErrorCode::Unauthenticated => {
-                        view! { <LoginFirst next=format!("/orders/{}", id().unwrap_or_default())/> }.into_any()
+                        view! { <LoginFirst next=format!("/orders/{id}")/> }.into_any()
                     }
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(None) => view! { <NotFoundNotice body=Msg::OrderNotFound/> }.into_any(),
@@ -38,7 +40,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                         <OrderView order=page.order qr_svg=page.qr_svg cancel=cancel cancel_error=cancel_error/>
                     }.into_any(),
                 }
-            })}
+            })}}
         </Transition>
     }
 }

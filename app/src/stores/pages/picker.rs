@@ -32,12 +32,14 @@ pub fn StorePickerPage() -> impl IntoView {
             <button type="submit" class="btn btn-search">{locale.t(Msg::Search)}</button>
         </form>
         <Suspense fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let typed = typed();
+                Suspend::new(async move {
                 match stores.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(list) if list.stores.is_empty() => view! { <p class="empty">{locale.t(Msg::NoStores)}</p> }.into_any(),
                     Ok(StoreList { stores: list, place, other_places, place_not_found }) => view! {
-                        {place_not_found.then(|| view! { <p class="notice">{place_not_found_text(locale, &typed())}</p> })}
+                        {place_not_found.then(|| view! { <p class="notice">{place_not_found_text(locale, &typed)}</p> })}
                         {place.map(|p| view! { <p class="hint place-hint">{sorted_from(locale, &p.name, &p.district)}</p> })}
                         {(!other_places.is_empty()).then(|| view! {
                             <nav class="category-chips" aria-label=locale.t(Msg::FindByPlace)>
@@ -68,7 +70,7 @@ pub fn StorePickerPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }
