@@ -25,8 +25,11 @@ const CATEGORIES: &[(&str, &str, &str, &str)] = &[
     ("bundles", "套餐", "Meal kits", "#e3f1f6"),
 ];
 
-/// Scenario bundles: name, spec, price (fen, below the parts), description, parts (name, qty).
-const BUNDLES: &[(&str, &str, i64, &str, &[(&str, i64)])] = &[
+/// A bundle's parts: (product name, quantity).
+type Parts = &'static [(&'static str, i64)];
+
+/// Scenario bundles: name, spec, price (fen, below the parts), description, parts.
+const BUNDLES: &[(&str, &str, i64, &str, Parts)] = &[
     ("番茄炒蛋快手晚餐", "3样/套", 2180, "西红柿、土鸡蛋、上海青，十分钟上桌的两菜一汤。", &[("寿光西红柿", 1), ("安吉土鸡蛋", 1), ("上海青", 1)]),
     ("周末烧烤套餐", "4样/套", 4580, "五花肉、鸡胸肉、长茄子、香菇，够3–4人烤一晚。", &[("两头乌五花肉", 1), ("鸡胸肉", 1), ("长茄子", 1), ("古田香菇", 1)]),
     ("清蒸鲈鱼套餐", "2样/套", 3380, "当天活鲈鱼配绍兴料酒，门店可代杀。", &[("活鲈鱼", 1), ("绍兴料酒", 1)]),

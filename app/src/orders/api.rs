@@ -1,4 +1,6 @@
 //! Order server functions for the pages; the JSON API calls the same service.
+// A server function's arguments are its form's fields: checkout has ten.
+#![allow(clippy::too_many_arguments)]
 use super::model::{CheckoutView, OrderPage, OrderSummary};
 use crate::shared::AppError;
 use leptos::prelude::*;
@@ -46,7 +48,6 @@ pub async fn load_checkout() -> Result<CheckoutView, AppError> {
 }
 
 /// Places the order from the resident's cart. Field names are the checkout form's.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "submit_order")]
 pub async fn submit_order(
     key: String,
@@ -82,7 +83,6 @@ pub async fn submit_order(
 }
 
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 async fn place_from_cart(
     key: &str,
     mode: &str,

@@ -119,7 +119,7 @@ pub async fn place(
     let needs = crate::catalog::store::stock_needs(&mut tx, &lines).await?;
     let mut all_reserved = true;
     for (product_id, qty) in &needs {
-        if !store::reserve(&mut tx, store.id, *product_id, *qty).await? {
+        if !store::adjust_reserved(&mut tx, store.id, *product_id, *qty).await? {
             all_reserved = false;
             break;
         }
@@ -293,7 +293,8 @@ pub async fn cancel(db: &Db, id: i64, user_id: i64) -> Result<Order, AppError> {
         return Err(AppError::new(ErrorCode::NotCancellable));
     }
     for (product_id, qty) in store::reservations(&mut tx, id).await? {
-        store::release(&mut tx, row.store_id, product_id, qty).await?;
+        // The reservation was taken by this order, so it is there to give back.
+        store::adjust_reserved(&mut tx, row.store_id, product_id, -qty).await?;
     }
     if row.paid_fen > 0 {
         let m = Movement { user_id, amount_fen: row.paid_fen, kind: EntryKind::Refund, by_user_id: None, store_id: Some(row.store_id), order_id: Some(id) };

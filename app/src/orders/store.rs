@@ -37,35 +37,21 @@ pub async fn priced_products(conn: &mut AnyConnection, store_id: i64, ids: &[i64
     Ok(q.fetch_all(&mut *conn).await?)
 }
 
-/// Reserves `qty` of a product at a store if that many are available — one statement, so two
-/// buyers can never both take the last unit. False when there are not enough.
-pub async fn reserve(conn: &mut AnyConnection, store_id: i64, product_id: i64, qty: i64) -> Result<bool, AppError> {
+/// Moves a product's reservation at a store by `delta`: positive reserves (only if that many
+/// are available), negative gives back (only what is reserved). One conditional statement,
+/// so two buyers can never both take the last unit. False when the condition fails.
+pub async fn adjust_reserved(conn: &mut AnyConnection, store_id: i64, product_id: i64, delta: i64) -> Result<bool, AppError> {
     let r = sqlx::query(
         "update stock set reserved = reserved + $3, updated_at_ms = $4
-         where store_id = $1 and product_id = $2 and on_hand - reserved >= $3",
+         where store_id = $1 and product_id = $2 and reserved + $3 >= 0 and reserved + $3 <= on_hand",
     )
     .bind(store_id)
     .bind(product_id)
-    .bind(qty)
+    .bind(delta)
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
-}
-
-/// Gives a reservation back (a cancelled order).
-pub async fn release(conn: &mut AnyConnection, store_id: i64, product_id: i64, qty: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "update stock set reserved = reserved - $3, updated_at_ms = $4
-         where store_id = $1 and product_id = $2 and reserved >= $3",
-    )
-    .bind(store_id)
-    .bind(product_id)
-    .bind(qty)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// Whether an open order at the store already shows this pickup code.

@@ -344,7 +344,7 @@ async fn delivery_is_priced_by_distance_when_a_slot_is_open() {
         }
     }
     // Below the ¥29 minimum for delivery is refused (checked after the slot, so only when one is open).
-    if slots.first().is_some() && price < 2900 {
+    if !slots.is_empty() && price < 2900 {
         let mut small = body.clone();
         small["items"] = json!([{"product_id": product, "qty": 1}]);
         let (status, err) = place(&wang, &app, "d2", &small).await;
