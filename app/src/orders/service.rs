@@ -99,6 +99,9 @@ pub async fn place(
     cart_key: Option<&str>,
 ) -> Result<Order, AppError> {
     let key = idempotency::parse_key(key)?;
+    if let Some(saved) = idempotency::replay::<i64>(&db.pool, user_id, PLACE_SCOPE, &key, req).await? {
+        return load(db, saved, user_id).await?.ok_or_else(AppError::not_found);
+    }
     let lines = rules::normalize_items(&req.items)?;
     let note = rules::parse_note(req.note.as_deref())?;
     let store = crate::stores::store::get_active(&db.pool, req.store_id).await?.ok_or_else(AppError::not_found)?;

@@ -496,3 +496,21 @@ async fn a_bundle_is_limited_by_its_parts_and_reserves_them() {
     assert_eq!(stock(&app, store, eggs).await, (2, 0));
     assert_eq!(stock(&app, store, tomato).await, (5, 0));
 }
+
+#[tokio::test]
+async fn a_retry_replays_even_after_the_pickup_window_has_closed() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let body = pickup_order(store, product, 1, "on_pickup");
+    let (status, first) = place(&wang, &app, "late-retry", &body).await;
+    assert_eq!(status, 201);
+    // The store shortens its pickup hours: the same request, judged afresh, would be refused.
+    sqlx::query("update stores set pickup_until = '10:00' where id = $1").bind(store).execute(&app.db.pool).await.expect("hours");
+    let (status, again) = place(&wang, &app, "late-retry", &body).await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    let (status, fresh) = place(&wang, &app, "new-key", &body).await;
+    assert_eq!((status, error_code(&fresh)), (422, "invalid_pickup_time"));
+}

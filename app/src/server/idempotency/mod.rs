@@ -47,6 +47,25 @@ pub async fn claim<T: DeserializeOwned>(
     }
 }
 
+/// The answer already given for `key` and this same request, before any checks that depend
+/// on the clock or on stock run again: a retry after a timeout must replay, not be re-judged
+/// (a pickup window may have closed in between). A key used for another request is refused.
+pub async fn replay<T: DeserializeOwned>(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    scope: &str,
+    key: &str,
+    request: &impl Serialize,
+) -> Result<Option<T>, AppError> {
+    let request = serde_json::to_string(request).map_err(AppError::internal)?;
+    let mut conn = pool.acquire().await?;
+    match store::find(&mut conn, user_id, scope, key).await? {
+        Some((saved, _)) if saved != request => Err(AppError::new(ErrorCode::IdempotencyKeyReused)),
+        Some((_, response)) if !response.is_empty() => serde_json::from_str(&response).map(Some).map_err(AppError::internal),
+        _ => Ok(None),
+    }
+}
+
 /// The answer already given for `key`, if its action committed — for a form whose second
 /// submission cannot rebuild the same request (checkout empties the cart it was made from).
 pub async fn saved<T: DeserializeOwned>(pool: &sqlx::AnyPool, user_id: i64, scope: &str, key: &str) -> Result<Option<T>, AppError> {
