@@ -9,6 +9,7 @@ pub mod app;
 pub mod cart;
 pub mod catalog;
 pub mod orders;
+pub mod pickup;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod shared;

@@ -4,6 +4,23 @@ use linli_app::server::sessions_store::DbSessionStore;
 use linli_app::server::Db;
 use std::time::Duration;
 
+/// Deadlines kept by the database: every minute, ready pickup orders whose window plus the
+/// grace period has passed become no-shows. The deadline is read from the orders each time,
+/// so a restart or a kill -9 loses nothing.
+pub fn spawn_deadlines(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match linli_app::orders::flow::sweep_no_shows(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(orders = n, "pickup orders marked no-show"),
+                Err(e) => tracing::warn!(error = ?e, "no-show sweep failed"),
+            }
+        }
+    });
+}
+
 pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -78,3 +78,22 @@ impl Me {
         self.roles.iter().any(|g| g.role != Role::Resident)
     }
 }
+
+/// A note that travels with a resident: 过敏: 坚果, 香蕉要软一点.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CustomerNote {
+    pub id: i64,
+    /// Written by the resident ("resident") or by staff ("staff").
+    pub kind: String,
+    pub text: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl CustomerNote {
+    /// Allergies stand out in red at the desk and on the pick list.
+    pub fn is_allergy(&self) -> bool {
+        self.text.contains("过敏") || self.text.to_lowercase().contains("allerg")
+    }
+}

@@ -68,6 +68,21 @@ pub const MAX_FAILURES_PER_PHONE: i64 = 5;
 /// …and a client address after this many (several residents may share a home router).
 pub const MAX_FAILURES_PER_CLIENT: i64 = 30;
 
+/// Most characters in a note on a resident.
+pub const MAX_NOTE_CHARS: usize = 40;
+/// Most notes of one kind on one resident: the desk must read them at a glance.
+pub const MAX_NOTES: i64 = 8;
+
+/// A note as typed (过敏: 坚果): trimmed, no control characters, 1–40 characters.
+pub fn parse_customer_note(text: &str) -> Result<String, AppError> {
+    let t: String = text.trim().chars().filter(|c| !c.is_control()).collect();
+    let n = t.chars().count();
+    if n == 0 || n > MAX_NOTE_CHARS {
+        return Err(AppError::field(ErrorCode::InvalidNote, "text"));
+    }
+    Ok(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 //! Account actions shared by the pages' server functions and the JSON API: one rule, two doors.
-use super::model::{Me, Role};
+use super::model::{CustomerNote, Me, Role};
 use super::rules::{self, MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_PHONE, THROTTLE_WINDOW_MS};
 use super::{password, store};
 use crate::server::Db;
@@ -98,4 +98,24 @@ pub async fn authenticate(db: &Db, phone: &str, password: &str, client: Option<I
 /// Housekeeping: forget failures older than the throttle window.
 pub async fn purge_old_failures(db: &Db) -> Result<u64, AppError> {
     store::purge_failures(&db.pool, now_ms() - THROTTLE_WINDOW_MS).await
+}
+
+/// The notes a resident keeps for the store (过敏: 坚果, 香蕉要软一点), and the staff's.
+pub async fn notes(db: &Db, user_id: i64) -> Result<Vec<CustomerNote>, AppError> {
+    Ok(store::notes_of(&db.pool, &[user_id]).await?.into_iter().map(|(_, n)| n).collect())
+}
+
+/// Adds a note of `kind` ("resident" by the resident, "staff" by staff) about `user_id`.
+pub async fn add_note(db: &Db, user_id: i64, kind: &str, text: &str, by_user_id: i64, store_id: Option<i64>) -> Result<CustomerNote, AppError> {
+    let text = rules::parse_customer_note(text)?;
+    if store::count_notes(&db.pool, user_id, kind).await? >= rules::MAX_NOTES {
+        return Err(AppError::new(ErrorCode::TooManyNotes));
+    }
+    let id = store::add_note(&db.pool, user_id, kind, &text, by_user_id, store_id).await?;
+    notes(db, user_id).await?.into_iter().find(|n| n.id == id).ok_or_else(|| AppError::internal("note vanished"))
+}
+
+/// Removes one of the resident's own notes (404 for anyone else's, or a staff note).
+pub async fn remove_own_note(db: &Db, user_id: i64, id: i64) -> Result<(), AppError> {
+    if store::remove_note(&db.pool, id, user_id, "resident").await? { Ok(()) } else { Err(AppError::not_found()) }
 }

@@ -1,6 +1,6 @@
 //! Accounts SQL: users, roles, and the failure counters behind login throttling.
-use super::model::{Me, Role, RoleGrant};
-use crate::shared::time::now_ms;
+use super::model::{CustomerNote, Me, Role, RoleGrant};
+use crate::shared::time::{now_ms, rfc3339};
 use crate::shared::{AppError, ErrorCode, Phone};
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
@@ -142,4 +142,62 @@ pub async fn clear_failures(pool: &AnyPool, scope: &str, key: &str) -> Result<()
 /// Forgets failures older than `before_ms` (run periodically).
 pub async fn purge_failures(pool: &AnyPool, before_ms: i64) -> Result<u64, AppError> {
     Ok(sqlx::query("delete from auth_failures where at_ms <= $1").bind(before_ms).execute(pool).await?.rows_affected())
+}
+
+/// The notes on residents (not removed), oldest first: (user id, note).
+pub async fn notes_of(pool: &AnyPool, user_ids: &[i64]) -> Result<Vec<(i64, CustomerNote)>, AppError> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select user_id, id, kind, text, created_at_ms from customer_notes
+         where removed_at_ms is null and user_id in ({}) order by id",
+        crate::server::db::placeholders(1, user_ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, String, String, i64)>(&sql);
+    for id in user_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(user_id, id, kind, text, at)| (user_id, CustomerNote { id, kind, text, created_at: rfc3339(at) }))
+        .collect())
+}
+
+pub async fn add_note(pool: &AnyPool, user_id: i64, kind: &str, text: &str, by_user_id: i64, store_id: Option<i64>) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into customer_notes (user_id, kind, text, by_user_id, store_id, created_at_ms) values ($1, $2, $3, $4, $5, $6) returning id",
+    )
+    .bind(user_id)
+    .bind(kind)
+    .bind(text)
+    .bind(by_user_id)
+    .bind(store_id)
+    .bind(now_ms())
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Removes a note of `kind` about `user_id` (kept in the table, marked removed); false if
+/// there is no such note.
+pub async fn remove_note(pool: &AnyPool, id: i64, user_id: i64, kind: &str) -> Result<bool, AppError> {
+    let r = sqlx::query("update customer_notes set removed_at_ms = $4 where id = $1 and user_id = $2 and kind = $3 and removed_at_ms is null")
+        .bind(id)
+        .bind(user_id)
+        .bind(kind)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn count_notes(pool: &AnyPool, user_id: i64, kind: &str) -> Result<i64, AppError> {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from customer_notes where user_id = $1 and kind = $2 and removed_at_ms is null")
+        .bind(user_id)
+        .bind(kind)
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
 }

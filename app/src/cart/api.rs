@@ -6,21 +6,29 @@ use crate::shared::AppError;
 use leptos::prelude::*;
 
 /// The cart key of whoever is asking: their account's, else this browser's guest cart
-/// (created on first use when `create` is set).
+/// (created on first use when `changing` is set). Every change renews the guest cookie, so a
+/// cart in use does not expire a week after it was started.
 #[cfg(feature = "ssr")]
-pub async fn cart_key(create: bool) -> Result<Option<String>, AppError> {
-    use super::service::{guest_key, guest_token_of, new_guest_token, user_key, GUEST_COOKIE};
+pub async fn cart_key(changing: bool) -> Result<Option<String>, AppError> {
+    use super::service::{guest_key, guest_token_of, new_guest_token, user_key};
     if let Some(me) = crate::server::current_user().await? {
         return Ok(Some(user_key(me.id)));
     }
     let parts = crate::server::request::parts()?;
-    if let Some(token) = guest_token_of(&parts.headers) {
-        return Ok(Some(guest_key(&token)));
+    let token = match guest_token_of(&parts.headers) {
+        Some(token) => token,
+        None if changing => new_guest_token()?,
+        None => return Ok(None),
+    };
+    if changing {
+        set_guest_cookie(&token)?;
     }
-    if !create {
-        return Ok(None);
-    }
-    let token = new_guest_token()?;
+    Ok(Some(guest_key(&token)))
+}
+
+#[cfg(feature = "ssr")]
+fn set_guest_cookie(token: &str) -> Result<(), AppError> {
+    use super::service::GUEST_COOKIE;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         let secure = if crate::server::state::app_state()?.secure_cookies { "; Secure" } else { "" };
         let cookie = format!("{GUEST_COOKIE}={token}; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax{secure}");
@@ -28,7 +36,7 @@ pub async fn cart_key(create: bool) -> Result<Option<String>, AppError> {
             res.append_header(axum::http::header::SET_COOKIE, v);
         }
     }
-    Ok(Some(guest_key(&token)))
+    Ok(())
 }
 
 /// The cart at the resident's current store (empty when there is none yet).

@@ -49,6 +49,17 @@ pub struct Cart {
 }
 
 impl Cart {
+    /// A fingerprint of what the checkout page shows (store, lines, quantities, prices): the
+    /// form carries it, and an order is placed only if the cart still reads the same.
+    pub fn signature(&self) -> String {
+        // FNV-1a: stable across builds and processes, which std's hasher does not promise.
+        let text = self.lines.iter().fold(self.store_id.to_string(), |acc, l| {
+            format!("{acc};{}x{}@{}/{}", l.product_id, l.qty, l.price_fen, l.available.min(l.qty))
+        });
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        format!("{hash:016x}")
+    }
+
     pub fn qty_of(&self, product_id: i64) -> i64 {
         self.lines.iter().find(|l| l.product_id == product_id).map_or(0, |l| l.qty)
     }

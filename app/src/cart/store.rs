@@ -17,7 +17,7 @@ pub struct LineRow {
     pub available: i64,
 }
 
-pub async fn lines(pool: &AnyPool, cart_key: &str, store_id: i64) -> Result<Vec<LineRow>, AppError> {
+pub async fn lines(conn: &mut AnyConnection, cart_key: &str, store_id: i64) -> Result<Vec<LineRow>, AppError> {
     // AVAILABLE_SQL reads the store as $1.
     Ok(sqlx::query_as(&format!(
         "select c.product_id, c.qty, c.price_fen_at_add, p.name, p.unit, p.image_id, p.price_fen,
@@ -33,57 +33,92 @@ pub async fn lines(pool: &AnyPool, cart_key: &str, store_id: i64) -> Result<Vec<
     .bind(store_id)
     .bind(cart_key)
     .bind(true)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?)
 }
 
-/// Sets a line's quantity (0 removes it), remembering today's price as the one the resident saw.
-pub async fn set_qty(pool: &AnyPool, cart_key: &str, store_id: i64, product_id: i64, qty: i64, price_fen: i64) -> Result<(), AppError> {
-    if qty <= 0 {
-        sqlx::query("delete from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
-            .bind(cart_key)
-            .bind(store_id)
-            .bind(product_id)
-            .execute(pool)
-            .await?;
-        return Ok(());
-    }
-    sqlx::query(
-        "insert into cart_items (cart_key, store_id, product_id, qty, price_fen_at_add, updated_at_ms)
-         values ($1, $2, $3, $4, $5, $6)
-         on conflict (cart_key, store_id, product_id)
-         do update set qty = excluded.qty, price_fen_at_add = excluded.price_fen_at_add, updated_at_ms = excluded.updated_at_ms",
+pub async fn remove(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_id: i64) -> Result<(), AppError> {
+    sqlx::query("delete from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
+        .bind(cart_key)
+        .bind(store_id)
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Lowers a line to `qty` if it holds at least that many; false otherwise. Changing a line
+/// acknowledges today's price (the 涨价了 notice was in front of the resident).
+pub async fn lower(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_id: i64, qty: i64) -> Result<bool, AppError> {
+    let r = sqlx::query(
+        "update cart_items set qty = $4, updated_at_ms = $5,
+            price_fen_at_add = (select price_fen from products where id = $3)
+         where cart_key = $1 and store_id = $2 and product_id = $3 and qty >= $4",
     )
     .bind(cart_key)
     .bind(store_id)
     .bind(product_id)
     .bind(qty)
-    .bind(price_fen)
     .bind(now_ms())
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
-pub async fn qty(pool: &AnyPool, cart_key: &str, store_id: i64, product_id: i64) -> Result<i64, AppError> {
+/// Adds `delta` units to a line (creating it), at today's price, only if the line then holds
+/// at most `limit`: one statement, so two quick taps on + both count and never overshoot.
+pub async fn add_within(
+    conn: &mut AnyConnection,
+    cart_key: &str,
+    store_id: i64,
+    product_id: i64,
+    delta: i64,
+    limit: i64,
+    price_fen: i64,
+) -> Result<bool, AppError> {
+    // The `where` on the select also keeps SQLite's parser from reading `on conflict` as a join.
+    let r = sqlx::query(
+        "insert into cart_items (cart_key, store_id, product_id, qty, price_fen_at_add, updated_at_ms)
+         select $1, $2, $3, $4, $5, $6 where $4 <= $7
+         on conflict (cart_key, store_id, product_id) do update
+         set qty = cart_items.qty + excluded.qty, price_fen_at_add = excluded.price_fen_at_add,
+             updated_at_ms = excluded.updated_at_ms
+         where cart_items.qty + excluded.qty <= $7",
+    )
+    .bind(cart_key)
+    .bind(store_id)
+    .bind(product_id)
+    .bind(delta)
+    .bind(price_fen)
+    .bind(now_ms())
+    .bind(limit)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn qty(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_id: i64) -> Result<i64, AppError> {
     let row: Option<(i64,)> = sqlx::query_as("select qty from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
         .bind(cart_key)
         .bind(store_id)
         .bind(product_id)
-        .fetch_optional(pool)
+        .fetch_optional(&mut *conn)
         .await?;
     Ok(row.map_or(0, |r| r.0))
 }
 
-/// Removes ordered lines (inside the order's transaction).
-pub async fn remove_lines(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_ids: &[i64]) -> Result<(), AppError> {
-    for id in product_ids {
-        sqlx::query("delete from cart_items where cart_key = $1 and store_id = $2 and product_id = $3")
-            .bind(cart_key)
-            .bind(store_id)
-            .bind(*id)
-            .execute(&mut *conn)
-            .await?;
+/// Takes what was ordered out of the cart (inside the order's transaction): a line the
+/// resident raised in another tab while checking out keeps the difference.
+pub async fn remove_ordered(conn: &mut AnyConnection, cart_key: &str, store_id: i64, ordered: &[(i64, i64)]) -> Result<(), AppError> {
+    for (product_id, qty) in ordered {
+        // Two statements because a line may not hold 0 (a check constraint): what was ordered
+        // whole goes, a line holding more keeps the rest.
+        for sql in [
+            "delete from cart_items where cart_key = $1 and store_id = $2 and product_id = $3 and qty <= $4",
+            "update cart_items set qty = qty - $4 where cart_key = $1 and store_id = $2 and product_id = $3 and qty > $4",
+        ] {
+            sqlx::query(sql).bind(cart_key).bind(store_id).bind(*product_id).bind(*qty).execute(&mut *conn).await?;
+        }
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Catalog SQL. Availability is read from the stock table (written by inventory).
 use super::model::{BundleComponent, Category, Product, ProductDetail};
-use super::rules::parse_tags;
+use super::rules::{parse_tags, StockDraw};
 use crate::shared::time::now_ms;
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -249,23 +249,31 @@ pub async fn components(pool: &AnyPool, bundle_id: i64) -> Result<Vec<(i64, Stri
     .await?)
 }
 
-/// The stock rows a set of lines needs: bundles replaced by their components, quantities
-/// added per product, in product order (so concurrent orders lock rows in the same order).
-pub async fn stock_needs(conn: &mut AnyConnection, lines: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, AppError> {
-    let mut needs: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-    for (product_id, qty) in lines {
-        let parts: Vec<(i64, i64)> = sqlx::query_as("select product_id, qty from bundle_items where bundle_id = $1")
-            .bind(*product_id)
-            .fetch_all(&mut *conn)
-            .await?;
-        if parts.is_empty() {
-            *needs.entry(*product_id).or_default() += qty;
-        }
-        for (part, per) in parts {
-            *needs.entry(part).or_default() += qty * per;
-        }
+/// What each of `product_ids` draws from the store's shelf: a bundle its components, any
+/// other product itself, each with what that stock row has free (0 without a row).
+pub async fn stock_draws(conn: &mut AnyConnection, store_id: i64, product_ids: &[i64]) -> Result<Vec<StockDraw>, AppError> {
+    if product_ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(needs.into_iter().collect())
+    let sql = format!(
+        "select p.id, coalesce(b.product_id, p.id) as stock_id, coalesce(b.qty, 1) as per,
+            coalesce(s.on_hand - s.reserved, 0) as available
+         from products p
+         left join bundle_items b on b.bundle_id = p.id
+         left join stock s on s.store_id = $1 and s.product_id = coalesce(b.product_id, p.id)
+         where p.id in ({})
+         order by p.id, stock_id",
+        crate::server::db::placeholders(2, product_ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql).bind(store_id);
+    for id in product_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(product_id, stock_id, per, available)| StockDraw { product_id, stock_id, per, available })
+        .collect())
 }
 
 pub async fn insert_bundle_item(conn: &mut AnyConnection, bundle_id: i64, product_id: i64, qty: i64) -> Result<(), AppError> {

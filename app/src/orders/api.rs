@@ -36,6 +36,7 @@ pub async fn load_checkout() -> Result<CheckoutView, AppError> {
         .map(|(c, d, fee)| DeliveryPoint { community_id: c.id, name: c.name.clone(), district: c.district.clone(), distance_m: d, fee_fen: fee })
         .collect();
     Ok(CheckoutView {
+        cart_sig: cart.signature(),
         pickup_quote: rules::quote_pickup(&store, cart.goods_fen),
         store,
         cart,
@@ -51,6 +52,7 @@ pub async fn load_checkout() -> Result<CheckoutView, AppError> {
 #[server(prefix = "/api", endpoint = "submit_order")]
 pub async fn submit_order(
     key: String,
+    cart_sig: String,
     mode: String,
     pickup_slot: Option<String>,
     community: Option<String>,
@@ -69,7 +71,7 @@ pub async fn submit_order(
         ("payment", payment.as_str()),
     ];
     let result =
-        place_from_cart(&key, &mode, pickup_slot, community.as_deref(), address_detail.clone(), lat, lng, delivery_slot, &payment, note.clone()).await;
+        place_from_cart(&key, &cart_sig, &mode, pickup_slot, community.as_deref(), address_detail.clone(), lat, lng, delivery_slot, &payment, note.clone()).await;
     match result {
         Ok(id) => {
             leptos_axum::redirect(&format!("/orders/{id}"));
@@ -85,6 +87,7 @@ pub async fn submit_order(
 #[cfg(feature = "ssr")]
 async fn place_from_cart(
     key: &str,
+    cart_sig: &str,
     mode: &str,
     pickup_slot: Option<String>,
     community: Option<&str>,
@@ -99,12 +102,16 @@ async fn place_from_cart(
     use crate::shared::ErrorCode;
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    if let Some(id) = super::service::placed_with_key(&state.db, me.id, key).await? {
-        return Ok(id);
-    }
     let store = crate::stores::api::current_store(None).await?.ok_or_else(AppError::not_found)?;
-    let cart_key = crate::cart::service::user_key(me.id);
-    let cart = crate::cart::service::load(&state.db, &cart_key, &store).await?;
+    let payment = Payment::parse(payment).ok_or_else(|| AppError::field(ErrorCode::BadRequest, "payment"))?;
+    // A resent form (a double tap without JavaScript, 后退 and 提交 again) finds the order its
+    // key placed, though the cart is empty by now — unless the form now asks for something
+    // else, which is a new checkout on a stale page, not a retry.
+    if let Some(id) = super::service::placed_with_key(&state.db, me.id, key).await? {
+        let placed = super::service::load(&state.db, id, me.id).await?.ok_or_else(AppError::not_found)?;
+        let same = placed.store_id == store.id && placed.payment == payment && placed.fulfillment.is_delivery() == (mode == "delivery");
+        return if same { Ok(id) } else { Err(AppError::new(ErrorCode::AlreadyPlaced)) };
+    }
     let fulfillment = match mode {
         "delivery" => {
             let detail = address_detail.unwrap_or_default();
@@ -134,7 +141,13 @@ async fn place_from_cart(
             FulfillmentRequest::Pickup { pickup_date: date.to_string(), window: Some(window.to_string()).filter(|w| !w.is_empty()) }
         }
     };
-    let payment = Payment::parse(payment).ok_or_else(|| AppError::field(ErrorCode::BadRequest, "payment"))?;
+    let cart_key = crate::cart::service::user_key(me.id);
+    let cart = crate::cart::service::load(&state.db, &cart_key, &store).await?;
+    // The order is what the page showed: if prices, quantities or stock moved meanwhile, the
+    // resident sees the new cart before anything is charged.
+    if cart.signature() != cart_sig {
+        return Err(AppError::new(ErrorCode::CartChanged));
+    }
     let req = PlaceOrder {
         store_id: store.id,
         items: cart.lines.iter().map(|l| ItemRequest { product_id: l.product_id, qty: l.qty }).collect(),

@@ -225,6 +225,111 @@ pub struct Order {
     pub events: Vec<OrderEvent>,
     /// Whether the resident may still cancel (the store has not started picking).
     pub cancellable: bool,
+    /// Where a ready pickup order waits at the desk ("A-12").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelf_slot: Option<String>,
+    /// The store's opening hours, "08:00-21:00".
+    pub store_hours: String,
+    /// When a delivery should arrive, "18:15-18:25" (store local time), while it is on its way
+    /// or booked; absent for pickup and closed orders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_eta: Option<String>,
+}
+
+/// A status change as event streams carry it (`data:` of an SSE `status` event).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StatusChange {
+    pub order_id: i64,
+    pub status: OrderStatus,
+    /// RFC 3339.
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelf_slot: Option<String>,
+    /// Whether this is a new order (the queue's cue).
+    #[serde(default)]
+    pub new: bool,
+}
+
+/// `POST /api/v1/staff/orders/{id}/transition`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TransitionRequest {
+    pub to: OrderStatus,
+    /// Required when the store cancels: the resident is told why (at most 60 characters).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/v1/staff/stores/{store_id}/pickups/verify`, and a rider's delivery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CodeRequest {
+    pub code: String,
+}
+
+/// An order as staff see it in the queue, at the desk and on a rider's list: the resident
+/// only as a masked name and the phone's last four digits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StaffOrder {
+    pub id: i64,
+    pub number: String,
+    pub status: OrderStatus,
+    pub store_id: i64,
+    pub delivery: bool,
+    /// 王**
+    pub customer: String,
+    pub phone_tail: String,
+    pub customer_id: i64,
+    /// Pickup day ("2026-11-22") and window ("17:00-18:00"); for delivery the slot or 尽快 ("asap").
+    pub pickup_date: Option<String>,
+    pub window: String,
+    pub address: Option<String>,
+    pub shelf_slot: Option<String>,
+    pub items: Vec<OrderItem>,
+    pub item_count: i64,
+    pub total_fen: i64,
+    pub payment: Payment,
+    /// To collect at hand-over or at the door (0 when paid from the wallet).
+    pub due_fen: i64,
+    pub note: String,
+    pub customer_notes: Vec<crate::accounts::model::CustomerNote>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// The queue's one-tap next status, if any.
+    pub next: Option<OrderStatus>,
+    /// A no-show whose units wait for 退回货架 or 记损耗.
+    pub awaiting_stock_decision: bool,
+}
+
+/// The day's pick list (拣货单): units per product over the orders still to pick.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PickLine {
+    pub product_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub qty: i64,
+    /// In how many orders.
+    pub orders: i64,
+}
+
+/// A resident's notification (the bell).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: i64,
+    pub order_id: Option<i64>,
+    pub order_number: Option<String>,
+    /// The order status it announces.
+    pub status: OrderStatus,
+    pub delivery: bool,
+    /// RFC 3339.
+    pub at: String,
+    pub read: bool,
 }
 
 /// A line of `GET /api/v1/orders`: enough for the list.
@@ -288,6 +393,8 @@ pub struct CheckoutView {
     pub wallet_fen: i64,
     /// A fresh idempotency key for this checkout: a double tap or a resent form places one order.
     pub key: String,
+    /// The cart's signature as shown: the order goes through only if the cart still matches.
+    pub cart_sig: String,
 }
 
 /// The order page: the order and its pickup code as a QR image (SVG, made on the server).

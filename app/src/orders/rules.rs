@@ -32,16 +32,14 @@ pub fn normalize_items(items: &[ItemRequest]) -> Result<Vec<(i64, i64)>, AppErro
         if !(1..=MAX_QTY).contains(&it.qty) {
             return Err(AppError::field(ErrorCode::InvalidQuantity, "qty"));
         }
+        // Limits are checked as lines grow, so a huge request is refused after a few steps.
+        let full = lines.len() == MAX_LINES;
         match lines.iter_mut().find(|(p, _)| *p == it.product_id) {
+            Some((_, q)) if *q + it.qty > MAX_QTY => return Err(AppError::field(ErrorCode::InvalidQuantity, "qty")),
             Some((_, q)) => *q += it.qty,
+            None if full => return Err(AppError::new(ErrorCode::TooManyLines)),
             None => lines.push((it.product_id, it.qty)),
         }
-    }
-    if lines.iter().any(|(_, q)| *q > MAX_QTY) {
-        return Err(AppError::field(ErrorCode::InvalidQuantity, "qty"));
-    }
-    if lines.len() > MAX_LINES {
-        return Err(AppError::new(ErrorCode::TooManyLines));
     }
     // A stable order: stock rows are then always locked in the same order, so two orders
     // taking the same products cannot deadlock each other on PostgreSQL.

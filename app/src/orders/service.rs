@@ -1,7 +1,9 @@
 //! Order actions shared by the JSON API and the pages: place, look up, list, cancel.
-use super::model::{Fulfillment, FulfillmentRequest, Order, OrderStatus, OrderSummary, Payment, PlaceOrder, Quote, ShortItem};
+use super::model::{Fulfillment, FulfillmentRequest, Order, OrderStatus, OrderSummary, Payment, PlaceOrder, Quote, ShortItem, StatusChange};
 use super::rules;
 use super::store::{self, OrderRow, PricedProduct};
+use crate::catalog::rules::{line_limits, stock_needs};
+use crate::catalog::store::stock_draws;
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
 use crate::shared::geo::{distance_m, valid_coordinate};
@@ -71,18 +73,11 @@ pub async fn preview(db: &Db, store: &Store, lines: &[(i64, i64)], f: &Fulfillme
     quote(store, &plan(store, local_time(now_ms()), f)?, goods)
 }
 
-/// A fresh pickup code no open order at the store is showing.
-async fn new_pickup_code(conn: &mut AnyConnection, store_id: i64) -> Result<String, AppError> {
-    for _ in 0..20 {
-        let mut buf = [0u8; 4];
-        getrandom::getrandom(&mut buf).map_err(AppError::internal)?;
-        let code = rules::pickup_code_from(buf);
-        if !store::code_in_use(conn, store_id, &code).await? {
-            return Ok(code);
-        }
-    }
-    // 20 collisions in a row would mean a million open orders at one store.
-    Err(AppError::internal("no free pickup code"))
+/// A random pickup code (the insert retries another one if an open order shows it).
+fn random_code() -> Result<String, AppError> {
+    let mut buf = [0u8; 4];
+    getrandom::getrandom(&mut buf).map_err(AppError::internal)?;
+    Ok(rules::pickup_code_from(buf))
 }
 
 /// Places an order: one transaction in which every line's stock is reserved with a
@@ -102,15 +97,27 @@ pub async fn place(
     if let Some(saved) = idempotency::replay::<i64>(&db.pool, user_id, PLACE_SCOPE, &key, req).await? {
         return load(db, saved, user_id).await?.ok_or_else(AppError::not_found);
     }
+    match place_fresh(db, user_id, req, &key, cart_key).await {
+        Ok(id) => load(db, id, user_id).await?.ok_or_else(|| AppError::internal("placed order vanished")),
+        // A retry racing the first attempt may have been judged against a later clock or an
+        // emptier shelf while the first one committed: the first answer is the answer.
+        Err(e) => match idempotency::replay::<i64>(&db.pool, user_id, PLACE_SCOPE, &key, req).await? {
+            Some(saved) => load(db, saved, user_id).await?.ok_or_else(AppError::not_found),
+            None => Err(e),
+        },
+    }
+}
+
+async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_key: Option<&str>) -> Result<i64, AppError> {
     let lines = rules::normalize_items(&req.items)?;
     let note = rules::parse_note(req.note.as_deref())?;
     let store = crate::stores::store::get_active(&db.pool, req.store_id).await?.ok_or_else(AppError::not_found)?;
     let plan = plan(&store, local_time(now_ms()), &req.fulfillment)?;
 
     let mut tx = db.begin_write().await?;
-    if let Claim::Replay(saved) = idempotency::claim::<i64>(&mut tx, user_id, PLACE_SCOPE, &key, req).await? {
+    if let Claim::Replay(saved) = idempotency::claim::<i64>(&mut tx, user_id, PLACE_SCOPE, key, req).await? {
         tx.commit().await?;
-        return load(db, saved, user_id).await?.ok_or_else(AppError::not_found);
+        return Ok(saved);
     }
     let priced = price_lines(&mut tx, store.id, &lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
@@ -119,28 +126,15 @@ pub async fn place(
     // Reserve every stock row the lines need (a bundle needs its components), each with one
     // conditional statement. If any is short, nothing is kept, and every line that cannot be
     // had is named with what is left, so the resident can fix them all at once.
-    let needs = crate::catalog::store::stock_needs(&mut tx, &lines).await?;
-    let mut all_reserved = true;
+    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+    let needs = stock_needs(&lines, &stock_draws(&mut tx, store.id, &ids).await?);
     for (product_id, qty) in &needs {
         if !store::adjust_reserved(&mut tx, store.id, *product_id, *qty).await? {
-            all_reserved = false;
-            break;
+            tx.rollback().await?;
+            return Err(short_stock(db, store.id, &priced, &lines).await?);
         }
-    }
-    if !all_reserved {
-        tx.rollback().await?;
-        let mut conn = db.pool.acquire().await?;
-        let mut short = Vec::new();
-        for (p, qty) in &priced {
-            let available = crate::catalog::store::available_at(&mut conn, store.id, p.id).await?;
-            if available < *qty {
-                short.push(ShortItem { product_id: p.id, name: p.name.clone(), requested: *qty, available });
-            }
-        }
-        return Err(AppError::new(ErrorCode::InsufficientStock).with_details(serde_json::json!({ "items": short })));
     }
 
-    let code = new_pickup_code(&mut tx, store.id).await?;
     let (pickup_date, window_from, window_until, address, lat, lng) = match &plan.fulfillment {
         Fulfillment::Pickup { pickup_date, window_from, window_until } => {
             (Some(pickup_date.as_str()), Some(window_from.clone()), Some(window_until.clone()), None, None, None)
@@ -150,30 +144,36 @@ pub async fn place(
             (None, w.map(|w| hhmm(w.0)), w.map(|w| hhmm(w.1)), Some(address.as_str()), Some(*lat), Some(*lng))
         }
     };
-    let id = store::insert_order(
-        &mut tx,
-        &store::NewOrder {
-            store_id: store.id,
-            user_id,
-            status: OrderStatus::Placed,
-            delivery: plan.distance_m.is_some(),
-            pickup_date,
-            window_from,
-            window_until,
-            address,
-            lat,
-            lng,
-            distance_m: plan.distance_m.map(i64::from),
-            payment: req.payment.as_str(),
-            goods_fen: q.goods_fen,
-            discount_fen: q.discount_fen,
-            delivery_fee_fen: q.delivery_fee_fen,
-            total_fen: q.total_fen,
-            note: &note,
-            pickup_code: &code,
-        },
-    )
-    .await?;
+    let new_order = store::NewOrder {
+        store_id: store.id,
+        user_id,
+        status: OrderStatus::Placed,
+        delivery: plan.distance_m.is_some(),
+        pickup_date,
+        window_from,
+        window_until,
+        address,
+        lat,
+        lng,
+        distance_m: plan.distance_m.map(i64::from),
+        payment: req.payment.as_str(),
+        goods_fen: q.goods_fen,
+        discount_fen: q.discount_fen,
+        delivery_fee_fen: q.delivery_fee_fen,
+        total_fen: q.total_fen,
+        note: &note,
+    };
+    // The code must be unique among the store's open orders (a partial unique index): an
+    // insert that meets a code in use writes nothing and is tried again with another. Twenty
+    // misses in a row would take a million open orders at one store.
+    let mut id = None;
+    for _ in 0..20 {
+        id = store::insert_order(&mut tx, &new_order, &random_code()?).await?;
+        if id.is_some() {
+            break;
+        }
+    }
+    let id = id.ok_or_else(|| AppError::internal("no free pickup code"))?;
     for (p, qty) in &priced {
         store::insert_item(&mut tx, id, p, *qty).await?;
     }
@@ -193,12 +193,38 @@ pub async fn place(
     store::finish_insert(&mut tx, id, &rules::order_number(local_time(now_ms()).day, id), paid).await?;
     store::insert_event(&mut tx, id, None, OrderStatus::Placed, Some(user_id), "").await?;
     if let Some(cart_key) = cart_key {
-        crate::cart::store::remove_lines(&mut tx, cart_key, store.id, &lines.iter().map(|(p, _)| *p).collect::<Vec<_>>()).await?;
+        crate::cart::store::remove_ordered(&mut tx, cart_key, store.id, &lines).await?;
     }
-    idempotency::remember(&mut tx, user_id, PLACE_SCOPE, &key, &id).await?;
+    idempotency::remember(&mut tx, user_id, PLACE_SCOPE, key, &id).await?;
+    // The store's queue hears of the new order the moment it is committed.
+    let change = StatusChange { order_id: id, status: OrderStatus::Placed, at: rfc3339(now_ms()), shelf_slot: None, new: true };
+    let event = super::flow::status_event(store.id, user_id, &change);
+    db.events.stage(&mut tx, &event).await?;
     tx.commit().await?;
+    db.events.committed([event]);
     tracing::info!(order_id = id, total_fen = q.total_fen, "order placed");
-    load(db, id, user_id).await?.ok_or_else(|| AppError::internal("placed order vanished"))
+    Ok(id)
+}
+
+/// The 409 for an order the shelf cannot fill: every line that cannot be had as asked, with
+/// how many it could have while the other lines keep theirs (a bundle and its part compete
+/// for the same eggs, so each alone may look fine).
+async fn short_stock(db: &Db, store_id: i64, priced: &[(PricedProduct, i64)], lines: &[(i64, i64)]) -> Result<AppError, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+    let limits = line_limits(lines, &stock_draws(&mut conn, store_id, &ids).await?);
+    let short: Vec<ShortItem> = priced
+        .iter()
+        .filter_map(|(p, qty)| {
+            let available = limits.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, n)| *n);
+            (available < *qty).then(|| ShortItem { product_id: p.id, name: p.name.clone(), requested: *qty, available })
+        })
+        .collect();
+    if short.is_empty() {
+        // Stock came back between the refusal and this look: asking again will likely work.
+        return Ok(AppError::new(ErrorCode::Conflict));
+    }
+    Ok(AppError::new(ErrorCode::InsufficientStock).with_details(serde_json::json!({ "items": short })))
 }
 
 /// The order a checkout key already placed, if any: a resent checkout form finds its order
@@ -208,19 +234,26 @@ pub async fn placed_with_key(db: &Db, user_id: i64, key: &str) -> Result<Option<
     idempotency::saved(&db.pool, user_id, PLACE_SCOPE, &key).await
 }
 
-fn to_order(row: OrderRow, items: Vec<super::model::OrderItem>, events: Vec<super::model::OrderEvent>) -> Order {
+fn to_order(row: OrderRow, items: Vec<super::model::OrderItem>, events: Vec<super::model::OrderEvent>, left_ms: Option<i64>) -> Order {
     let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
+    let window = match (&row.window_from, &row.window_until) {
+        (Some(a), Some(b)) => Some(format!("{a}-{b}")),
+        _ => None,
+    };
+    let delivery_eta = (row.fulfillment == "delivery" && matches!(status, OrderStatus::Placed | OrderStatus::Accepted | OrderStatus::Picking | OrderStatus::Ready | OrderStatus::OutForDelivery))
+        .then(|| {
+            let w = window.as_deref().and_then(rules::parse_window);
+            let left = left_ms.filter(|_| status == OrderStatus::OutForDelivery).map(|ms| local_time(ms).minute);
+            let distance = u32::try_from(row.distance_m.unwrap_or(0)).unwrap_or(0);
+            rules::window_text(super::lifecycle::delivery_eta(local_time(row.created_at_ms).minute, w, left, distance))
+        });
     let fulfillment = if row.fulfillment == "delivery" {
-        let slot = match (row.window_from, row.window_until) {
-            (Some(a), Some(b)) => format!("{a}-{b}"),
-            _ => "asap".to_string(),
-        };
         Fulfillment::Delivery {
             address: row.address.unwrap_or_default(),
             lat: row.lat.unwrap_or_default(),
             lng: row.lng.unwrap_or_default(),
             distance_m: u32::try_from(row.distance_m.unwrap_or(0)).unwrap_or(0),
-            slot,
+            slot: window.unwrap_or_else(|| "asap".to_string()),
         }
     } else {
         Fulfillment::Pickup {
@@ -250,6 +283,9 @@ fn to_order(row: OrderRow, items: Vec<super::model::OrderItem>, events: Vec<supe
         created_at: rfc3339(row.created_at_ms),
         events,
         cancellable: rules::resident_may_cancel(status),
+        shelf_slot: row.shelf_slot.filter(|_| status == OrderStatus::Ready),
+        store_hours: format!("{}-{}", row.store_opens_at, row.store_closes_at),
+        delivery_eta,
     }
 }
 
@@ -259,7 +295,8 @@ pub async fn load(db: &Db, id: i64, user_id: i64) -> Result<Option<Order>, AppEr
     let Some(row) = store::find_for_user(&mut conn, id, user_id).await? else { return Ok(None) };
     let items = store::items(&mut conn, id).await?;
     let events = store::events(&mut conn, id).await?;
-    Ok(Some(to_order(row, items, events)))
+    let left_ms = store::entered_at(&mut conn, id, OrderStatus::OutForDelivery.as_str()).await?;
+    Ok(Some(to_order(row, items, events, left_ms)))
 }
 
 /// A resident's orders, newest first (the last 100).
@@ -285,25 +322,46 @@ pub async fn list(db: &Db, user_id: i64) -> Result<Vec<OrderSummary>, AppError> 
 }
 
 /// The resident cancels before picking starts: the stock goes back on the shelf and a wallet
-/// payment is refunded, once — the status change is a compare-and-set, so of two racing
-/// cancels only one does anything, and the ledger allows one refund per order besides.
+/// payment is refunded, once (see `flow::apply`).
 #[tracing::instrument(skip(db))]
 pub async fn cancel(db: &Db, id: i64, user_id: i64) -> Result<Order, AppError> {
-    let mut tx = db.begin_write().await?;
-    let row = store::find_for_user(&mut tx, id, user_id).await?.ok_or_else(AppError::not_found)?;
-    let status = OrderStatus::parse(&row.status).ok_or_else(|| AppError::internal("unknown order status"))?;
-    if !rules::resident_may_cancel(status) || !store::set_status(&mut tx, id, status, OrderStatus::Cancelled).await? {
-        return Err(AppError::new(ErrorCode::NotCancellable));
-    }
-    for (product_id, qty) in store::reservations(&mut tx, id).await? {
-        // The reservation was taken by this order, so it is there to give back.
-        store::adjust_reserved(&mut tx, row.store_id, product_id, -qty).await?;
-    }
-    if row.paid_fen > 0 {
-        let m = Movement { user_id, amount_fen: row.paid_fen, kind: EntryKind::Refund, by_user_id: None, store_id: Some(row.store_id), order_id: Some(id) };
-        move_money(&mut tx, &m).await?.ok_or_else(|| AppError::internal("refund to a missing account"))?;
-    }
-    store::insert_event(&mut tx, id, Some(status), OrderStatus::Cancelled, Some(user_id), "").await?;
-    tx.commit().await?;
+    super::flow::resident_cancel(db, id, user_id).await?;
     load(db, id, user_id).await?.ok_or_else(AppError::not_found)
+}
+
+/// The resident's bell, newest first (the last 50).
+pub async fn notifications(db: &Db, user_id: i64) -> Result<Vec<super::model::Notification>, AppError> {
+    Ok(store::notifications(&db.pool, user_id, 50)
+        .await?
+        .into_iter()
+        .filter_map(|n| {
+            Some(super::model::Notification {
+                id: n.id,
+                order_id: n.order_id,
+                order_number: n.number,
+                status: OrderStatus::parse(&n.kind)?,
+                delivery: n.fulfillment.as_deref() == Some("delivery"),
+                at: rfc3339(n.created_at_ms),
+                read: n.read_at_ms.is_some(),
+            })
+        })
+        .collect())
+}
+
+pub async fn unread_notifications(db: &Db, user_id: i64) -> Result<i64, AppError> {
+    store::unread_notifications(&db.pool, user_id).await
+}
+
+pub async fn mark_notifications_read(db: &Db, user_id: i64) -> Result<(), AppError> {
+    store::mark_notifications_read(&db.pool, user_id).await
+}
+
+/// The current state as a stream's first event: a page that (re)connects is never stale.
+pub async fn current_status_event(db: &Db, id: i64, may_see: impl Fn(&OrderRow) -> bool) -> Result<crate::server::events::Event, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let row = store::find(&mut conn, id).await?.filter(may_see).ok_or_else(AppError::not_found)?;
+    let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);
+    let at = store::entered_at(&mut conn, id, status.as_str()).await?.unwrap_or(row.created_at_ms);
+    let change = StatusChange { order_id: id, status, at: rfc3339(at), shelf_slot: row.shelf_slot.clone().filter(|_| status == OrderStatus::Ready), new: false };
+    Ok(super::flow::status_event(row.store_id, row.user_id, &change))
 }

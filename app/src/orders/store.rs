@@ -1,6 +1,7 @@
 //! Orders SQL. Stock moves with single conditional statements; the caller holds the write
 //! transaction that makes an order all-or-nothing.
 use super::model::{OrderEvent, OrderItem, OrderStatus};
+use crate::server::db::placeholders;
 use crate::shared::time::{now_ms, rfc3339};
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -12,11 +13,6 @@ pub struct PricedProduct {
     pub name: String,
     pub unit: String,
     pub price_fen: i64,
-}
-
-/// `$first, $first+1, …` for an `in (…)` list of `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The active products among `ids` that `store_id`'s chain sells.
@@ -54,18 +50,6 @@ pub async fn adjust_reserved(conn: &mut AnyConnection, store_id: i64, product_id
     Ok(r.rows_affected() == 1)
 }
 
-/// Whether an open order at the store already shows this pickup code.
-pub async fn code_in_use(conn: &mut AnyConnection, store_id: i64, code: &str) -> Result<bool, AppError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "select id from orders where store_id = $1 and pickup_code = $2 and status not in ('completed', 'cancelled', 'no_show')",
-    )
-    .bind(store_id)
-    .bind(code)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.is_some())
-}
-
 /// An order as it is written.
 pub struct NewOrder<'a> {
     pub store_id: i64,
@@ -85,16 +69,19 @@ pub struct NewOrder<'a> {
     pub delivery_fee_fen: i64,
     pub total_fen: i64,
     pub note: &'a str,
-    pub pickup_code: &'a str,
 }
 
-pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>) -> Result<i64, AppError> {
+/// Writes the order with `pickup_code`; `None` (nothing written) if an open order of the store
+/// already shows that code. `on conflict do nothing` rather than a look first: two orders
+/// drawing the same code at once on PostgreSQL would otherwise meet the unique index as an error.
+pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>, pickup_code: &str) -> Result<Option<i64>, AppError> {
     let now = now_ms();
-    let (id,): (i64,) = sqlx::query_as(
+    let row: Option<(i64,)> = sqlx::query_as(
         "insert into orders (store_id, user_id, status, fulfillment, pickup_date, window_from, window_until, address,
             lat, lng, distance_m, payment, goods_fen, discount_fen, delivery_fee_fen, total_fen, note, pickup_code,
             created_at_ms, updated_at_ms)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+         on conflict do nothing
          returning id",
     )
     .bind(o.store_id)
@@ -114,11 +101,11 @@ pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>) -> Result<
     .bind(o.delivery_fee_fen)
     .bind(o.total_fen)
     .bind(o.note)
-    .bind(o.pickup_code)
+    .bind(pickup_code)
     .bind(now)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(id)
+    Ok(row.map(|r| r.0))
 }
 
 /// Sets the order number and the wallet payment once they are known (both depend on the id).
@@ -221,16 +208,263 @@ pub struct OrderRow {
     pub note: String,
     pub pickup_code: String,
     pub created_at_ms: i64,
+    pub shelf_slot: Option<String>,
+    pub rider_id: Option<i64>,
+    pub stock_outcome: Option<String>,
     pub store_name: String,
     pub store_address: String,
     pub store_phone: String,
+    pub store_opens_at: String,
+    pub store_closes_at: String,
+    pub user_name: String,
+    pub user_phone: String,
 }
 
 const ORDER_SELECT: &str = "select o.id, o.number, o.store_id, o.user_id, o.status, o.fulfillment, o.pickup_date, o.window_from,
         o.window_until, o.address, o.lat, o.lng, o.distance_m, o.payment, o.paid_fen, o.goods_fen, o.discount_fen,
-        o.delivery_fee_fen, o.total_fen, o.note, o.pickup_code, o.created_at_ms,
-        s.name as store_name, s.address as store_address, s.phone as store_phone
-     from orders o join stores s on s.id = o.store_id";
+        o.delivery_fee_fen, o.total_fen, o.note, o.pickup_code, o.created_at_ms, o.shelf_slot, o.rider_id, o.stock_outcome,
+        s.name as store_name, s.address as store_address, s.phone as store_phone,
+        s.opens_at as store_opens_at, s.closes_at as store_closes_at, u.name as user_name, u.phone as user_phone
+     from orders o join stores s on s.id = o.store_id join users u on u.id = o.user_id";
+
+/// Any order, whoever's it is: the caller decides who may see it.
+pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<OrderRow>, AppError> {
+    Ok(sqlx::query_as(&format!("{ORDER_SELECT} where o.id = $1")).bind(id).fetch_optional(&mut *conn).await?)
+}
+
+/// The open order at a store showing `code`, if any.
+pub async fn find_open_by_code(conn: &mut AnyConnection, store_id: i64, code: &str) -> Result<Option<OrderRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{ORDER_SELECT} where o.store_id = $1 and o.pickup_code = $2 and o.status not in ('completed', 'cancelled', 'no_show')"
+    ))
+    .bind(store_id)
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Queue filters: status (or every open one), fulfilment, pickup day.
+#[derive(Default)]
+pub struct QueueFilter<'a> {
+    pub status: Option<&'a str>,
+    pub fulfillment: Option<&'a str>,
+    pub pickup_date: Option<&'a str>,
+    /// Only ready pickup orders of a resident whose phone ends so (the desk's 尾号 search).
+    pub phone_tail: Option<&'a str>,
+}
+
+/// A store's orders for the queue, oldest first (first come, first served), at most `limit`.
+/// Without a status: every open order plus no-shows still waiting for a stock decision.
+pub async fn queue(pool: &AnyPool, store_id: i64, f: &QueueFilter<'_>, limit: i64) -> Result<Vec<OrderRow>, AppError> {
+    // Optional filters as `($n = '' or column = $n)`, so one statement serves every combination.
+    Ok(sqlx::query_as(&format!(
+        "{ORDER_SELECT} where o.store_id = $1
+            and (($2 = '' and (o.status not in ('completed', 'cancelled', 'no_show') or (o.status = 'no_show' and o.stock_outcome is null)))
+                 or o.status = $2)
+            and ($3 = '' or o.fulfillment = $3)
+            and ($4 = '' or o.pickup_date = $4)
+            and ($5 = '' or u.phone like $6)
+         order by o.id limit $7"
+    ))
+    .bind(store_id)
+    .bind(f.status.unwrap_or(""))
+    .bind(f.fulfillment.unwrap_or(""))
+    .bind(f.pickup_date.unwrap_or(""))
+    .bind(f.phone_tail.unwrap_or(""))
+    .bind(format!("%{}", f.phone_tail.unwrap_or("")))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The items of several orders: (order id, item).
+pub async fn items_of(pool: &AnyPool, order_ids: &[i64]) -> Result<Vec<(i64, OrderItem)>, AppError> {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select order_id, product_id, name, unit, price_fen, qty from order_items where order_id in ({}) order by order_id, product_id",
+        placeholders(1, order_ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, String, String, i64, i64)>(&sql);
+    for id in order_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(o, product_id, name, unit, price_fen, qty)| (o, OrderItem { product_id, name, unit, price_fen, qty, line_fen: price_fen * qty }))
+        .collect())
+}
+
+/// The day's pick list: units per product over the store's orders for `pickup_date` (pickup
+/// orders that day, and delivery orders placed that day) that still have to be picked.
+pub async fn pick_list(pool: &AnyPool, store_id: i64, pickup_date: &str, day_start_ms: i64, day_end_ms: i64) -> Result<Vec<PickRow>, AppError> {
+    Ok(sqlx::query_as(
+        "select i.product_id, i.name, i.unit, sum(i.qty) as qty, count(distinct o.id) as orders
+         from order_items i join orders o on o.id = i.order_id
+         where o.store_id = $1 and o.status in ('placed', 'accepted', 'picking')
+           and ((o.fulfillment = 'pickup' and o.pickup_date = $2)
+                or (o.fulfillment = 'delivery' and o.created_at_ms >= $3 and o.created_at_ms < $4))
+         group by i.product_id, i.name, i.unit
+         order by i.name",
+    )
+    .bind(store_id)
+    .bind(pickup_date)
+    .bind(day_start_ms)
+    .bind(day_end_ms)
+    .fetch_all(pool)
+    .await?)
+}
+
+#[derive(FromRow)]
+pub struct PickRow {
+    pub product_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub qty: i64,
+    pub orders: i64,
+}
+
+/// Ready pickup orders on or before `today` ("YYYY-MM-DD"), every store: no-show candidates.
+pub async fn ready_pickups_until(pool: &AnyPool, today: &str) -> Result<Vec<(i64, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "select id, pickup_date, window_until from orders
+         where status = 'ready' and fulfillment = 'pickup' and pickup_date <= $1 order by id",
+    )
+    .bind(today)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Ready delivery orders of the stores a rider serves, and those the rider carries now.
+pub async fn for_rider(pool: &AnyPool, store_ids: &[i64], rider_id: i64) -> Result<Vec<OrderRow>, AppError> {
+    if store_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{ORDER_SELECT} where o.fulfillment = 'delivery' and o.store_id in ({})
+            and (o.status = 'ready' or (o.status = 'out_for_delivery' and o.rider_id = $1))
+         order by o.id limit 100",
+        placeholders(2, store_ids.len())
+    );
+    let mut q = sqlx::query_as::<_, OrderRow>(&sql).bind(rider_id);
+    for id in store_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(pool).await?)
+}
+
+/// Takes reserved units off the shelf for good (handed over, delivered, written off): on hand
+/// and reserved both go down, only if that many are reserved. False when they are not.
+pub async fn consume_reserved(conn: &mut AnyConnection, store_id: i64, product_id: i64, qty: i64) -> Result<bool, AppError> {
+    let r = sqlx::query(
+        "update stock set on_hand = on_hand - $3, reserved = reserved - $3, updated_at_ms = $4
+         where store_id = $1 and product_id = $2 and reserved >= $3 and on_hand >= $3",
+    )
+    .bind(store_id)
+    .bind(product_id)
+    .bind(qty)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Records what became of the order's reserved units, once: false if it was already decided.
+pub async fn settle_stock(conn: &mut AnyConnection, id: i64, outcome: &str) -> Result<bool, AppError> {
+    let r = sqlx::query("update orders set stock_outcome = $2 where id = $1 and stock_outcome is null")
+        .bind(id)
+        .bind(outcome)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Gives a ready pickup order the first free shelf slot at its store. The store's row is
+/// touched first: on PostgreSQL that locks it until commit, so two staff shelving at once
+/// take turns instead of both picking the same free slot.
+pub async fn take_shelf_slot(conn: &mut AnyConnection, store_id: i64, order_id: i64) -> Result<String, AppError> {
+    sqlx::query("update stores set shelf_seq = shelf_seq + 1 where id = $1").bind(store_id).execute(&mut *conn).await?;
+    let taken: Vec<(String,)> =
+        sqlx::query_as("select shelf_slot from orders where store_id = $1 and status = 'ready' and shelf_slot is not null and id <> $2")
+            .bind(store_id)
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let taken: Vec<String> = taken.into_iter().map(|t| t.0).collect();
+    let slot = super::lifecycle::free_slot(&taken);
+    sqlx::query("update orders set shelf_slot = $2 where id = $1").bind(order_id).bind(&slot).execute(&mut *conn).await?;
+    Ok(slot)
+}
+
+pub async fn set_rider(conn: &mut AnyConnection, id: i64, rider_id: i64) -> Result<(), AppError> {
+    sqlx::query("update orders set rider_id = $2 where id = $1").bind(id).bind(rider_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// When the order went into `status` (the latest such event), in unix ms.
+pub async fn entered_at(conn: &mut AnyConnection, order_id: i64, status: &str) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("select at_ms from order_events where order_id = $1 and to_status = $2 order by id desc limit 1")
+            .bind(order_id)
+            .bind(status)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+pub async fn insert_notification(conn: &mut AnyConnection, user_id: i64, order_id: i64, kind: &str) -> Result<(), AppError> {
+    sqlx::query("insert into notifications (user_id, order_id, kind, created_at_ms) values ($1, $2, $3, $4)")
+        .bind(user_id)
+        .bind(order_id)
+        .bind(kind)
+        .bind(now_ms())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(FromRow)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub order_id: Option<i64>,
+    pub kind: String,
+    pub created_at_ms: i64,
+    pub read_at_ms: Option<i64>,
+    pub number: Option<String>,
+    pub fulfillment: Option<String>,
+}
+
+/// A resident's latest notifications, newest first.
+pub async fn notifications(pool: &AnyPool, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>, AppError> {
+    Ok(sqlx::query_as(
+        "select n.id, n.order_id, n.kind, n.created_at_ms, n.read_at_ms, o.number, o.fulfillment
+         from notifications n left join orders o on o.id = n.order_id
+         where n.user_id = $1 order by n.id desc limit $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn unread_notifications(pool: &AnyPool, user_id: i64) -> Result<i64, AppError> {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from notifications where user_id = $1 and read_at_ms is null")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
+}
+
+pub async fn mark_notifications_read(pool: &AnyPool, user_id: i64) -> Result<(), AppError> {
+    sqlx::query("update notifications set read_at_ms = $2 where user_id = $1 and read_at_ms is null")
+        .bind(user_id)
+        .bind(now_ms())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
 
 /// The order, if it belongs to `user_id` (someone else's order is simply not found).
 pub async fn find_for_user(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<Option<OrderRow>, AppError> {
@@ -306,4 +540,14 @@ pub async fn first_item_names(pool: &AnyPool, order_ids: &[i64]) -> Result<Vec<(
         q = q.bind(*id);
     }
     Ok(q.fetch_all(pool).await?)
+}
+
+/// Whether a resident has ever ordered at a store.
+pub async fn has_ordered_at(pool: &AnyPool, user_id: i64, store_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select id from orders where user_id = $1 and store_id = $2 limit 1")
+        .bind(user_id)
+        .bind(store_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some())
 }

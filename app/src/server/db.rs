@@ -15,6 +15,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The database's change feed for event streams (PostgreSQL NOTIFY, or in-process on SQLite).
+    pub events: super::events::Hub,
 }
 
 /// Migrations are compiled into the binary, so `linli` needs no files beside it.
@@ -24,6 +26,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "idempotency", include_str!("../../../migrations/sqlite/0003_idempotency.sql")),
     (4, "orders", include_str!("../../../migrations/sqlite/0004_orders.sql")),
     (5, "bundles", include_str!("../../../migrations/sqlite/0005_bundles.sql")),
+    (6, "order_flow", include_str!("../../../migrations/sqlite/0006_order_flow.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -31,6 +34,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "idempotency", include_str!("../../../migrations/postgres/0003_idempotency.sql")),
     (4, "orders", include_str!("../../../migrations/postgres/0004_orders.sql")),
     (5, "bundles", include_str!("../../../migrations/postgres/0005_bundles.sql")),
+    (6, "order_flow", include_str!("../../../migrations/postgres/0006_order_flow.sql")),
 ];
 
 impl Backend {
@@ -70,7 +74,7 @@ impl Db {
             });
         }
         let pool = opts.connect(&url).await?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, events: super::events::Hub::new(backend, &url) })
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock up front
@@ -119,4 +123,9 @@ fn sqlite_url_creating_file(url: &str) -> Result<String, sqlx::Error> {
         params.push("mode=rwc");
     }
     Ok(format!("sqlite://{path}?{}", params.join("&")))
+}
+
+/// `$first, $first+1, …` for an `in (…)` list of `n` values (both backends read `$n`).
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

@@ -1,5 +1,6 @@
 //! Server-only plumbing shared by every domain: state, database, sessions, form handling.
 pub mod db;
+pub mod events;
 pub mod form;
 pub mod idempotency;
 pub mod request;

@@ -64,6 +64,17 @@ error_codes! {
     AddressRequired => "address_required", 422, "请填写收货地址（小区、楼栋、门牌号）", "Enter the delivery address (estate, building, flat)";
     NoteTooLong => "note_too_long", 422, "备注最多100个字", "The note may have at most 100 characters";
     InsufficientBalance => "insufficient_balance", 402, "储值余额不够，请选择到店付或先到门店充值", "Your wallet balance is too low — choose pay at pickup or top up at the store";
+    CartChanged => "cart_changed", 409, "购物车有变动（价格、数量或库存），请核对后再提交", "Your cart changed (prices, quantities or stock) — please check it and submit again";
+    AlreadyPlaced => "already_placed", 409, "这笔订单已经提交过了，可在「我的订单」里查看", "This order was already placed — see My orders";
+    InvalidTransition => "invalid_transition", 409, "订单状态已经变了，不能这样操作，请刷新后再看", "The order cannot move to that status (it may have changed) — refresh and try again";
+    OrderNotReady => "order_not_ready", 409, "这单还没备好，请稍候", "This order is not ready yet";
+    ReasonRequired => "reason_required", 422, "请写明原因（最多60字），顾客会看到", "Give a reason (at most 60 characters) — the resident will see it";
+    InvalidPickupCode => "invalid_pickup_code", 422, "取货码是6位数字", "A pickup code has 6 digits";
+    PickupCodeNotFound => "pickup_code_not_found", 404, "没有找到这个取货码的待取订单，请核对后再输", "No order waiting for pickup here has this code — check it and try again";
+    InvalidPhoneTail => "invalid_phone_tail", 422, "请输入手机号后4位", "Enter the last 4 digits of the phone number";
+    WrongDeliveryCode => "wrong_delivery_code", 422, "取货码不对，请向顾客核对", "That is not this order's code — check it with the resident";
+    InvalidNote => "invalid_note", 422, "备注请写1到40个字", "A note needs 1 to 40 characters";
+    TooManyNotes => "too_many_notes", 422, "备注最多8条，请先删掉旧的", "At most 8 notes — remove an old one first";
     NotCancellable => "not_cancellable", 409, "门店已经开始备货，不能取消了，请联系门店", "The store has started on this order — please call the store to cancel";
     IdempotencyKeyRequired => "idempotency_key_required", 400, "缺少 Idempotency-Key 请求头", "The Idempotency-Key header is required";
     InvalidAmount => "invalid_amount", 422, "充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000";

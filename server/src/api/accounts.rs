@@ -3,6 +3,7 @@ use super::error::{ApiError, ApiJson, ApiResult};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
+use linli_app::accounts::model::CustomerNote;
 use linli_app::accounts::{service, Me};
 use linli_app::server::{session, AppState};
 use linli_app::shared::AppError;
@@ -82,4 +83,59 @@ pub async fn logout(session: Session) -> ApiResult<StatusCode> {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, description = "unauthenticated")))]
 pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<Me>> {
     session::user_of(&state.db, &session).await?.map(Json).ok_or(ApiError(AppError::unauthenticated()))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    /// 1–40 characters: 过敏: 坚果, 香蕉要软一点, 无糖.
+    pub text: String,
+}
+
+/// The resident's notes for the store, and those the staff keep about them; both show
+/// while picking and at the desk.
+#[utoipa::path(get, path = "/api/v1/me/notes", tag = "accounts", responses((status = 200, body = [CustomerNote]), (status = 401)))]
+pub async fn notes(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<CustomerNote>>> {
+    let me = signed_in(&state, &session).await?;
+    Ok(Json(service::notes(&state.db, me.id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/me/notes", request_body = NoteBody, tag = "accounts",
+    responses((status = 201, body = CustomerNote), (status = 401), (status = 422, description = "invalid_note or too_many_notes")))]
+pub async fn add_note(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<NoteBody>) -> ApiResult<(StatusCode, Json<CustomerNote>)> {
+    let me = signed_in(&state, &session).await?;
+    Ok((StatusCode::CREATED, Json(service::add_note(&state.db, me.id, "resident", &body.text, me.id, None).await?)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/notes/{id}", params(("id" = i64, Path)), tag = "accounts",
+    responses((status = 204), (status = 401), (status = 404)))]
+pub async fn remove_note(State(state): State<AppState>, session: Session, super::error::ApiPath(id): super::error::ApiPath<i64>) -> ApiResult<StatusCode> {
+    let me = signed_in(&state, &session).await?;
+    service::remove_own_note(&state.db, me.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffNoteBody {
+    pub store_id: i64,
+    pub text: String,
+}
+
+/// Staff keep a note about a resident who orders at their store (常买小份, 要发票…).
+#[utoipa::path(post, path = "/api/v1/staff/customers/{user_id}/notes", params(("user_id" = i64, Path)), request_body = StaffNoteBody, tag = "staff",
+    responses((status = 201, body = CustomerNote), (status = 401), (status = 403), (status = 404, description = "not a customer of this store"), (status = 422)))]
+pub async fn add_staff_note(
+    State(state): State<AppState>,
+    session: Session,
+    super::error::ApiPath(user_id): super::error::ApiPath<i64>,
+    ApiJson(body): ApiJson<StaffNoteBody>,
+) -> ApiResult<(StatusCode, Json<CustomerNote>)> {
+    let me = signed_in(&state, &session).await?;
+    let note = linli_app::pickup::service::add_staff_note(&state.db, &me, user_id, body.store_id, &body.text).await?;
+    Ok((StatusCode::CREATED, Json(note)))
+}
+
+async fn signed_in(state: &AppState, session: &Session) -> Result<Me, ApiError> {
+    session::user_of(&state.db, session).await?.ok_or(ApiError(AppError::unauthenticated()))
 }

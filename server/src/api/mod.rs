@@ -3,11 +3,14 @@
 pub mod accounts;
 pub mod catalog;
 pub mod error;
+pub mod events;
 pub mod openapi;
 pub mod orders;
+pub mod rider;
+pub mod staff;
 pub mod wallet;
 
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::Router;
 use linli_app::server::AppState;
 
@@ -23,6 +26,23 @@ pub fn router() -> Router<AppState> {
         .route("/orders", post(orders::place).get(orders::list))
         .route("/orders/{id}", get(orders::get))
         .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/orders/{id}/events", get(orders::events))
+        .route("/me/notifications", get(orders::notifications))
+        .route("/me/notifications/read", post(orders::notifications_read))
+        .route("/me/notes", get(accounts::notes).post(accounts::add_note))
+        .route("/me/notes/{id}", delete(accounts::remove_note))
+        .route("/staff/stores/{store_id}/orders", get(staff::queue))
+        .route("/staff/stores/{store_id}/events", get(staff::events))
+        .route("/staff/stores/{store_id}/pickups", get(staff::ready))
+        .route("/staff/stores/{store_id}/pickups/verify", post(staff::verify))
+        .route("/staff/stores/{store_id}/pick-list", get(staff::pick_list))
+        .route("/staff/orders/{id}/transition", post(staff::transition))
+        .route("/staff/orders/{id}/hand-over", post(staff::hand_over))
+        .route("/staff/orders/{id}/no-show-stock", post(staff::no_show_stock))
+        .route("/staff/customers/{user_id}/notes", post(accounts::add_staff_note))
+        .route("/rider/orders", get(rider::orders))
+        .route("/rider/orders/{id}/claim", post(rider::claim))
+        .route("/rider/orders/{id}/deliver", post(rider::deliver))
         .route("/staff/users/{user_id}/wallet/top-up", post(wallet::top_up))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))

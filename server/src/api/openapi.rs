@@ -8,10 +8,15 @@ use utoipa::OpenApi;
     paths(
         super::accounts::register, super::accounts::login, super::accounts::logout, super::accounts::me,
         super::catalog::stores, super::catalog::store_products, super::catalog::product,
-        super::orders::place, super::orders::list, super::orders::get, super::orders::cancel,
+        super::accounts::notes, super::accounts::add_note, super::accounts::remove_note, super::accounts::add_staff_note,
+        super::orders::place, super::orders::list, super::orders::get, super::orders::cancel, super::orders::events,
+        super::orders::notifications, super::orders::notifications_read,
+        super::staff::queue, super::staff::transition, super::staff::verify, super::staff::ready, super::staff::hand_over,
+        super::staff::no_show_stock, super::staff::pick_list, super::staff::events,
+        super::rider::orders, super::rider::claim, super::rider::deliver,
         super::wallet::top_up,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "wallet"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"))
 )]
 pub struct ApiDoc;
 

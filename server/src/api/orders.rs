@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use linli_app::accounts::Me;
-use linli_app::orders::model::{Order, OrderSummary, PlaceOrder};
+use linli_app::orders::model::{Notification, Order, OrderSummary, PlaceOrder};
 use linli_app::orders::service;
 use linli_app::server::{session, AppState};
 use linli_app::shared::{AppError, ErrorCode};
@@ -56,4 +56,34 @@ pub async fn get(State(state): State<AppState>, session: Session, ApiPath(id): A
 pub async fn cancel(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
     let me = resident(&state, &session).await?;
     Ok(Json(service::cancel(&state.db, id, me.id).await?))
+}
+
+/// The order's live status: `text/event-stream`, first the current status, then one `status`
+/// event per change (`data: {"order_id", "status", "at", "shelf_slot"?}`). For the resident
+/// whose order it is, and the staff of its store.
+#[utoipa::path(get, path = "/api/v1/orders/{id}/events", params(("id" = i64, Path)), tag = "orders",
+    responses((status = 200, description = "text/event-stream of `status` events"), (status = 401), (status = 404)))]
+pub async fn events(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<impl axum::response::IntoResponse> {
+    let me = resident(&state, &session).await?;
+    // Subscribe first, then read: a change between the two is delivered, not lost.
+    let rx = state.db.events.subscribe();
+    let may_see = |r: &linli_app::orders::store::OrderRow| r.user_id == me.id || linli_app::orders::flow::desk_may(&me, r.store_id);
+    let current = service::current_status_event(&state.db, id, may_see).await?;
+    Ok(super::events::stream(rx, linli_app::server::events::Topic::Order(id), vec![current]))
+}
+
+/// The resident's notifications (accepted, ready, on its way, delivered, cancelled by the
+/// store), newest first.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "orders", responses((status = 200, body = [Notification]), (status = 401)))]
+pub async fn notifications(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<Notification>>> {
+    let me = resident(&state, &session).await?;
+    Ok(Json(service::notifications(&state.db, me.id).await?))
+}
+
+/// Marks every notification read (the bell's badge clears).
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "orders", responses((status = 204), (status = 401)))]
+pub async fn notifications_read(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
+    let me = resident(&state, &session).await?;
+    service::mark_notifications_read(&state.db, me.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

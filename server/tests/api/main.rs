@@ -4,6 +4,7 @@
 mod accounts;
 mod cart;
 mod catalog;
+mod flow;
 mod helpers;
 mod orders;
 mod platform;

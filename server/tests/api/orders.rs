@@ -5,13 +5,13 @@ use linli_app::shared::time::{iso_date, local_time, now_ms};
 use serde_json::{json, Value};
 
 /// The first demo store (文三路店: 立减¥3 for pickup, delivers 3 km, ¥29 minimum).
-async fn first_store(app: &TestApp) -> i64 {
+pub async fn first_store(app: &TestApp) -> i64 {
     let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1").fetch_one(&app.db.pool).await.expect("store");
     id
 }
 
 /// A product at the store with plenty of stock: (id, price).
-async fn stocked_product(app: &TestApp, store_id: i64) -> (i64, i64) {
+pub async fn stocked_product(app: &TestApp, store_id: i64) -> (i64, i64) {
     sqlx::query_as(
         "select p.id, p.price_fen from products p join stock s on s.product_id = p.id and s.store_id = $1
          where s.on_hand - s.reserved >= 10 order by p.id limit 1",
@@ -22,7 +22,7 @@ async fn stocked_product(app: &TestApp, store_id: i64) -> (i64, i64) {
     .expect("a stocked product")
 }
 
-async fn set_stock(app: &TestApp, store_id: i64, product_id: i64, on_hand: i64) {
+pub async fn set_stock(app: &TestApp, store_id: i64, product_id: i64, on_hand: i64) {
     sqlx::query("update stock set on_hand = $3, reserved = 0 where store_id = $1 and product_id = $2")
         .bind(store_id)
         .bind(product_id)
@@ -33,7 +33,7 @@ async fn set_stock(app: &TestApp, store_id: i64, product_id: i64, on_hand: i64) 
 }
 
 /// (on_hand, reserved) of a product at a store.
-async fn stock(app: &TestApp, store_id: i64, product_id: i64) -> (i64, i64) {
+pub async fn stock(app: &TestApp, store_id: i64, product_id: i64) -> (i64, i64) {
     sqlx::query_as("select on_hand, reserved from stock where store_id = $1 and product_id = $2")
         .bind(store_id)
         .bind(product_id)
@@ -42,21 +42,21 @@ async fn stock(app: &TestApp, store_id: i64, product_id: i64) -> (i64, i64) {
         .expect("stock")
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.expect("count");
     n
 }
 
-async fn wallet(app: &TestApp, phone: &str) -> i64 {
+pub async fn wallet(app: &TestApp, phone: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as("select wallet_fen from users where phone = $1").bind(phone).fetch_one(&app.db.pool).await.expect("wallet");
     n
 }
 
-fn tomorrow() -> String {
+pub fn tomorrow() -> String {
     iso_date(local_time(now_ms()).day + 1)
 }
 
-fn pickup_order(store_id: i64, product_id: i64, qty: i64, payment: &str) -> Value {
+pub fn pickup_order(store_id: i64, product_id: i64, qty: i64, payment: &str) -> Value {
     json!({
         "store_id": store_id,
         "items": [{"product_id": product_id, "qty": qty}],
@@ -66,13 +66,13 @@ fn pickup_order(store_id: i64, product_id: i64, qty: i64, payment: &str) -> Valu
     })
 }
 
-async fn place(c: &reqwest::Client, app: &TestApp, key: &str, body: &Value) -> (u16, Value) {
+pub async fn place(c: &reqwest::Client, app: &TestApp, key: &str, body: &Value) -> (u16, Value) {
     let r = c.post(app.url("/api/v1/orders")).header("idempotency-key", key).json(body).send().await.expect("post order");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn logged_in(app: &TestApp, phone: &str) -> reqwest::Client {
+pub async fn logged_in(app: &TestApp, phone: &str) -> reqwest::Client {
     login_at(app.url(""), phone.to_string()).await
 }
 
@@ -495,6 +495,31 @@ async fn a_bundle_is_limited_by_its_parts_and_reserves_them() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(stock(&app, store, eggs).await, (2, 0));
     assert_eq!(stock(&app, store, tomato).await, (5, 0));
+}
+
+#[tokio::test]
+async fn a_bundle_and_its_part_in_one_order_are_both_named_when_they_compete_for_stock() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let bundle = product_id(&app, "番茄炒蛋快手晚餐").await;
+    let eggs = product_id(&app, "安吉土鸡蛋").await;
+    set_stock(&app, store, eggs, 2).await;
+    let wang = logged_in(&app, "13800000001").await;
+    let mut body = pickup_order(store, bundle, 1, "on_pickup");
+    body["items"] = json!([{"product_id": bundle, "qty": 1}, {"product_id": eggs, "qty": 2}]);
+    // Each line alone fits on the shelf (one bundle, two boxes); together they need three boxes.
+    let (status, err) = place(&wang, &app, "shared-1", &body).await;
+    assert_eq!((status, error_code(&err)), (409, "insufficient_stock"), "{err}");
+    let items = err["error"]["details"]["items"].as_array().expect("short items").clone();
+    let short: Vec<(i64, i64)> = items.iter().map(|i| (i["product_id"].as_i64().unwrap_or(0), i["available"].as_i64().unwrap_or(-1))).collect();
+    let mut expected = vec![(bundle, 0), (eggs, 1)];
+    expected.sort_unstable();
+    assert_eq!(short, expected, "with the other line kept, the bundle gets no box and the eggs line one");
+    assert_eq!(stock(&app, store, eggs).await, (2, 0), "nothing reserved");
+    body["items"] = json!([{"product_id": bundle, "qty": 1}, {"product_id": eggs, "qty": 1}]);
+    let (status, order) = place(&wang, &app, "shared-2", &body).await;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(stock(&app, store, eggs).await, (2, 2));
 }
 
 #[tokio::test]

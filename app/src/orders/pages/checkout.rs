@@ -95,6 +95,7 @@ fn CheckoutForm(
         <ActionForm action=action attr:class="form checkout-form" attr:novalidate=true>
             <FormError error=error/>
             <input type="hidden" name="key" value=v.key.clone()/>
+            <input type="hidden" name="cart_sig" value=v.cart_sig.clone()/>
             <input type="hidden" name="mode" value=if delivery { "delivery" } else { "pickup" }/>
             {if delivery {
                 view! {

@@ -1,0 +1,96 @@
+//! The desk's actions. Wrong codes are counted per staff account in the same failure table
+//! as logins (scope `pickup_code`), and every check is written to the audit.
+use super::rules::{self, MAX_WRONG_CODES, WINDOW_MS};
+use super::store;
+use crate::accounts::Me;
+use crate::orders::flow::{desk_may, staff_orders};
+use crate::orders::model::{OrderStatus, StaffOrder};
+use crate::orders::store::{self as orders_store, QueueFilter};
+use crate::server::Db;
+use crate::shared::time::now_ms;
+use crate::shared::{AppError, ErrorCode};
+
+const SCOPE: &str = "pickup_code";
+
+/// Refuses (429) a person who has tried too many wrong codes lately.
+pub async fn check_throttle(db: &Db, staff_id: i64) -> Result<(), AppError> {
+    let since = now_ms() - WINDOW_MS;
+    if crate::accounts::store::recent_failures(&db.pool, SCOPE, &staff_id.to_string(), since).await? >= MAX_WRONG_CODES {
+        return Err(AppError::new(ErrorCode::TooManyAttempts));
+    }
+    Ok(())
+}
+
+/// Counts a wrong code against the person and audits it.
+pub async fn record_wrong(db: &Db, staff_id: i64, store_id: i64, code: &str) -> Result<(), AppError> {
+    crate::accounts::store::record_failure(&db.pool, SCOPE, &staff_id.to_string()).await?;
+    store::audit(&db.pool, store_id, staff_id, code, None, "wrong").await
+}
+
+fn staff_here(me: &Me, store_id: i64) -> Result<(), AppError> {
+    if desk_may(me, store_id) { Ok(()) } else { Err(AppError::forbidden()) }
+}
+
+/// Finds the ready pickup order showing `code` at this store. A code from another store, a
+/// delivery order's code or no match at all is the same 404 (and counts as a wrong guess);
+/// a real order that is still being picked says so (409) without counting.
+#[tracing::instrument(skip(db, me, raw_code), fields(staff_id = me.id))]
+pub async fn verify(db: &Db, me: &Me, store_id: i64, raw_code: &str) -> Result<StaffOrder, AppError> {
+    staff_here(me, store_id)?;
+    if let Err(e) = check_throttle(db, me.id).await {
+        store::audit(&db.pool, store_id, me.id, raw_code.chars().take(12).collect::<String>().as_str(), None, "throttled").await?;
+        tracing::warn!(store_id, "pickup code guessing throttled");
+        return Err(e);
+    }
+    let code = rules::parse_code(raw_code)?;
+    let mut conn = db.pool.acquire().await?;
+    let found = orders_store::find_open_by_code(&mut conn, store_id, &code).await?.filter(|r| r.fulfillment == "pickup");
+    drop(conn);
+    let Some(row) = found else {
+        record_wrong(db, me.id, store_id, &code).await?;
+        return Err(AppError::field(ErrorCode::PickupCodeNotFound, "code"));
+    };
+    if row.status != OrderStatus::Ready.as_str() {
+        store::audit(&db.pool, store_id, me.id, &code, Some(row.id), "not_ready").await?;
+        return Err(AppError::new(ErrorCode::OrderNotReady).with_details(serde_json::json!({ "order_id": row.id, "status": row.status })));
+    }
+    store::audit(&db.pool, store_id, me.id, &code, Some(row.id), "ok").await?;
+    crate::accounts::store::clear_failures(&db.pool, SCOPE, &me.id.to_string()).await?;
+    staff_orders(db, vec![row]).await?.pop().ok_or_else(AppError::not_found)
+}
+
+/// The ready pickup orders at the desk, optionally only a phone tail's (尾号 0003).
+/// A tail that matches nothing counts as a wrong guess, like a code.
+pub async fn ready(db: &Db, me: &Me, store_id: i64, phone_tail: Option<&str>) -> Result<Vec<StaffOrder>, AppError> {
+    staff_here(me, store_id)?;
+    let tail = match phone_tail.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => {
+            check_throttle(db, me.id).await?;
+            Some(rules::parse_phone_tail(t)?)
+        }
+        None => None,
+    };
+    let filter = QueueFilter { status: Some("ready"), fulfillment: Some("pickup"), pickup_date: None, phone_tail: tail.as_deref() };
+    // Every ready order is on the shelf, whatever its day: one made ready early may be
+    // collected early, and yesterday's stays until it turns no-show.
+    let rows = orders_store::queue(&db.pool, store_id, &filter, 200).await?;
+    if let Some(t) = &tail {
+        let label = format!("尾号{t}");
+        if rows.is_empty() {
+            record_wrong(db, me.id, store_id, &label).await?;
+        } else {
+            store::audit(&db.pool, store_id, me.id, &label, rows.first().map(|r| r.id), "ok").await?;
+        }
+    }
+    staff_orders(db, rows).await
+}
+
+/// Staff note a resident's preference (常买, 要小袋装…) — only about someone who has ordered
+/// at a store they work at; anyone else does not exist for them.
+pub async fn add_staff_note(db: &Db, me: &Me, customer_id: i64, store_id: i64, text: &str) -> Result<crate::accounts::model::CustomerNote, AppError> {
+    staff_here(me, store_id)?;
+    if !orders_store::has_ordered_at(&db.pool, customer_id, store_id).await? {
+        return Err(AppError::not_found());
+    }
+    crate::accounts::service::add_note(db, customer_id, "staff", text, me.id, Some(store_id)).await
+}

@@ -1,0 +1,132 @@
+//! Changes fanned out to open event streams (server-sent events): an order's tracking page,
+//! a store's queue, a resident's bell.
+//!
+//! An event is staged inside the transaction that makes the change, so a stream never
+//! announces something that was rolled back:
+//! - PostgreSQL (several stateless instances): `pg_notify` in the transaction; PostgreSQL
+//!   delivers it at commit to every instance listening, this one included.
+//! - SQLite (one instance): the event is handed to this process's subscribers after commit.
+use super::db::Backend;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+/// The PostgreSQL notification channel.
+const PG_CHANNEL: &str = "linli_events";
+/// Events a slow stream may fall behind by before it is told to reload (see `Lagged`).
+const BUFFER: usize = 4096;
+
+/// Where an event goes: streams subscribe to one topic each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "t", content = "id")]
+pub enum Topic {
+    /// One order (its resident's tracking page).
+    Order(i64),
+    /// One store's queue and desk.
+    Store(i64),
+    /// One resident's bell.
+    User(i64),
+}
+
+/// One event: its SSE name ("status"), the topics it concerns, its JSON data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub name: String,
+    pub topics: Vec<Topic>,
+    pub data: String,
+}
+
+impl Event {
+    pub fn new(name: &str, topics: Vec<Topic>, data: &impl Serialize) -> Event {
+        Event { name: name.to_string(), topics, data: serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string()) }
+    }
+
+    pub fn concerns(&self, topic: Topic) -> bool {
+        self.topics.contains(&topic)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Hub {
+    backend: Backend,
+    url: Arc<str>,
+    tx: broadcast::Sender<Arc<Event>>,
+    listening: Arc<AtomicBool>,
+}
+
+impl Hub {
+    pub fn new(backend: Backend, url: &str) -> Hub {
+        let (tx, _) = broadcast::channel(BUFFER);
+        Hub { backend, url: url.into(), tx, listening: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Stages `event` inside the caller's transaction (PostgreSQL); pass it to
+    /// [`Hub::committed`] once the transaction has committed.
+    pub async fn stage(&self, conn: &mut AnyConnection, event: &Event) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            let payload = serde_json::to_string(event).unwrap_or_default();
+            sqlx::query("select pg_notify($1, $2)").bind(PG_CHANNEL).bind(payload).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// After commit: on SQLite the event goes to this process's streams now (on PostgreSQL
+    /// the listener brings it back from the database).
+    pub fn committed(&self, events: impl IntoIterator<Item = Event>) {
+        if self.backend == Backend::Sqlite {
+            for e in events {
+                // No open stream is not an error.
+                let _ = self.tx.send(Arc::new(e));
+            }
+        }
+    }
+
+    /// A new stream's feed. On PostgreSQL the first subscriber starts this instance's listener.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        let rx = self.tx.subscribe();
+        if self.backend == Backend::Postgres && !self.listening.swap(true, Ordering::SeqCst) {
+            tokio::spawn(listen(self.url.clone(), self.tx.clone(), self.listening.clone()));
+        }
+        rx
+    }
+
+    /// Streams open on this instance.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}
+
+/// Forwards PostgreSQL notifications to this instance's streams. `PgListener` reconnects by
+/// itself; notifications sent while it was away are lost, which streams tolerate because
+/// each (re)connecting client is first sent the current state.
+async fn listen(url: Arc<str>, tx: broadcast::Sender<Arc<Event>>, listening: Arc<AtomicBool>) {
+    let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, "event listener could not connect");
+            listening.store(false, Ordering::SeqCst);
+            return;
+        }
+    };
+    if let Err(e) = listener.listen(PG_CHANNEL).await {
+        tracing::error!(error = %e, "event listener could not LISTEN");
+        listening.store(false, Ordering::SeqCst);
+        return;
+    }
+    loop {
+        match listener.recv().await {
+            Ok(n) => match serde_json::from_str::<Event>(n.payload()) {
+                Ok(e) => {
+                    let _ = tx.send(Arc::new(e));
+                }
+                Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "event listener lost its connection; reconnecting");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
