@@ -3,8 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${CARGO_TARGET_DIR:-target}/debug/linli"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+# A fixed place, fresh each run: the rider spec edits one order there with sqlite3.
+dir=end2end/.state
+rm -rf "$dir"
+mkdir -p "$dir"
 export DATABASE_URL="sqlite://$dir/e2e.db"
 export LEPTOS_SITE_ROOT=target/site
 export LINLI_ADDR=127.0.0.1:${E2E_PORT:-3100}

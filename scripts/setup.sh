@@ -53,10 +53,14 @@ fi
 
 # Release builds run wasm-opt. Debian's (108) mangles wasm-bindgen 0.2.130's output, so a
 # current binaryen comes from npm into tools/ and scripts put tools/node_modules/.bin first.
-if [ "$want_release" -eq 1 ] && [ ! -x tools/node_modules/.bin/wasm-opt ]; then
-  say "installing binaryen (wasm-opt) from npm"
+# tools/ also holds jsQR, the desk's QR decoder where the browser has no BarcodeDetector; it is
+# served from public/vendor/ (not committed: it comes from npm like everything else).
+if { [ "$want_release" -eq 1 ] && [ ! -x tools/node_modules/.bin/wasm-opt ]; } || [ ! -f tools/node_modules/jsqr/dist/jsQR.js ]; then
+  say "installing npm build tools (binaryen, jsQR)"
   (cd tools && npm ci --no-audit --no-fund)
 fi
+mkdir -p public/vendor
+cp -u tools/node_modules/jsqr/dist/jsQR.js public/vendor/jsQR.js
 # Release assets are served precompressed (scripts/precompress.sh).
 [ "$want_release" -eq 1 ] && apt_install brotli
 

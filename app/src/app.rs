@@ -3,7 +3,9 @@ use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, Registe
 use crate::analytics::pages::OverviewPage;
 use crate::catalog::pages::{HomePage, ProductPage};
 use crate::cart::{CartActions, CartPage};
-use crate::orders::pages::{CheckoutPage, GroupBuysPage, LivePage, OrderDetailPage, OrdersPage};
+use crate::delivery::pages::RiderPage;
+use crate::orders::pages::{CheckoutPage, GroupBuysPage, LivePage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
+use crate::pickup::pages::DeskPage;
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
 use crate::ui::{BackOfficeShell, NotFoundNotice, ResidentShell};
@@ -81,6 +83,9 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("/admin") view=BackOfficeShell>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("orders") view=QueuePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("desk") view=DeskPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("picklist") view=PickListPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=ResidentShell>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
@@ -94,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::InOrder/>
                     <Route path=path!("me") view=MePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("rider") view=RiderPage ssr=SsrMode::InOrder/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder/>
                 </ParentRoute>

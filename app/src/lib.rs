@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod app;
 pub mod cart;
 pub mod catalog;
+pub mod delivery;
 pub mod orders;
 pub mod pickup;
 #[cfg(feature = "ssr")]

@@ -52,3 +52,32 @@ pub async fn logout() -> Result<(), AppError> {
     leptos_axum::redirect("/");
     Ok(())
 }
+
+/// The resident's notes for the store (过敏: 坚果…) and the staff's about them.
+#[server(prefix = "/api", endpoint = "my_notes")]
+pub async fn load_my_notes() -> Result<Vec<super::model::CustomerNote>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    super::service::notes(&state.db, me.id).await
+}
+
+#[server(prefix = "/api", endpoint = "add_my_note")]
+pub async fn add_my_note(text: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        let me = crate::server::require_user().await?;
+        super::service::add_note(&state.db, me.id, "resident", &text, me.id, None).await.map(|_| ())
+    }
+    .await;
+    if let Err(e) = &result {
+        crate::server::form::bounce_back(e, &[("text", &text)]);
+    }
+    result
+}
+
+#[server(prefix = "/api", endpoint = "remove_my_note")]
+pub async fn remove_my_note(id: i64) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    super::service::remove_own_note(&state.db, me.id, id).await
+}

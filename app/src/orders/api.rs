@@ -202,3 +202,23 @@ pub async fn cancel_order(id: i64) -> Result<(), AppError> {
         }
     }
 }
+
+/// The bell's list, newest first; opening it marks everything read.
+#[server(prefix = "/api", endpoint = "notifications")]
+pub async fn load_notifications() -> Result<Vec<super::model::Notification>, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let list = super::service::notifications(&state.db, me.id).await?;
+    super::service::mark_notifications_read(&state.db, me.id).await?;
+    Ok(list)
+}
+
+/// Unread notifications for the bell's badge (0 for a guest).
+#[server(prefix = "/api", endpoint = "unread")]
+pub async fn unread_count() -> Result<i64, AppError> {
+    let state = crate::server::state::app_state()?;
+    match crate::server::current_user().await? {
+        Some(me) => super::service::unread_notifications(&state.db, me.id).await,
+        None => Ok(0),
+    }
+}

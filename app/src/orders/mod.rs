@@ -7,6 +7,8 @@ pub mod lifecycle;
 pub mod model;
 pub mod pages;
 pub mod rules;
+pub mod staff_api;
+pub mod widgets;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

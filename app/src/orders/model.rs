@@ -403,3 +403,43 @@ pub struct OrderPage {
     pub order: Order,
     pub qr_svg: Option<String>,
 }
+
+/// A store the person works at, for the back office's store switch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The queue page: the stores to switch between, the chosen one, its orders as filtered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub stores: Vec<StoreChoice>,
+    pub store_id: i64,
+    pub store_name: String,
+    pub orders: Vec<StaffOrder>,
+    /// Today in the store's time, "2026-11-22".
+    pub today: String,
+}
+
+/// The pick list page: per-product totals and the orders behind them (for shelf labels).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PickListView {
+    pub store_id: i64,
+    pub store_name: String,
+    pub date: String,
+    pub lines: Vec<PickLine>,
+    pub orders: Vec<StaffOrder>,
+}
+
+/// The pickup desk: the ready orders, and the one found (by code, scan or phone tail).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeskView {
+    pub stores: Vec<StoreChoice>,
+    pub store_id: i64,
+    pub store_name: String,
+    pub ready: Vec<StaffOrder>,
+    pub found: Option<StaffOrder>,
+    /// The order just handed over, for the confirmation line.
+    pub handed_over: Option<String>,
+}

@@ -489,7 +489,8 @@ pub async fn items(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderI
 
 pub async fn events(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderEvent>, AppError> {
     let rows: Vec<(String, i64, String)> =
-        sqlx::query_as("select to_status, at_ms, reason from order_events where order_id = $1 order by id")
+        // A no-show's stock decision (from = to) is the store's business, not the resident's.
+        sqlx::query_as("select to_status, at_ms, reason from order_events where order_id = $1 and (from_status is null or from_status <> to_status) order by id")
             .bind(order_id)
             .fetch_all(&mut *conn)
             .await?;

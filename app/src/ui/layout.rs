@@ -31,7 +31,7 @@ pub fn ResidentShell() -> impl IntoView {
     ];
     view! {
         <div class="resident-shell">
-            <div class="top-strip"><span class="brand">{locale.t(Msg::AppName)}</span><LanguageSwitch/></div>
+            <div class="top-strip"><span class="brand">{locale.t(Msg::AppName)}</span><Bell/><LanguageSwitch/></div>
             <main class="resident-main"><Outlet/></main>
             <nav class="tab-bar" aria-label=locale.t(Msg::AppName)>
                 {tabs.into_iter().map(|(href, label, icon)| view! {
@@ -50,7 +50,12 @@ pub fn ResidentShell() -> impl IntoView {
 #[component]
 pub fn BackOfficeShell() -> impl IntoView {
     let locale = use_locale();
-    let items = [("/admin", Msg::BackOfficeHome)];
+    let items = [
+        ("/admin", locale.t(Msg::BackOfficeHome)),
+        ("/admin/orders", locale.pick("订单", "Orders")),
+        ("/admin/desk", locale.pick("自提台", "Pickup desk")),
+        ("/admin/picklist", locale.pick("拣货单", "Pick list")),
+    ];
     view! {
         <div class="office-shell">
             <header class="office-top">
@@ -59,9 +64,31 @@ pub fn BackOfficeShell() -> impl IntoView {
                 <a href="/" class="office-exit">{locale.t(Msg::TabHome)}</a>
             </header>
             <nav class="office-menu" aria-label=locale.t(Msg::BackOffice)>
-                {items.into_iter().map(|(href, label)| view! { <A href=href attr:class="office-link" exact=true>{locale.t(label)}</A> }).collect_view()}
+                {items.into_iter().map(|(href, label)| view! { <A href=href attr:class="office-link" exact=true>{label}</A> }).collect_view()}
             </nav>
             <main class="office-main"><Outlet/></main>
         </div>
+    }
+}
+
+/// The bell: unread notifications, leading to 消息通知. Shown only when there is news.
+#[component]
+fn Bell() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    // Re-read on each navigation (opening the list clears it).
+    let unread = Resource::new(move || location.pathname.get(), |_| crate::orders::api::unread_count());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                (n > 0).then(|| view! {
+                    <a href="/notifications" class="bell" aria-label=format!("{} {n}", locale.pick("未读消息", "Unread notifications"))>
+                        <svg viewBox="0 0 24 24" aria-hidden="true" class="bell-icon"><path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>
+                        <span class="bell-count num">{n}</span>
+                    </a>
+                })
+            })}
+        </Suspense>
     }
 }

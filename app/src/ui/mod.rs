@@ -3,6 +3,8 @@ pub mod form;
 #[cfg(feature = "hydrate")]
 pub mod geo;
 pub mod layout;
+#[cfg(feature = "hydrate")]
+pub mod live;
 
 pub use form::{FieldError, FormError};
 pub use layout::{BackOfficeShell, ResidentShell};

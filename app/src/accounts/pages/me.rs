@@ -38,6 +38,9 @@ pub fn MePage() -> impl IntoView {
                                     </dd></div>
                                 </dl>
                             </section>
+                            <Preferences/>
+                            <A href="/notifications" attr:class="btn btn-secondary btn-block">{locale.pick("消息通知", "Notifications")}</A>
+                            {me.has(crate::accounts::Role::Rider).then(|| view! { <A href="/rider" attr:class="btn btn-secondary btn-block">{locale.pick("配送", "Deliveries")}</A> })}
                             {works_here.then(|| view! { <A href="/admin" attr:class="btn btn-secondary btn-block">{locale.t(Msg::BackOffice)}</A> })}
                             <ActionForm action=logout>
                                 <button type="submit" class="btn btn-quiet btn-block">{locale.t(Msg::Logout)}</button>
@@ -47,5 +50,56 @@ pub fn MePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// 我的偏好: notes the store sees while picking and at the desk (过敏: 坚果, 香蕉要软一点).
+#[component]
+fn Preferences() -> impl IntoView {
+    use crate::accounts::api::{load_my_notes, AddMyNote, RemoveMyNote};
+    use crate::ui::form::{form_error, kept};
+    use crate::ui::{FieldError, FormError};
+    let locale = use_locale();
+    let add = ServerAction::<AddMyNote>::new();
+    let remove = ServerAction::<RemoveMyNote>::new();
+    let notes = Resource::new(move || (add.version().get(), remove.version().get()), |_| load_my_notes());
+    let error = form_error(move || add.value().get());
+    view! {
+        <section class="card">
+            <h2 class="section-title">{locale.pick("我的偏好", "My preferences")}</h2>
+            <p class="hint">{locale.pick("门店拣货和取货时都会看到，比如：过敏：坚果、香蕉要软一点、无糖", "The store sees these while picking and at the desk, e.g. allergic to nuts, soft bananas")}</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    notes.await.map(|list| view! {
+                        <ul class="customer-notes">
+                            {list.into_iter().map(|n| {
+                                let mine = n.kind == "resident";
+                                view! {
+                                    <li class:allergy=n.is_allergy()>
+                                        {(!mine).then(|| view! { <span class="note-by">{locale.pick("店员记", "Staff")}</span> })}
+                                        {n.text.clone()}
+                                        {mine.then(|| view! {
+                                            <ActionForm action=remove attr:class="inline-form">
+                                                <input type="hidden" name="id" value=n.id/>
+                                                <button type="submit" class="btn btn-quiet btn-small" aria-label=locale.pick("删除", "Remove")>{locale.pick("删除", "Remove")}</button>
+                                            </ActionForm>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Transition>
+            <ActionForm action=add attr:class="form inline-form" attr:novalidate=true>
+                <FormError error=error/>
+                <label class="field">
+                    <span class="field-label">{locale.pick("添加一条", "Add one")}</span>
+                    <input name="text" maxlength="40" value=kept("text") placeholder=locale.pick("例如：过敏：坚果", "e.g. allergic to nuts")/>
+                </label>
+                <FieldError error=error field="text"/>
+                <button type="submit" class="btn btn-secondary">{locale.pick("保存", "Save")}</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -24,6 +24,25 @@ pub fn OrderDetailPage() -> impl IntoView {
         }
     });
     let cancel_error = form_error(move || cancel.value().get());
+
+    // Live: the order's event stream starts with the current status, then one event per change;
+    // each change reloads the order (timeline, code, slot, ETA) without reloading the page.
+    #[cfg(feature = "hydrate")]
+    {
+        let live = StoredValue::new_local(None::<crate::ui::live::Live>);
+        Effect::new(move |_| {
+            let Some(id) = id() else { return };
+            let seen = std::rc::Rc::new(std::cell::Cell::new(0u32));
+            let stream = crate::ui::live::listen(&format!("/api/v1/orders/{id}/events"), &["status"], move |_, _| {
+                let n = seen.get();
+                seen.set(n + 1);
+                if n > 0 {
+                    data.refetch();
+                }
+            });
+            live.set_value(stream);
+        });
+    }
     view! {
         <Title text=locale.t(Msg::MyOrders)/>
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
@@ -59,17 +78,24 @@ fn OrderView(
         Fulfillment::Pickup { pickup_date, window_from, window_until } => view! {
             <div><dt>{locale.t(Msg::PickupAt)}</dt><dd>{order.store_name.clone()} <br/> <span class="muted">{order.store_address.clone()}</span></dd></div>
             <div><dt>{locale.t(Msg::PickupTime)}</dt><dd>{format!("{} {window_from}–{window_until}", short_date(locale, pickup_date))}</dd></div>
+            <div><dt>{locale.pick("营业时间", "Store hours")}</dt><dd class="num">{order.store_hours.clone()}</dd></div>
         }.into_any(),
         Fulfillment::Delivery { address, slot, .. } => view! {
             <div><dt>{locale.t(Msg::DeliverTo)}</dt><dd>{address.clone()}</dd></div>
             <div><dt>{locale.t(Msg::DeliveryTime)}</dt><dd>{if slot == "asap" { locale.t(Msg::Asap).to_string() } else { slot.clone() }}</dd></div>
+            {order.delivery_eta.clone().map(|eta| view! {
+                <div class="eta"><dt>{locale.pick("预计送达", "Expected")}</dt><dd class="num">{eta}</dd></div>
+            })}
         }.into_any(),
     };
     let map_link = format!("https://uri.amap.com/search?keyword={}", crate::shared::url::encode(&order.store_address));
     view! {
         <Title text=format!("{} {}", locale.t(Msg::OrderNumber), order.number)/>
         <section class="order-head card">
-            <p class="status status-big" data-status=order.status.as_str()>{status_word}</p>
+            <p class="status status-big" data-status=order.status.as_str() aria-live="polite">{status_word}</p>
+            {order.shelf_slot.clone().map(|slot| view! {
+                <p class="slot-line">{locale.pick("已放在取货位 ", "Waiting on shelf ")}<span class="slot num">{slot}</span>{locale.pick("，报取货码即可取走", " — show your code at the desk")}</p>
+            })}
             <p class="muted">{locale.t(Msg::OrderNumber)} " " <span class="num">{order.number.clone()}</span></p>
         </section>
         {order.pickup_code.clone().map(|code| view! {
@@ -123,7 +149,10 @@ fn OrderView(
             <h2 class="section-title">{locale.t(Msg::Progress)}</h2>
             <ol class="timeline">
                 {order.events.iter().rev().map(|e| view! {
-                    <li><span class="timeline-status">{locale.t(e.status.label(delivery))}</span> <time datetime=e.at.clone() class="muted">{local_clock(&e.at)}</time></li>
+                    <li>
+                        <span class="timeline-status">{locale.t(e.status.label(delivery))}</span> <time datetime=e.at.clone() class="muted">{local_clock(&e.at)}</time>
+                        {(!e.reason.is_empty()).then(|| view! { <p class="timeline-reason">{locale.pick("门店说明：", "From the store: ")}{e.reason.clone()}</p> })}
+                    </li>
                 }).collect_view()}
             </ol>
         </section>

@@ -2,10 +2,16 @@
 pub mod checkout;
 pub mod detail;
 pub mod list;
+pub mod notifications;
+pub mod picklist;
+pub mod queue;
 
 pub use checkout::CheckoutPage;
 pub use detail::OrderDetailPage;
 pub use list::OrdersPage;
+pub use notifications::NotificationsPage;
+pub use picklist::PickListPage;
+pub use queue::QueuePage;
 
 use crate::shared::Msg;
 use crate::ui::use_locale;

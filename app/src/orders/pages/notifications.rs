@@ -1,0 +1,54 @@
+//! 消息通知: the resident's bell — accepted, ready, on the way, delivered, cancelled by the
+//! store — each leading to its order. Opening the page marks them read.
+use super::LoginFirst;
+use crate::orders::api::load_notifications;
+use crate::orders::model::OrderStatus;
+use crate::shared::ErrorCode;
+use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let locale = use_locale();
+    let data = Resource::new(|| (), |_| load_notifications());
+    view! {
+        <Title text=locale.pick("消息通知", "Notifications")/>
+        <h1 class="page-title">{locale.pick("消息通知", "Notifications")}</h1>
+        <Suspense fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <LoginFirst next="/notifications".to_string()/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="empty-state">{locale.pick("还没有消息", "No notifications yet")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="notifications">
+                            {list.into_iter().map(|n| {
+                                let text = match n.status {
+                                    OrderStatus::Accepted => locale.pick("门店已接单，正在准备", "The store accepted your order"),
+                                    OrderStatus::Ready if n.delivery => locale.pick("已备好，等骑手取货", "Ready, waiting for the rider"),
+                                    OrderStatus::Ready => locale.pick("已备好，可以来门店取货了", "Ready — come and pick it up"),
+                                    OrderStatus::OutForDelivery => locale.pick("骑手已出发，正在配送", "On its way to you"),
+                                    OrderStatus::Completed if n.delivery => locale.pick("已送达，祝您用餐愉快", "Delivered — enjoy"),
+                                    OrderStatus::Completed => locale.pick("已取货，欢迎再来", "Picked up — see you again"),
+                                    OrderStatus::Cancelled => locale.pick("门店取消了订单，款项已退回", "The store cancelled the order; any payment is refunded"),
+                                    OrderStatus::NoShow => locale.pick("订单超时未取，款项已退回", "Not collected in time; any payment is refunded"),
+                                    _ => locale.pick("订单有更新", "Your order was updated"),
+                                };
+                                let href = n.order_id.map(|id| format!("/orders/{id}")).unwrap_or_else(|| "/orders".to_string());
+                                view! {
+                                    <li class="card notification" class:unread=!n.read>
+                                        <a href=href>
+                                            <strong>{text}</strong>
+                                            <span class="muted">{locale.pick("订单号 ", "Order ")}<span class="num">{n.order_number.unwrap_or_default()}</span></span>
+                                        </a>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,163 @@
+//! 自提台: one screen for handing orders over. A big code field with a numeric keypad and a
+//! 扫码 button; the found order fills the screen with its slot, items and the resident's notes
+//! (过敏 in red) and one big 确认取货; the ready orders below. Live: the list follows the queue.
+use crate::orders::model::{DeskView, StaffOrder};
+use crate::orders::widgets::StaffOrderCard;
+use crate::pickup::api::{load_desk, HandOver, VerifyCode};
+use crate::shared::ErrorCode;
+use crate::ui::form::{form_error, kept};
+use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::{Script, Title};
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        let q = query.read();
+        let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+        (num("store"), num("order"), num("done"), q.get("tail"))
+    });
+    let verify = ServerAction::<VerifyCode>::new();
+    let hand = ServerAction::<HandOver>::new();
+    let changes = RwSignal::new(0u32);
+    let data = Resource::new(move || (params.get(), hand.version().get(), changes.get()), |((store, order, done, tail), _, _)| {
+        load_desk(store, order, done, tail)
+    });
+    let verify_error = form_error(move || verify.value().get().map(|r| r.map(|_| ())));
+    let hand_error = form_error(move || hand.value().get());
+
+    #[cfg(feature = "hydrate")]
+    {
+        let live = StoredValue::new_local(None::<crate::ui::live::Live>);
+        let store_id = Memo::new(move |_| data.get().and_then(|r| r.ok()).map(|v| v.store_id));
+        Effect::new(move |_| {
+            let Some(store) = store_id.get() else { return };
+            let stream = crate::ui::live::listen(&format!("/api/v1/staff/stores/{store}/events"), &["status"], move |_, _| {
+                changes.update(|n| *n += 1);
+            });
+            live.set_value(stream);
+        });
+    }
+
+    view! {
+        <Title text=locale.pick("自提台", "Pickup desk")/>
+        <Script src="/desk-scan.js" defer="true"/>
+        <Transition fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/desk"/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(v) => view! { <Desk view=v verify=verify hand=hand verify_error=verify_error hand_error=hand_error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Desk(
+    view: DeskView,
+    verify: ServerAction<VerifyCode>,
+    hand: ServerAction<HandOver>,
+    verify_error: Signal<Option<crate::shared::AppError>>,
+    hand_error: Signal<Option<crate::shared::AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let store = view.store_id;
+    let tail = use_query_map().read_untracked().get("tail").unwrap_or_default();
+    let ready_count = view.ready.len();
+    view! {
+        <header class="office-head">
+            <h1 class="page-title">{locale.pick("自提台", "Pickup desk")} " · " {view.store_name.clone()}</h1>
+            <nav class="office-actions">
+                <a class="btn btn-secondary" href=format!("/admin/orders?store={store}")>{locale.pick("订单", "Orders")}</a>
+            </nav>
+        </header>
+        {(view.stores.len() > 1).then(|| view! {
+            <nav class="chips" aria-label=locale.pick("门店", "Store")>
+                {view.stores.iter().map(|s| view! {
+                    <a href=format!("/admin/desk?store={}", s.id) class="chip" class:chip-on=s.id == store>{s.name.clone()}</a>
+                }).collect_view()}
+            </nav>
+        })}
+        {view.handed_over.clone().map(|n| view! {
+            <p class="notice notice-ok" role="status">{locale.pick("已交付，订单号 ", "Handed over: order ")}<span class="num">{n}</span></p>
+        })}
+        <section class="card desk-code">
+            <ActionForm action=verify attr:class="form" attr:novalidate=true>
+                <FormError error=verify_error/>
+                <input type="hidden" name="store" value=store/>
+                <label class="field">
+                    <span class="field-label">{locale.pick("取货码", "Pickup code")}</span>
+                    <input class="code-input num" name="code" data-code-input inputmode="numeric" autocomplete="off" maxlength="10"
+                        placeholder=locale.pick("6位数字", "6 digits") autofocus value=kept("code") aria-describedby="code-error"/>
+                </label>
+                <FieldError error=verify_error field="code"/>
+                <div class="desk-buttons">
+                    <button type="submit" class="btn btn-primary btn-big">{locale.pick("核验", "Check")}</button>
+                    <button type="button" class="btn btn-secondary btn-big scan-only" data-scan>{locale.pick("扫码", "Scan")}</button>
+                </div>
+            </ActionForm>
+            <div class="scan-overlay" data-scan-overlay hidden>
+                <video playsinline muted aria-label=locale.pick("摄像头画面", "Camera")></video>
+                <p data-scan-status data-denied=locale.pick("无法打开摄像头，请手动输入取货码", "The camera is unavailable — type the code")>
+                    {locale.pick("把顾客手机上的二维码放进框里", "Hold the resident's QR code in the frame")}
+                </p>
+                <button type="button" class="btn btn-secondary" data-scan-close>{locale.pick("关闭", "Close")}</button>
+            </div>
+        </section>
+        {view.found.clone().map(|o| view! { <Found order=o store=store hand=hand hand_error=hand_error/> })}
+        <section class="desk-ready">
+            <h2 class="section-title">{locale.pick("待取订单", "Waiting for pickup")} " " <span class="num">{ready_count}</span></h2>
+            <form method="get" action="/admin/desk" class="inline-form tail-form">
+                <input type="hidden" name="store" value=store/>
+                <label class="field">
+                    <span class="field-label">{locale.pick("手机尾号", "Phone, last 4")}</span>
+                    <input name="tail" inputmode="numeric" maxlength="4" pattern="[0-9]{4}" value=tail/>
+                </label>
+                <button type="submit" class="btn btn-secondary">{locale.pick("查找", "Find")}</button>
+            </form>
+            <ul class="ready-list">
+                {view.ready.into_iter().map(|o| ready_row(o, store)).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn ready_row(o: StaffOrder, store: i64) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <li>
+            <a class="ready-row" href=format!("/admin/desk?store={store}&order={}", o.id)>
+                <span class="slot">{o.shelf_slot.unwrap_or_default()}</span>
+                <span>{o.customer}</span>
+                <span class="muted">{locale.pick("尾号", "..")} <span class="num">{o.phone_tail}</span></span>
+                <span class="num muted">{o.number}</span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+fn Found(order: StaffOrder, store: i64, hand: ServerAction<HandOver>, hand_error: Signal<Option<crate::shared::AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let id = order.id;
+    let slot = order.shelf_slot.clone().unwrap_or_default();
+    view! {
+        <section class="desk-found" aria-label=locale.pick("待交付订单", "Order to hand over")>
+            <p class="slot-big">{locale.pick("取货位 ", "Shelf ")}<span class="num">{slot}</span></p>
+            <StaffOrderCard order=order>
+                <ActionForm action=hand attr:class="form">
+                    <FormError error=hand_error/>
+                    <input type="hidden" name="store" value=store/>
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" class="btn btn-primary btn-block btn-big" disabled=move || hand.pending().get()>{locale.pick("确认取货", "Hand over")}</button>
+                </ActionForm>
+            </StaffOrderCard>
+        </section>
+    }
+}

@@ -1,0 +1,4 @@
+//! The pickup desk's page.
+pub mod desk;
+
+pub use desk::DeskPage;

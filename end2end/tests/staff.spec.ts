@@ -1,0 +1,156 @@
+import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { DEMO_PASSWORD, jsOn, login, ready } from "./helpers";
+
+const RESIDENT = "13800000003"; // 张女士
+const STAFF = "13900000021"; // 小赵, the first store
+const RIDER = "13900000031"; // 骑手老马, the first store
+
+/** Tomorrow in the stores' time (UTC+8), "2026-11-23". */
+function tomorrow(): string {
+  const t = new Date(Date.now() + 8 * 3600_000 + 24 * 3600_000);
+  return t.toISOString().slice(0, 10);
+}
+
+/** A signed-in page in its own browser context (its own cookies), as one person. */
+async function personPage(browser: Browser, info: TestInfo, phone: string, next = "/me"): Promise<Page> {
+  const context = await browser.newContext({ ...info.project.use });
+  const page = await context.newPage();
+  await login(page, info, phone, DEMO_PASSWORD, next);
+  // The login page's own URL ends with `next` too: wait for the path itself.
+  await expect(page).toHaveURL((url) => url.pathname === next.split("?")[0]);
+  return page;
+}
+
+/** Places a pickup order for tomorrow at the first store through the API: (id, code). */
+async function placeOrder(request: APIRequestContext): Promise<{ id: number; code: string }> {
+  const stores = await (await request.get("/api/v1/stores")).json();
+  const store = stores[0].id;
+  const products = await (await request.get(`/api/v1/stores/${store}/products`)).json();
+  const product = products.find((p: { available: number }) => p.available >= 2);
+  const res = await request.post("/api/v1/orders", {
+    headers: { "x-requested-with": "linli", "idempotency-key": `e2e-${Date.now()}-${Math.random()}` },
+    data: {
+      store_id: store,
+      items: [{ product_id: product.id, qty: 1 }],
+      fulfillment: { type: "pickup", pickup_date: tomorrow(), window: "17:00-18:00" },
+      payment: "on_pickup",
+      note: "请挑新鲜的",
+    },
+  });
+  expect(res.status()).toBe(201);
+  const order = await res.json();
+  return { id: order.id, code: order.pickup_code };
+}
+
+/** Taps the step button on the order's card in the queue and waits for the new status. */
+async function step(queue: Page, info: TestInfo, order: number, label: string, status: string) {
+  const card = queue.locator(`.staff-order[data-order="${order}"]`);
+  await card.getByRole("button", { name: label }).click();
+  await ready(queue, info);
+  await expect(queue.locator(`.staff-order[data-order="${order}"]`)).toHaveAttribute("data-status", status);
+}
+
+test("staff move an order along and the resident's open tracking page follows without a reload", async ({ browser }, info) => {
+  const resident = await personPage(browser, info, RESIDENT);
+  const { id } = await placeOrder(resident.request);
+  await resident.goto(`/orders/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".status-big")).toHaveText("待接单");
+  // A marker that a reload would wipe.
+  await resident.evaluate(() => ((window as unknown as { __stay: number }).__stay = 1));
+
+  const queue = await personPage(browser, info, STAFF, "/admin/orders");
+  await ready(queue, info);
+  await expect(queue.locator(`.staff-order[data-order="${id}"]`)).toContainText("请挑新鲜的");
+  await step(queue, info, id, "接单", "accepted");
+  await step(queue, info, id, "开始拣货", "picking");
+  await step(queue, info, id, "备好了", "ready");
+  await queue.screenshot({ path: `test-results/queue-${info.project.name}.png`, fullPage: true });
+
+  if (jsOn(info)) {
+    // The tracking page changed by itself: status, shelf slot, history.
+    await expect(resident.locator(".status-big")).toHaveText("待自提", { timeout: 5_000 });
+    await expect(resident.locator(".slot-line")).toContainText(/[A-H]-\d\d/);
+    expect(await resident.evaluate(() => (window as unknown as { __stay?: number }).__stay)).toBe(1);
+  } else {
+    // Without JavaScript there is no live channel; a reload shows the same.
+    await resident.reload();
+    await expect(resident.locator(".status-big")).toHaveText("待自提");
+  }
+  await expect(resident.locator(".timeline")).toContainText("已接单");
+  await resident.screenshot({ path: `test-results/tracking-ready-${info.project.name}.png`, fullPage: true });
+});
+
+test("the desk finds an order by its code and hands it over in one tap", async ({ browser }, info) => {
+  const resident = await personPage(browser, info, RESIDENT);
+  const { id, code } = await placeOrder(resident.request);
+  const desk = await personPage(browser, info, STAFF, "/admin/orders");
+  for (const s of ["accepted", "picking", "ready"]) {
+    const r = await desk.request.post(`/api/v1/staff/orders/${id}/transition`, { headers: { "x-requested-with": "linli" }, data: { to: s } });
+    expect(r.status()).toBe(200);
+  }
+  await desk.goto("/admin/desk");
+  await ready(desk, info);
+  await expect(desk.locator(".ready-list")).toContainText("张*");
+
+  // A wrong code says so, in place, and keeps what was typed.
+  const wrong = code === "000000" ? "111111" : "000000";
+  await desk.getByLabel("取货码").fill(wrong);
+  await desk.getByRole("button", { name: "核验" }).click();
+  await expect(desk.getByText("没有找到这个取货码的待取订单")).toBeVisible();
+  await ready(desk, info);
+
+  await desk.getByLabel("取货码").fill(`${code.slice(0, 2)} ${code.slice(2, 4)} ${code.slice(4)}`);
+  await desk.getByRole("button", { name: "核验" }).click();
+  await expect(desk.locator(".desk-found")).toBeVisible();
+  await ready(desk, info);
+  await expect(desk.locator(".desk-found")).toContainText("请挑新鲜的");
+  await expect(desk.locator(".slot-big")).toContainText(/[A-H]-\d\d/);
+  await desk.screenshot({ path: `test-results/desk-found-${info.project.name}.png`, fullPage: true });
+  await desk.getByRole("button", { name: "确认取货" }).click();
+  await expect(desk.getByText("已交付，订单号")).toBeVisible();
+
+  await resident.goto(`/orders/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".status-big")).toHaveText("已完成");
+  await expect(resident.locator(".pickup-code")).toHaveCount(0);
+});
+
+test("a rider takes a delivery order out and delivers it against the resident's code", async ({ browser }, info) => {
+  const resident = await personPage(browser, info, RESIDENT);
+  const { id, code } = await placeOrder(resident.request);
+  // Delivery slots depend on the hour the tests run; checkout's rules are covered by the API
+  // tests, so this order becomes a 尽快 delivery in the test database directly.
+  const db = process.env.E2E_DB ?? ".state/e2e.db"; // start-server.sh puts it there
+  const sql = `update orders set fulfillment = 'delivery', pickup_date = null, window_from = null, window_until = null, address = '嘉绿苑 3幢201', lat = 30.29, lng = 120.13, distance_m = 1500 where id = ${id}`;
+  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db, sql]);
+  const staff = await personPage(browser, info, STAFF, "/admin/orders");
+  for (const s of ["accepted", "picking", "ready"]) {
+    const r = await staff.request.post(`/api/v1/staff/orders/${id}/transition`, { headers: { "x-requested-with": "linli" }, data: { to: s } });
+    expect(r.status()).toBe(200);
+  }
+
+  const rider = await personPage(browser, info, RIDER, "/rider");
+  await ready(rider, info);
+  const card = rider.locator(`.staff-order[data-order="${id}"]`);
+  await expect(card).toContainText("嘉绿苑 3幢201");
+  await card.getByRole("button", { name: "我来送" }).click();
+  await ready(rider, info);
+  await expect(rider.locator(`.staff-order[data-order="${id}"]`)).toHaveAttribute("data-status", "out_for_delivery");
+
+  await resident.goto(`/orders/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".status-big")).toHaveText("配送中");
+  await expect(resident.locator(".eta")).toContainText(/\d\d:\d\d-\d\d:\d\d/);
+
+  const mine = rider.locator(`.staff-order[data-order="${id}"]`);
+  await mine.getByLabel("顾客的取货码").fill(code);
+  await mine.getByRole("button", { name: "确认送达" }).click();
+  await ready(rider, info);
+  await expect(rider.locator(`.staff-order[data-order="${id}"]`)).toHaveCount(0);
+  await resident.reload();
+  await expect(resident.locator(".status-big")).toHaveText("已完成");
+  await resident.goto("/notifications");
+  await expect(resident.locator(".notifications")).toContainText("已送达");
+});
