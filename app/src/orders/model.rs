@@ -443,3 +443,7 @@ pub struct DeskView {
     /// The order just handed over, for the confirmation line.
     pub handed_over: Option<String>,
 }
+
+/// The placed event's reason when LBS 分单 moved the order: this prefix, then the name of the
+/// store the resident had chosen.
+pub const ROUTED_FROM: &str = "routed_from:";

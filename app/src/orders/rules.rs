@@ -215,9 +215,43 @@ pub fn code_in_pairs(code: &str) -> String {
     code.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
 }
 
+/// A store that could take a delivery instead of the one the resident chose (LBS 分单).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteCandidate {
+    pub store_id: i64,
+    /// Metres from the delivery address.
+    pub distance_m: u32,
+    /// Inside its delivery radius, with a slot open and the minimum order met.
+    pub delivers: bool,
+    /// Every line available in the quantity asked.
+    pub has_everything: bool,
+}
+
+/// The store a delivery goes to when the chain routes orders: the nearest candidate that is
+/// nearer than the chosen store, delivers there and has everything; `None` keeps the choice.
+pub fn route_to(chosen_distance_m: u32, candidates: &[RouteCandidate]) -> Option<i64> {
+    candidates
+        .iter()
+        .filter(|c| c.delivers && c.has_everything && c.distance_m < chosen_distance_m)
+        .min_by_key(|c| (c.distance_m, c.store_id))
+        .map(|c| c.store_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_delivery_goes_to_the_nearest_store_that_can_fill_it_or_stays() {
+        let c = |store_id, distance_m, delivers, has_everything| RouteCandidate { store_id, distance_m, delivers, has_everything };
+        // Chosen store is 2.5 km away; 古墩路店 at 0.8 km has everything.
+        assert_eq!(route_to(2500, &[c(2, 800, true, true), c(3, 1200, true, true)]), Some(2));
+        // The nearest lacks an item: the next nearest that has everything.
+        assert_eq!(route_to(2500, &[c(2, 800, true, false), c(3, 1200, true, true)]), Some(3));
+        // Nobody nearer can fill it, or deliver there: the resident's choice stands.
+        assert_eq!(route_to(2500, &[c(2, 800, false, true), c(3, 2600, true, true)]), None);
+        assert_eq!(route_to(2500, &[]), None);
+    }
     use crate::stores::model::{DeliveryFeeRule, FeeBand, PickupDiscount};
 
     fn store() -> Store {

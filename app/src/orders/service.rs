@@ -111,8 +111,20 @@ pub async fn place(
 async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_key: Option<&str>) -> Result<i64, AppError> {
     let lines = rules::normalize_items(&req.items)?;
     let note = rules::parse_note(req.note.as_deref())?;
-    let store = crate::stores::store::get_active(&db.pool, req.store_id).await?.ok_or_else(AppError::not_found)?;
-    let plan = plan(&store, local_time(now_ms()), &req.fulfillment)?;
+    let chosen = crate::stores::store::get_active(&db.pool, req.store_id).await?.ok_or_else(AppError::not_found)?;
+    let now = local_time(now_ms());
+    // A nearer store may take a delivery the chosen one could not (beyond its radius) as well
+    // as one it could; without one, the chosen store's own answer stands.
+    let (store, plan, routed_from) = match route(db, &chosen, &req.fulfillment, &lines, now).await? {
+        Some(nearer) => {
+            let p = plan(&nearer, now, &req.fulfillment)?;
+            (nearer, p, Some(chosen.name.clone()))
+        }
+        None => {
+            let p = plan(&chosen, now, &req.fulfillment)?;
+            (chosen, p, None)
+        }
+    };
 
     let mut tx = db.begin_write().await?;
     if let Claim::Replay(saved) = idempotency::claim::<i64>(&mut tx, user_id, PLACE_SCOPE, key, req).await? {
@@ -191,9 +203,11 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
         0
     };
     store::finish_insert(&mut tx, id, &rules::order_number(local_time(now_ms()).day, id), paid).await?;
-    store::insert_event(&mut tx, id, None, OrderStatus::Placed, Some(user_id), "").await?;
+    let reason = routed_from.map(|name| format!("{}{name}", super::model::ROUTED_FROM)).unwrap_or_default();
+    store::insert_event(&mut tx, id, None, OrderStatus::Placed, Some(user_id), &reason).await?;
     if let Some(cart_key) = cart_key {
-        crate::cart::store::remove_ordered(&mut tx, cart_key, store.id, &lines).await?;
+        // The cart is the one at the store the resident chose, wherever the order went.
+        crate::cart::store::remove_ordered(&mut tx, cart_key, req.store_id, &lines).await?;
     }
     idempotency::remember(&mut tx, user_id, PLACE_SCOPE, key, &id).await?;
     // The store's queue hears of the new order the moment it is committed.
@@ -204,6 +218,36 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
     db.events.committed([event]);
     tracing::info!(order_id = id, total_fen = q.total_fen, "order placed");
     Ok(id)
+}
+
+/// LBS 分单: with the chain's routing on, the store a delivery should go to instead of
+/// `chosen`: the nearest other store that delivers to the address at `now` (radius, slot,
+/// minimum order) and has every line in stock. The stock is only read here; the order's own
+/// conditional reservation still decides.
+pub async fn route(db: &Db, chosen: &Store, f: &FulfillmentRequest, lines: &[(i64, i64)], now: LocalTime) -> Result<Option<Store>, AppError> {
+    let FulfillmentRequest::Delivery { lat, lng, .. } = f else { return Ok(None) };
+    if !valid_coordinate(*lat, *lng) || !crate::stores::store::lbs_routing(&db.pool, chosen.id).await? {
+        return Ok(None);
+    }
+    let here = distance_m(*lat, *lng, chosen.lat, chosen.lng);
+    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+    let mut conn = db.pool.acquire().await?;
+    let priced = price_lines(&mut conn, chosen.id, lines).await?;
+    let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
+    let mut candidates = Vec::new();
+    let mut stores = Vec::new();
+    for s in crate::stores::store::chain_siblings(&db.pool, chosen.id).await? {
+        let d = distance_m(*lat, *lng, s.lat, s.lng);
+        if d >= here {
+            continue;
+        }
+        let delivers = plan(&s, now, f).is_ok_and(|p| quote(&s, &p, goods).is_ok());
+        let limits = line_limits(lines, &stock_draws(&mut conn, s.id, &ids).await?);
+        let has_everything = lines.iter().all(|(id, qty)| limits.iter().any(|(l, n)| l == id && n >= qty));
+        candidates.push(rules::RouteCandidate { store_id: s.id, distance_m: d, delivers, has_everything });
+        stores.push(s);
+    }
+    Ok(rules::route_to(here, &candidates).and_then(|id| stores.into_iter().find(|s| s.id == id)))
 }
 
 /// The 409 for an order the shelf cannot fill: every line that cannot be had as asked, with

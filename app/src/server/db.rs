@@ -27,6 +27,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "orders", include_str!("../../../migrations/sqlite/0004_orders.sql")),
     (5, "bundles", include_str!("../../../migrations/sqlite/0005_bundles.sql")),
     (6, "order_flow", include_str!("../../../migrations/sqlite/0006_order_flow.sql")),
+    (7, "lbs_routing", include_str!("../../../migrations/sqlite/0007_lbs_routing.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -35,6 +36,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "orders", include_str!("../../../migrations/postgres/0004_orders.sql")),
     (5, "bundles", include_str!("../../../migrations/postgres/0005_bundles.sql")),
     (6, "order_flow", include_str!("../../../migrations/postgres/0006_order_flow.sql")),
+    (7, "lbs_routing", include_str!("../../../migrations/postgres/0007_lbs_routing.sql")),
 ];
 
 impl Backend {

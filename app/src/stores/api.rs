@@ -70,3 +70,41 @@ pub async fn current_store(requested: Option<i64>) -> Result<Option<Store>, AppE
     }
     Ok(super::store::list_active(pool).await?.into_iter().next())
 }
+
+/// The chain's LBS 分单 setting; only the owner may see or change it.
+#[server(prefix = "/api", endpoint = "routing")]
+pub async fn load_routing() -> Result<bool, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    routing_of(&state.db, &me).await
+}
+
+#[server(prefix = "/api", endpoint = "set_routing")]
+pub async fn set_routing(on: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    set_routing_for(&state.db, &me, on == "1").await
+}
+
+/// The owner's chain's routing (403 for anyone else): shared by the page and the JSON API.
+#[cfg(feature = "ssr")]
+pub async fn routing_of(db: &crate::server::Db, me: &crate::accounts::Me) -> Result<bool, AppError> {
+    let chain = owner_chain(db, me).await?;
+    super::store::chain_routing(&db.pool, chain).await
+}
+
+#[cfg(feature = "ssr")]
+pub async fn set_routing_for(db: &crate::server::Db, me: &crate::accounts::Me, on: bool) -> Result<(), AppError> {
+    let chain = owner_chain(db, me).await?;
+    super::store::set_chain_routing(&db.pool, chain, on).await?;
+    tracing::info!(chain, on, by = me.id, "LBS routing changed");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn owner_chain(db: &crate::server::Db, me: &crate::accounts::Me) -> Result<i64, AppError> {
+    if !me.has(crate::accounts::Role::Owner) {
+        return Err(AppError::forbidden());
+    }
+    super::store::chain_id(&db.pool).await?.ok_or_else(AppError::not_found)
+}

@@ -161,3 +161,42 @@ pub async fn insert_community(conn: &mut AnyConnection, chain_id: i64, name: &st
         .await?;
     Ok(id)
 }
+
+/// Whether the store's chain routes delivery orders to the nearest store (LBS 分单).
+pub async fn lbs_routing(pool: &AnyPool, store_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "select case when c.lbs_routing = $2 then 1 else 0 end from stores s join chains c on c.id = s.chain_id where s.id = $1",
+    )
+    .bind(store_id)
+    .bind(true)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.is_some_and(|r| r.0 == 1))
+}
+
+/// The chain's LBS 分单 setting.
+pub async fn chain_routing(pool: &AnyPool, chain_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select case when lbs_routing = $2 then 1 else 0 end from chains where id = $1")
+        .bind(chain_id)
+        .bind(true)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some_and(|r| r.0 == 1))
+}
+
+pub async fn set_chain_routing(pool: &AnyPool, chain_id: i64, on: bool) -> Result<(), AppError> {
+    sqlx::query("update chains set lbs_routing = $2 where id = $1").bind(chain_id).bind(on).execute(pool).await?;
+    Ok(())
+}
+
+/// The chain's other open stores (candidates for LBS 分单).
+pub async fn chain_siblings(pool: &AnyPool, store_id: i64) -> Result<Vec<Store>, AppError> {
+    let rows: Vec<StoreRow> = sqlx::query_as(&format!(
+        "select {COLUMNS} from stores where active = $2 and id <> $1 and chain_id = (select chain_id from stores where id = $1) order by id"
+    ))
+    .bind(store_id)
+    .bind(true)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(StoreRow::into_model).collect())
+}

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/orders/{id}/hand-over", post(staff::hand_over))
         .route("/staff/orders/{id}/no-show-stock", post(staff::no_show_stock))
         .route("/staff/customers/{user_id}/notes", post(accounts::add_staff_note))
+        .route("/owner/routing", get(staff::routing).put(staff::set_routing))
         .route("/rider/orders", get(rider::orders))
         .route("/rider/orders/{id}/claim", post(rider::claim))
         .route("/rider/orders/{id}/deliver", post(rider::deliver))

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
         super::orders::place, super::orders::list, super::orders::get, super::orders::cancel, super::orders::events,
         super::orders::notifications, super::orders::notifications_read,
         super::staff::queue, super::staff::transition, super::staff::verify, super::staff::ready, super::staff::hand_over,
-        super::staff::no_show_stock, super::staff::pick_list, super::staff::events,
+        super::staff::no_show_stock, super::staff::pick_list, super::staff::events, super::staff::routing, super::staff::set_routing,
         super::rider::orders, super::rider::claim, super::rider::deliver,
         super::wallet::top_up,
     ),

@@ -167,3 +167,24 @@ pub async fn events(State(state): State<AppState>, session: Session, ApiPath(sto
     let rx = state.db.events.subscribe();
     Ok(super::events::stream(rx, Topic::Store(store_id), Vec::new()))
 }
+
+#[derive(serde::Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    /// LBS 分单: deliveries go to the nearest store that delivers there and has everything.
+    pub lbs_routing: bool,
+}
+
+/// The chain's LBS 分单 setting (the owner only).
+#[utoipa::path(get, path = "/api/v1/owner/routing", tag = "staff", responses((status = 200, body = Routing), (status = 401), (status = 403)))]
+pub async fn routing(State(state): State<AppState>, session: Session) -> ApiResult<Json<Routing>> {
+    let me = signed_in(&state, &session).await?;
+    Ok(Json(Routing { lbs_routing: linli_app::stores::api::routing_of(&state.db, &me).await? }))
+}
+
+#[utoipa::path(put, path = "/api/v1/owner/routing", request_body = Routing, tag = "staff", responses((status = 200, body = Routing), (status = 401), (status = 403)))]
+pub async fn set_routing(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<Routing>) -> ApiResult<Json<Routing>> {
+    let me = signed_in(&state, &session).await?;
+    linli_app::stores::api::set_routing_for(&state.db, &me, body.lbs_routing).await?;
+    Ok(Json(body))
+}

@@ -446,3 +446,62 @@ async fn the_pick_list_sums_the_days_orders_per_product_and_notes_travel_with_th
     let own = note["id"].as_i64().expect("id");
     assert_eq!(resident.delete(app.url(&format!("/api/v1/me/notes/{own}"))).send().await.expect("del").status().as_u16(), 204);
 }
+
+#[tokio::test]
+async fn with_lbs_routing_on_a_delivery_goes_to_the_nearest_store_that_has_everything() {
+    use linli_app::orders::model::FulfillmentRequest;
+    let app = spawn_app_with_demo().await;
+    let (wensan, gudun) = (first_store(&app).await, second_store(&app).await);
+    let owner = logged_in(&app, "13900000000").await;
+    let staff = logged_in(&app, STAFF_A).await;
+    assert_eq!(get(&staff, &app, "/api/v1/owner/routing").await.0, 403, "the owner's switch");
+    assert_eq!(get(&owner, &app, "/api/v1/owner/routing").await.1["lbs_routing"], false, "off by default");
+
+    // 嘉绿苑-ish: 2.7 km from 文三路店 (inside its radius), 1 km from 古墩路店.
+    let f = FulfillmentRequest::Delivery { address: "古墩路附近 5幢302".into(), lat: 30.2950, lng: 120.1075, slot: "asap".into() };
+    let (product, _) = stocked_product(&app, wensan).await;
+    set_stock(&app, wensan, product, 50).await;
+    set_stock(&app, gudun, product, 50).await;
+    let (price,): (i64,) = sqlx::query_as("select price_fen from products where id = $1").bind(product).fetch_one(&app.db.pool).await.expect("price");
+    let qty = (3000 / price + 1).min(99); // above every store's delivery minimum
+    let lines = [(product, qty)];
+    // A clock inside delivery hours, so the decision does not depend on when the test runs.
+    let ten_am = linli_app::shared::time::LocalTime { day: local_time(now_ms()).day, minute: 10 * 60 };
+    let route = |lines: Vec<(i64, i64)>| {
+        let f = f.clone();
+        let app = &app;
+        async move {
+            let chosen = linli_app::stores::store::get_active(&app.db.pool, first_store(app).await).await.expect("store").expect("open");
+            linli_app::orders::service::route(&app.db, &chosen, &f, &lines, ten_am).await.expect("route").map(|s| s.id)
+        }
+    };
+    assert_eq!(route(lines.to_vec()).await, None, "routing is off");
+
+    let r = owner.put(app.url("/api/v1/owner/routing")).json(&json!({ "lbs_routing": true })).send().await.expect("put");
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(route(lines.to_vec()).await, Some(gudun), "the nearer store has everything");
+    set_stock(&app, gudun, product, qty - 1).await;
+    assert_eq!(route(lines.to_vec()).await, None, "one short there: the chosen store keeps it");
+    set_stock(&app, gudun, product, 50).await;
+
+    // Placed for real when the clock allows delivery now (all day long, bar the last two hours,
+    // with the stores open round the clock): the order is 古墩路店's and says why.
+    sqlx::query("update stores set opens_at = '00:00', closes_at = '23:59'").execute(&app.db.pool).await.expect("hours");
+    let resident = logged_in(&app, RESIDENT).await;
+    let body = json!({
+        "store_id": wensan,
+        "items": [{"product_id": product, "qty": qty}],
+        "fulfillment": {"type": "delivery", "address": "古墩路附近 5幢302", "lat": 30.2950, "lng": 120.1075, "slot": "asap"},
+        "payment": "on_pickup"
+    });
+    let (status, order) = place(&resident, &app, "lbs-1", &body).await;
+    match status {
+        201 => {
+            assert_eq!(order["store_id"].as_i64(), Some(gudun), "{order}");
+            assert!(order["events"][0]["reason"].as_str().is_some_and(|r| r.starts_with("routed_from:")), "{order}");
+            assert_eq!(stock(&app, gudun, product).await.1, qty);
+            assert_eq!(stock(&app, wensan, product).await.1, 0);
+        }
+        _ => assert_eq!((status, error_code(&order)), (422, "invalid_slot"), "outside delivery hours: {order}"),
+    }
+}

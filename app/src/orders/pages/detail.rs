@@ -151,7 +151,10 @@ fn OrderView(
                 {order.events.iter().rev().map(|e| view! {
                     <li>
                         <span class="timeline-status">{locale.t(e.status.label(delivery))}</span> <time datetime=e.at.clone() class="muted">{local_clock(&e.at)}</time>
-                        {(!e.reason.is_empty()).then(|| view! { <p class="timeline-reason">{locale.pick("门店说明：", "From the store: ")}{e.reason.clone()}</p> })}
+                        {match e.reason.strip_prefix(crate::orders::model::ROUTED_FROM) {
+                            Some(from) => Some(view! { <p class="timeline-reason">{format!("{}{from}{}", locale.pick("您选的是", "You chose "), locale.pick("，由离您更近、货品齐全的门店配送", "; a nearer store with everything delivers"))}</p> }.into_any()),
+                            None => (!e.reason.is_empty()).then(|| view! { <p class="timeline-reason">{locale.pick("门店说明：", "From the store: ")}{e.reason.clone()}</p> }.into_any()),
+                        }}
                     </li>
                 }).collect_view()}
             </ol>
