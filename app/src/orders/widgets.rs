@@ -72,3 +72,20 @@ pub fn StaffOrderCard(order: StaffOrder, #[prop(optional)] children: Option<Chil
         </article>
     }
 }
+
+/// 添加顾客备注: staff write down a resident's preference; it shows on their orders from then on.
+#[component]
+pub fn StaffNoteForm(action: ServerAction<crate::pickup::api::AddCustomerNote>, store: i64, customer: i64) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <ActionForm action=action attr:class="form inline-form staff-note-form">
+            <input type="hidden" name="store" value=store/>
+            <input type="hidden" name="customer" value=customer/>
+            <label class="field">
+                <span class="field-label">{locale.pick("给这位顾客记一笔（以后的订单都会显示）", "Note about this resident (shown on their orders)")}</span>
+                <input name="text" maxlength="40" required placeholder=locale.pick("例如：香蕉要软一点", "e.g. likes soft bananas")/>
+            </label>
+            <button type="submit" class="btn btn-secondary">{locale.pick("记下", "Save")}</button>
+        </ActionForm>
+    }
+}

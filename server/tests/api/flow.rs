@@ -294,8 +294,12 @@ async fn a_status_change_reaches_open_event_streams_within_a_second() {
         assert_eq!(q["status"], step);
     }
 
-    // Someone else's order has no stream for them; nobody signed out gets one.
+    // Someone else's order does not exist for them — API, stream and page — nor for anyone
+    // signed out.
     let other = logged_in(&app, OTHER_RESIDENT).await;
+    assert_eq!(get(&other, &app, &format!("/api/v1/orders/{order}")).await.0, 404);
+    let page = other.get(app.url(&format!("/orders/{order}"))).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains("没有找到这笔订单") && !page.contains("pickup-code"), "another resident's order page");
     assert_eq!(other.get(app.url(&format!("/api/v1/orders/{order}/events"))).send().await.expect("other").status().as_u16(), 404);
     assert_eq!(crate::helpers::client().get(app.url(&format!("/api/v1/orders/{order}/events"))).send().await.expect("anon").status().as_u16(), 401);
 }

@@ -4,7 +4,8 @@
 use crate::orders::lifecycle::next_for_staff;
 use crate::orders::model::{OrderStatus, QueueView, StaffOrder};
 use crate::orders::staff_api::{load_queue, DecideNoShow, MoveOrder};
-use crate::orders::widgets::{step_label, StaffOrderCard};
+use crate::orders::widgets::{step_label, StaffNoteForm, StaffOrderCard};
+use crate::pickup::api::AddCustomerNote;
 use crate::shared::{ErrorCode, Msg};
 use crate::ui::form::form_error;
 use crate::ui::{use_locale, ErrorNotice, FormError, ShelfSkeleton};
@@ -50,14 +51,15 @@ pub fn QueuePage() -> impl IntoView {
     });
     let moved = ServerAction::<MoveOrder>::new();
     let decided = ServerAction::<DecideNoShow>::new();
+    let noted = ServerAction::<AddCustomerNote>::new();
     // Bumped by the live stream; the queue reloads on every change at the store.
     let changes = RwSignal::new(0u32);
     let unseen = RwSignal::new(0u32);
     let data = Resource::new(
-        move || (filters.get(), moved.version().get(), decided.version().get(), changes.get()),
-        |(f, _, _, _)| load_queue(f.store, f.status, f.fulfillment, f.date),
+        move || (filters.get(), moved.version().get(), decided.version().get(), noted.version().get(), changes.get()),
+        |(f, _, _, _, _)| load_queue(f.store, f.status, f.fulfillment, f.date),
     );
-    let error = form_error(move || moved.value().get().or_else(|| decided.value().get()));
+    let error = form_error(move || moved.value().get().or_else(|| decided.value().get()).or_else(|| noted.value().get()));
 
     #[cfg(feature = "hydrate")]
     {
@@ -88,7 +90,7 @@ pub fn QueuePage() -> impl IntoView {
                 match data.await {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/orders"/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Queue view=v filters=filters.get_untracked() moved=moved decided=decided error=error unseen=unseen/> }.into_any(),
+                    Ok(v) => view! { <Queue view=v filters=filters.get_untracked() moved=moved decided=decided noted=noted error=error unseen=unseen/> }.into_any(),
                 }
             })}
         </Transition>
@@ -101,6 +103,7 @@ fn Queue(
     filters: Filters,
     moved: ServerAction<MoveOrder>,
     decided: ServerAction<DecideNoShow>,
+    noted: ServerAction<AddCustomerNote>,
     error: Signal<Option<crate::shared::AppError>>,
     unseen: RwSignal<u32>,
 ) -> impl IntoView {
@@ -157,7 +160,7 @@ fn Queue(
         } else {
             view! {
                 <div class="queue-grid">
-                    {view.orders.into_iter().map(|o| view! { <QueueCard order=o moved=moved decided=decided/> }).collect_view()}
+                    {view.orders.into_iter().map(|o| view! { <QueueCard order=o moved=moved decided=decided noted=noted/> }).collect_view()}
                 </div>
             }.into_any()
         }}
@@ -165,7 +168,7 @@ fn Queue(
 }
 
 #[component]
-fn QueueCard(order: StaffOrder, moved: ServerAction<MoveOrder>, decided: ServerAction<DecideNoShow>) -> impl IntoView {
+fn QueueCard(order: StaffOrder, moved: ServerAction<MoveOrder>, decided: ServerAction<DecideNoShow>, noted: ServerAction<AddCustomerNote>) -> impl IntoView {
     let locale = use_locale();
     let id = order.id;
     let next = next_for_staff(order.status, order.delivery);
@@ -173,6 +176,7 @@ fn QueueCard(order: StaffOrder, moved: ServerAction<MoveOrder>, decided: ServerA
     let cancellable = matches!(order.status, OrderStatus::Placed | OrderStatus::Accepted | OrderStatus::Picking | OrderStatus::Ready | OrderStatus::OutForDelivery);
     let awaiting = order.awaiting_stock_decision;
     let store = order.store_id;
+    let customer = order.customer_id;
     view! {
         <StaffOrderCard order=order>
             <div class="staff-order-actions">
@@ -218,6 +222,7 @@ fn QueueCard(order: StaffOrder, moved: ServerAction<MoveOrder>, decided: ServerA
                             </label>
                             <button type="submit" class="btn btn-danger">{locale.pick("取消订单并退款", "Cancel and refund")}</button>
                         </ActionForm>
+                        <StaffNoteForm action=noted store=store customer=customer/>
                     </details>
                 })}
             </div>

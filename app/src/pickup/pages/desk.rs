@@ -2,8 +2,8 @@
 //! 扫码 button; the found order fills the screen with its slot, items and the resident's notes
 //! (过敏 in red) and one big 确认取货; the ready orders below. Live: the list follows the queue.
 use crate::orders::model::{DeskView, StaffOrder};
-use crate::orders::widgets::StaffOrderCard;
-use crate::pickup::api::{load_desk, HandOver, VerifyCode};
+use crate::orders::widgets::{StaffNoteForm, StaffOrderCard};
+use crate::pickup::api::{load_desk, AddCustomerNote, HandOver, VerifyCode};
 use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept};
 use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, ShelfSkeleton};
@@ -23,8 +23,9 @@ pub fn DeskPage() -> impl IntoView {
     });
     let verify = ServerAction::<VerifyCode>::new();
     let hand = ServerAction::<HandOver>::new();
+    let note = ServerAction::<AddCustomerNote>::new();
     let changes = RwSignal::new(0u32);
-    let data = Resource::new(move || (params.get(), hand.version().get(), changes.get()), |((store, order, done, tail), _, _)| {
+    let data = Resource::new(move || (params.get(), hand.version().get(), note.version().get(), changes.get()), |((store, order, done, tail), _, _, _)| {
         load_desk(store, order, done, tail)
     });
     let verify_error = form_error(move || verify.value().get().map(|r| r.map(|_| ())));
@@ -51,7 +52,7 @@ pub fn DeskPage() -> impl IntoView {
                 match data.await {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/desk"/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Desk view=v verify=verify hand=hand verify_error=verify_error hand_error=hand_error/> }.into_any(),
+                    Ok(v) => view! { <Desk view=v verify=verify hand=hand note=note verify_error=verify_error hand_error=hand_error/> }.into_any(),
                 }
             })}
         </Transition>
@@ -63,6 +64,7 @@ fn Desk(
     view: DeskView,
     verify: ServerAction<VerifyCode>,
     hand: ServerAction<HandOver>,
+    note: ServerAction<AddCustomerNote>,
     verify_error: Signal<Option<crate::shared::AppError>>,
     hand_error: Signal<Option<crate::shared::AppError>>,
 ) -> impl IntoView {
@@ -110,7 +112,7 @@ fn Desk(
                 <button type="button" class="btn btn-secondary" data-scan-close>{locale.pick("关闭", "Close")}</button>
             </div>
         </section>
-        {view.found.clone().map(|o| view! { <Found order=o store=store hand=hand hand_error=hand_error/> })}
+        {view.found.clone().map(|o| view! { <Found order=o store=store hand=hand note=note hand_error=hand_error/> })}
         <section class="desk-ready">
             <h2 class="section-title">{locale.pick("待取订单", "Waiting for pickup")} " " <span class="num">{ready_count}</span></h2>
             <form method="get" action="/admin/desk" class="inline-form tail-form">
@@ -143,9 +145,16 @@ fn ready_row(o: StaffOrder, store: i64) -> impl IntoView {
 }
 
 #[component]
-fn Found(order: StaffOrder, store: i64, hand: ServerAction<HandOver>, hand_error: Signal<Option<crate::shared::AppError>>) -> impl IntoView {
+fn Found(
+    order: StaffOrder,
+    store: i64,
+    hand: ServerAction<HandOver>,
+    note: ServerAction<AddCustomerNote>,
+    hand_error: Signal<Option<crate::shared::AppError>>,
+) -> impl IntoView {
     let locale = use_locale();
     let id = order.id;
+    let customer = order.customer_id;
     let slot = order.shelf_slot.clone().unwrap_or_default();
     view! {
         <section class="desk-found" aria-label=locale.pick("待交付订单", "Order to hand over")>
@@ -157,6 +166,10 @@ fn Found(order: StaffOrder, store: i64, hand: ServerAction<HandOver>, hand_error
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" class="btn btn-primary btn-block btn-big" disabled=move || hand.pending().get()>{locale.pick("确认取货", "Hand over")}</button>
                 </ActionForm>
+                <details class="more">
+                    <summary>{locale.pick("记顾客偏好", "Note a preference")}</summary>
+                    <StaffNoteForm action=note store=store customer=customer/>
+                </details>
             </StaffOrderCard>
         </section>
     }
