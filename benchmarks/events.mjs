@@ -71,4 +71,14 @@ latencies.sort((a, b) => a - b);
 const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
 console.log(`status changes: ${orders.length * 3}; deliveries: ${latencies.length} of ${expected}`);
 console.log(`delivery time ms: p50 ${q(0.5)}  p99 ${q(0.99)}  max ${latencies[latencies.length - 1].toFixed(1)}`);
+// While the streams are still open: what the server reports, and what it holds in memory.
+const metrics = await (await fetch(`${base}/metrics`)).text();
+const gauge = metrics.split("\n").find((l) => l.startsWith("sse_streams_open"));
+let rss = "";
+if (process.env.SERVER_PID) {
+  const { readFileSync } = await import("node:fs");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${process.env.SERVER_PID}/status`, "utf8"))?.[1] ?? 0);
+  rss = `; server RSS ${Math.round(kb / 1024)} MB`;
+}
+console.log(`${gauge ?? "sse_streams_open ?"}${rss}`);
 process.exit(latencies.length === expected ? 0 : 1);

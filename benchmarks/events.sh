@@ -52,5 +52,4 @@ for i in $(seq 20); do
   orders+=("$id")
 done
 echo "== backend: ${DATABASE_URL%%:*}; $streams streams over ${#orders[@]} orders"
-node benchmarks/events.mjs "$base" "$resident" "$staff" "$streams" "${orders[@]}"
-echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MB; open streams per /metrics: $(curl -s "$base/metrics" | awk '/^sse_streams_open/ {print $2}')"
+SERVER_PID=$pid node benchmarks/events.mjs "$base" "$resident" "$staff" "$streams" "${orders[@]}"
