@@ -10,5 +10,7 @@ mkdir -p "$dir"
 export DATABASE_URL="sqlite://$dir/e2e.db"
 export LEPTOS_SITE_ROOT=target/site
 export LINLI_ADDR=127.0.0.1:${E2E_PORT:-3100}
+# Deadlines are looked at every half second, so a group buy's outcome shows within the test.
+export LINLI_DEADLINE_TICK_MS=500
 "$bin" seed-demo >/dev/null
 "$bin" serve

@@ -4,7 +4,8 @@ use crate::analytics::pages::OverviewPage;
 use crate::catalog::pages::{HomePage, ProductPage};
 use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
-use crate::orders::pages::{CheckoutPage, GroupBuysPage, LivePage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
+use crate::group_buy::pages::{CampaignPage, CampaignsPage, GroupBuyJoinPage, GroupBuysPage, NewCampaignPage, PosterPage};
+use crate::orders::pages::{CheckoutPage, LivePage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
 use crate::pickup::pages::DeskPage;
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
@@ -86,6 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=QueuePage ssr=SsrMode::InOrder/>
                     <Route path=path!("desk") view=DeskPage ssr=SsrMode::InOrder/>
                     <Route path=path!("picklist") view=PickListPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys") view=CampaignsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys/new") view=NewCampaignPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys/:id") view=CampaignPage ssr=SsrMode::InOrder/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=ResidentShell>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
@@ -93,6 +97,9 @@ pub fn App() -> impl IntoView {
                     // Async: the title and share-preview meta depend on the product.
                     <Route path=path!("p/:id") view=ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("group-buys") view=GroupBuysPage ssr=SsrMode::InOrder/>
+                    // Async: a shared link's preview (title, price, picture) is in the first bytes.
+                    <Route path=path!("g/:id") view=GroupBuyJoinPage ssr=SsrMode::Async/>
+                    <Route path=path!("g/:id/poster") view=PosterPage ssr=SsrMode::InOrder/>
                     <Route path=path!("live") view=LivePage ssr=SsrMode::InOrder/>
                     <Route path=path!("cart") view=CartPage ssr=SsrMode::InOrder/>
                     <Route path=path!("checkout") view=CheckoutPage ssr=SsrMode::InOrder/>

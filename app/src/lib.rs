@@ -9,6 +9,7 @@ pub mod app;
 pub mod cart;
 pub mod catalog;
 pub mod delivery;
+pub mod group_buy;
 pub mod orders;
 pub mod pickup;
 #[cfg(feature = "ssr")]

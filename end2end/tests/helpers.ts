@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from "@playwright/test";
+import { Browser, expect, Page, TestInfo } from "@playwright/test";
 
 export const DEMO_PASSWORD = "linli1234";
 
@@ -25,4 +25,14 @@ export async function login(page: Page, info: TestInfo, phone: string, password 
   await page.getByLabel("手机号").fill(phone);
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
+}
+
+/** A signed-in page in its own browser context (its own cookies), as one person. */
+export async function personPage(browser: Browser, info: TestInfo, phone: string, next = "/me"): Promise<Page> {
+  const context = await browser.newContext({ ...info.project.use });
+  const page = await context.newPage();
+  await login(page, info, phone, DEMO_PASSWORD, next);
+  // The login page's own URL ends with `next` too: wait for the path itself.
+  await expect(page).toHaveURL((url) => url.pathname === next.split("?")[0]);
+  return page;
 }

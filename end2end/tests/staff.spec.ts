@@ -1,6 +1,6 @@
 import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { DEMO_PASSWORD, jsOn, login, ready } from "./helpers";
+import { jsOn, personPage, ready } from "./helpers";
 
 const RESIDENT = "13800000003"; // 张女士
 const STAFF = "13900000021"; // 小赵, the first store
@@ -10,16 +10,6 @@ const RIDER = "13900000031"; // 骑手老马, the first store
 function tomorrow(): string {
   const t = new Date(Date.now() + 8 * 3600_000 + 24 * 3600_000);
   return t.toISOString().slice(0, 10);
-}
-
-/** A signed-in page in its own browser context (its own cookies), as one person. */
-async function personPage(browser: Browser, info: TestInfo, phone: string, next = "/me"): Promise<Page> {
-  const context = await browser.newContext({ ...info.project.use });
-  const page = await context.newPage();
-  await login(page, info, phone, DEMO_PASSWORD, next);
-  // The login page's own URL ends with `next` too: wait for the path itself.
-  await expect(page).toHaveURL((url) => url.pathname === next.split("?")[0]);
-  return page;
 }
 
 /** Places a pickup order for tomorrow at the first store through the API: (id, code). */

@@ -15,6 +15,9 @@ pub struct Config {
     /// Believe `X-Forwarded-For` from a reverse proxy.
     pub trust_proxy: bool,
     pub max_db_connections: u32,
+    /// Run the deadline and housekeeping jobs in this instance (`LINLI_JOBS=off` to leave them to
+    /// others; every job is safe to run on several instances at once).
+    pub run_jobs: bool,
 }
 
 /// The password part of a database URL, hidden: config is logged at start.
@@ -64,6 +67,7 @@ impl Config {
             secure_cookies: flag("LINLI_SECURE_COOKIES"),
             trust_proxy: flag("LINLI_TRUST_PROXY"),
             max_db_connections: var("LINLI_DB_CONNECTIONS").and_then(|v| v.parse().ok()).unwrap_or(16),
+            run_jobs: !var("LINLI_JOBS").is_some_and(|v| matches!(v.as_str(), "0" | "off" | "false" | "no")),
         })
     }
 }

@@ -4,14 +4,26 @@ use linli_app::server::sessions_store::DbSessionStore;
 use linli_app::server::Db;
 use std::time::Duration;
 
-/// Deadlines kept by the database: every minute, ready pickup orders whose window plus the
-/// grace period has passed become no-shows. The deadline is read from the orders each time,
-/// so a restart or a kill -9 loses nothing.
+/// How often the deadline job looks: `LINLI_DEADLINE_TICK_MS` (tests shorten it), else 10 s.
+fn deadline_tick() -> Duration {
+    std::env::var("LINLI_DEADLINE_TICK_MS").ok().and_then(|v| v.parse().ok()).filter(|ms| *ms >= 10).map_or(Duration::from_secs(10), Duration::from_millis)
+}
+
+/// Deadlines kept by the database: group buys whose deadline has passed are decided and their
+/// joins confirmed or refunded; ready pickup orders whose window plus the grace period has
+/// passed become no-shows. Every deadline is read from the database each time, so a restart or
+/// a kill -9 loses nothing.
 pub fn spawn_deadlines(db: Db) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(deadline_tick());
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            match linli_app::group_buy::service::resolve_due(&db).await {
+                Ok(r) if r == Default::default() => {}
+                Ok(r) => tracing::info!(decided = r.decided, orders = r.orders, "group buys resolved"),
+                Err(e) => tracing::warn!(error = ?e, "group buy resolution failed"),
+            }
             match linli_app::orders::flow::sweep_no_shows(&db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(orders = n, "pickup orders marked no-show"),

@@ -27,3 +27,23 @@ pub async fn serve(State(state): State<AppState>, Path(id): Path<String>, header
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
+
+/// `/g/{id}/poster.svg`: a group buy's share poster. Drawn afresh each time (its progress moves),
+/// so it is cached only briefly.
+pub async fn poster(State(state): State<AppState>, Path(id): Path<String>, parts: axum::http::request::Parts) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    let origin = linli_app::server::request::origin(&parts);
+    match linli_app::group_buy::service::poster(&state.db, id, &origin).await {
+        Ok(Some(svg)) => {
+            let mut res = svg.into_response();
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml; charset=utf-8"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"));
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+            h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            res
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}

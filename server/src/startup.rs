@@ -88,8 +88,10 @@ pub fn router(config: &Config, db: Db) -> Router {
     let _ = observability::prometheus();
     let state = AppState { db: db.clone(), leptos_options: leptos_options.clone(), trust_proxy: config.trust_proxy, secure_cookies: config.secure_cookies };
     let session_store = DbSessionStore::new(db.pool.clone());
-    jobs::spawn_deadlines(db.clone());
-    jobs::spawn_housekeeping(db, session_store.clone());
+    if config.run_jobs {
+        jobs::spawn_deadlines(db.clone());
+        jobs::spawn_housekeeping(db, session_store.clone());
+    }
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("linli_sid")
         .with_http_only(true)
@@ -107,6 +109,7 @@ pub fn router(config: &Config, db: Db) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/media/{id}", get(media::serve))
+        .route("/g/{id}/poster.svg", get(media::poster))
         .route("/lang/{code}", get(switch_language))
         .leptos_routes_with_context(
             &state,

@@ -173,16 +173,8 @@ pub async fn load_order_page(id: i64) -> Result<Option<OrderPage>, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
     let Some(order) = super::service::load(&state.db, id, me.id).await? else { return Ok(None) };
-    let qr_svg = order.pickup_code.as_deref().map(qr_svg).transpose()?;
+    let qr_svg = order.pickup_code.as_deref().map(|c| crate::server::qr::svg(c, 200)).transpose()?;
     Ok(Some(OrderPage { order, qr_svg }))
-}
-
-/// The pickup code as an SVG QR code that the desk's camera reads.
-#[cfg(feature = "ssr")]
-fn qr_svg(code: &str) -> Result<String, AppError> {
-    use qrcode::render::svg;
-    let qr = qrcode::QrCode::with_error_correction_level(code.as_bytes(), qrcode::EcLevel::M).map_err(AppError::internal)?;
-    Ok(qr.render::<svg::Color>().min_dimensions(200, 200).quiet_zone(true).dark_color(svg::Color("#111")).light_color(svg::Color("#fff")).build())
 }
 
 /// Cancels an order the store has not started on; the stock and any wallet payment go back.

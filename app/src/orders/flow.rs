@@ -41,45 +41,59 @@ pub async fn apply(
     }
     let mut tx = db.begin_write().await?;
     let row = store::find(&mut tx, id).await?.filter(&may_touch).ok_or_else(AppError::not_found)?;
+    let event = apply_in(&mut tx, db, &row, to, asker, &reason).await?;
+    tx.commit().await?;
+    db.events.committed([event]);
+    let mut conn = db.pool.acquire().await?;
+    store::find(&mut conn, id).await?.ok_or_else(AppError::not_found)
+}
+
+/// One step for `row` inside the caller's transaction (a group buy's leave or outcome moves
+/// its counters in the same one): compare-and-set on the status, the step's effect, the
+/// history row, the resident's bell, and the event, staged. Hand the returned event to
+/// `db.events.committed` after commit.
+pub async fn apply_in(tx: &mut AnyConnection, db: &Db, row: &OrderRow, to: OrderStatus, asker: Asker, reason: &str) -> Result<Event, AppError> {
+    let id = row.id;
     let from = OrderStatus::parse(&row.status).ok_or_else(|| AppError::internal("unknown order status"))?;
     let delivery = row.fulfillment == "delivery";
     let effect = lifecycle::step(from, to, delivery, asker.actor).ok_or_else(|| invalid(from, to))?;
     // Compare-and-set: of two staff tapping at once, or a tap racing a cancel, one wins and
     // the other is told the order has moved on.
-    if !store::set_status(&mut tx, id, from, to).await? {
+    if !store::set_status(tx, id, from, to).await? {
         return Err(invalid(from, to));
     }
     let mut shelf_slot = row.shelf_slot.clone();
     match effect {
         Effect::Nothing => {}
-        Effect::Shelve => shelf_slot = Some(store::take_shelf_slot(&mut tx, row.store_id, id).await?),
+        Effect::Shelve => shelf_slot = Some(store::take_shelf_slot(tx, row.store_id, id).await?),
         Effect::Claim => {
             let rider = asker.user_id.ok_or_else(|| AppError::internal("a claim needs a rider"))?;
-            store::set_rider(&mut tx, id, rider).await?;
+            store::set_rider(tx, id, rider).await?;
         }
         Effect::Consume => {
-            move_reserved(&mut tx, &row, true).await?;
-            store::settle_stock(&mut tx, id, "sold").await?;
+            move_reserved(tx, row, true).await?;
+            store::settle_stock(tx, id, "sold").await?;
         }
         Effect::Release => {
-            move_reserved(&mut tx, &row, false).await?;
-            store::settle_stock(&mut tx, id, "returned").await?;
-            refund(&mut tx, &row).await?;
+            move_reserved(tx, row, false).await?;
+            store::settle_stock(tx, id, "returned").await?;
+            refund(tx, row).await?;
         }
-        Effect::AwaitStockDecision => refund(&mut tx, &row).await?,
+        Effect::AwaitStockDecision => refund(tx, row).await?,
     }
-    store::insert_event(&mut tx, id, Some(from), to, asker.user_id, &reason).await?;
-    if lifecycle::notifies_resident(to, asker.actor) {
-        store::insert_notification(&mut tx, row.user_id, id, to.as_str()).await?;
+    store::insert_event(tx, id, Some(from), to, asker.user_id, reason).await?;
+    if lifecycle::notifies_resident(from, to, asker.actor) {
+        // A group buy's outcome says so ("group_succeeded"); other steps say their status.
+        let kind = if from == OrderStatus::AwaitingGroup && !reason.is_empty() { reason } else { to.as_str() };
+        store::insert_notification(tx, row.user_id, id, kind).await?;
     }
-    let change = StatusChange { order_id: id, status: to, at: rfc3339(now_ms()), shelf_slot: shelf_slot.filter(|_| to == OrderStatus::Ready), new: false };
+    // A join confirmed by its group reaches the store's queue as a new order.
+    let new = from == OrderStatus::AwaitingGroup && to == OrderStatus::Placed;
+    let change = StatusChange { order_id: id, status: to, at: rfc3339(now_ms()), shelf_slot: shelf_slot.filter(|_| to == OrderStatus::Ready), new };
     let event = status_event(row.store_id, row.user_id, &change);
-    db.events.stage(&mut tx, &event).await?;
-    tx.commit().await?;
-    db.events.committed([event]);
+    db.events.stage(tx, &event).await?;
     tracing::info!(order_id = id, from = from.as_str(), to = to.as_str(), actor = ?asker.actor, "order moved");
-    let mut conn = db.pool.acquire().await?;
-    store::find(&mut conn, id).await?.ok_or_else(AppError::not_found)
+    Ok(event)
 }
 
 fn invalid(from: OrderStatus, to: OrderStatus) -> AppError {
@@ -152,9 +166,16 @@ pub async fn hand_over(db: &Db, me: &crate::accounts::Me, id: i64) -> Result<Ord
     })
 }
 
-/// The resident cancels before picking starts.
+/// The resident cancels before picking starts. A group-buy join is left through its campaign
+/// (`group_buy::service::leave`), which gives its units back to the group.
 pub async fn resident_cancel(db: &Db, id: i64, user_id: i64) -> Result<OrderRow, AppError> {
     let asker = Asker { user_id: Some(user_id), actor: Actor::Resident };
+    let mut conn = db.pool.acquire().await?;
+    let row = store::find(&mut conn, id).await?.filter(|r| r.user_id == user_id).ok_or_else(AppError::not_found)?;
+    drop(conn);
+    if let Some(group_buy_id) = row.group_buy_id {
+        return Err(AppError::new(ErrorCode::NotCancellable).with_details(serde_json::json!({ "group_buy_id": group_buy_id })));
+    }
     apply(db, id, OrderStatus::Cancelled, asker, "", |r| r.user_id == user_id).await.map_err(|e| {
         if e.code == ErrorCode::InvalidTransition {
             AppError::new(ErrorCode::NotCancellable)

@@ -40,6 +40,9 @@ pub fn step(from: OrderStatus, to: OrderStatus, delivery: bool, actor: Actor) ->
     let effect = match (from, to, actor) {
         (AwaitingGroup, Placed, System) => Effect::Nothing,
         (AwaitingGroup, Cancelled, System) => Effect::Release,
+        // Leaving a group buy before its deadline (the campaign's counters move in the same
+        // transaction: group_buy::service::leave).
+        (AwaitingGroup, Cancelled, Resident) => Effect::Release,
         (Placed, Accepted, Staff) | (Accepted, Picking, Staff) => Effect::Nothing,
         (Picking, Ready, Staff) if !delivery => Effect::Shelve,
         (Picking, Ready, Staff) => Effect::Nothing,
@@ -75,8 +78,12 @@ pub fn needs_reason(to: OrderStatus, actor: Actor) -> bool {
 /// Most characters in a reason.
 pub const MAX_REASON_CHARS: usize = 60;
 
-/// The order reached the resident's hands (or door): what the bell says.
-pub fn notifies_resident(to: OrderStatus, actor: Actor) -> bool {
+/// The order reached the resident's hands (or door), or its group buy was decided: what the
+/// bell says.
+pub fn notifies_resident(from: OrderStatus, to: OrderStatus, actor: Actor) -> bool {
+    if from == AwaitingGroup {
+        return actor == Actor::System;
+    }
     match to {
         Accepted | Ready | OutForDelivery | Completed | NoShow => true,
         Cancelled => actor != Actor::Resident,
@@ -180,7 +187,13 @@ mod tests {
                 }
             }
         }
-        assert_eq!(legal, 31, "a new transition must be added here on purpose");
+        assert_eq!(legal, 33, "a new transition must be added here on purpose");
+        // A group buy's outcome is the deadline job's; the resident may only leave before it.
+        assert_eq!(step(AwaitingGroup, Placed, false, System), Some(Effect::Nothing));
+        assert_eq!(step(AwaitingGroup, Placed, false, Staff), None);
+        assert_eq!(step(AwaitingGroup, Cancelled, false, Resident), Some(Effect::Release));
+        assert_eq!(step(AwaitingGroup, Cancelled, false, Staff), None);
+        assert!(notifies_resident(AwaitingGroup, Placed, System) && !notifies_resident(AwaitingGroup, Cancelled, Resident));
     }
 
     #[test]

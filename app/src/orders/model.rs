@@ -225,6 +225,9 @@ pub struct Order {
     pub events: Vec<OrderEvent>,
     /// Whether the resident may still cancel (the store has not started picking).
     pub cancellable: bool,
+    /// The group buy this order joined (leaving it happens on the campaign's page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_buy_id: Option<i64>,
     /// Where a ready pickup order waits at the desk ("A-12").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shelf_slot: Option<String>,

@@ -174,37 +174,13 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
         delivery_fee_fen: q.delivery_fee_fen,
         total_fen: q.total_fen,
         note: &note,
+        group_buy_id: None,
     };
-    // The code must be unique among the store's open orders (a partial unique index): an
-    // insert that meets a code in use writes nothing and is tried again with another. Twenty
-    // misses in a row would take a million open orders at one store.
-    let mut id = None;
-    for _ in 0..20 {
-        id = store::insert_order(&mut tx, &new_order, &random_code()?).await?;
-        if id.is_some() {
-            break;
-        }
-    }
-    let id = id.ok_or_else(|| AppError::internal("no free pickup code"))?;
-    for (p, qty) in &priced {
-        store::insert_item(&mut tx, id, p, *qty).await?;
-    }
+    let reason = routed_from.map(|name| format!("{}{name}", super::model::ROUTED_FROM)).unwrap_or_default();
+    let id = write_order(&mut tx, &new_order, &priced, req.payment, user_id, &reason).await?;
     for (product_id, qty) in &needs {
         store::insert_reservation(&mut tx, id, *product_id, *qty).await?;
     }
-    let paid = if req.payment == Payment::Wallet && q.total_fen > 0 {
-        let m = Movement { user_id, amount_fen: -q.total_fen, kind: EntryKind::Payment, by_user_id: None, store_id: Some(store.id), order_id: Some(id) };
-        if move_money(&mut tx, &m).await?.is_none() {
-            tx.rollback().await?;
-            return Err(AppError::field(ErrorCode::InsufficientBalance, "payment"));
-        }
-        q.total_fen
-    } else {
-        0
-    };
-    store::finish_insert(&mut tx, id, &rules::order_number(local_time(now_ms()).day, id), paid).await?;
-    let reason = routed_from.map(|name| format!("{}{name}", super::model::ROUTED_FROM)).unwrap_or_default();
-    store::insert_event(&mut tx, id, None, OrderStatus::Placed, Some(user_id), &reason).await?;
     if let Some(cart_key) = cart_key {
         // The cart is the one at the store the resident chose, wherever the order went.
         crate::cart::store::remove_ordered(&mut tx, cart_key, req.store_id, &lines).await?;
@@ -217,6 +193,53 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
     tx.commit().await?;
     db.events.committed([event]);
     tracing::info!(order_id = id, total_fen = q.total_fen, "order placed");
+    Ok(id)
+}
+
+/// Writes an order whose stock (if it takes any) is already reserved: the row with a pickup
+/// code no open order at the store shows, its lines, the wallet payment (one conditional
+/// debit; 402 when short), its number and its first event. The caller's transaction makes it
+/// all-or-nothing.
+pub(crate) async fn write_order(
+    tx: &mut AnyConnection,
+    new_order: &store::NewOrder<'_>,
+    priced: &[(PricedProduct, i64)],
+    payment: Payment,
+    user_id: i64,
+    reason: &str,
+) -> Result<i64, AppError> {
+    // The code must be unique among the store's open orders (a partial unique index): an
+    // insert that meets a code in use writes nothing and is tried again with another. Twenty
+    // misses in a row would take a million open orders at one store.
+    let mut id = None;
+    for _ in 0..20 {
+        id = store::insert_order(tx, new_order, &random_code()?).await?;
+        if id.is_some() {
+            break;
+        }
+    }
+    let id = id.ok_or_else(|| AppError::internal("no free pickup code"))?;
+    for (p, qty) in priced {
+        store::insert_item(tx, id, p, *qty).await?;
+    }
+    let paid = if payment == Payment::Wallet && new_order.total_fen > 0 {
+        let m = Movement {
+            user_id,
+            amount_fen: -new_order.total_fen,
+            kind: EntryKind::Payment,
+            by_user_id: None,
+            store_id: Some(new_order.store_id),
+            order_id: Some(id),
+        };
+        if move_money(tx, &m).await?.is_none() {
+            return Err(AppError::field(ErrorCode::InsufficientBalance, "payment"));
+        }
+        new_order.total_fen
+    } else {
+        0
+    };
+    store::finish_insert(tx, id, &rules::order_number(local_time(now_ms()).day, id), paid).await?;
+    store::insert_event(tx, id, None, new_order.status, Some(user_id), reason).await?;
     Ok(id)
 }
 
@@ -326,7 +349,9 @@ fn to_order(row: OrderRow, items: Vec<super::model::OrderItem>, events: Vec<supe
         pickup_code: status.is_open().then_some(row.pickup_code),
         created_at: rfc3339(row.created_at_ms),
         events,
-        cancellable: rules::resident_may_cancel(status),
+        // A join is left on its campaign's page, which gives the units back to the group.
+        cancellable: rules::resident_may_cancel(status) && row.group_buy_id.is_none(),
+        group_buy_id: row.group_buy_id,
         shelf_slot: row.shelf_slot.filter(|_| status == OrderStatus::Ready),
         store_hours: format!("{}-{}", row.store_opens_at, row.store_closes_at),
         delivery_eta,

@@ -69,6 +69,8 @@ pub struct NewOrder<'a> {
     pub delivery_fee_fen: i64,
     pub total_fen: i64,
     pub note: &'a str,
+    /// The group buy a join belongs to.
+    pub group_buy_id: Option<i64>,
 }
 
 /// Writes the order with `pickup_code`; `None` (nothing written) if an open order of the store
@@ -79,8 +81,8 @@ pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>, pickup_cod
     let row: Option<(i64,)> = sqlx::query_as(
         "insert into orders (store_id, user_id, status, fulfillment, pickup_date, window_from, window_until, address,
             lat, lng, distance_m, payment, goods_fen, discount_fen, delivery_fee_fen, total_fen, note, pickup_code,
-            created_at_ms, updated_at_ms)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+            created_at_ms, updated_at_ms, group_buy_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)
          on conflict do nothing
          returning id",
     )
@@ -103,6 +105,7 @@ pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>, pickup_cod
     .bind(o.note)
     .bind(pickup_code)
     .bind(now)
+    .bind(o.group_buy_id)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.0))
@@ -218,13 +221,15 @@ pub struct OrderRow {
     pub store_closes_at: String,
     pub user_name: String,
     pub user_phone: String,
+    pub group_buy_id: Option<i64>,
 }
 
 const ORDER_SELECT: &str = "select o.id, o.number, o.store_id, o.user_id, o.status, o.fulfillment, o.pickup_date, o.window_from,
         o.window_until, o.address, o.lat, o.lng, o.distance_m, o.payment, o.paid_fen, o.goods_fen, o.discount_fen,
         o.delivery_fee_fen, o.total_fen, o.note, o.pickup_code, o.created_at_ms, o.shelf_slot, o.rider_id, o.stock_outcome,
         s.name as store_name, s.address as store_address, s.phone as store_phone,
-        s.opens_at as store_opens_at, s.closes_at as store_closes_at, u.name as user_name, u.phone as user_phone
+        s.opens_at as store_opens_at, s.closes_at as store_closes_at, u.name as user_name, u.phone as user_phone,
+        o.group_buy_id
      from orders o join stores s on s.id = o.store_id join users u on u.id = o.user_id";
 
 /// Any order, whoever's it is: the caller decides who may see it.

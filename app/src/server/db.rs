@@ -28,6 +28,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "bundles", include_str!("../../../migrations/sqlite/0005_bundles.sql")),
     (6, "order_flow", include_str!("../../../migrations/sqlite/0006_order_flow.sql")),
     (7, "lbs_routing", include_str!("../../../migrations/sqlite/0007_lbs_routing.sql")),
+    (8, "group_buys", include_str!("../../../migrations/sqlite/0008_group_buys.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -37,6 +38,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "bundles", include_str!("../../../migrations/postgres/0005_bundles.sql")),
     (6, "order_flow", include_str!("../../../migrations/postgres/0006_order_flow.sql")),
     (7, "lbs_routing", include_str!("../../../migrations/postgres/0007_lbs_routing.sql")),
+    (8, "group_buys", include_str!("../../../migrations/postgres/0008_group_buys.sql")),
 ];
 
 impl Backend {

@@ -28,6 +28,8 @@ pub enum Topic {
     Store(i64),
     /// One resident's bell.
     User(i64),
+    /// One group buy's join page (its live progress).
+    GroupBuy(i64),
 }
 
 /// One event: its SSE name ("status"), the topics it concerns, its JSON data.

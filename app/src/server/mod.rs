@@ -3,6 +3,7 @@ pub mod db;
 pub mod events;
 pub mod form;
 pub mod idempotency;
+pub mod qr;
 pub mod request;
 pub mod session;
 pub mod sessions_store;

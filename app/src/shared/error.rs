@@ -78,6 +78,18 @@ error_codes! {
     NotCancellable => "not_cancellable", 409, "门店已经开始备货，不能取消了，请联系门店", "The store has started on this order — please call the store to cancel";
     IdempotencyKeyRequired => "idempotency_key_required", 400, "缺少 Idempotency-Key 请求头", "The Idempotency-Key header is required";
     InvalidAmount => "invalid_amount", 422, "充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000";
+    GroupFull => "group_full", 409, "这个团已经被抢光了，下次早点来", "This group buy is sold out";
+    LimitExceeded => "limit_exceeded", 409, "超过每户限购数量了", "That is more than one household may buy";
+    Closed => "closed", 409, "这个团已经截止或取消了，不能再参团或退出", "This group buy has closed or was cancelled";
+    GroupNotEditable => "group_not_editable", 409, "已经有人参团，不能再改了；可以延期一次或取消整个团", "Households have joined — you can only extend the deadline once or cancel";
+    AlreadyExtended => "already_extended", 409, "截止时间只能延长一次", "The deadline can be extended only once";
+    InvalidDeadline => "invalid_deadline", 422, "截止时间要在现在之后、提货日之前（最多60天）", "The deadline must be in the future, before the pickup day (at most 60 days)";
+    InvalidPickupDate => "invalid_pickup_date", 422, "提货日要在截止那天或之后7天内", "The pickup day must be on or within 7 days after the deadline";
+    InvalidGroupPrice => "invalid_group_price", 422, "团购价要大于0，且不高于平时价", "The group price must be above zero and not above the usual price";
+    InvalidThreshold => "invalid_threshold", 422, "成团户数1到10000户，每户限购1到99份，总量上限不少于成团户数", "Threshold 1–10,000 households, 1–99 per household, and a cap no lower than the threshold";
+    TitleRequired => "title_required", 422, "请写团购标题（最多30字），故事最多300字", "Give a title (at most 30 characters); the story may have 300";
+    StoresRequired => "stores_required", 422, "请至少选一家门店", "Choose at least one store";
+    NotInGroup => "not_in_group", 422, "这家门店不参加这个团，请选团里的门店", "That store is not part of this group buy";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

@@ -72,6 +72,58 @@ pub fn parse_iso_date(s: &str) -> Option<i64> {
     (iso_date(day) == s.trim()).then_some(day)
 }
 
+/// An instant from the API ("2026-11-25T12:00:00Z", "…+08:00") or from a form's
+/// `datetime-local` field ("2026-11-25T20:00", read as store-local time).
+pub fn parse_instant(s: &str) -> Option<Millis> {
+    let s = s.trim();
+    let (date, rest) = s.split_once(['T', ' '])?;
+    let day = parse_iso_date(date)?;
+    // The clock part ends where a zone begins: Z, +hh:mm or -hh:mm.
+    let zone_at = rest.find(['Z', 'z', '+', '-']).unwrap_or(rest.len());
+    let (clock, zone) = rest.split_at(zone_at);
+    let mut parts = clock.split(':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let sec: f64 = parts.next().map_or(Some(0.0), |x| x.parse().ok())?;
+    if parts.next().is_some() || !(0..24).contains(&h) || !(0..60).contains(&m) || !(0.0..60.0).contains(&sec) || clock.len() < 5 {
+        return None;
+    }
+    let offset_ms = match zone {
+        "" => STORE_UTC_OFFSET_MS,
+        "Z" | "z" => 0,
+        z => {
+            let sign = if z.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = z[1..].split_once(':')?;
+            let (oh, om): (i64, i64) = (oh.parse().ok()?, om.parse().ok()?);
+            if oh > 14 || om > 59 {
+                return None;
+            }
+            sign * (oh * 3600 + om * 60) * 1000
+        }
+    };
+    #[expect(clippy::cast_possible_truncation, reason = "whole milliseconds of a value below 60 s")]
+    let sec_ms = (sec * 1000.0) as i64;
+    Some(day * 86_400_000 + (h * 3600 + m * 60) * 1000 + sec_ms - offset_ms)
+}
+
+/// "2026-11-25T20:00" in store-local time: the value a `datetime-local` field shows.
+pub fn local_input(ms: Millis) -> String {
+    let t = local_time(ms);
+    format!("{}T{}", iso_date(t.day), hhmm(t.minute))
+}
+
+/// "2026-11-22T12:00:00Z" → "11-22 20:00" in store time, as pages show times; the text as it
+/// is when it is not a time.
+pub fn local_clock(rfc3339: &str) -> String {
+    match parse_instant(rfc3339) {
+        Some(ms) => {
+            let t = local_time(ms);
+            format!("{} {}", &iso_date(t.day)[5..], hhmm(t.minute))
+        }
+        None => rfc3339.to_string(),
+    }
+}
+
 /// "HH:MM" from minutes after midnight.
 pub fn hhmm(minute: u16) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
@@ -115,5 +167,22 @@ mod tests {
     #[test]
     fn formats_rfc3339() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}
+
+#[cfg(test)]
+mod instant_tests {
+    use super::*;
+
+    #[test]
+    fn instants_read_zones_and_local_form_values_alike() {
+        let utc = parse_instant("2026-11-25T12:00:00Z").expect("utc");
+        assert_eq!(parse_instant("2026-11-25T20:00:00+08:00"), Some(utc));
+        assert_eq!(parse_instant("2026-11-25T20:00"), Some(utc), "a form value is Beijing time");
+        assert_eq!(parse_instant("2026-11-25T07:00:00-05:00"), Some(utc));
+        assert_eq!(local_input(utc), "2026-11-25T20:00");
+        for bad in ["", "2026-11-25", "2026-11-25T25:00", "2026-02-30T10:00", "2026-11-25T10:00+99:00", "tomorrow"] {
+            assert_eq!(parse_instant(bad), None, "{bad}");
+        }
     }
 }

@@ -80,6 +80,12 @@ pub async fn chain_id(pool: &AnyPool) -> Result<Option<i64>, AppError> {
     Ok(row.map(|r| r.0))
 }
 
+/// The chain's name (绿源生活), for share posters.
+pub async fn chain_name(pool: &AnyPool) -> Result<Option<String>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("select name from chains order by id limit 1").fetch_optional(pool).await?;
+    Ok(row.map(|r| r.0))
+}
+
 /// A store as it is created: everything but its id.
 pub struct NewStore<'a> {
     pub name: &'a str,

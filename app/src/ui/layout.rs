@@ -55,6 +55,7 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/orders", locale.pick("订单", "Orders")),
         ("/admin/desk", locale.pick("自提台", "Pickup desk")),
         ("/admin/picklist", locale.pick("拣货单", "Pick list")),
+        ("/admin/group-buys", locale.pick("团购", "Group buys")),
     ];
     view! {
         <div class="office-shell">

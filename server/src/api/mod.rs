@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod error;
 pub mod events;
+pub mod group_buys;
 pub mod openapi;
 pub mod orders;
 pub mod rider;
@@ -45,6 +46,16 @@ pub fn router() -> Router<AppState> {
         .route("/rider/orders/{id}/claim", post(rider::claim))
         .route("/rider/orders/{id}/deliver", post(rider::deliver))
         .route("/staff/users/{user_id}/wallet/top-up", post(wallet::top_up))
+        .route("/group-buys", post(group_buys::create).get(group_buys::list))
+        .route("/group-buys/{id}", get(group_buys::get).put(group_buys::update))
+        .route("/group-buys/{id}/publish", post(group_buys::publish))
+        .route("/group-buys/{id}/extend", post(group_buys::extend))
+        .route("/group-buys/{id}/cancel", post(group_buys::cancel))
+        .route("/group-buys/{id}/join", post(group_buys::join))
+        .route("/group-buys/{id}/leave", post(group_buys::leave))
+        .route("/group-buys/{id}/events", get(group_buys::events))
+        .route("/group-buys/{id}/report", get(group_buys::report))
+        .route("/group-buys/{id}/purchase.csv", get(group_buys::purchase_csv))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))
         .fallback(error::not_found)

@@ -55,7 +55,13 @@ pub async fn get(State(state): State<AppState>, session: Session, ApiPath(id): A
     responses((status = 200, body = Order), (status = 401), (status = 404), (status = 409, description = "not_cancellable")))]
 pub async fn cancel(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
     let me = resident(&state, &session).await?;
-    Ok(Json(service::cancel(&state.db, id, me.id).await?))
+    match service::cancel(&state.db, id, me.id).await {
+        // A group-buy join is cancelled by leaving its group (409 closed once decided).
+        Err(e) if e.code == ErrorCode::NotCancellable && e.details.as_ref().is_some_and(|d| d.get("group_buy_id").is_some()) => {
+            Ok(Json(linli_app::group_buy::service::leave(&state.db, me.id, id).await?))
+        }
+        other => Ok(Json(other?)),
+    }
 }
 
 /// The order's live status: `text/event-stream`, first the current status, then one `status`

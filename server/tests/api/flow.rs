@@ -18,13 +18,13 @@ async fn second_store(app: &TestApp) -> i64 {
     id
 }
 
-async fn post(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+pub async fn post(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     let r = c.post(app.url(path)).json(body).send().await.expect("post");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
+pub async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
     let r = c.get(app.url(path)).send().await.expect("get");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))

@@ -9,6 +9,7 @@ pub struct TestApp {
     pub db: Db,
     /// A client with a cookie store that sends the API's CSRF header.
     pub api: reqwest::Client,
+    pub database_url: String,
     _guard: DbGuard,
 }
 
@@ -62,6 +63,12 @@ pub fn client() -> reqwest::Client {
 
 /// Starts the app on a free port with an empty, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(true).await
+}
+
+/// `spawn_app`, with or without the deadline and housekeeping jobs (a test that runs them in a
+/// process of its own keeps this one's out of the way).
+pub async fn spawn_app_with(run_jobs: bool) -> TestApp {
     sqlx::any::install_default_drivers();
     let name = unique_name();
     let (database_url, guard) = match std::env::var("LINLI_TEST_PG_URL").ok().filter(|v| !v.is_empty()) {
@@ -87,12 +94,13 @@ pub async fn spawn_app() -> TestApp {
         secure_cookies: false,
         trust_proxy: false,
         max_db_connections: 8,
+        run_jobs,
     };
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let db = Db::connect(&database_url, 4).await.expect("test db handle");
-    TestApp { address, db, api: client(), _guard: guard }
+    TestApp { address, db, api: client(), database_url, _guard: guard }
 }
 
 /// `spawn_app` with the demo chain loaded.

@@ -5,6 +5,7 @@ mod accounts;
 mod cart;
 mod catalog;
 mod flow;
+mod group_buys;
 mod helpers;
 mod orders;
 mod platform;

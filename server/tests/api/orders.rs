@@ -76,7 +76,7 @@ pub async fn logged_in(app: &TestApp, phone: &str) -> reqwest::Client {
     login_at(app.url(""), phone.to_string()).await
 }
 
-async fn login_at(base: String, phone: String) -> reqwest::Client {
+pub async fn login_at(base: String, phone: String) -> reqwest::Client {
     let c = client();
     let r = c
         .post(format!("{base}/api/v1/auth/login"))

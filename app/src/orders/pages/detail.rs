@@ -4,6 +4,7 @@ use super::LoginFirst;
 use crate::orders::api::{load_order_page, CancelOrder};
 use crate::orders::model::{Fulfillment, Order, Payment};
 use crate::orders::rules::{code_in_pairs, short_date};
+use crate::shared::time::local_clock;
 use crate::shared::{ErrorCode, Fen, Msg};
 use crate::ui::form::form_error;
 use crate::ui::{use_locale, ErrorNotice, FormError, NotFoundNotice, Price, ShelfSkeleton};
@@ -170,20 +171,4 @@ fn OrderView(
             </section>
         })}
     }
-}
-
-/// "2026-11-22T09:30:00Z" → "11-22 17:30" in the stores' time zone (UTC+8).
-fn local_clock(rfc3339: &str) -> String {
-    // The API's times are UTC with a Z; the stores keep Beijing time.
-    let parse = || -> Option<String> {
-        let (date, time) = rfc3339.split_once('T')?;
-        let day = crate::shared::time::parse_iso_date(date)?;
-        let h: i64 = time.get(0..2)?.parse().ok()?;
-        let m: i64 = time.get(3..5)?.parse().ok()?;
-        let ms = (day * 86_400 + h * 3600 + m * 60) * 1000;
-        let t = crate::shared::time::local_time(ms);
-        let d = crate::shared::time::iso_date(t.day);
-        Some(format!("{} {}", &d[5..], crate::shared::time::hhmm(t.minute)))
-    };
-    parse().unwrap_or_else(|| rfc3339.to_string())
 }

@@ -34,11 +34,6 @@ pub fn NotOpenYet(title: Msg, body: Msg) -> impl IntoView {
 }
 
 #[component]
-pub fn GroupBuysPage() -> impl IntoView {
-    view! { <NotOpenYet title=Msg::TabGroupBuy body=Msg::ComingWithIssue/> }
-}
-
-#[component]
 pub fn LivePage() -> impl IntoView {
     view! { <NotOpenYet title=Msg::TabLive body=Msg::ComingWithIssue/> }
 }

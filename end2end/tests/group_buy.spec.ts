@@ -1,0 +1,130 @@
+import { expect, Page, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { jsOn, personPage, ready } from "./helpers";
+
+// Three or four people sign in per test (argon2 in a debug build takes its time).
+test.describe.configure({ timeout: 90_000 });
+
+const MANAGER = "13900000011"; // 刘店长, the first store
+const RESIDENT = "13800000003"; // 张女士
+const NEIGHBOUR = "13800000001";
+
+/** A day in the stores' time (UTC+8), `days` from today: "2026-11-25". */
+function day(days: number): string {
+  return new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Sets a campaign up through the API as the manager signed in on `page`. */
+async function campaign(page: Page, min: number, title: string): Promise<number> {
+  const products = await (await page.request.get("/api/v1/stores/1/products")).json();
+  const product = products.find((p: { price_fen: number }) => p.price_fen > 500);
+  const res = await page.request.post("/api/v1/group-buys", {
+    headers: { "x-requested-with": "linli" },
+    data: {
+      store_id: 1, product_id: product.id, price_fen: product.price_fen - 100, min_households: min,
+      per_household_limit: 2, deadline: `${day(2)}T20:00`, pickup_date: day(3), title,
+    },
+  });
+  expect(res.status()).toBe(201);
+  return (await res.json()).id;
+}
+
+/** The deadline passes, as time would (the test server's job looks every half second). */
+function passDeadline(id: number) {
+  const db = process.env.E2E_DB ?? ".state/e2e.db";
+  const sql = `update group_buys set deadline_ms = ${Date.now() - 1000} where id = ${id}`;
+  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db, sql]);
+}
+
+test("a manager sets up a group buy, a resident joins from the shared link, and another open page sees the count move", async ({ browser }, info) => {
+  const manager = await personPage(browser, info, MANAGER, "/admin/group-buys/new");
+  await ready(manager, info);
+  const apple = await manager.locator("select[name=product_id] option", { hasText: "洛川红富士" }).first().getAttribute("value");
+  await manager.locator("select[name=product_id]").selectOption(apple!);
+  await manager.getByLabel("标题（选填，默认「商品名·团购」）").fill(`洛川苹果拼团 ${info.project.name}`);
+  await manager.getByLabel("团购价（元）").fill("9.90");
+  await manager.getByLabel("成团户数").fill("3");
+  await manager.getByLabel("每户限购").fill("2");
+  await manager.getByRole("button", { name: "发布" }).click();
+  await expect(manager).toHaveURL(/\/admin\/group-buys\/\d+$/);
+  await ready(manager, info);
+  await expect(manager.locator(".status[data-gb-status]").first()).toHaveText("拼团中");
+  const id = Number(new URL(manager.url()).pathname.split("/").pop());
+
+  // Someone who was sent the link watches the count.
+  const watcher = await (await browser.newContext({ ...info.project.use })).newPage();
+  await watcher.goto(`/g/${id}`);
+  await ready(watcher, info);
+  await expect(watcher.locator(".gb-count strong")).toHaveText("0");
+  await expect(watcher.getByRole("link", { name: "登录后参团" })).toBeVisible();
+
+  const resident = await personPage(browser, info, RESIDENT);
+  await resident.goto(`/g/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator("h1.gb-title")).toHaveText(`洛川苹果拼团 ${info.project.name}`);
+  await resident.getByLabel(/份数/).fill("2");
+  await resident.getByLabel("提货时付款").check();
+  await resident.getByRole("button", { name: /参团 ·/ }).click();
+  await expect(resident).toHaveURL(/joined=\d+/);
+  await ready(resident, info);
+  await expect(resident.locator(".notice-ok")).toContainText("参团成功");
+  await expect(resident.locator(".gb-join")).toContainText("待成团");
+  await expect(resident.locator(".gb-count strong")).toHaveText("1");
+
+  // With JavaScript the open page follows by itself; without, a reload shows the same.
+  if (!jsOn(info)) await watcher.reload();
+  await expect(watcher.locator(".gb-count strong")).toHaveText("1");
+  await expect(watcher.locator(".gb-recent")).toContainText("张**");
+
+  // At the household's limit the join form gives way to a plain note.
+  await resident.goto(`/g/${id}`);
+  await ready(resident, info);
+  await expect(resident.getByText("你已买到每户限购的数量了。")).toBeVisible();
+});
+
+test("after the deadline the outcome shows on the open page and the store gets its purchase summary", async ({ browser }, info) => {
+  const manager = await personPage(browser, info, MANAGER, "/admin/group-buys");
+  const id = await campaign(manager, 2, `两户成团 ${info.project.name}`);
+  for (const [phone, qty] of [[RESIDENT, 1], [NEIGHBOUR, 2]] as const) {
+    const p = await personPage(browser, info, phone);
+    const r = await p.request.post(`/api/v1/group-buys/${id}/join`, {
+      headers: { "x-requested-with": "linli", "idempotency-key": `e2e-${id}-${phone}` },
+      data: { qty, payment: "on_pickup" },
+    });
+    expect(r.status()).toBe(201);
+  }
+  const resident = await personPage(browser, info, RESIDENT);
+  await resident.goto(`/g/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".gb-count strong")).toHaveText("2");
+  await expect(resident.getByRole("button", { name: "退出拼团" })).toBeVisible();
+
+  passDeadline(id);
+  if (!jsOn(info)) {
+    await expect(async () => {
+      await resident.reload();
+      await expect(resident.locator(".gb-outcome")).toContainText("已成团", { timeout: 500 });
+    }).toPass({ timeout: 10_000 });
+  }
+  await expect(resident.locator(".gb-outcome")).toContainText("已成团");
+  await expect(resident.getByRole("button", { name: "退出拼团" })).toHaveCount(0);
+  await expect(resident.locator(".gb-join")).toContainText("待接单");
+
+  await manager.goto(`/admin/group-buys/${id}`);
+  await ready(manager, info);
+  await expect(manager.locator(".purchase-table tfoot")).toContainText("3");
+  const csv = await manager.request.get(`/api/v1/group-buys/${id}/purchase.csv`);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(",3,2,");
+});
+
+test("the share poster becomes a picture to save", async ({ browser }, info) => {
+  const manager = await personPage(browser, info, MANAGER, "/admin/group-buys");
+  const id = await campaign(manager, 5, `海报 ${info.project.name}`);
+  const page = await (await browser.newContext({ ...info.project.use })).newPage();
+  await page.goto(`/g/${id}/poster`);
+  const poster = page.locator("#poster");
+  // Loaded and drawn (naturalWidth is 0 for a picture the browser could not read).
+  await expect.poll(() => poster.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  if (jsOn(info)) await expect(poster).toHaveAttribute("data-png", "true");
+});

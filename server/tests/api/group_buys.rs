@@ -1,0 +1,531 @@
+//! Group buys: 满N户成团 or everyone is refunded. Joins race for a cap and a household limit;
+//! the deadline is decided once, even when run twice or killed half-way.
+use crate::flow::{get, post};
+use crate::helpers::{client, error_code, spawn_app_with, spawn_app_with_demo, TestApp};
+use crate::orders::{count, first_store, logged_in, wallet};
+use linli_app::shared::time::{iso_date, local_input, local_time, now_ms};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const MANAGER_A: &str = "13900000011"; // 刘店长, first store
+const MANAGER_B: &str = "13900000012"; // 周店长, second store
+const OWNER: &str = "13900000000";
+const RESIDENT: &str = "13800000003"; // 张女士, ¥200 in her wallet
+
+async fn join(c: &reqwest::Client, app: &TestApp, id: i64, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url(&format!("/api/v1/group-buys/{id}/join"))).header("idempotency-key", key).json(body).send().await.expect("join");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn product(app: &TestApp) -> (i64, i64) {
+    sqlx::query_as("select id, price_fen from products where active = $1 and price_fen > 100 order by id limit 1")
+        .bind(true)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("product")
+}
+
+/// A campaign at the first store: opens now, closes in a day.
+fn campaign(store: i64, product: i64, price: i64, min: i64, cap: Option<i64>, limit: i64) -> Value {
+    let deadline = now_ms() + 86_400_000;
+    json!({
+        "store_id": store, "product_id": product, "price_fen": price, "min_households": min,
+        "max_units": cap, "per_household_limit": limit,
+        "deadline": local_input(deadline),
+        "pickup_date": iso_date(local_time(deadline).day + 1),
+        "title": "赣南脐橙产地直发", "story": "果园直采，这一批糖度13以上"
+    })
+}
+
+async fn create(app: &TestApp, body: &Value) -> i64 {
+    let manager = logged_in(app, MANAGER_A).await;
+    let (status, g) = post(&manager, app, "/api/v1/group-buys", body).await;
+    assert_eq!(status, 201, "{g}");
+    assert_eq!(g["status"], "open");
+    g["id"].as_i64().expect("id")
+}
+
+/// `n` new households (the demo resident's password), each with `wallet_fen` booked as a
+/// top-up in the ledger, logged in ten at a time.
+async fn households(app: &TestApp, n: usize, prefix: &str, wallet_fen: i64) -> Vec<(i64, reqwest::Client)> {
+    for i in 0..n {
+        let phone = format!("{prefix}{i:05}");
+        sqlx::query(
+            "insert into users (phone, name, password_hash, wallet_fen, created_at_ms)
+             select $1, $2, password_hash, $3, 0 from users where phone = '13800000001'",
+        )
+        .bind(&phone)
+        .bind(format!("邻居{i}"))
+        .bind(wallet_fen)
+        .execute(&app.db.pool)
+        .await
+        .expect("household");
+        if wallet_fen > 0 {
+            sqlx::query(
+                "insert into wallet_entries (user_id, amount_fen, balance_after_fen, kind, created_at_ms)
+                 select id, $2, $2, 'top_up', 0 from users where phone = $1",
+            )
+            .bind(&phone)
+            .bind(wallet_fen)
+            .execute(&app.db.pool)
+            .await
+            .expect("top-up");
+        }
+    }
+    let mut out = Vec::new();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(10) {
+        let logins: Vec<_> = chunk
+            .iter()
+            .map(|i| {
+                let (base, phone) = (app.url(""), format!("{prefix}{i:05}"));
+                tokio::spawn(async move {
+                    let c = crate::orders::login_at(base.clone(), phone).await;
+                    let me: Value = c.get(format!("{base}/api/v1/me")).send().await.expect("me").json().await.expect("me json");
+                    (me["id"].as_i64().expect("id"), c)
+                })
+            })
+            .collect();
+        for l in logins {
+            out.push(l.await.expect("login task"));
+        }
+    }
+    out
+}
+
+/// Moves the campaign's deadline into the past (as time would).
+async fn pass_deadline(app: &TestApp, id: i64) {
+    sqlx::query("update group_buys set deadline_ms = $2 where id = $1").bind(id).bind(now_ms() - 1000).execute(&app.db.pool).await.expect("deadline");
+}
+
+async fn resolve(app: &TestApp) {
+    linli_app::group_buy::service::resolve_due(&app.db).await.expect("resolve");
+}
+
+async fn order_statuses(app: &TestApp, id: i64) -> Vec<String> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("select status from orders where group_buy_id = $1 order by id").bind(id).fetch_all(&app.db.pool).await.expect("orders");
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+/// Refunds booked for the campaign's joins.
+async fn refunds(app: &TestApp, id: i64) -> i64 {
+    count(app, &format!("select count(*) from wallet_entries where kind = 'refund' and order_id in (select id from orders where group_buy_id = {id})")).await
+}
+
+/// Every user's balance equals the sum of their ledger, and each ledger row's balance follows.
+async fn ledger_balances(app: &TestApp) {
+    let bad = count(
+        app,
+        "select count(*) from users u where u.wallet_fen <> coalesce((select sum(e.amount_fen) from wallet_entries e where e.user_id = u.id), 0)",
+    )
+    .await;
+    assert_eq!(bad, 0, "every wallet equals its ledger");
+}
+
+#[tokio::test]
+async fn a_group_that_reaches_its_threshold_goes_ahead_and_freezes_the_supplier_summary() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price - 100, 3, None, 2)).await;
+
+    let people = households(&app, 3, "136110", 10_000).await;
+    let mut joined = Vec::new();
+    for (i, (_, c)) in people.iter().enumerate() {
+        let payment = if i == 0 { "wallet" } else { "on_pickup" };
+        let (status, order) = join(c, &app, id, &format!("j{i}"), &json!({"qty": 1, "payment": payment})).await;
+        assert_eq!(status, 201, "{order}");
+        joined.push(order["id"].clone());
+        assert_eq!(order["status"], "awaiting_group");
+        assert_eq!(order["group_buy_id"], id);
+    }
+    // One household joins again: two orders, still one household.
+    let (status, _) = join(&people[0].1, &app, id, "j0-again", &json!({"qty": 1, "payment": "on_pickup"})).await;
+    assert_eq!(status, 201);
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!((g["households"].as_i64(), g["units_sold"].as_i64(), g["min_households"].as_i64()), (Some(3), Some(4), Some(3)));
+    assert_eq!(g["price_fen"], price - 100);
+    assert_eq!(wallet(&app, "13611000000").await, 10_000 - (price - 100), "the wallet join is paid now");
+
+    pass_deadline(&app, id).await;
+    resolve(&app).await;
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!(g["status"], "succeeded");
+    assert_eq!(order_statuses(&app, id).await, vec!["placed"; 4]);
+    let notified = count(
+        &app,
+        &format!(
+            "select count(*) from notifications where kind = 'group_succeeded' and order_id in (select id from orders where group_buy_id = {id})"
+        ),
+    )
+    .await;
+    assert_eq!(notified, 4);
+
+    // The supplier summary is frozen and downloadable; a second run changes nothing.
+    let manager = logged_in(&app, MANAGER_A).await;
+    let (status, report) = get(&manager, &app, &format!("/api/v1/group-buys/{id}/report")).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["purchases"][0]["units"], 4);
+    assert_eq!(report["purchases"][0]["households"], 3);
+    assert_eq!(report["by_store"][0]["households"], 3);
+    resolve(&app).await;
+    assert_eq!(order_statuses(&app, id).await, vec!["placed"; 4]);
+    assert_eq!(count(&app, &format!("select count(*) from group_buy_purchases where group_buy_id = {id}")).await, 1);
+    let csv = manager.get(app.url(&format!("/api/v1/group-buys/{id}/purchase.csv"))).send().await.expect("csv");
+    assert_eq!(csv.status().as_u16(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap_or("").starts_with("text/csv"));
+    let text = csv.text().await.expect("csv text");
+    assert!(text.starts_with('\u{feff}') && text.contains(",4,3,"), "{text}");
+
+    // The confirmed joins are ordinary pickup orders now: in the store's queue for the day.
+    let (status, queue) = get(&manager, &app, &format!("/api/v1/staff/stores/{store}/orders?status=placed")).await;
+    assert_eq!(status, 200);
+    let in_queue = queue.as_array().expect("queue").iter().filter(|o| joined.contains(&o["id"])).count();
+    assert_eq!(in_queue, 3, "{queue}");
+}
+
+#[tokio::test]
+async fn a_group_that_misses_its_threshold_cancels_every_join_and_refunds_each_once() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let people = households(&app, 3, "136220", 10_000).await;
+    for (i, (_, c)) in people.iter().enumerate() {
+        let (status, body) = join(c, &app, id, "k", &json!({"qty": 2, "payment": "wallet"})).await;
+        assert_eq!(status, 201, "{i}: {body}");
+    }
+    // Past the deadline (not yet decided) nobody may join or leave.
+    pass_deadline(&app, id).await;
+    let (status, body) = join(&people[0].1, &app, id, "late", &json!({"qty": 1, "payment": "wallet"})).await;
+    assert_eq!((status, error_code(&body)), (409, "closed"));
+
+    resolve(&app).await;
+    resolve(&app).await;
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!(g["status"], "failed");
+    assert_eq!(g["households"], 3, "the count stays as it was: 3 of 5");
+    assert_eq!(order_statuses(&app, id).await, vec!["cancelled"; 3]);
+    let refunds = refunds(&app, id).await;
+    assert_eq!(refunds, 3, "one refund per paid join, however often the job runs");
+    for i in 0..3 {
+        assert_eq!(wallet(&app, &format!("136220{i:05}")).await, 10_000);
+    }
+    ledger_balances(&app).await;
+    assert_eq!(count(&app, &format!("select count(*) from group_buys where id = {id} and settled_at_ms is not null")).await, 1);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from notifications where kind = 'group_failed' and order_id in (select id from orders where group_buy_id = {id})"
+            )
+        )
+        .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn five_hundred_concurrent_joins_against_a_cap_of_one_hundred_sell_exactly_one_hundred() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 10, Some(100), 2)).await;
+    // 100 households, five joins each: 500 joins for 100 units, two units a household at most.
+    let people = households(&app, 100, "137330", 0).await;
+    let mut tasks = Vec::new();
+    for (h, (_, c)) in people.iter().enumerate() {
+        for k in 0..5 {
+            let (c, url) = (c.clone(), app.url(&format!("/api/v1/group-buys/{id}/join")));
+            tasks.push(tokio::spawn(async move {
+                let r = c
+                    .post(url)
+                    .header("idempotency-key", format!("h{h}-k{k}"))
+                    .json(&json!({"qty": 1, "payment": "on_pickup"}))
+                    .send()
+                    .await
+                    .expect("join");
+                (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+            }));
+        }
+    }
+    let (mut won, mut full, mut limited) = (0, 0, 0);
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        match (status, error_code(&body)) {
+            (201, _) => won += 1,
+            (409, "group_full") => full += 1,
+            (409, "limit_exceeded") => limited += 1,
+            other => panic!("unexpected {other:?}: {body}"),
+        }
+    }
+    assert_eq!(won + full + limited, 500);
+    assert_eq!(won, 100, "exactly the cap");
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!(g["units_sold"], 100);
+    assert_eq!(count(&app, &format!("select count(*) from orders where group_buy_id = {id}")).await, 100);
+    let most = count(&app, &format!("select coalesce(max(units), 0) from group_buy_households where group_buy_id = {id}")).await;
+    assert!(most <= 2, "no household over its limit ({most})");
+    let holders = count(&app, &format!("select count(*) from group_buy_households where group_buy_id = {id} and units > 0")).await;
+    assert_eq!(g["households"].as_i64(), Some(holders), "households counted once each");
+    assert_eq!(count(&app, &format!("select cast(sum(units) as bigint) from group_buy_households where group_buy_id = {id}")).await, 100);
+}
+
+#[tokio::test]
+async fn bad_joins_get_a_clear_code_and_change_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 2, Some(10), 2)).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let cases = [
+        (json!({"qty": 3, "payment": "wallet"}), 409, "limit_exceeded"),
+        (json!({"qty": 0, "payment": "wallet"}), 422, "invalid_quantity"),
+        (json!({"qty": 1, "payment": "wallet", "store_id": store + 1}), 422, "not_in_group"),
+    ];
+    for (i, (body, status, code)) in cases.iter().enumerate() {
+        let (s, b) = join(&resident, &app, id, &format!("bad{i}"), body).await;
+        assert_eq!((s, error_code(&b)), (*status, *code), "{body}: {b}");
+    }
+    let r =
+        resident.post(app.url(&format!("/api/v1/group-buys/{id}/join"))).json(&json!({"qty": 1, "payment": "wallet"})).send().await.expect("no key");
+    assert_eq!(r.status().as_u16(), 400);
+    // A retry with the same key is the same join; the same key for another body is refused.
+    let (s1, a) = join(&resident, &app, id, "once", &json!({"qty": 1, "payment": "wallet"})).await;
+    let (s2, b) = join(&resident, &app, id, "once", &json!({"qty": 1, "payment": "wallet"})).await;
+    assert_eq!((s1, s2), (201, 201));
+    assert_eq!(a["id"], b["id"]);
+    let (s3, c) = join(&resident, &app, id, "once", &json!({"qty": 2, "payment": "wallet"})).await;
+    assert_eq!((s3, error_code(&c)), (422, "idempotency_key_reused"));
+    // One more unit is within the limit; a third is not.
+    let (s, b) = join(&resident, &app, id, "second", &json!({"qty": 2, "payment": "on_pickup"})).await;
+    assert_eq!((s, error_code(&b)), (409, "limit_exceeded"));
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!((g["households"].as_i64(), g["units_sold"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(count(&app, &format!("select count(*) from orders where group_buy_id = {id}")).await, 1);
+
+    // A draft and a cancelled campaign take no joins.
+    let manager = logged_in(&app, MANAGER_A).await;
+    let mut draft = campaign(store, product, price, 2, None, 2);
+    draft["draft"] = json!(true);
+    let (_, d) = post(&manager, &app, "/api/v1/group-buys", &draft).await;
+    let draft_id = d["id"].as_i64().expect("draft id");
+    assert_eq!(d["status"], "draft");
+    let (s, b) = join(&resident, &app, draft_id, "draft", &json!({"qty": 1, "payment": "on_pickup"})).await;
+    assert_eq!((s, error_code(&b)), (409, "closed"));
+    let (s, _) = get(&resident, &app, &format!("/api/v1/group-buys/{draft_id}")).await;
+    assert_eq!(s, 404, "a draft is not shown to residents");
+    let (s, c) = post(&manager, &app, &format!("/api/v1/group-buys/{draft_id}/cancel"), &json!({"reason": "货源不稳定"})).await;
+    assert_eq!((s, c["status"].as_str()), (200, Some("cancelled")));
+    let (s, b) = join(&resident, &app, draft_id, "cancelled", &json!({"qty": 1, "payment": "on_pickup"})).await;
+    assert_eq!((s, error_code(&b)), (409, "closed"));
+
+    // Bad campaigns: a price above the shelf price, a cap under the threshold, no stores.
+    for (patch, code) in [
+        (json!({"price_fen": price + 1}), "invalid_group_price"),
+        (json!({"max_units": 1, "min_households": 2}), "invalid_threshold"),
+        (json!({"deadline": "2020-01-01T10:00"}), "invalid_deadline"),
+        (json!({"store_id": null}), "stores_required"),
+    ] {
+        let mut body = campaign(store, product, price, 2, None, 2);
+        for (k, v) in patch.as_object().expect("patch") {
+            body[k] = v.clone();
+        }
+        let (s, b) = post(&manager, &app, "/api/v1/group-buys", &body).await;
+        assert_eq!((s, error_code(&b)), (422, code), "{patch}");
+    }
+    // Residents and other stores' managers cannot set campaigns up here.
+    let (s, _) = post(&resident, &app, "/api/v1/group-buys", &campaign(store, product, price, 2, None, 2)).await;
+    assert_eq!(s, 403);
+    let other = logged_in(&app, MANAGER_B).await;
+    let (s, _) = post(&other, &app, "/api/v1/group-buys", &campaign(store, product, price, 2, None, 2)).await;
+    assert_eq!(s, 403);
+    let (s, _) = post(&other, &app, &format!("/api/v1/group-buys/{id}/cancel"), &json!({"reason": "x"})).await;
+    assert_eq!(s, 404, "another store's campaign does not exist for them");
+}
+
+#[tokio::test]
+async fn a_household_leaves_and_rejoins_before_the_deadline() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 2, None, 3)).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let before = wallet(&app, RESIDENT).await;
+    let (_, order) = join(&resident, &app, id, "a", &json!({"qty": 2, "payment": "wallet"})).await;
+    let order_id = order["id"].as_i64().expect("order");
+    assert_eq!(wallet(&app, RESIDENT).await, before - 2 * price);
+
+    // Cancelling the order through the orders API leaves the group the same way.
+    let (s, left) = post(&resident, &app, &format!("/api/v1/orders/{order_id}/cancel"), &json!({})).await;
+    assert_eq!((s, left["status"].as_str()), (200, Some("cancelled")), "{left}");
+    assert_eq!(wallet(&app, RESIDENT).await, before, "refunded");
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!((g["households"].as_i64(), g["units_sold"].as_i64()), (Some(0), Some(0)));
+    let (s, b) = post(&resident, &app, &format!("/api/v1/group-buys/{id}/leave"), &json!({"order_id": order_id})).await;
+    assert_eq!((s, error_code(&b)), (409, "closed"), "leaving twice refunds nothing");
+    assert_eq!(count(&app, &format!("select count(*) from wallet_entries where kind = 'refund' and order_id = {order_id}")).await, 1);
+
+    // Rejoin: the household counts again, and may take its full limit.
+    let (s, again) = join(&resident, &app, id, "b", &json!({"qty": 3, "payment": "on_pickup"})).await;
+    assert_eq!(s, 201, "{again}");
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!((g["households"].as_i64(), g["units_sold"].as_i64()), (Some(1), Some(3)));
+    // Someone else cannot leave for them.
+    let other = logged_in(&app, "13800000001").await;
+    let (s, _) = post(&other, &app, &format!("/api/v1/group-buys/{id}/leave"), &json!({"order_id": again["id"]})).await;
+    assert_eq!(s, 404);
+    ledger_balances(&app).await;
+}
+
+#[tokio::test]
+async fn the_owner_edits_before_the_first_join_extends_once_and_cancelling_refunds_everyone() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 2, None, 2)).await;
+    let owner = logged_in(&app, OWNER).await;
+    let mut edit = campaign(store, product, price - 50, 2, None, 2);
+    edit["title"] = json!("改个标题");
+    let (s, g) = owner.put(app.url(&format!("/api/v1/group-buys/{id}"))).json(&edit).send().await.map(|r| (r.status().as_u16(), r)).expect("put");
+    assert_eq!(s, 200);
+    let g: Value = g.json().await.expect("json");
+    assert_eq!((g["title"].as_str(), g["price_fen"].as_i64()), (Some("改个标题"), Some(price - 50)));
+
+    let resident = logged_in(&app, RESIDENT).await;
+    let before = wallet(&app, RESIDENT).await;
+    let (s, _) = join(&resident, &app, id, "x", &json!({"qty": 1, "payment": "wallet"})).await;
+    assert_eq!(s, 201);
+    let r = owner.put(app.url(&format!("/api/v1/group-buys/{id}"))).json(&edit).send().await.expect("put");
+    let b: Value = r.json().await.expect("json");
+    assert_eq!(error_code(&b), "group_not_editable");
+
+    let deadline = g["deadline"].as_str().expect("deadline").to_string();
+    let later = local_input(linli_app::shared::time::parse_instant(&deadline).expect("instant") + 3_600_000);
+    let (s, e) = post(&owner, &app, &format!("/api/v1/group-buys/{id}/extend"), &json!({"deadline": later})).await;
+    assert_eq!((s, e["deadline_extended"].as_bool()), (200, Some(true)), "{e}");
+    let (s, b) = post(&owner, &app, &format!("/api/v1/group-buys/{id}/extend"), &json!({"deadline": later})).await;
+    assert_eq!((s, error_code(&b)), (409, "already_extended"));
+
+    let (s, b) = post(&owner, &app, &format!("/api/v1/group-buys/{id}/cancel"), &json!({"reason": ""})).await;
+    assert_eq!((s, error_code(&b)), (422, "reason_required"));
+    let (s, c) = post(&owner, &app, &format!("/api/v1/group-buys/{id}/cancel"), &json!({"reason": "产地连续降雨，品质不达标"})).await;
+    assert_eq!((s, c["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!(order_statuses(&app, id).await, vec!["cancelled"]);
+    assert_eq!(wallet(&app, RESIDENT).await, before);
+    resolve(&app).await;
+    assert_eq!(count(&app, "select count(*) from wallet_entries where kind = 'refund'").await, 1);
+    let (s, b) = post(&owner, &app, &format!("/api/v1/group-buys/{id}/cancel"), &json!({"reason": "again"})).await;
+    assert_eq!((s, error_code(&b)), (409, "closed"));
+}
+
+#[tokio::test]
+async fn progress_reaches_an_open_event_stream_when_someone_joins() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 5, None, 2)).await;
+    let mut res = client().get(app.url(&format!("/api/v1/group-buys/{id}/events"))).send().await.expect("stream");
+    assert_eq!(res.status().as_u16(), 200);
+    let mut buf = String::new();
+    let first = next_progress(&mut res, &mut buf).await.expect("current progress first");
+    assert_eq!(first["households"], 0);
+    let resident = logged_in(&app, RESIDENT).await;
+    let (s, _) = join(&resident, &app, id, "live", &json!({"qty": 1, "payment": "on_pickup"})).await;
+    assert_eq!(s, 201);
+    let next = tokio::time::timeout(Duration::from_secs(1), next_progress(&mut res, &mut buf)).await.expect("within a second").expect("event");
+    assert_eq!((next["households"].as_i64(), next["units_sold"].as_i64()), (Some(1), Some(1)));
+}
+
+async fn next_progress(res: &mut reqwest::Response, buf: &mut String) -> Option<Value> {
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if block.contains("event: progress") {
+                let data = block.lines().find_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))?;
+                return serde_json::from_str(data.trim()).ok();
+            }
+            continue;
+        }
+        let chunk = res.chunk().await.ok()??;
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+/// Starts the real `linli` binary on the test's database, with a fast deadline job that pauses
+/// after each settled join (so it can be killed half-way).
+fn start_linli(app: &TestApp) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_linli"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.database_url)
+        .env("LINLI_ADDR", "127.0.0.1:0")
+        .env("LINLI_DEADLINE_TICK_MS", "50")
+        .env("LINLI_SETTLE_PAUSE_MS", "40")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start linli")
+}
+
+#[tokio::test]
+async fn a_resolution_killed_half_way_finishes_after_a_restart_with_each_refund_paid_once() {
+    // This process runs no jobs of its own: the child process does the resolving.
+    let app = spawn_app_with(false).await;
+    assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price, 100, None, 1)).await;
+    let people = households(&app, 30, "138440", 10_000).await;
+    for (i, (_, c)) in people.iter().enumerate() {
+        let (s, b) = join(c, &app, id, &format!("kill{i}"), &json!({"qty": 1, "payment": "wallet"})).await;
+        assert_eq!(s, 201, "{b}");
+    }
+    pass_deadline(&app, id).await;
+    let cancelled = |app: &TestApp| {
+        let sql = format!("select count(*) from orders where group_buy_id = {id} and status = 'cancelled'");
+        let pool = app.db.pool.clone();
+        async move {
+            let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(&pool).await.expect("count");
+            n
+        }
+    };
+
+    // kill -9 while the job is half-way through the refunds.
+    let mut child = start_linli(&app);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while cancelled(&app).await < 5 {
+        assert!(std::time::Instant::now() < deadline, "the job never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    let at_kill = cancelled(&app).await;
+    assert!(at_kill < 30, "killed half-way ({at_kill} of 30 done)");
+    let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+    assert_eq!(g["status"], "failed", "decided before the kill");
+    // Consistent at the kill: every cancelled join refunded once, every other still waiting.
+    assert_eq!(refunds(&app, id).await, at_kill);
+    assert_eq!(
+        count(&app, &format!("select count(*) from orders where group_buy_id = {id} and status not in ('cancelled', 'awaiting_group')")).await,
+        0
+    );
+    ledger_balances(&app).await;
+
+    // Restart: the next start finishes the work.
+    let mut child = start_linli(&app);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while count(&app, &format!("select count(*) from group_buys where id = {id} and settled_at_ms is not null")).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the restarted job never finished");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().expect("stop");
+    child.wait().expect("reap");
+    assert_eq!(cancelled(&app).await, 30);
+    assert_eq!(refunds(&app, id).await, 30, "no join skipped, none refunded twice");
+    for i in 0..30 {
+        assert_eq!(wallet(&app, &format!("138440{i:05}")).await, 10_000);
+    }
+    ledger_balances(&app).await;
+}
