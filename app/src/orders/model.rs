@@ -329,6 +329,9 @@ pub struct Notification {
     pub order_number: Option<String>,
     /// The order status it announces.
     pub status: OrderStatus,
+    /// What happened: the status, or a group buy's outcome (`group_succeeded`, `group_failed`,
+    /// `group_cancelled`).
+    pub kind: String,
     pub delivery: bool,
     /// RFC 3339.
     pub at: String,

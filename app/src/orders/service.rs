@@ -404,11 +404,18 @@ pub async fn notifications(db: &Db, user_id: i64) -> Result<Vec<super::model::No
         .await?
         .into_iter()
         .filter_map(|n| {
+            // A group buy's outcome moved its join to placed (it went ahead) or cancelled.
+            let status = match n.kind.as_str() {
+                "group_succeeded" => OrderStatus::Placed,
+                "group_failed" | "group_cancelled" => OrderStatus::Cancelled,
+                other => OrderStatus::parse(other)?,
+            };
             Some(super::model::Notification {
                 id: n.id,
                 order_id: n.order_id,
                 order_number: n.number,
-                status: OrderStatus::parse(&n.kind)?,
+                status,
+                kind: n.kind,
                 delivery: n.fulfillment.as_deref() == Some("delivery"),
                 at: rfc3339(n.created_at_ms),
                 read: n.read_at_ms.is_some(),

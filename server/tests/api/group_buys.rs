@@ -161,6 +161,8 @@ async fn a_group_that_reaches_its_threshold_goes_ahead_and_freezes_the_supplier_
     )
     .await;
     assert_eq!(notified, 4);
+    let (_, bell) = get(&people[1].1, &app, "/api/v1/me/notifications").await;
+    assert_eq!((bell[0]["kind"].as_str(), bell[0]["status"].as_str()), (Some("group_succeeded"), Some("placed")), "{bell}");
 
     // The supplier summary is frozen and downloadable; a second run changes nothing.
     let manager = logged_in(&app, MANAGER_A).await;

@@ -98,6 +98,9 @@ fn OrderView(
                 <p class="slot-line">{locale.pick("已放在取货位 ", "Waiting on shelf ")}<span class="slot num">{slot}</span>{locale.pick("，报取货码即可取走", " — show your code at the desk")}</p>
             })}
             <p class="muted">{locale.t(Msg::OrderNumber)} " " <span class="num">{order.number.clone()}</span></p>
+            {order.group_buy_id.map(|g| view! {
+                <p><a href=format!("/g/{g}")>{locale.pick("团购订单 · 查看成团进度", "Group buy · see its progress")}</a></p>
+            })}
         </section>
         {order.pickup_code.clone().map(|code| view! {
             <section class="card code-card">

@@ -24,7 +24,11 @@ pub fn NotificationsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="notifications">
                             {list.into_iter().map(|n| {
-                                let text = match n.status {
+                                let text = match (n.kind.as_str(), n.status) {
+                                    ("group_succeeded", _) => locale.pick("拼团成功！到提货日凭取货码到店自提", "Your group buy is going ahead — pick up with your code on the day"),
+                                    ("group_failed", _) => locale.pick("没凑够户数，这次没成团，款项已退回", "Not enough households joined; any payment is refunded"),
+                                    ("group_cancelled", _) => locale.pick("门店取消了这个团购，款项已退回", "The store cancelled the group buy; any payment is refunded"),
+                                    (_, status) => match status {
                                     OrderStatus::Accepted => locale.pick("门店已接单，正在准备", "The store accepted your order"),
                                     OrderStatus::Ready if n.delivery => locale.pick("已备好，等骑手取货", "Ready, waiting for the rider"),
                                     OrderStatus::Ready => locale.pick("已备好，可以来门店取货了", "Ready — come and pick it up"),
@@ -34,6 +38,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                     OrderStatus::Cancelled => locale.pick("门店取消了订单，款项已退回", "The store cancelled the order; any payment is refunded"),
                                     OrderStatus::NoShow => locale.pick("订单超时未取，款项已退回", "Not collected in time; any payment is refunded"),
                                     _ => locale.pick("订单有更新", "Your order was updated"),
+                                    },
                                 };
                                 let href = n.order_id.map(|id| format!("/orders/{id}")).unwrap_or_else(|| "/orders".to_string());
                                 view! {
