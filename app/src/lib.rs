@@ -10,6 +10,7 @@ pub mod cart;
 pub mod catalog;
 pub mod delivery;
 pub mod group_buy;
+pub mod inventory;
 pub mod orders;
 pub mod pickup;
 #[cfg(feature = "ssr")]

@@ -2,6 +2,8 @@
 //! Loaded only by `linli seed-demo` (and the README's run command), never by `serve`.
 use linli_app::accounts::{service as accounts, Role};
 use linli_app::catalog::store::{self as catalog, NewProduct};
+use linli_app::inventory::store as inventory;
+use linli_app::inventory::StockReason;
 use linli_app::server::Db;
 use linli_app::shared::AppError;
 use linli_app::stores::model::{DeliveryFeeRule, FeeBand, PickupDiscount};
@@ -226,7 +228,12 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
         )
         .await?;
         for (six, sid) in store_ids.iter().enumerate() {
-            catalog::set_stock(&mut tx, *sid, id, demo_stock(six, pix)).await?;
+            let on_hand = demo_stock(six, pix);
+            if on_hand > 0 {
+                // Opening stock is a delivery like any other, so the ledger sums to the shelf.
+                let m = inventory::Move { store_id: *sid, product_id: id, delta: on_hand, reason: StockReason::Receive, note: "开业备货", by_user_id: None, order_id: None, sale_id: None };
+                inventory::apply(&mut tx, &m).await?;
+            }
         }
         product_ids.insert(*name, id);
     }
@@ -282,7 +289,7 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
             // 张女士 has topped up ¥200 at the counter, so wallet payment can be tried.
             if phone == "13800000003" {
                 let mut tx = db.begin_write().await?;
-                let m = Movement { user_id: id, amount_fen: 20_000, kind: EntryKind::TopUp, by_user_id: owner, store_id: Some(store_ids[0]), order_id: None };
+                let m = Movement { user_id: id, amount_fen: 20_000, kind: EntryKind::TopUp, by_user_id: owner, store_id: Some(store_ids[0]), order_id: None, sale_id: None };
                 move_money(&mut tx, &m).await?;
                 tx.commit().await?;
             }

@@ -61,6 +61,19 @@ pub fn staff_store_ids(me: &Me) -> Option<Vec<i64>> {
     Some(ids)
 }
 
+/// 王** for 王小明, 张* for 张三: enough for staff to match a face at the desk, and for a
+/// label on a shelf, without the full name.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => {
+            let rest = chars.count().clamp(1, 2);
+            format!("{first}{}", "*".repeat(rest))
+        }
+        None => "**".to_string(),
+    }
+}
+
 /// Login throttling: failures counted in this window…
 pub const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// …lock a phone number after this many (a person mistyping gets 5 tries)…

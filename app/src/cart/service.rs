@@ -27,9 +27,7 @@ pub fn parse_guest_token(raw: &str) -> Option<String> {
 }
 
 pub fn new_guest_token() -> Result<String, AppError> {
-    let mut buf = [0u8; 16];
-    getrandom::getrandom(&mut buf).map_err(AppError::internal)?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    crate::server::random_token()
 }
 
 /// The guest token in a Cookie header, if any.

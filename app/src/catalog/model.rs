@@ -76,3 +76,13 @@ pub struct ProductPage {
     pub share_image_url: Option<String>,
     pub cart: crate::cart::model::CartSummary,
 }
+
+/// A line that could not be had: `error.details.items` of 409 insufficient_stock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ShortItem {
+    pub product_id: i64,
+    pub name: String,
+    pub requested: i64,
+    pub available: i64,
+}

@@ -1,6 +1,6 @@
 //! Catalog SQL. Availability is read from the stock table (written by inventory).
 use super::model::{BundleComponent, Category, Product, ProductDetail};
-use super::rules::{parse_tags, StockDraw};
+use super::rules::{line_limits, parse_tags, StockDraw};
 use crate::shared::time::now_ms;
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
@@ -203,19 +203,80 @@ pub async fn media(pool: &AnyPool, id: i64) -> Result<Option<(String, Vec<u8>)>,
     Ok(sqlx::query_as("select content_type, bytes from media where id = $1").bind(id).fetch_optional(pool).await?)
 }
 
-/// Sets a store's stock level outright (the demo seed; inventory changes go through deltas).
-pub async fn set_stock(conn: &mut AnyConnection, store_id: i64, product_id: i64, on_hand: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, 0, $4)
-         on conflict (store_id, product_id) do update set on_hand = excluded.on_hand, updated_at_ms = excluded.updated_at_ms",
+/// A product as an order prices it: the catalog's current price, never the client's.
+#[derive(Clone, Debug, FromRow)]
+pub struct PricedProduct {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub price_fen: i64,
+}
+
+/// The active products among `ids` that `store_id`'s chain sells.
+pub async fn priced_products(conn: &mut AnyConnection, store_id: i64, ids: &[i64]) -> Result<Vec<PricedProduct>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "select p.id, p.name, p.unit, p.price_fen from products p
+         join stores st on st.id = $1 and st.chain_id = p.chain_id
+         where p.active = $2 and p.id in ({})",
+        crate::server::db::placeholders(3, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, PricedProduct>(&sql).bind(store_id).bind(true);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Prices `(product id, qty)` lines from the catalog, in their order; a product that is gone
+/// or not sold at the store is refused with its id.
+pub async fn priced_lines(conn: &mut AnyConnection, store_id: i64, lines: &[(i64, i64)]) -> Result<Vec<(PricedProduct, i64)>, AppError> {
+    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+    let products = priced_products(conn, store_id, &ids).await?;
+    lines
+        .iter()
+        .map(|(id, qty)| {
+            products.iter().find(|p| p.id == *id).cloned().map(|p| (p, *qty)).ok_or_else(|| {
+                AppError::new(crate::shared::ErrorCode::ProductUnavailable).with_details(serde_json::json!({ "product_id": id }))
+            })
+        })
+        .collect()
+}
+
+/// 409 insufficient_stock naming every line the shelf cannot give (with what it can), for
+/// a sale or an order that was just refused.
+pub async fn short_stock(pool: &AnyPool, store_id: i64, priced: &[(PricedProduct, i64)], lines: &[(i64, i64)]) -> Result<AppError, AppError> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+    let limits = line_limits(lines, &stock_draws(&mut conn, store_id, &ids).await?);
+    let short: Vec<super::model::ShortItem> = priced
+        .iter()
+        .filter_map(|(p, qty)| {
+            let available = limits.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, n)| *n);
+            (available < *qty).then(|| super::model::ShortItem { product_id: p.id, name: p.name.clone(), requested: *qty, available })
+        })
+        .collect();
+    if short.is_empty() {
+        // Stock came back between the refusal and this look: asking again will likely work.
+        return Ok(AppError::new(crate::shared::ErrorCode::Conflict));
+    }
+    Ok(AppError::new(crate::shared::ErrorCode::InsufficientStock).with_details(serde_json::json!({ "items": short })))
+}
+
+/// Whether the store's chain sells `product_id` as a product with a stock row of its own
+/// (a bundle has none: its parts' stock is its stock).
+pub async fn stockable(conn: &mut AnyConnection, store_id: i64, product_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "select p.id from products p join stores st on st.id = $1 and st.chain_id = p.chain_id
+         where p.id = $2 and not exists (select 1 from bundle_items b where b.bundle_id = p.id)",
     )
     .bind(store_id)
     .bind(product_id)
-    .bind(on_hand)
-    .bind(now_ms())
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    Ok(())
+    Ok(row.is_some())
 }
 
 /// Figures for the back office's first screen, for one store.
@@ -289,7 +350,7 @@ pub async fn insert_bundle_item(conn: &mut AnyConnection, bundle_id: i64, produc
 pub async fn stock_summary(pool: &AnyPool, store_id: i64, low_at: i64) -> Result<StockSummaryRow, AppError> {
     Ok(sqlx::query_as(&format!(
         "select count(*) as products,
-                coalesce(sum(case when {AVAILABLE_SQL} between 1 and $2 then 1 else 0 end), 0) as low,
+                coalesce(sum(case when {AVAILABLE_SQL} between 1 and coalesce(s.low_at, $2) then 1 else 0 end), 0) as low,
                 coalesce(sum(case when {AVAILABLE_SQL} <= 0 then 1 else 0 end), 0) as out
          from products p join stores st on st.id = $1 and st.chain_id = p.chain_id
          left join stock s on s.product_id = p.id and s.store_id = $1

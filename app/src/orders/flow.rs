@@ -5,6 +5,8 @@ use super::lifecycle::{self, Actor, Effect};
 use super::model::{OrderStatus, StaffOrder, StatusChange};
 use super::store::{self, OrderRow};
 use crate::accounts::Role;
+use crate::inventory::model::StockReason;
+use crate::inventory::store as inventory;
 use crate::server::events::{Event, Topic};
 use crate::server::Db;
 use crate::shared::time::{local_time, now_ms, parse_hhmm, parse_iso_date, rfc3339};
@@ -71,11 +73,11 @@ pub async fn apply_in(tx: &mut AnyConnection, db: &Db, row: &OrderRow, to: Order
             store::set_rider(tx, id, rider).await?;
         }
         Effect::Consume => {
-            move_reserved(tx, row, true).await?;
+            move_reserved(tx, row, Some(StockReason::OnlineSale), asker.user_id).await?;
             store::settle_stock(tx, id, "sold").await?;
         }
         Effect::Release => {
-            move_reserved(tx, row, false).await?;
+            move_reserved(tx, row, None, asker.user_id).await?;
             store::settle_stock(tx, id, "returned").await?;
             refund(tx, row).await?;
         }
@@ -106,15 +108,18 @@ pub fn status_event(store_id: i64, user_id: i64, change: &StatusChange) -> Event
     Event::new("status", vec![Topic::Order(change.order_id), Topic::Store(store_id), Topic::User(user_id)], change)
 }
 
-/// The order's reserved units either leave the shelf (`consume`: sold, written off) or go back
-/// on sale. Each is one conditional statement; if the books do not hold what the order took,
-/// nothing is changed (the transaction is dropped) and the error is logged.
-async fn move_reserved(conn: &mut AnyConnection, row: &OrderRow, consume: bool) -> Result<(), AppError> {
+/// The order's reserved units either leave the shelf for `consume`'s reason (sold, written
+/// off: a ledger row each, booked to `by`) or go back on sale. Each is one conditional
+/// statement; if the books do not hold what the order took, nothing is changed (the
+/// transaction is dropped) and the error is logged.
+async fn move_reserved(conn: &mut AnyConnection, row: &OrderRow, consume: Option<StockReason>, by: Option<i64>) -> Result<(), AppError> {
     for (product_id, qty) in store::reservations(conn, row.id).await? {
-        let ok = if consume {
-            store::consume_reserved(conn, row.store_id, product_id, qty).await?
-        } else {
-            store::adjust_reserved(conn, row.store_id, product_id, -qty).await?
+        let ok = match consume {
+            Some(reason) => {
+                let m = inventory::Move { store_id: row.store_id, product_id, delta: -qty, reason, note: "", by_user_id: by, order_id: Some(row.id), sale_id: None };
+                inventory::consume_reserved(conn, &m).await?
+            }
+            None => store::adjust_reserved(conn, row.store_id, product_id, -qty).await?,
         };
         if !ok {
             return Err(AppError::internal(format!("order {}: {qty} of product {product_id} not reserved", row.id)));
@@ -134,6 +139,7 @@ async fn refund(conn: &mut AnyConnection, row: &OrderRow) -> Result<(), AppError
             by_user_id: None,
             store_id: Some(row.store_id),
             order_id: Some(row.id),
+            sale_id: None,
         };
         move_money(conn, &m).await?.ok_or_else(|| AppError::internal("refund to a missing account"))?;
     }
@@ -224,7 +230,7 @@ pub async fn settle_no_show(db: &Db, me: &crate::accounts::Me, id: i64, back_on_
     if !store::settle_stock(&mut tx, id, if back_on_shelf { "returned" } else { "loss" }).await? {
         return Err(invalid(OrderStatus::NoShow, OrderStatus::NoShow));
     }
-    move_reserved(&mut tx, &row, !back_on_shelf).await?;
+    move_reserved(&mut tx, &row, (!back_on_shelf).then_some(StockReason::NoShowLoss), Some(me.id)).await?;
     let reason = if back_on_shelf { "stock_returned" } else { "stock_written_off" };
     store::insert_event(&mut tx, id, Some(OrderStatus::NoShow), OrderStatus::NoShow, Some(me.id), reason).await?;
     tx.commit().await?;

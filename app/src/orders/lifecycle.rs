@@ -120,18 +120,7 @@ pub fn no_show_due(pickup_day: i64, until: u16, today: i64, minute: u16) -> bool
     today * 1440 + i64::from(minute) >= due
 }
 
-/// 王** for 王小明, 张* for 张三: enough for staff to match a face at the desk, and for a
-/// label on a shelf, without the full name.
-pub fn mask_name(name: &str) -> String {
-    let mut chars = name.trim().chars();
-    match chars.next() {
-        Some(first) => {
-            let rest = chars.count().clamp(1, 2);
-            format!("{first}{}", "*".repeat(rest))
-        }
-        None => "**".to_string(),
-    }
-}
+pub use crate::accounts::rules::mask_name;
 
 /// The last four digits of a phone number.
 pub fn phone_tail(phone: &str) -> String {

@@ -355,15 +355,7 @@ pub struct OrderSummary {
     pub created_at: String,
 }
 
-/// A line that could not be had: `error.details.items` of 409 insufficient_stock.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ShortItem {
-    pub product_id: i64,
-    pub name: String,
-    pub requested: i64,
-    pub available: i64,
-}
+pub use crate::catalog::model::ShortItem;
 
 /// A pickup day and window offered at checkout; `value` is what the form posts
 /// ("2026-11-22|17:00-18:00").
@@ -410,12 +402,7 @@ pub struct OrderPage {
     pub qr_svg: Option<String>,
 }
 
-/// A store the person works at, for the back office's store switch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoreChoice {
-    pub id: i64,
-    pub name: String,
-}
+pub use crate::stores::model::StoreChoice;
 
 /// The queue page: the stores to switch between, the chosen one, its orders as filtered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

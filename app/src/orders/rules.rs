@@ -1,7 +1,7 @@
 //! Order rules: what may be ordered, when it can be picked up or delivered, what it costs.
 //! Pure functions of their inputs (the clock is passed in), so every rule is tested here.
 use super::model::{ItemRequest, OrderStatus, Quote};
-use crate::shared::time::{hhmm, iso_date, parse_hhmm, parse_iso_date, LocalTime};
+use crate::shared::time::{hhmm, parse_hhmm, parse_iso_date, LocalTime};
 use crate::shared::{AppError, ErrorCode};
 use crate::stores::model::Store;
 use crate::stores::rules::{delivery_fee, pickup_discount};
@@ -176,8 +176,7 @@ pub fn quote_delivery(store: &Store, goods_fen: i64, distance_m: u32) -> Result<
 
 /// 订单号: the store-local date and the id, e.g. 26112200042 — short enough to read out.
 pub fn order_number(day: i64, id: i64) -> String {
-    let d = iso_date(day);
-    format!("{}{}{}{id:05}", &d[2..4], &d[5..7], &d[8..10])
+    crate::shared::time::day_serial(day, id)
 }
 
 /// A resident may cancel until the store starts picking.
@@ -240,6 +239,7 @@ pub fn route_to(chosen_distance_m: u32, candidates: &[RouteCandidate]) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shared::time::iso_date;
 
     #[test]
     fn a_delivery_goes_to_the_nearest_store_that_can_fill_it_or_stays() {

@@ -1,5 +1,5 @@
 //! Order actions shared by the JSON API and the pages: place, look up, list, cancel.
-use super::model::{Fulfillment, FulfillmentRequest, Order, OrderStatus, OrderSummary, Payment, PlaceOrder, Quote, ShortItem, StatusChange};
+use super::model::{Fulfillment, FulfillmentRequest, Order, OrderStatus, OrderSummary, Payment, PlaceOrder, Quote, StatusChange};
 use super::rules;
 use super::store::{self, OrderRow, PricedProduct};
 use crate::catalog::rules::{line_limits, stock_needs};
@@ -51,24 +51,10 @@ fn quote(store: &Store, plan: &Plan, goods_fen: i64) -> Result<Quote, AppError> 
     }
 }
 
-/// Prices the lines from the catalog; a product that is gone or not sold here is refused.
-async fn price_lines(conn: &mut AnyConnection, store_id: i64, lines: &[(i64, i64)]) -> Result<Vec<(PricedProduct, i64)>, AppError> {
-    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
-    let products = store::priced_products(conn, store_id, &ids).await?;
-    lines
-        .iter()
-        .map(|(id, qty)| {
-            products.iter().find(|p| p.id == *id).cloned().map(|p| (p, *qty)).ok_or_else(|| {
-                AppError::new(ErrorCode::ProductUnavailable).with_details(serde_json::json!({ "product_id": id }))
-            })
-        })
-        .collect()
-}
-
 /// What an order would cost, for the checkout page (nothing is written).
 pub async fn preview(db: &Db, store: &Store, lines: &[(i64, i64)], f: &FulfillmentRequest) -> Result<Quote, AppError> {
     let mut conn = db.pool.acquire().await?;
-    let priced = price_lines(&mut conn, store.id, lines).await?;
+    let priced = crate::catalog::store::priced_lines(&mut conn, store.id, lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     quote(store, &plan(store, local_time(now_ms()), f)?, goods)
 }
@@ -131,7 +117,7 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
         tx.commit().await?;
         return Ok(saved);
     }
-    let priced = price_lines(&mut tx, store.id, &lines).await?;
+    let priced = crate::catalog::store::priced_lines(&mut tx, store.id, &lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let q = quote(&store, &plan, goods)?;
 
@@ -143,7 +129,7 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
     for (product_id, qty) in &needs {
         if !store::adjust_reserved(&mut tx, store.id, *product_id, *qty).await? {
             tx.rollback().await?;
-            return Err(short_stock(db, store.id, &priced, &lines).await?);
+            return Err(crate::catalog::store::short_stock(&db.pool, store.id, &priced, &lines).await?);
         }
     }
 
@@ -230,6 +216,7 @@ pub(crate) async fn write_order(
             by_user_id: None,
             store_id: Some(new_order.store_id),
             order_id: Some(id),
+            sale_id: None,
         };
         if move_money(tx, &m).await?.is_none() {
             return Err(AppError::field(ErrorCode::InsufficientBalance, "payment"));
@@ -255,7 +242,7 @@ pub async fn route(db: &Db, chosen: &Store, f: &FulfillmentRequest, lines: &[(i6
     let here = distance_m(*lat, *lng, chosen.lat, chosen.lng);
     let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
     let mut conn = db.pool.acquire().await?;
-    let priced = price_lines(&mut conn, chosen.id, lines).await?;
+    let priced = crate::catalog::store::priced_lines(&mut conn, chosen.id, lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let mut candidates = Vec::new();
     let mut stores = Vec::new();
@@ -276,24 +263,6 @@ pub async fn route(db: &Db, chosen: &Store, f: &FulfillmentRequest, lines: &[(i6
 /// The 409 for an order the shelf cannot fill: every line that cannot be had as asked, with
 /// how many it could have while the other lines keep theirs (a bundle and its part compete
 /// for the same eggs, so each alone may look fine).
-async fn short_stock(db: &Db, store_id: i64, priced: &[(PricedProduct, i64)], lines: &[(i64, i64)]) -> Result<AppError, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
-    let limits = line_limits(lines, &stock_draws(&mut conn, store_id, &ids).await?);
-    let short: Vec<ShortItem> = priced
-        .iter()
-        .filter_map(|(p, qty)| {
-            let available = limits.iter().find(|(id, _)| *id == p.id).map_or(0, |(_, n)| *n);
-            (available < *qty).then(|| ShortItem { product_id: p.id, name: p.name.clone(), requested: *qty, available })
-        })
-        .collect();
-    if short.is_empty() {
-        // Stock came back between the refusal and this look: asking again will likely work.
-        return Ok(AppError::new(ErrorCode::Conflict));
-    }
-    Ok(AppError::new(ErrorCode::InsufficientStock).with_details(serde_json::json!({ "items": short })))
-}
-
 /// The order a checkout key already placed, if any: a resent checkout form finds its order
 /// even though the cart it was built from is empty by now.
 pub async fn placed_with_key(db: &Db, user_id: i64, key: &str) -> Result<Option<i64>, AppError> {

@@ -4,25 +4,14 @@ use super::model::{PickListView, QueueView};
 use crate::shared::AppError;
 use leptos::prelude::*;
 
-/// The stores `me` works the desk at (the owner: all), and the one to show: `requested` if
-/// allowed, else the first. Nobody else gets a store at all.
+/// The stores `me` works the desk at (the owner: all), and the one to show.
 #[cfg(feature = "ssr")]
 pub async fn desk_stores(
     db: &crate::server::Db,
     me: &crate::accounts::Me,
     requested: Option<i64>,
-) -> Result<(Vec<super::model::StoreChoice>, crate::stores::Store), AppError> {
-    let stores: Vec<crate::stores::Store> = crate::stores::store::list_active(&db.pool)
-        .await?
-        .into_iter()
-        .filter(|s| super::flow::desk_may(me, s.id))
-        .collect();
-    let chosen = requested
-        .and_then(|id| stores.iter().find(|s| s.id == id))
-        .or_else(|| stores.first())
-        .cloned()
-        .ok_or_else(AppError::forbidden)?;
-    Ok((stores.into_iter().map(|s| super::model::StoreChoice { id: s.id, name: s.name }).collect(), chosen))
+) -> Result<(Vec<crate::stores::StoreChoice>, crate::stores::Store), AppError> {
+    crate::stores::api::working_stores(db, me, super::flow::DESK_ROLES, requested).await
 }
 
 /// The queue: every open order of the store (or one status), filtered by fulfilment and day.

@@ -6,32 +6,7 @@ use crate::shared::time::{now_ms, rfc3339};
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-/// A product as an order prices it: the catalog's current price, never the client's.
-#[derive(Clone, Debug, FromRow)]
-pub struct PricedProduct {
-    pub id: i64,
-    pub name: String,
-    pub unit: String,
-    pub price_fen: i64,
-}
-
-/// The active products among `ids` that `store_id`'s chain sells.
-pub async fn priced_products(conn: &mut AnyConnection, store_id: i64, ids: &[i64]) -> Result<Vec<PricedProduct>, AppError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "select p.id, p.name, p.unit, p.price_fen from products p
-         join stores st on st.id = $1 and st.chain_id = p.chain_id
-         where p.active = $2 and p.id in ({})",
-        placeholders(3, ids.len())
-    );
-    let mut q = sqlx::query_as::<_, PricedProduct>(&sql).bind(store_id).bind(true);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
-}
+pub use crate::catalog::store::{priced_products, PricedProduct};
 
 /// Moves a product's reservation at a store by `delta`: positive reserves (only if that many
 /// are available), negative gives back (only what is reserved). One conditional statement,
@@ -358,22 +333,6 @@ pub async fn for_rider(pool: &AnyPool, store_ids: &[i64], rider_id: i64) -> Resu
         q = q.bind(*id);
     }
     Ok(q.fetch_all(pool).await?)
-}
-
-/// Takes reserved units off the shelf for good (handed over, delivered, written off): on hand
-/// and reserved both go down, only if that many are reserved. False when they are not.
-pub async fn consume_reserved(conn: &mut AnyConnection, store_id: i64, product_id: i64, qty: i64) -> Result<bool, AppError> {
-    let r = sqlx::query(
-        "update stock set on_hand = on_hand - $3, reserved = reserved - $3, updated_at_ms = $4
-         where store_id = $1 and product_id = $2 and reserved >= $3 and on_hand >= $3",
-    )
-    .bind(store_id)
-    .bind(product_id)
-    .bind(qty)
-    .bind(now_ms())
-    .execute(&mut *conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
 }
 
 /// Records what became of the order's reserved units, once: false if it was already decided.

@@ -29,6 +29,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "order_flow", include_str!("../../../migrations/sqlite/0006_order_flow.sql")),
     (7, "lbs_routing", include_str!("../../../migrations/sqlite/0007_lbs_routing.sql")),
     (8, "group_buys", include_str!("../../../migrations/sqlite/0008_group_buys.sql")),
+    (9, "inventory", include_str!("../../../migrations/sqlite/0009_inventory.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -39,6 +40,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "order_flow", include_str!("../../../migrations/postgres/0006_order_flow.sql")),
     (7, "lbs_routing", include_str!("../../../migrations/postgres/0007_lbs_routing.sql")),
     (8, "group_buys", include_str!("../../../migrations/postgres/0008_group_buys.sql")),
+    (9, "inventory", include_str!("../../../migrations/postgres/0009_inventory.sql")),
 ];
 
 impl Backend {

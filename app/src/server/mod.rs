@@ -12,3 +12,11 @@ pub mod state;
 pub use db::{Backend, Db};
 pub use session::{current_user, require_user, CurrentUser};
 pub use state::AppState;
+
+/// 128 random bits from the OS as 32 hex characters: guest cart tokens, fresh idempotency
+/// keys rendered into forms.
+pub fn random_token() -> Result<String, crate::shared::AppError> {
+    let mut buf = [0u8; 16];
+    getrandom::getrandom(&mut buf).map_err(crate::shared::AppError::internal)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}

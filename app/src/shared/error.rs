@@ -90,6 +90,11 @@ error_codes! {
     TitleRequired => "title_required", 422, "请写团购标题（最多30字），故事最多300字", "Give a title (at most 30 characters); the story may have 300";
     StoresRequired => "stores_required", 422, "请至少选一家门店", "Choose at least one store";
     NotInGroup => "not_in_group", 422, "这家门店不参加这个团，请选团里的门店", "That store is not part of this group buy";
+    InvalidStockChange => "invalid_stock_change", 422, "数量应为1到100000的整数：进货增加库存，报损和退货减少库存", "Enter a whole number from 1 to 100,000: receiving adds stock, write-offs and returns take it away";
+    InvalidLowAt => "invalid_low_at", 422, "提醒数量应为0到9999的整数", "The alert level must be a whole number from 0 to 9,999";
+    StockChanged => "stock_changed", 409, "库存刚有变动（有人下单或卖出），请按最新数量重新盘点", "The stock just changed (an order or a sale) — count again against the new figure";
+    BasketEmpty => "basket_empty", 422, "还没有选商品", "Add something to the sale first";
+    CustomerNotFound => "customer_not_found", 422, "没有找到这个手机号的会员", "No member has this phone number";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

@@ -5,6 +5,21 @@ use super::model::Store;
 use crate::shared::AppError;
 use leptos::prelude::*;
 
+/// The stores where `me` holds one of `roles` (the owner: all), and the one to show:
+/// `requested` if allowed, else the first. Nobody else gets a store at all (Forbidden).
+#[cfg(feature = "ssr")]
+pub async fn working_stores(
+    db: &crate::server::Db,
+    me: &crate::accounts::Me,
+    roles: &[crate::accounts::Role],
+    requested: Option<i64>,
+) -> Result<(Vec<super::StoreChoice>, Store), AppError> {
+    let stores: Vec<Store> =
+        super::store::list_active(&db.pool).await?.into_iter().filter(|s| crate::accounts::rules::may_act(&me.roles, s.id, roles)).collect();
+    let chosen = requested.and_then(|id| stores.iter().find(|s| s.id == id)).or_else(|| stores.first()).cloned().ok_or_else(AppError::forbidden)?;
+    Ok((stores.into_iter().map(|s| super::StoreChoice { id: s.id, name: s.name }).collect(), chosen))
+}
+
 /// The cookie remembering a guest's store (signed-in residents keep it in their profile too).
 pub const STORE_COOKIE: &str = "linli_store";
 

@@ -6,4 +6,4 @@ pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use model::{Community, NearbyStore, Store};
+pub use model::{Community, NearbyStore, Store, StoreChoice};

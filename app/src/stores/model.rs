@@ -28,6 +28,20 @@ pub enum PickupDiscount {
     Percent { pct: u8 },
 }
 
+/// A store the person works at, for the back office's store switch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+impl StoreChoice {
+    /// (id, name), as the back office's store switch takes it.
+    pub fn pair(&self) -> (i64, String) {
+        (self.id, self.name.clone())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Store {

@@ -55,6 +55,8 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/orders", locale.pick("订单", "Orders")),
         ("/admin/desk", locale.pick("自提台", "Pickup desk")),
         ("/admin/picklist", locale.pick("拣货单", "Pick list")),
+        ("/admin/stock", locale.pick("库存", "Stock")),
+        ("/admin/till", locale.pick("收银", "Till")),
         ("/admin/group-buys", locale.pick("团购", "Group buys")),
     ];
     view! {

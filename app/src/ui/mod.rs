@@ -69,3 +69,16 @@ pub fn NotFoundNotice(body: crate::shared::Msg) -> impl IntoView {
         </section>
     }
 }
+
+/// A filter chip: a plain link (works without JavaScript), marked as current when on.
+pub fn chip(href: String, on: bool, label: String) -> impl IntoView {
+    view! { <a href=href class="chip" class:chip-on=on aria-current=on.then_some("page")>{label}</a> }
+}
+
+/// The back office's store switch: one chip per store, shown only when the person works at
+/// more than one. `href` is the page's own URL for a store.
+pub fn store_chips(stores: Vec<(i64, String)>, current: i64, href: impl Fn(i64) -> String) -> Option<AnyView> {
+    let locale = use_locale();
+    let chips: Vec<_> = stores.into_iter().map(|(id, name)| chip(href(id), id == current, name)).collect();
+    (chips.len() > 1).then(|| view! { <nav class="chips no-print" aria-label=locale.pick("门店", "Store")>{chips}</nav> }.into_any())
+}

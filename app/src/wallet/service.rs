@@ -28,7 +28,7 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
     }
     let (entry_id, wallet_fen) = store::move_money(
         &mut tx,
-        &store::Movement { user_id, amount_fen: amount, kind: EntryKind::TopUp, by_user_id: Some(staff.id), store_id, order_id: None },
+        &store::Movement { user_id, amount_fen: amount, kind: EntryKind::TopUp, by_user_id: Some(staff.id), store_id, order_id: None, sale_id: None },
     )
         .await?
         .ok_or_else(AppError::not_found)?;

@@ -17,13 +17,15 @@ pub struct Movement {
     pub store_id: Option<i64>,
     /// The order paid or refunded. The ledger allows one payment and one refund per order.
     pub order_id: Option<i64>,
+    /// The till sale paid (a member paying at the counter from the wallet).
+    pub sale_id: Option<i64>,
 }
 
 /// Adds the amount to an active user's balance unless that would go below zero; returns
 /// `(entry id, new balance)`, or `None` when the user does not exist or the balance does not
 /// cover it. Must run inside a write transaction.
 pub async fn move_money(conn: &mut AnyConnection, m: &Movement) -> Result<Option<(i64, i64)>, AppError> {
-    let Movement { user_id, amount_fen, kind, by_user_id, store_id, order_id } = *m;
+    let Movement { user_id, amount_fen, kind, by_user_id, store_id, order_id, sale_id } = *m;
     let balance: Option<(i64,)> = sqlx::query_as(
         "update users set wallet_fen = wallet_fen + $1
          where id = $2 and active = $3 and wallet_fen + $1 >= 0
@@ -36,8 +38,8 @@ pub async fn move_money(conn: &mut AnyConnection, m: &Movement) -> Result<Option
     .await?;
     let Some((balance,)) = balance else { return Ok(None) };
     let (entry_id,): (i64,) = sqlx::query_as(
-        "insert into wallet_entries (user_id, amount_fen, balance_after_fen, kind, by_user_id, store_id, order_id, created_at_ms)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        "insert into wallet_entries (user_id, amount_fen, balance_after_fen, kind, by_user_id, store_id, order_id, sale_id, created_at_ms)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
     )
     .bind(user_id)
     .bind(amount_fen)
@@ -46,6 +48,7 @@ pub async fn move_money(conn: &mut AnyConnection, m: &Movement) -> Result<Option
     .bind(by_user_id)
     .bind(store_id)
     .bind(order_id)
+    .bind(sale_id)
     .bind(now_ms())
     .fetch_one(&mut *conn)
     .await?;

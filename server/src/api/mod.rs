@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod orders;
 pub mod rider;
 pub mod staff;
+pub mod stock;
 pub mod wallet;
 
 use axum::routing::{any, delete, get, post};
@@ -46,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route("/rider/orders/{id}/claim", post(rider::claim))
         .route("/rider/orders/{id}/deliver", post(rider::deliver))
         .route("/staff/users/{user_id}/wallet/top-up", post(wallet::top_up))
+        .route("/staff/stores/{store_id}/stock", get(stock::levels).post(stock::book))
+        .route("/staff/stores/{store_id}/stock/movements", get(stock::movements))
+        .route("/staff/stores/{store_id}/counter-sales", post(stock::sell))
+        .route("/staff/counter-sales/{id}", get(stock::receipt))
         .route("/group-buys", post(group_buys::create).get(group_buys::list))
         .route("/group-buys/{id}", get(group_buys::get).put(group_buys::update))
         .route("/group-buys/{id}/publish", post(group_buys::publish))

@@ -9,4 +9,5 @@ mod group_buys;
 mod helpers;
 mod orders;
 mod platform;
+mod stock;
 mod wallet;

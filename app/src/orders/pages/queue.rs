@@ -8,7 +8,8 @@ use crate::orders::widgets::{step_label, StaffNoteForm, StaffOrderCard};
 use crate::pickup::api::AddCustomerNote;
 use crate::shared::{ErrorCode, Msg};
 use crate::ui::form::form_error;
-use crate::ui::{use_locale, ErrorNotice, FormError, ShelfSkeleton};
+use crate::stores::model::StoreChoice;
+use crate::ui::{chip, store_chips, use_locale, ErrorNotice, FormError, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -121,7 +122,6 @@ fn Queue(
     let kinds: [(Option<&str>, &str); 3] = [(None, locale.pick("全部", "All")), (Some("pickup"), locale.pick("自提", "Pickup")), (Some("delivery"), locale.pick("配送", "Delivery"))];
     let tomorrow = crate::shared::time::parse_iso_date(&view.today).map(|d| crate::shared::time::iso_date(d + 1)).unwrap_or_default();
     let days: [(Option<String>, &str); 3] = [(None, locale.pick("所有日期", "Any day")), (Some(view.today.clone()), locale.pick("今天", "Today")), (Some(tomorrow), locale.pick("明天", "Tomorrow"))];
-    let chip = |href: String, on: bool, label: String| view! { <a href=href class="chip" class:chip-on=on aria-current=on.then_some("page")>{label}</a> };
     let count = view.orders.len();
     let store_id = view.store_id;
     view! {
@@ -132,11 +132,7 @@ fn Queue(
                 <a class="btn btn-secondary" href=format!("/admin/picklist?store={store_id}")>{locale.pick("拣货单", "Pick list")}</a>
             </nav>
         </header>
-        {(view.stores.len() > 1).then(|| view! {
-            <nav class="chips" aria-label=locale.pick("门店", "Store")>
-                {view.stores.iter().map(|s| chip(f.with("store", Some(&s.id.to_string())), s.id == store_id, s.name.clone())).collect_view()}
-            </nav>
-        })}
+        {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store_id, |id| f.with("store", Some(&id.to_string())))}
         <nav class="chips" aria-label=locale.pick("状态", "Status")>
             {statuses.into_iter().map(|(v, label)| chip(f.with("status", v), f.status.as_deref() == v, label.to_string())).collect_view()}
         </nav>

@@ -6,7 +6,8 @@ use crate::orders::widgets::{StaffNoteForm, StaffOrderCard};
 use crate::pickup::api::{load_desk, AddCustomerNote, HandOver, VerifyCode};
 use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept};
-use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, ShelfSkeleton};
+use crate::stores::model::StoreChoice;
+use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::Redirect;
@@ -79,13 +80,7 @@ fn Desk(
                 <a class="btn btn-secondary" href=format!("/admin/orders?store={store}")>{locale.pick("订单", "Orders")}</a>
             </nav>
         </header>
-        {(view.stores.len() > 1).then(|| view! {
-            <nav class="chips" aria-label=locale.pick("门店", "Store")>
-                {view.stores.iter().map(|s| view! {
-                    <a href=format!("/admin/desk?store={}", s.id) class="chip" class:chip-on=s.id == store>{s.name.clone()}</a>
-                }).collect_view()}
-            </nav>
-        })}
+        {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store, |id| format!("/admin/desk?store={id}"))}
         {view.handed_over.clone().map(|n| view! {
             <p class="notice notice-ok" role="status">{locale.pick("已交付，订单号 ", "Handed over: order ")}<span class="num">{n}</span></p>
         })}

@@ -1,0 +1,175 @@
+//! Stock and till server functions for the back-office pages; the JSON API calls the same
+//! service. Each form bounces back with its error and what was typed when JavaScript is off.
+use super::model::{Receipt, StockItemView, StockView, TillView};
+use crate::shared::AppError;
+use leptos::prelude::*;
+
+/// The most ledger rows the stock page shows.
+pub const LEDGER_ROWS: i64 = 40;
+
+/// The stock page: the store's products with their levels (optionally only the low ones, or
+/// those matching `q`), and the store's latest movements.
+#[server(prefix = "/api", endpoint = "staff_stock")]
+pub async fn load_stock(store: Option<i64>, low: Option<String>, q: Option<String>) -> Result<StockView, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
+    let mut lines = super::service::lines(&state.db, chosen.id, page_zh()?).await?;
+    let low_count = lines.iter().filter(|l| l.low).count();
+    if low.as_deref() == Some("1") {
+        lines.retain(|l| l.low);
+    }
+    if let Some(q) = q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        lines.retain(|l| l.name.contains(q) || l.category.contains(q));
+    }
+    Ok(StockView {
+        stores,
+        store_id: chosen.id,
+        store_name: chosen.name,
+        lines,
+        low: low_count,
+        movements: super::store::movements(&state.db.pool, chosen.id, None, LEDGER_ROWS).await?,
+    })
+}
+
+/// One product's stock at a store, with its ledger.
+#[server(prefix = "/api", endpoint = "staff_stock_item")]
+pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockItemView, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
+    let line = super::service::lines(&state.db, chosen.id, page_zh()?).await?.into_iter().find(|l| l.product_id == product).ok_or_else(AppError::not_found)?;
+    Ok(StockItemView {
+        store_id: chosen.id,
+        store_name: chosen.name,
+        line,
+        movements: super::store::movements(&state.db.pool, chosen.id, Some(product), LEDGER_ROWS).await?,
+        may_set_threshold: crate::accounts::rules::may_act(&me.roles, chosen.id, super::service::THRESHOLD_ROLES),
+    })
+}
+
+/// Whether the page is being read in Chinese (category names follow the reader).
+#[cfg(feature = "ssr")]
+fn page_zh() -> Result<bool, AppError> {
+    Ok(crate::server::request::page_locale_of(&crate::server::request::parts()?.headers) == crate::shared::Locale::Zh)
+}
+
+/// 进货 / 损耗报废 / 退回供应商 from a product's card: a positive number and why.
+#[server(prefix = "/api", endpoint = "staff_book_stock")]
+pub async fn book_stock(store_id: i64, product_id: i64, reason: String, qty: String, note: String) -> Result<super::StockLevel, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let (reason, delta) = super::rules::parse_quantity_move(&reason, &qty)?;
+        super::service::book(&state.db, &me, store_id, product_id, reason, delta, &note).await
+    }
+    .await;
+    if let Err(e) = &result {
+        let product = product_id.to_string();
+        crate::server::form::bounce_back(e, &[("open", &product), ("reason", &reason), ("qty", &qty), ("note", &note)]);
+    }
+    result
+}
+
+/// 盘点: what the shelf holds, against what the card showed on hand (`seen`).
+#[server(prefix = "/api", endpoint = "staff_count_stock")]
+pub async fn count_stock(store_id: i64, product_id: i64, counted: String, seen: i64, note: String) -> Result<super::StockLevel, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let n = super::rules::parse_count(&counted)?;
+        super::service::count(&state.db, &me, store_id, product_id, n, Some(seen), &note).await
+    }
+    .await;
+    if let Err(e) = &result {
+        let product = product_id.to_string();
+        crate::server::form::bounce_back(e, &[("open", &product), ("counted", &counted), ("note", &note)]);
+    }
+    result
+}
+
+/// A product's alert level (empty: back to the default).
+#[server(prefix = "/api", endpoint = "staff_stock_alert")]
+pub async fn set_stock_alert(store_id: i64, product_id: i64, low_at: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let level = super::rules::parse_low_at(&low_at)?;
+        super::service::set_low_at(&state.db, &me, store_id, product_id, level).await
+    }
+    .await;
+    if let Err(e) = &result {
+        let product = product_id.to_string();
+        crate::server::form::bounce_back(e, &[("open", &product), ("low_at", &low_at)]);
+    }
+    result
+}
+
+/// The till: what the store can sell now (bundles too), the basket from the URL priced now,
+/// a fresh key for the sale, and the latest sales.
+#[server(prefix = "/api", endpoint = "staff_till")]
+pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<String>) -> Result<TillView, AppError> {
+    use super::model::{TillLine, TillProduct};
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
+    let q = q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| q.chars().take(20).collect::<String>());
+    let shelf = crate::catalog::store::list_for_store(&state.db.pool, chosen.id, None, None).await?;
+    let basket: Vec<TillLine> = super::rules::parse_basket(basket.as_deref().unwrap_or(""))
+        .into_iter()
+        .filter_map(|(id, qty)| {
+            let p = shelf.iter().find(|p| p.id == id)?;
+            Some(TillLine { product_id: id, name: p.name.clone(), unit: p.unit.clone(), price_fen: p.price_fen, qty, available: p.available.max(0) })
+        })
+        .collect();
+    let total_fen = basket.iter().map(|l| l.price_fen * l.qty).sum();
+    let products = shelf
+        .into_iter()
+        .filter(|p| q.as_deref().is_none_or(|q| p.name.contains(q) || p.origin.contains(q)))
+        .map(|p| TillProduct { product_id: p.id, name: p.name, unit: p.unit, category: p.category, price_fen: p.price_fen, available: p.available.max(0) })
+        .collect();
+    Ok(TillView {
+        stores,
+        store_id: chosen.id,
+        store_name: chosen.name,
+        products,
+        basket,
+        total_fen,
+        key: crate::server::random_token()?,
+        recent: super::store::recent_sales(&state.db.pool, chosen.id, 10).await?,
+    })
+}
+
+/// 收款: sells the basket; back to the till with the receipt shown and the basket empty.
+#[server(prefix = "/api", endpoint = "staff_till_sell")]
+pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: String, customer_phone: Option<String>) -> Result<i64, AppError> {
+    let phone = customer_phone.unwrap_or_default();
+    let result = async {
+        use super::model::{CounterSaleRequest, SaleItem, TillPayment};
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let payment = TillPayment::parse(&payment).ok_or_else(|| AppError::field(crate::shared::ErrorCode::BadRequest, "payment"))?;
+        let items = super::rules::parse_basket(&basket).into_iter().map(|(product_id, qty)| SaleItem { product_id, qty }).collect();
+        let req = CounterSaleRequest { items, payment, customer_phone: Some(phone.clone()).filter(|p| !p.trim().is_empty()) };
+        super::service::sell(&state.db, &me, store_id, &req, &key).await
+    }
+    .await;
+    match result {
+        Ok(receipt) => {
+            leptos_axum::redirect(&format!("/admin/till?store={store_id}&sale={}", receipt.id));
+            Ok(receipt.id)
+        }
+        Err(e) => {
+            crate::server::form::bounce_back(&e, &[("payment", &payment), ("customer_phone", &phone)]);
+            Err(e)
+        }
+    }
+}
+
+/// A till sale's receipt (小票).
+#[server(prefix = "/api", endpoint = "staff_receipt")]
+pub async fn load_receipt(id: i64) -> Result<Receipt, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    super::service::receipt(&state.db, &me, id).await
+}

@@ -1,0 +1,214 @@
+//! 收银台 (staff): a walk-in customer's purchase, sold from the same stock rows the
+//! storefront sells from. The basket lives in the URL (`b=12:2,15:1`), so every tap is a
+//! plain link and the page works without JavaScript; 收款 posts it once (idempotency key)
+//! and shows the receipt (小票), ready to print.
+use crate::inventory::api::{load_receipt, load_till, SellAtTill};
+use crate::inventory::model::{Receipt, TillPayment, TillView};
+use crate::inventory::rules::{basket_with, parse_basket};
+use crate::shared::money::Fen;
+use crate::shared::time::local_clock;
+use crate::shared::ErrorCode;
+use crate::ui::form::{form_error, kept};
+use crate::stores::model::StoreChoice;
+use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, Price, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+/// The till's URL for a store, a basket and a search.
+fn till_href(store: i64, basket: &str, q: &str) -> String {
+    let mut href = format!("/admin/till?store={store}");
+    if !basket.is_empty() {
+        href.push_str(&format!("&b={basket}"));
+    }
+    if !q.is_empty() {
+        href.push_str(&format!("&q={}", crate::shared::url::encode(q)));
+    }
+    href
+}
+
+#[component]
+pub fn TillPage() -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let sold = ServerAction::<SellAtTill>::new();
+    let params = Memo::new(move |_| {
+        let q = query.read();
+        (q.get("store").and_then(|s| s.parse::<i64>().ok()), q.get("b"), q.get("q"), q.get("sale").and_then(|s| s.parse::<i64>().ok()))
+    });
+    let data = Resource::new(move || (params.get(), sold.version().get()), |((store, b, q, _), _)| load_till(store, b, q));
+    let receipt = Resource::new(
+        move || params.get().3,
+        |sale| async move {
+            match sale {
+                Some(id) => load_receipt(id).await.ok(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Title text=locale.pick("收银台", "Till")/>
+        <Transition fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                let receipt = receipt.await;
+                match data.await {
+                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/till"/> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(v) => {
+                        let (_, b, q, _) = params.get_untracked();
+                        view! { <Till view=v basket=b.unwrap_or_default() q=q.unwrap_or_default() receipt=receipt sold=sold/> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sold: ServerAction<SellAtTill>) -> impl IntoView {
+    let locale = use_locale();
+    let store = view.store_id;
+    let lines = parse_basket(&basket);
+    let error = form_error(move || sold.value().get());
+    let payment_kept = kept("payment");
+    let basket_str = view.basket.iter().map(|l| format!("{}:{}", l.product_id, l.qty)).collect::<Vec<_>>().join(",");
+    let short = view.basket.iter().any(|l| l.qty > l.available);
+    view! {
+        <header class="office-head">
+            <h1 class="page-title">{locale.pick("收银台", "Till")} " · " {view.store_name.clone()}</h1>
+            <nav class="office-actions no-print">
+                <a class="btn btn-secondary" href=format!("/admin/stock?store={store}")>{locale.pick("库存", "Stock")}</a>
+            </nav>
+        </header>
+        {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store, |id| format!("/admin/till?store={id}"))}
+        {receipt.map(|r| view! { <ReceiptCard receipt=r store=store/> })}
+        <section class="till-basket no-print" aria-label=locale.pick("这一单", "This sale")>
+            <h2 class="section-title">{locale.pick("这一单", "This sale")}</h2>
+            {if view.basket.is_empty() {
+                view! { <p class="empty-state">{locale.pick("点下面的商品加进来", "Tap products below to add them")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="till-lines">
+                        {view.basket.iter().map(|l| {
+                            let minus = till_href(store, &basket_with(&lines, l.product_id, -1), &q);
+                            let plus = till_href(store, &basket_with(&lines, l.product_id, 1), &q);
+                            let over = l.qty > l.available;
+                            view! {
+                                <li class="till-line" class:till-short=over>
+                                    <span class="till-line-name">{l.name.clone()} " " <small class="muted">{l.unit.clone()}</small>
+                                        {over.then(|| view! { <small class="field-error">{format!("{}{}", locale.pick("只剩", "only "), l.available)}</small> })}
+                                    </span>
+                                    <span class="stepper">
+                                        <a class="step" href=minus aria-label=locale.pick("减一份", "One less")>"−"</a>
+                                        <span class="num step-qty">{l.qty}</span>
+                                        <a class="step" href=plus aria-label=locale.pick("加一份", "One more")>"+"</a>
+                                    </span>
+                                    <span class="num">{Fen(l.price_fen * l.qty).to_string()}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p class="till-total">{locale.pick("合计", "Total")} " " <Price fen=view.total_fen/></p>
+                    <ActionForm action=sold attr:class="form till-pay" attr:novalidate=true>
+                        <input type="hidden" name="store_id" value=store/>
+                        <input type="hidden" name="key" value=view.key.clone()/>
+                        <input type="hidden" name="basket" value=basket_str.clone()/>
+                        <fieldset class="choice-row">
+                            <legend class="field-label">{locale.pick("收款方式", "Payment")}</legend>
+                            {TillPayment::ALL.into_iter().map(|p| {
+                                let checked = if payment_kept.is_empty() { p == TillPayment::Cash } else { payment_kept == p.as_str() };
+                                view! { <label class="choice"><input type="radio" name="payment" value=p.as_str() checked=checked/> {p.label(locale)}</label> }
+                            }).collect_view()}
+                        </fieldset>
+                        <label class="field">
+                            <span class="field-label">{locale.pick("会员手机号（用储值余额付时填）", "Member's phone (for wallet payment)")}</span>
+                            <input type="tel" name="customer_phone" inputmode="numeric" maxlength="13" autocomplete="off" value=kept("customer_phone") aria-describedby="customer_phone-error"/>
+                            <FieldError error=error field="customer_phone"/>
+                        </label>
+                        <FormError error=error/>
+                        <FieldError error=error field="payment"/>
+                        <button type="submit" class="btn btn-primary btn-block" disabled=short>
+                            {locale.pick("收款", "Take payment")} " " {Fen(view.total_fen).to_string()}
+                        </button>
+                    </ActionForm>
+                    <a class="btn btn-secondary btn-block" href=till_href(store, "", "")>{locale.pick("清空这一单", "Clear this sale")}</a>
+                }.into_any()
+            }}
+        </section>
+        <form method="get" action="/admin/till" class="search-form no-print" role="search">
+            <input type="hidden" name="store" value=store/>
+            {(!basket.is_empty()).then(|| view! { <input type="hidden" name="b" value=basket.clone()/> })}
+            <input type="search" name="q" value=q.clone() placeholder=locale.pick("搜商品", "Search products") aria-label=locale.pick("搜索", "Search")/>
+            <button type="submit" class="btn btn-secondary">{locale.pick("搜索", "Search")}</button>
+        </form>
+        <ul class="till-grid no-print">
+            {view.products.iter().map(|p| {
+                let out = p.available <= 0;
+                let href = till_href(store, &basket_with(&lines, p.product_id, 1), &q);
+                view! {
+                    <li>
+                        {if out {
+                            view! {
+                                <span class="till-product till-out" aria-disabled="true">
+                                    <span class="till-product-name">{p.name.clone()}</span>
+                                    <small class="muted">{locale.pick("已售罄", "Sold out")}</small>
+                                </span>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <a class="till-product" href=href>
+                                    <span class="till-product-name">{p.name.clone()}</span>
+                                    <small class="muted">{p.unit.clone()}</small>
+                                    <span class="till-product-foot"><Price fen=p.price_fen/> <small class="muted">{format!("{}{}", locale.pick("可售", "left "), p.available)}</small></span>
+                                </a>
+                            }.into_any()
+                        }}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {(!view.recent.is_empty()).then(|| view! {
+            <h2 class="section-title no-print">{locale.pick("最近的小票", "Latest receipts")}</h2>
+            <ul class="till-recent no-print">
+                {view.recent.iter().map(|s| view! {
+                    <li>
+                        <a href=format!("/admin/till?store={store}&sale={}", s.id)>
+                            <span class="num muted">{local_clock(&s.at)}</span>
+                            " " {s.payment.label(locale)} " · " {format!("{}{}", s.items, locale.pick("件", " items"))}
+                            " " <span class="num">{Fen(s.total_fen).to_string()}</span>
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+    }
+}
+
+/// 小票: what was sold, for how much, how it was paid. Prints on its own.
+#[component]
+fn ReceiptCard(receipt: Receipt, store: i64) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="receipt" aria-label=locale.pick("小票", "Receipt") data-testid="receipt">
+            <h2 class="receipt-head">{receipt.store_name.clone()}</h2>
+            <p class="muted num">{locale.pick("小票号", "No.")} " " {receipt.number.clone()} " · " {local_clock(&receipt.at)}</p>
+            <ul class="receipt-lines">
+                {receipt.lines.iter().map(|l| view! {
+                    <li><span>{l.name.clone()} " × " {l.qty}</span><span class="num">{Fen(l.price_fen * l.qty).to_string()}</span></li>
+                }).collect_view()}
+            </ul>
+            <p class="receipt-total"><span>{locale.pick("合计", "Total")}</span><span class="num">{Fen(receipt.total_fen).to_string()}</span></p>
+            <p class="muted">
+                {receipt.payment.label(locale)}
+                {receipt.customer.clone().map(|c| format!(" · {c}"))}
+                {receipt.wallet_after_fen.map(|w| format!(" · {}{}", locale.pick("余额", "balance "), Fen(w)))}
+                " · " {locale.pick("收银员", "Cashier")} " " {receipt.cashier.clone()}
+            </p>
+            <p class="office-actions no-print">
+                <button type="button" class="btn btn-secondary" onclick="window.print()">{locale.pick("打印小票", "Print receipt")}</button>
+                <a class="btn btn-primary" href=format!("/admin/till?store={store}")>{locale.pick("下一单", "Next sale")}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,202 @@
+//! Stock rules: what a booked movement may be, when a product is low, the till's basket.
+use super::model::StockReason;
+use crate::shared::{AppError, ErrorCode};
+
+/// The most units one movement may move: a typo of three extra zeros is refused, a pallet is not.
+pub const MAX_MOVE: i64 = 100_000;
+/// The highest alert level.
+pub const MAX_LOW_AT: i64 = 9_999;
+/// Most characters in a movement's note (供应商, 批次, 原因).
+pub const MAX_NOTE_CHARS: usize = 60;
+/// Most lines in one till sale, and most units of one line.
+pub const MAX_SALE_LINES: usize = 30;
+pub const MAX_SALE_QTY: i64 = 999;
+
+fn invalid(field: &str) -> AppError {
+    AppError::field(ErrorCode::InvalidStockChange, field)
+}
+
+/// A movement booked through the API: `delta` must point the way its reason moves stock —
+/// receiving adds, a write-off or a return takes away, a count may go either way.
+pub fn check_delta(reason: StockReason, delta: i64) -> Result<i64, AppError> {
+    let sign_ok = match reason {
+        StockReason::Receive => delta > 0,
+        StockReason::Loss | StockReason::Return => delta < 0,
+        StockReason::Count => delta != 0,
+        // Sales and no-shows are booked by the sale or the order itself, never by hand.
+        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss => false,
+    };
+    if !sign_ok || delta.abs() > MAX_MOVE {
+        return Err(invalid("delta"));
+    }
+    Ok(delta)
+}
+
+/// A movement from the stock page's form: staff type how many (a positive number) and pick
+/// why; the sign follows the reason. Counting is its own form ([`parse_count`]).
+pub fn parse_quantity_move(reason: &str, qty: &str) -> Result<(StockReason, i64), AppError> {
+    let reason = match StockReason::parse(reason.trim()) {
+        Some(r @ (StockReason::Receive | StockReason::Loss | StockReason::Return)) => r,
+        _ => return Err(invalid("reason")),
+    };
+    let n = qty.trim().parse::<i64>().map_err(|_| invalid("qty"))?;
+    if !(1..=MAX_MOVE).contains(&n) {
+        return Err(invalid("qty"));
+    }
+    Ok((reason, if reason == StockReason::Receive { n } else { -n }))
+}
+
+/// What the shelf holds by count (0 to [`MAX_MOVE`]).
+pub fn parse_count(counted: &str) -> Result<i64, AppError> {
+    match counted.trim().parse::<i64>() {
+        Ok(n) if (0..=MAX_MOVE).contains(&n) => Ok(n),
+        _ => Err(invalid("counted")),
+    }
+}
+
+/// A note on a movement: trimmed, no control characters, at most 60 characters.
+pub fn parse_note(note: &str) -> Result<String, AppError> {
+    let t: String = note.trim().chars().filter(|c| !c.is_control()).collect();
+    if t.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::field(ErrorCode::NoteTooLong, "note"));
+    }
+    Ok(t)
+}
+
+/// The alert level typed on the stock page; empty means the default.
+pub fn parse_low_at(input: &str) -> Result<Option<i64>, AppError> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<i64>() {
+        Ok(n) if (0..=MAX_LOW_AT).contains(&n) => Ok(Some(n)),
+        _ => Err(AppError::field(ErrorCode::InvalidLowAt, "low_at")),
+    }
+}
+
+/// Whether a product should be reordered: what can still be sold is at or below its level.
+pub fn is_low(available: i64, low_at: i64) -> bool {
+    available <= low_at
+}
+
+/// The till's basket as it travels in the URL (`b=12:2,15:1`): product ids with quantities,
+/// first-added first. Anything unreadable is dropped rather than refused — the URL is ours,
+/// and the worst a mangled one does is show a shorter basket.
+pub fn parse_basket(s: &str) -> Vec<(i64, i64)> {
+    let mut lines: Vec<(i64, i64)> = Vec::new();
+    for part in s.split(',') {
+        let Some((id, qty)) = part.split_once(':') else { continue };
+        let (Ok(id), Ok(qty)) = (id.trim().parse::<i64>(), qty.trim().parse::<i64>()) else { continue };
+        if id <= 0 || !(1..=MAX_SALE_QTY).contains(&qty) || lines.iter().any(|(p, _)| *p == id) {
+            continue;
+        }
+        lines.push((id, qty));
+        if lines.len() == MAX_SALE_LINES {
+            break;
+        }
+    }
+    lines
+}
+
+/// The basket with one product's quantity changed by `delta` (a line at zero goes away).
+pub fn basket_with(lines: &[(i64, i64)], product_id: i64, delta: i64) -> String {
+    let mut out: Vec<(i64, i64)> = lines.to_vec();
+    match out.iter().position(|(p, _)| *p == product_id) {
+        Some(i) => out[i].1 = (out[i].1 + delta).min(MAX_SALE_QTY),
+        None if delta > 0 && out.len() < MAX_SALE_LINES => out.push((product_id, delta.min(MAX_SALE_QTY))),
+        None => {}
+    }
+    out.retain(|(_, q)| *q > 0);
+    out.iter().map(|(p, q)| format!("{p}:{q}")).collect::<Vec<_>>().join(",")
+}
+
+/// A sale's lines as asked for: at least one, at most 30, each product once, 1–999 units.
+pub fn normalize_sale(items: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, AppError> {
+    if items.is_empty() {
+        return Err(AppError::new(ErrorCode::BasketEmpty));
+    }
+    if items.len() > MAX_SALE_LINES {
+        return Err(AppError::new(ErrorCode::TooManyLines));
+    }
+    let mut lines: Vec<(i64, i64)> = Vec::with_capacity(items.len());
+    for (product_id, qty) in items {
+        if !(1..=MAX_SALE_QTY).contains(qty) {
+            return Err(AppError::new(ErrorCode::InvalidStockChange).with_details(serde_json::json!({ "product_id": product_id })));
+        }
+        if lines.iter().any(|(p, _)| p == product_id) {
+            return Err(AppError::new(ErrorCode::BadRequest));
+        }
+        lines.push((*product_id, *qty));
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_reason_moves_stock_its_own_way() {
+        assert_eq!(check_delta(StockReason::Receive, 24), Ok(24));
+        assert!(check_delta(StockReason::Receive, -1).is_err());
+        assert_eq!(check_delta(StockReason::Loss, -2), Ok(-2));
+        assert!(check_delta(StockReason::Loss, 2).is_err());
+        assert!(check_delta(StockReason::Return, 3).is_err());
+        assert_eq!(check_delta(StockReason::Count, -7), Ok(-7));
+        assert_eq!(check_delta(StockReason::Count, 7), Ok(7));
+        assert!(check_delta(StockReason::Count, 0).is_err());
+        assert!(check_delta(StockReason::CounterSale, -1).is_err(), "sales are booked by the sale");
+        assert!(check_delta(StockReason::OnlineSale, -1).is_err());
+        assert!(check_delta(StockReason::Receive, MAX_MOVE + 1).is_err());
+    }
+
+    #[test]
+    fn the_form_takes_a_positive_number_and_the_reason_gives_the_sign() {
+        assert_eq!(parse_quantity_move("receive", " 24 "), Ok((StockReason::Receive, 24)));
+        assert_eq!(parse_quantity_move("loss", "3"), Ok((StockReason::Loss, -3)));
+        assert_eq!(parse_quantity_move("return", "1"), Ok((StockReason::Return, -1)));
+        assert_eq!(parse_quantity_move("loss", "-3").err().and_then(|e| e.field).as_deref(), Some("qty"));
+        assert_eq!(parse_quantity_move("receive", "2.5").err().and_then(|e| e.field).as_deref(), Some("qty"));
+        assert_eq!(parse_quantity_move("count", "3").err().and_then(|e| e.field).as_deref(), Some("reason"));
+        assert_eq!(parse_quantity_move("online_sale", "3").err().and_then(|e| e.field).as_deref(), Some("reason"));
+        assert_eq!(parse_count("0"), Ok(0));
+        assert!(parse_count("-1").is_err());
+    }
+
+    #[test]
+    fn thresholds_and_notes_are_bounded() {
+        assert_eq!(parse_low_at(""), Ok(None));
+        assert_eq!(parse_low_at(" 12 "), Ok(Some(12)));
+        assert!(parse_low_at("10000").is_err());
+        assert!(parse_low_at("两个").is_err());
+        assert_eq!(parse_note(" 供应商：老王 \n").as_deref(), Ok("供应商：老王"));
+        assert!(parse_note(&"坏".repeat(61)).is_err());
+        assert!(is_low(5, 5));
+        assert!(!is_low(6, 5));
+        assert!(is_low(0, 0));
+    }
+
+    #[test]
+    fn the_basket_survives_the_url_and_changes_one_line_at_a_time() {
+        assert_eq!(parse_basket("12:2,15:1"), vec![(12, 2), (15, 1)]);
+        assert_eq!(parse_basket("12:2,x,15:0,12:5,-3:1,7:1000,8:3"), vec![(12, 2), (8, 3)]);
+        assert_eq!(parse_basket(""), vec![]);
+        let b = parse_basket("12:2,15:1");
+        assert_eq!(basket_with(&b, 15, 1), "12:2,15:2");
+        assert_eq!(basket_with(&b, 12, -2), "15:1");
+        assert_eq!(basket_with(&b, 9, 1), "12:2,15:1,9:1");
+        assert_eq!(basket_with(&b, 9, -1), "12:2,15:1");
+        assert_eq!(basket_with(&[(1, 998)], 1, 5), "1:999");
+    }
+
+    #[test]
+    fn a_sale_needs_lines_within_bounds() {
+        assert_eq!(normalize_sale(&[]).err().map(|e| e.code), Some(ErrorCode::BasketEmpty));
+        assert_eq!(normalize_sale(&[(1, 0)]).err().map(|e| e.code), Some(ErrorCode::InvalidStockChange));
+        assert_eq!(normalize_sale(&[(1, 1), (1, 2)]).err().map(|e| e.code), Some(ErrorCode::BadRequest));
+        let many: Vec<(i64, i64)> = (1..=31).map(|i| (i, 1)).collect();
+        assert_eq!(normalize_sale(&many).err().map(|e| e.code), Some(ErrorCode::TooManyLines));
+        assert_eq!(normalize_sale(&[(3, 2), (1, 999)]), Ok(vec![(3, 2), (1, 999)]));
+    }
+}

@@ -1,0 +1,231 @@
+//! Stock actions shared by the back-office pages and the JSON API: each checks that the
+//! asker works at the store, then runs as one write transaction.
+use super::model::{CounterSaleRequest, Receipt, ReceiptLine, StockLevel, StockLine, StockReason, TillPayment};
+use super::store::{self, Move, Moved};
+use super::rules;
+use crate::accounts::{Me, Role};
+use crate::catalog::rules::stock_needs;
+use crate::server::idempotency::{self, Claim};
+use crate::server::Db;
+use crate::shared::time::{local_time, rfc3339};
+use crate::shared::{AppError, ErrorCode, Phone};
+use crate::wallet::model::EntryKind;
+
+/// Who books stock and works the till at a store (the owner everywhere).
+pub const STOCK_ROLES: &[Role] = &[Role::Manager, Role::Staff];
+/// Who sets a product's alert level.
+pub const THRESHOLD_ROLES: &[Role] = &[Role::Manager];
+const SALE_SCOPE: &str = "till.sale";
+
+pub fn may_book(me: &Me, store_id: i64) -> bool {
+    crate::accounts::rules::may_act(&me.roles, store_id, STOCK_ROLES)
+}
+
+fn level(product_id: i64, m: Moved) -> StockLevel {
+    StockLevel { product_id, on_hand: m.on_hand, reserved: m.reserved, available: m.on_hand - m.reserved, movement_id: Some(m.movement_id) }
+}
+
+/// What a refused movement tells the person: what the shelf has and what orders hold.
+async fn short(db: &Db, store_id: i64, product_id: i64) -> Result<AppError, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let (on_hand, reserved) = store::level(&mut conn, store_id, product_id).await?.unwrap_or((0, 0));
+    Ok(AppError::new(ErrorCode::InsufficientStock)
+        .with_details(serde_json::json!({ "product_id": product_id, "on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved })))
+}
+
+/// Books a movement by hand (进货, 损耗, 盘点 by difference, 退货). The shelf never goes below
+/// what online orders hold, so never below zero: such a movement is refused (409) and
+/// nothing changes.
+#[tracing::instrument(skip_all, fields(staff = me.id, store_id, product_id, delta))]
+pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: StockReason, delta: i64, note: &str) -> Result<StockLevel, AppError> {
+    if !may_book(me, store_id) {
+        return Err(AppError::forbidden());
+    }
+    let delta = rules::check_delta(reason, delta)?;
+    let note = rules::parse_note(note)?;
+    let mut tx = db.begin_write().await?;
+    if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
+        return Err(AppError::not_found());
+    }
+    let m = Move { store_id, product_id, delta, reason, note: &note, by_user_id: Some(me.id), order_id: None, sale_id: None };
+    let Some(moved) = store::apply(&mut tx, &m).await? else {
+        tx.rollback().await?;
+        return Err(short(db, store_id, product_id).await?);
+    };
+    tx.commit().await?;
+    tracing::info!(reason = reason.as_str(), on_hand = moved.on_hand, "stock booked");
+    Ok(level(product_id, moved))
+}
+
+/// A count (盘点): the shelf holds `counted`; the page showed `seen` on hand when the count
+/// began. If anything sold or arrived since, the count is refused (409 stock_changed) rather
+/// than silently undoing that movement.
+#[tracing::instrument(skip_all, fields(staff = me.id, store_id, product_id, counted))]
+pub async fn count(db: &Db, me: &Me, store_id: i64, product_id: i64, counted: i64, seen: Option<i64>, note: &str) -> Result<StockLevel, AppError> {
+    if !may_book(me, store_id) {
+        return Err(AppError::forbidden());
+    }
+    let note = rules::parse_note(note)?;
+    let mut tx = db.begin_write().await?;
+    if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
+        return Err(AppError::not_found());
+    }
+    let existing = store::level(&mut tx, store_id, product_id).await?;
+    let (on_hand, reserved) = existing.unwrap_or((0, 0));
+    let seen = seen.unwrap_or(on_hand);
+    if seen != on_hand {
+        return Err(AppError::field(ErrorCode::StockChanged, "counted").with_details(serde_json::json!({ "on_hand": on_hand })));
+    }
+    if counted < reserved {
+        // Orders hold more than the shelf has: staff must cancel or short those orders first.
+        return Err(AppError::field(ErrorCode::InsufficientStock, "counted").with_details(serde_json::json!({ "reserved": reserved })));
+    }
+    let delta = counted - on_hand;
+    if delta == 0 {
+        return Ok(StockLevel { product_id, on_hand, reserved, available: on_hand - reserved, movement_id: None });
+    }
+    let m = Move { store_id, product_id, delta, reason: StockReason::Count, note: &note, by_user_id: Some(me.id), order_id: None, sale_id: None };
+    // A product the store never stocked has no row to compare against: the count creates it.
+    let moved = if existing.is_none() {
+        store::apply(&mut tx, &m).await?
+    } else {
+        store::apply_count(&mut tx, &m, seen).await?
+    };
+    let Some(moved) = moved else {
+        return Err(AppError::field(ErrorCode::StockChanged, "counted"));
+    };
+    tx.commit().await?;
+    Ok(level(product_id, moved))
+}
+
+/// A manager sets (or clears) a product's alert level at a store.
+pub async fn set_low_at(db: &Db, me: &Me, store_id: i64, product_id: i64, low_at: Option<i64>) -> Result<(), AppError> {
+    if !crate::accounts::rules::may_act(&me.roles, store_id, THRESHOLD_ROLES) {
+        return Err(AppError::forbidden());
+    }
+    let mut conn = db.pool.acquire().await?;
+    if !crate::catalog::store::stockable(&mut conn, store_id, product_id).await? {
+        return Err(AppError::not_found());
+    }
+    drop(conn);
+    store::set_low_at(&db.pool, store_id, product_id, low_at).await
+}
+
+/// The store's stock, low lines first flagged, in category order.
+pub async fn lines(db: &Db, store_id: i64, zh: bool) -> Result<Vec<StockLine>, AppError> {
+    let default_low = crate::catalog::rules::LOW_STOCK_HINT;
+    Ok(store::levels(&db.pool, store_id, zh)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let available = r.on_hand - r.reserved;
+            let low_at = r.low_at.unwrap_or(default_low);
+            StockLine {
+                product_id: r.product_id,
+                name: r.name,
+                unit: r.unit,
+                category: r.category,
+                on_hand: r.on_hand,
+                reserved: r.reserved,
+                available,
+                low_at,
+                low: rules::is_low(available, low_at),
+            }
+        })
+        .collect())
+}
+
+/// Sells at the till from the shelf the storefront sells from: one transaction for the sale,
+/// its lines, one conditional statement per stock row (a bundle takes its parts) that never
+/// touches units online orders hold, a ledger row each, and for a member the wallet payment.
+/// With the same key a double tap or a retry sells once and shows the same receipt.
+#[tracing::instrument(skip_all, fields(staff = me.id, store_id))]
+pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key: &str) -> Result<Receipt, AppError> {
+    if !may_book(me, store_id) {
+        return Err(AppError::forbidden());
+    }
+    let key = idempotency::parse_key(key)?;
+    let items: Vec<(i64, i64)> = req.items.iter().map(|i| (i.product_id, i.qty)).collect();
+    let lines = rules::normalize_sale(&items)?;
+    let customer = match req.payment {
+        TillPayment::Wallet => {
+            let raw = req.customer_phone.as_deref().unwrap_or("");
+            let phone = Phone::parse(raw).map_err(|c| AppError::field(c, "customer_phone"))?;
+            let id = crate::accounts::store::user_id_by_phone(&db.pool, &phone)
+                .await?
+                .ok_or_else(|| AppError::field(ErrorCode::CustomerNotFound, "customer_phone"))?;
+            Some(id)
+        }
+        TillPayment::Cash | TillPayment::Qr => None,
+    };
+    let request = (store_id, &lines, req.payment, customer);
+    let mut tx = db.begin_write().await?;
+    if let Claim::Replay(sale_id) = idempotency::claim::<i64>(&mut tx, me.id, SALE_SCOPE, &key, &request).await? {
+        tx.commit().await?;
+        return receipt(db, me, sale_id).await;
+    }
+    let priced = crate::catalog::store::priced_lines(&mut tx, store_id, &lines).await?;
+    let total_fen: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
+    let sale_id =
+        store::insert_sale(&mut tx, &store::NewSale { store_id, by_user_id: me.id, customer_id: customer, payment: req.payment, total_fen }).await?;
+    for (p, qty) in &priced {
+        let line = ReceiptLine { product_id: p.id, name: p.name.clone(), unit: p.unit.clone(), qty: *qty, price_fen: p.price_fen };
+        store::insert_sale_line(&mut tx, sale_id, &line).await?;
+    }
+    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+    let needs = stock_needs(&lines, &crate::catalog::store::stock_draws(&mut tx, store_id, &ids).await?);
+    for (product_id, qty) in &needs {
+        let m = Move {
+            store_id,
+            product_id: *product_id,
+            delta: -qty,
+            reason: StockReason::CounterSale,
+            note: "",
+            by_user_id: Some(me.id),
+            order_id: None,
+            sale_id: Some(sale_id),
+        };
+        if store::apply(&mut tx, &m).await?.is_none() {
+            tx.rollback().await?;
+            return Err(crate::catalog::store::short_stock(&db.pool, store_id, &priced, &lines).await?);
+        }
+    }
+    if let Some(user_id) = customer {
+        let m = crate::wallet::store::Movement {
+            user_id,
+            amount_fen: -total_fen,
+            kind: EntryKind::Payment,
+            by_user_id: Some(me.id),
+            store_id: Some(store_id),
+            order_id: None,
+            sale_id: Some(sale_id),
+        };
+        if crate::wallet::store::move_money(&mut tx, &m).await?.is_none() {
+            tx.rollback().await?;
+            return Err(AppError::field(ErrorCode::InsufficientBalance, "payment"));
+        }
+    }
+    idempotency::remember(&mut tx, me.id, SALE_SCOPE, &key, &sale_id).await?;
+    tx.commit().await?;
+    tracing::info!(sale_id, total_fen, payment = req.payment.as_str(), "counter sale");
+    receipt(db, me, sale_id).await
+}
+
+/// A till sale's receipt, for staff of its store (anyone else: 404).
+pub async fn receipt(db: &Db, me: &Me, sale_id: i64) -> Result<Receipt, AppError> {
+    let sale = store::sale(&db.pool, sale_id).await?.filter(|s| may_book(me, s.store_id)).ok_or_else(AppError::not_found)?;
+    let lines = store::sale_lines(&db.pool, sale_id).await?;
+    Ok(Receipt {
+        id: sale.id,
+        number: crate::shared::time::day_serial(local_time(sale.created_at_ms).day, sale.id),
+        store_id: sale.store_id,
+        store_name: sale.store_name,
+        at: rfc3339(sale.created_at_ms),
+        lines,
+        total_fen: sale.total_fen,
+        payment: TillPayment::parse(&sale.payment).ok_or_else(|| AppError::internal("unknown till payment"))?,
+        customer: sale.customer_name.as_deref().map(crate::accounts::rules::mask_name),
+        wallet_after_fen: sale.wallet_after_fen,
+        cashier: sale.cashier,
+    })
+}

@@ -1,0 +1,274 @@
+//! Stock per store and the till: booked movements with a ledger that sums to the shelf, the
+//! shelf never below what orders hold, one store's staff kept out of another's stock, and
+//! the counter and the storefront racing for the same units.
+use crate::flow::{get, post};
+use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
+use crate::orders::{count, first_store, logged_in, pickup_order, place, set_stock, stock, stocked_product, wallet};
+use serde_json::{json, Value};
+
+const STAFF_A: &str = "13900000021"; // 小赵, first store
+const MANAGER_B: &str = "13900000012"; // 周店长, second store
+const RESIDENT: &str = "13800000003"; // 张女士, ¥200 in her wallet
+const OTHER_RESIDENT: &str = "13800000001";
+
+async fn book(c: &reqwest::Client, app: &TestApp, store: i64, product: i64, reason: &str, delta: i64) -> (u16, Value) {
+    post(c, app, &format!("/api/v1/staff/stores/{store}/stock"), &json!({ "product_id": product, "delta": delta, "reason": reason })).await
+}
+
+async fn sell(c: &reqwest::Client, app: &TestApp, store: i64, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url(&format!("/api/v1/staff/stores/{store}/counter-sales"))).header("idempotency-key", key).json(body).send().await.expect("sell");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn cash(product: i64, qty: i64) -> Value {
+    json!({ "items": [{ "product_id": product, "qty": qty }], "payment": "cash" })
+}
+
+/// The ledger of a product at a store, oldest first: (delta, on_hand_after, reason).
+async fn ledger(app: &TestApp, store: i64, product: i64) -> Vec<(i64, i64, String)> {
+    sqlx::query_as("select delta, on_hand_after, reason from stock_movements where store_id = $1 and product_id = $2 order by id")
+        .bind(store)
+        .bind(product)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("ledger")
+}
+
+/// Every ledger row follows from the one before, and the last one is the shelf.
+async fn assert_ledger_balances(app: &TestApp, store: i64, product: i64) {
+    let rows = ledger(app, store, product).await;
+    let mut running = 0;
+    for (delta, after, reason) in &rows {
+        running += delta;
+        assert_eq!(running, *after, "{reason} {delta} should leave {running}: {rows:?}");
+    }
+    assert_eq!(stock(app, store, product).await.0, running, "the ledger sums to on hand: {rows:?}");
+}
+
+#[tokio::test]
+async fn receiving_writing_off_counting_and_returning_move_stock_with_a_ledger_that_sums_to_the_shelf() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let (start, _) = stock(&app, store, product).await;
+
+    let (status, level) = book(&staff, &app, store, product, "receive", 24).await;
+    assert_eq!(status, 200, "{level}");
+    assert_eq!((level["on_hand"].as_i64(), level["available"].as_i64()), (Some(start + 24), Some(start + 24)));
+    for (reason, delta) in [("loss", -3), ("return", -1), ("count", -2), ("count", 1)] {
+        let (status, level) = book(&staff, &app, store, product, reason, delta).await;
+        assert_eq!(status, 200, "{reason}: {level}");
+    }
+    assert_eq!(stock(&app, store, product).await, (start + 19, 0));
+    assert_ledger_balances(&app, store, product).await;
+
+    // The ledger as the API shows it: newest first, who booked it, why.
+    let (status, rows) = get(&staff, &app, &format!("/api/v1/staff/stores/{store}/stock/movements?product_id={product}&limit=5")).await;
+    assert_eq!(status, 200, "{rows}");
+    let reasons: Vec<&str> = rows.as_array().expect("rows").iter().map(|r| r["reason"].as_str().unwrap_or("")).collect();
+    assert_eq!(reasons, ["count", "count", "return", "loss", "receive"]);
+    assert_eq!(rows[0]["by"], "小赵");
+    assert_eq!(rows[0]["on_hand_after"].as_i64(), Some(start + 19));
+
+    // The levels list carries it, and the storefront sells what was received.
+    let (_, levels) = get(&staff, &app, &format!("/api/v1/staff/stores/{store}/stock")).await;
+    let line = levels.as_array().expect("levels").iter().find(|l| l["product_id"] == product).cloned().expect("line");
+    assert_eq!(line["on_hand"].as_i64(), Some(start + 19));
+    let (_, shelf) = get(&staff, &app, &format!("/api/v1/stores/{store}/products")).await;
+    let on_shelf = shelf.as_array().expect("shelf").iter().find(|p| p["id"] == product).cloned().expect("on the shelf");
+    assert_eq!(on_shelf["available"].as_i64(), Some(start + 19));
+}
+
+#[tokio::test]
+async fn stock_never_goes_below_what_orders_hold_and_bad_movements_change_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    set_stock(&app, store, product, 5).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let (status, order) = place(&resident, &app, "hold-3", &pickup_order(store, product, 3, "on_pickup")).await;
+    assert_eq!(status, 201, "{order}");
+    let staff = logged_in(&app, STAFF_A).await;
+
+    let (status, err) = book(&staff, &app, store, product, "loss", -3).await;
+    assert_eq!((status, error_code(&err)), (409, "insufficient_stock"), "{err}");
+    assert_eq!(err["error"]["details"]["available"].as_i64(), Some(2));
+    assert_eq!(err["error"]["details"]["reserved"].as_i64(), Some(3));
+    assert_eq!(book(&staff, &app, store, product, "loss", -2).await.0, 200);
+    assert_eq!(stock(&app, store, product).await, (3, 3));
+    assert_eq!(book(&staff, &app, store, product, "count", -1).await.0, 409, "a count cannot take what orders hold");
+
+    for (reason, delta) in [("receive", -1), ("loss", 1), ("return", 2), ("count", 0), ("receive", 100_001), ("counter_sale", -1), ("online_sale", -1)] {
+        let (status, err) = book(&staff, &app, store, product, reason, delta).await;
+        assert_eq!((status, error_code(&err)), (422, "invalid_stock_change"), "{reason} {delta}: {err}");
+    }
+    for body in [json!({"product_id": product, "delta": 1.5, "reason": "receive"}), json!({"product_id": product, "delta": 1, "reason": "gift"}), json!({"product_id": product, "delta": 1})] {
+        let (status, err) = post(&staff, &app, &format!("/api/v1/staff/stores/{store}/stock"), &body).await;
+        assert!(status == 400 || status == 422, "{body}: {status} {err}");
+    }
+    let (status, err) = post(&staff, &app, &format!("/api/v1/staff/stores/{store}/stock"), &json!({"product_id": product, "delta": 1, "reason": "receive", "note": "批".repeat(61)})).await;
+    assert_eq!((status, error_code(&err)), (422, "note_too_long"));
+    // A bundle has no shelf of its own; a product of no chain does not exist.
+    let (bundle,): (i64,) = sqlx::query_as("select bundle_id from bundle_items limit 1").fetch_one(&app.db.pool).await.expect("bundle");
+    assert_eq!(book(&staff, &app, store, bundle, "receive", 1).await.0, 404);
+    assert_eq!(book(&staff, &app, store, 999_999, "receive", 1).await.0, 404);
+    assert_eq!(stock(&app, store, product).await, (3, 3));
+    assert_eq!(count(&app, "select count(*) from stock_movements where reason <> 'receive' or by_user_id is not null").await, 1, "only the one write-off");
+}
+
+#[tokio::test]
+async fn staff_of_one_store_cannot_see_or_move_another_stores_stock() {
+    let app = spawn_app_with_demo().await;
+    let store_a = first_store(&app).await;
+    let (store_b,): (i64,) = sqlx::query_as("select id from stores order by id limit 1 offset 1").fetch_one(&app.db.pool).await.expect("store");
+    let (product, _) = stocked_product(&app, store_b).await;
+    let before = stock(&app, store_b, product).await;
+    let staff_a = logged_in(&app, STAFF_A).await;
+
+    assert_eq!(book(&staff_a, &app, store_b, product, "receive", 5).await.0, 403);
+    assert_eq!(get(&staff_a, &app, &format!("/api/v1/staff/stores/{store_b}/stock")).await.0, 403);
+    assert_eq!(get(&staff_a, &app, &format!("/api/v1/staff/stores/{store_b}/stock/movements")).await.0, 403);
+    assert_eq!(sell(&staff_a, &app, store_b, "b-1", &cash(product, 1)).await.0, 403);
+    for phone in [RESIDENT, "13900000031"] {
+        let c = logged_in(&app, phone).await;
+        assert_eq!(book(&c, &app, store_a, product, "receive", 5).await.0, 403, "{phone}");
+        assert_eq!(sell(&c, &app, store_a, "r-1", &cash(product, 1)).await.0, 403, "{phone}");
+    }
+    assert_eq!(book(&crate::helpers::client(), &app, store_a, product, "receive", 5).await.0, 401);
+    assert_eq!(stock(&app, store_b, product).await, before);
+
+    // Store B's own manager may; store A's staff cannot read the receipt (it does not exist for them).
+    let manager_b = logged_in(&app, MANAGER_B).await;
+    assert_eq!(book(&manager_b, &app, store_b, product, "receive", 5).await.0, 200);
+    let (status, receipt) = sell(&manager_b, &app, store_b, "b-2", &cash(product, 1)).await;
+    assert_eq!(status, 201, "{receipt}");
+    let id = receipt["id"].as_i64().expect("id");
+    assert_eq!(get(&staff_a, &app, &format!("/api/v1/staff/counter-sales/{id}")).await.0, 404);
+    assert_eq!(get(&manager_b, &app, &format!("/api/v1/staff/counter-sales/{id}")).await.0, 200);
+}
+
+#[tokio::test]
+async fn a_counter_sale_and_online_orders_racing_for_the_last_units_never_oversell() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let resident = logged_in(&app, RESIDENT).await;
+
+    // The very last unit, twenty times over: exactly one side gets it each time.
+    let (mut till_won, mut online_won) = (0, 0);
+    for round in 0..20 {
+        set_stock(&app, store, product, 1).await;
+        let (key, sale, order) = (format!("last-{round}"), cash(product, 1), pickup_order(store, product, 1, "on_pickup"));
+        let (a, b) = tokio::join!(sell(&staff, &app, store, &key, &sale), place(&resident, &app, &key, &order));
+        match (a.0, b.0) {
+            (201, 409) => {
+                till_won += 1;
+                assert_eq!(stock(&app, store, product).await, (0, 0));
+            }
+            (409, 201) => {
+                online_won += 1;
+                assert_eq!(stock(&app, store, product).await, (1, 1));
+                assert_eq!(error_code(&a.1), "insufficient_stock", "{}", a.1);
+            }
+            other => panic!("round {round}: one of the two must win, got {other:?}: {} / {}", a.1, b.1),
+        }
+    }
+    assert_eq!(till_won + online_won, 20);
+
+    // Ten units, ten till sales and ten online orders at once: ten succeed, none oversold.
+    set_stock(&app, store, product, 10).await;
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (s, r, a) = (staff.clone(), resident.clone(), app.url(""));
+        let b = a.clone();
+        tasks.push(tokio::spawn(async move {
+            let url = format!("{a}/api/v1/staff/stores/{store}/counter-sales");
+            s.post(url).header("idempotency-key", format!("rush-till-{i}")).json(&cash(product, 1)).send().await.map(|r| r.status().as_u16())
+        }));
+        tasks.push(tokio::spawn(async move {
+            r.post(format!("{b}/api/v1/orders")).header("idempotency-key", format!("rush-web-{i}")).json(&pickup_order(store, product, 1, "on_pickup")).send().await.map(|r| r.status().as_u16())
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.expect("task").expect("request") {
+            200 | 201 => ok += 1,
+            409 => {}
+            s => panic!("unexpected status {s}"),
+        }
+    }
+    assert_eq!(ok, 10, "exactly the ten units were sold");
+    let (on_hand, reserved) = stock(&app, store, product).await;
+    assert_eq!(on_hand - reserved, 0);
+}
+
+#[tokio::test]
+async fn a_member_pays_at_the_till_from_the_wallet_once_and_gets_a_receipt() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = stocked_product(&app, store).await;
+    let (start, _) = stock(&app, store, product).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let balance = wallet(&app, RESIDENT).await;
+    let body = json!({ "items": [{ "product_id": product, "qty": 2 }], "payment": "wallet", "customer_phone": RESIDENT });
+
+    let (status, receipt) = sell(&staff, &app, store, "till-w-1", &body).await;
+    assert_eq!(status, 201, "{receipt}");
+    assert_eq!(receipt["total_fen"].as_i64(), Some(price * 2));
+    assert_eq!(receipt["payment"], "wallet");
+    assert_eq!(receipt["wallet_after_fen"].as_i64(), Some(balance - price * 2));
+    assert_eq!(receipt["customer"], "张**");
+    assert_eq!(receipt["cashier"], "小赵");
+    assert_eq!(receipt["lines"][0]["qty"], 2);
+    assert_eq!(receipt["number"].as_str().map(str::len), Some(11));
+    // A double tap: the same receipt, nothing more sold or paid.
+    let (status, again) = sell(&staff, &app, store, "till-w-1", &body).await;
+    assert_eq!((status, &again["id"]), (201, &receipt["id"]));
+    assert_eq!(wallet(&app, RESIDENT).await, balance - price * 2);
+    assert_eq!(stock(&app, store, product).await.0, start - 2);
+    let sale = receipt["id"].as_i64().expect("id");
+    let paid: Vec<(i64, String)> = sqlx::query_as("select amount_fen, kind from wallet_entries where sale_id = $1").bind(sale).fetch_all(&app.db.pool).await.expect("paid");
+    assert_eq!(paid, vec![(-price * 2, "payment".to_string())]);
+    let moved: Vec<(i64, String)> = sqlx::query_as("select delta, reason from stock_movements where sale_id = $1").bind(sale).fetch_all(&app.db.pool).await.expect("moved");
+    assert_eq!(moved, vec![(-2, "counter_sale".to_string())]);
+    assert_ledger_balances(&app, store, product).await;
+
+    // Refusals change nothing: a wallet too small, an unknown member, an empty sale, no key.
+    let big = json!({ "items": [{ "product_id": product, "qty": 999 }], "payment": "wallet", "customer_phone": OTHER_RESIDENT });
+    set_stock(&app, store, product, 2000).await;
+    let (status, err) = sell(&staff, &app, store, "till-w-2", &big).await;
+    assert_eq!((status, error_code(&err)), (402, "insufficient_balance"), "{err}");
+    let stranger = json!({ "items": [{ "product_id": product, "qty": 1 }], "payment": "wallet", "customer_phone": "13712345678" });
+    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-3", &stranger).await.1), "customer_not_found");
+    let no_phone = json!({ "items": [{ "product_id": product, "qty": 1 }], "payment": "wallet" });
+    assert_eq!(sell(&staff, &app, store, "till-w-4", &no_phone).await.0, 422);
+    let empty = json!({ "items": [], "payment": "cash" });
+    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-5", &empty).await.1), "basket_empty");
+    let r = staff.post(app.url(&format!("/api/v1/staff/stores/{store}/counter-sales"))).json(&cash(product, 1)).send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(stock(&app, store, product).await, (2000, 0));
+    assert_eq!(count(&app, "select count(*) from counter_sales").await, 1);
+}
+
+#[tokio::test]
+async fn handing_over_an_online_order_books_it_in_the_ledger() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let (status, order) = place(&resident, &app, "handed", &pickup_order(store, product, 2, "on_pickup")).await;
+    assert_eq!(status, 201, "{order}");
+    let id = order["id"].as_i64().expect("id");
+    for step in ["accepted", "picking", "ready"] {
+        assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{id}/transition"), &json!({ "to": step })).await.0, 200);
+    }
+    assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{id}/hand-over"), &json!({})).await.0, 200);
+    let rows: Vec<(i64, String, Option<i64>)> =
+        sqlx::query_as("select delta, reason, order_id from stock_movements where order_id = $1").bind(id).fetch_all(&app.db.pool).await.expect("rows");
+    assert_eq!(rows, vec![(-2, "online_sale".to_string(), Some(id))]);
+    assert_ledger_balances(&app, store, product).await;
+}
