@@ -1,0 +1,98 @@
+import { APIRequestContext, expect, Page, test, TestInfo } from "@playwright/test";
+import { jsOn, personPage, ready } from "./helpers";
+
+const STAFF = "13900000021"; // 小赵, the first store
+const MANAGER = "13900000011"; // 刘店长, the first store
+
+type Line = { product_id: number; name: string; on_hand: number; reserved: number; available: number };
+
+/** The first store and its stock lines, as the staff API reports them. */
+async function stockLines(request: APIRequestContext): Promise<{ store: number; lines: Line[] }> {
+  const stores = await (await request.get("/api/v1/stores")).json();
+  const store = stores[0].id;
+  const res = await request.get(`/api/v1/staff/stores/${store}/stock`);
+  expect(res.status()).toBe(200);
+  return { store, lines: await res.json() };
+}
+
+/** A product nothing is held for, different for the JS and no-JS runs (they share a database). */
+function untouched(lines: Line[], info: TestInfo, skip = 0): Line {
+  const free = lines.filter((l) => l.reserved === 0 && l.on_hand > 0);
+  return free[(jsOn(info) ? 0 : 1) + 2 * skip];
+}
+
+async function submitAndSettle(page: Page, info: TestInfo, button: string) {
+  await page.getByRole("button", { name: button }).click();
+  await ready(page, info);
+}
+
+test("staff count a product down to nothing, receive goods, and the storefront's availability follows", async ({ browser }, info) => {
+  const staff = await personPage(browser, info, MANAGER, "/admin/stock");
+  await ready(staff, info);
+  const { store, lines } = await stockLines(staff.request);
+  const product = untouched(lines, info);
+  await expect(staff.locator(".stock-list")).toContainText(product.name);
+  await staff.screenshot({ path: `test-results/stock-list-${info.project.name}.png` });
+
+  const shelf = await browser.newPage({ ...info.project.use });
+  const storefront = async (text: string) => {
+    await shelf.goto(`/p/${product.product_id}?store=${store}`);
+    await ready(shelf, info);
+    await expect(shelf.locator("main")).toContainText(text);
+  };
+  await storefront("有货");
+
+  // 盘点: the shelf is empty.
+  await staff.goto(`/admin/stock/${product.product_id}?store=${store}`);
+  await ready(staff, info);
+  await staff.getByLabel("实际数量").fill("0");
+  await submitAndSettle(staff, info, "按盘点数更新");
+  await expect(staff.getByTestId("on-hand")).toHaveText("0");
+  await storefront("已售罄");
+
+  // A bad quantity changes nothing and keeps the form.
+  await staff.getByLabel(/^数量/).fill("0");
+  await staff.getByLabel("备注").fill("张记蔬菜");
+  await submitAndSettle(staff, info, "记账");
+  await expect(staff.locator(".field-error, .form-error").first()).toBeVisible();
+  await expect(staff.getByLabel("备注")).toHaveValue("张记蔬菜");
+  await expect(staff.getByTestId("on-hand")).toHaveText("0");
+
+  // 进货 3: the storefront shows the three.
+  await staff.getByLabel(/^数量/).fill("3");
+  await submitAndSettle(staff, info, "记账");
+  await expect(staff.getByTestId("on-hand")).toHaveText("3");
+  await expect(staff.locator(".ledger").first()).toContainText("进货");
+  await expect(staff.locator(".ledger").first()).toContainText("+3");
+  await staff.screenshot({ path: `test-results/stock-item-${info.project.name}.png`, fullPage: true });
+  await storefront("仅剩3份");
+});
+
+test("a walk-in sale at the till takes the same stock the storefront sells, and prints a receipt", async ({ browser }, info) => {
+  const staff = await personPage(browser, info, STAFF, "/admin/till");
+  await ready(staff, info);
+  const { store, lines } = await stockLines(staff.request);
+  const product = untouched(lines, info, 1);
+
+  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
+  await ready(staff, info);
+  const tile = staff.locator(".till-product", { hasText: product.name }).first();
+  await tile.click();
+  await ready(staff, info);
+  await staff.locator(".till-line", { hasText: product.name }).getByRole("link", { name: "加一份" }).click();
+  await ready(staff, info);
+  await expect(staff.locator(".till-line", { hasText: product.name }).locator(".step-qty")).toHaveText("2");
+  await staff.getByLabel("现金").check();
+  await submitAndSettle(staff, info, "收款");
+
+  const receipt = staff.getByTestId("receipt");
+  await expect(receipt).toContainText(`${product.name} × 2`);
+  await expect(receipt).toContainText("收银员 小赵");
+  await staff.screenshot({ path: `test-results/till-${info.project.name}.png`, fullPage: true });
+
+  const after = (await stockLines(staff.request)).lines.find((l) => l.product_id === product.product_id)!;
+  expect(after.on_hand).toBe(product.on_hand - 2);
+  const res = await staff.request.get(`/api/v1/stores/${store}/products`);
+  const online = (await res.json()).find((p: { id: number }) => p.id === product.product_id);
+  expect(online.available).toBe(product.available - 2);
+});
