@@ -4,6 +4,7 @@ use crate::analytics::pages::OverviewPage;
 use crate::catalog::pages::{HomePage, ProductPage};
 use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
+use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::inventory::pages::{StockItemPage, StockPage, TillPage};
 use crate::group_buy::pages::{CampaignPage, CampaignsPage, GroupBuyJoinPage, GroupBuysPage, NewCampaignPage, PosterPage};
 use crate::orders::pages::{CheckoutPage, LivePage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock") view=StockPage ssr=SsrMode::InOrder/>
                     <Route path=path!("stock/:id") view=StockItemPage ssr=SsrMode::InOrder/>
                     <Route path=path!("till") view=TillPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("customers") view=CustomersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("customers/:id") view=CustomerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("group-buys") view=CampaignsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("group-buys/new") view=NewCampaignPage ssr=SsrMode::InOrder/>
                     <Route path=path!("group-buys/:id") view=CampaignPage ssr=SsrMode::InOrder/>

@@ -92,7 +92,7 @@ pub async fn list_for_store(
     category: Option<&str>,
     q: Option<&str>,
 ) -> Result<Vec<Product>, AppError> {
-    let pattern = q.map(|q| format!("%{}%", escape_like(q)));
+    let pattern = q.map(|q| format!("%{}%", crate::server::db::escape_like(q)));
     let rows: Vec<ProductRow> = sqlx::query_as(&format!(
         "select * from ({select}
          where p.active = $2
@@ -125,10 +125,6 @@ pub async fn detail(pool: &AnyPool, product_id: i64, store_id: i64) -> Result<Op
         .map(|(product_id, name, unit, qty)| BundleComponent { product_id, name, unit, qty })
         .collect();
     Ok(Some(detail))
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 pub async fn insert_category(conn: &mut AnyConnection, chain_id: i64, slug: &str, zh: &str, en: &str, sort: i64) -> Result<i64, AppError> {

@@ -30,6 +30,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "lbs_routing", include_str!("../../../migrations/sqlite/0007_lbs_routing.sql")),
     (8, "group_buys", include_str!("../../../migrations/sqlite/0008_group_buys.sql")),
     (9, "inventory", include_str!("../../../migrations/sqlite/0009_inventory.sql")),
+    (10, "wallet_reversals", include_str!("../../../migrations/sqlite/0010_wallet_reversals.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -41,6 +42,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "lbs_routing", include_str!("../../../migrations/postgres/0007_lbs_routing.sql")),
     (8, "group_buys", include_str!("../../../migrations/postgres/0008_group_buys.sql")),
     (9, "inventory", include_str!("../../../migrations/postgres/0009_inventory.sql")),
+    (10, "wallet_reversals", include_str!("../../../migrations/postgres/0010_wallet_reversals.sql")),
 ];
 
 impl Backend {
@@ -134,4 +136,9 @@ fn sqlite_url_creating_file(url: &str) -> Result<String, sqlx::Error> {
 /// `$first, $first+1, …` for an `in (…)` list of `n` values (both backends read `$n`).
 pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A search term for `like … escape '\\'`: its own %, _ and \\ match themselves.
+pub fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -95,6 +95,10 @@ error_codes! {
     StockChanged => "stock_changed", 409, "库存刚有变动（有人下单或卖出），请按最新数量重新盘点", "The stock just changed (an order or a sale) — count again against the new figure";
     BasketEmpty => "basket_empty", 422, "还没有选商品", "Add something to the sale first";
     CustomerNotFound => "customer_not_found", 422, "没有找到这个手机号的会员", "No member has this phone number";
+    AlreadyReversed => "already_reversed", 409, "这笔充值已经冲正过了", "This top-up has already been reversed";
+    NotReversible => "not_reversible", 409, "只有门店充值可以冲正", "Only a counter top-up can be reversed";
+    ReversalNotCovered => "reversal_not_covered", 409, "余额已经用掉一部分，不够冲正这笔充值", "Part of this top-up has been spent — the balance cannot cover the reversal";
+    InvalidSearch => "invalid_search", 422, "请输入姓名，或手机号的后4位以上", "Enter a name, or at least the last 4 digits of a phone number";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

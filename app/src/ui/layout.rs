@@ -57,6 +57,7 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/picklist", locale.pick("拣货单", "Pick list")),
         ("/admin/stock", locale.pick("库存", "Stock")),
         ("/admin/till", locale.pick("收银", "Till")),
+        ("/admin/customers", locale.pick("会员", "Customers")),
         ("/admin/group-buys", locale.pick("团购", "Group buys")),
     ];
     view! {

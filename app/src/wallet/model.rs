@@ -24,6 +24,20 @@ impl EntryKind {
             EntryKind::Refund => "refund",
         }
     }
+
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        [EntryKind::TopUp, EntryKind::Reversal, EntryKind::Payment, EntryKind::Refund].into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// How the ledger names it to staff and residents.
+    pub fn label(self, locale: crate::shared::Locale) -> &'static str {
+        match self {
+            EntryKind::TopUp => locale.pick("充值", "Top-up"),
+            EntryKind::Reversal => locale.pick("冲正", "Reversal"),
+            EntryKind::Payment => locale.pick("消费", "Payment"),
+            EntryKind::Refund => locale.pick("退款", "Refund"),
+        }
+    }
 }
 
 /// The answer to a top-up: `POST /api/v1/staff/users/{user_id}/wallet/top-up`.

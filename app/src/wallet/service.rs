@@ -1,18 +1,27 @@
-//! Wallet actions shared by the JSON API and (later) the back office pages.
+//! Wallet actions shared by the JSON API and the back office's customer pages.
 use super::model::{Balance, EntryKind};
+use super::store::Reversed;
 use super::{rules, store};
-use crate::accounts::Me;
+use crate::accounts::{Me, Role};
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
-use crate::shared::AppError;
+use crate::shared::{AppError, ErrorCode};
 
 const TOP_UP_SCOPE: &str = "wallet.top_up";
+/// Who takes money in and corrects a mistaken top-up at a store (the owner everywhere).
+pub const COUNTER_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 
 /// Staff take money in at the counter for a resident: one transaction, one ledger entry.
 /// With an idempotency key, a double tap or a retry tops up once and answers the same.
 #[tracing::instrument(skip_all, fields(staff = staff.id, user_id, amount_fen))]
-pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Option<&str>) -> Result<Balance, AppError> {
-    let store_id = rules::counter_store(&staff.roles).ok_or_else(AppError::forbidden)?;
+/// `at_store` is the store whose counter took the money (the back office's chosen store);
+/// without it, the staff member's own store.
+pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Option<&str>, at_store: Option<i64>) -> Result<Balance, AppError> {
+    let store_id = match at_store {
+        Some(s) if crate::accounts::rules::may_act(&staff.roles, s, COUNTER_ROLES) => Some(s),
+        Some(_) => return Err(AppError::forbidden()),
+        None => rules::counter_store(&staff.roles).ok_or_else(AppError::forbidden)?,
+    };
     // Nobody takes money in for themselves: their own top-up goes through a colleague.
     if user_id == staff.id {
         return Err(AppError::forbidden());
@@ -38,4 +47,33 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
     }
     tx.commit().await?;
     Ok(balance)
+}
+
+/// Corrects a mistaken counter top-up with a reversing entry (never by editing it). Staff of
+/// the store that took the money, or the owner; anyone else gets 404, as for an entry that
+/// does not exist. Reversed once however often it is asked; refused while the resident has
+/// spent part of it.
+#[tracing::instrument(skip_all, fields(staff = staff.id, entry_id))]
+pub async fn reverse(db: &Db, staff: &Me, entry_id: i64) -> Result<Balance, AppError> {
+    let mut tx = db.begin_write().await?;
+    let original = store::entry(&mut tx, entry_id).await?.ok_or_else(AppError::not_found)?;
+    let may = match original.store_id {
+        Some(s) => crate::accounts::rules::may_act(&staff.roles, s, COUNTER_ROLES),
+        None => staff.has(Role::Owner),
+    };
+    if !may {
+        return Err(AppError::not_found());
+    }
+    if original.kind != EntryKind::TopUp.as_str() {
+        return Err(AppError::new(ErrorCode::NotReversible));
+    }
+    match store::reverse(&mut tx, &original, staff.id, original.store_id).await? {
+        Reversed::Done(entry_id, wallet_fen) => {
+            tx.commit().await?;
+            tracing::info!(amount_fen = original.amount_fen, "top-up reversed");
+            Ok(Balance { user_id: original.user_id, wallet_fen, entry_id })
+        }
+        Reversed::Already => Err(AppError::new(ErrorCode::AlreadyReversed)),
+        Reversed::NotCovered => Err(AppError::new(ErrorCode::ReversalNotCovered)),
+    }
 }

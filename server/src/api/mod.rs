@@ -2,6 +2,7 @@
 //! as the pages' server functions.
 pub mod accounts;
 pub mod catalog;
+pub mod customers;
 pub mod error;
 pub mod events;
 pub mod group_buys;
@@ -47,6 +48,9 @@ pub fn router() -> Router<AppState> {
         .route("/rider/orders/{id}/claim", post(rider::claim))
         .route("/rider/orders/{id}/deliver", post(rider::deliver))
         .route("/staff/users/{user_id}/wallet/top-up", post(wallet::top_up))
+        .route("/staff/wallet-entries/{entry_id}/reversal", post(customers::reverse))
+        .route("/staff/customers", get(customers::search))
+        .route("/staff/customers/{user_id}", get(customers::get))
         .route("/staff/stores/{store_id}/stock", get(stock::levels).post(stock::book))
         .route("/staff/stores/{store_id}/stock/movements", get(stock::movements))
         .route("/staff/stores/{store_id}/counter-sales", post(stock::sell))

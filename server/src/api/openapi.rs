@@ -14,13 +14,13 @@ use utoipa::OpenApi;
         super::staff::queue, super::staff::transition, super::staff::verify, super::staff::ready, super::staff::hand_over,
         super::staff::no_show_stock, super::staff::pick_list, super::staff::events, super::staff::routing, super::staff::set_routing,
         super::rider::orders, super::rider::claim, super::rider::deliver,
-        super::wallet::top_up,
+        super::wallet::top_up, super::customers::reverse, super::customers::search, super::customers::get,
         super::stock::levels, super::stock::book, super::stock::movements, super::stock::sell, super::stock::receipt,
         super::group_buys::create, super::group_buys::list, super::group_buys::get, super::group_buys::update,
         super::group_buys::publish, super::group_buys::extend, super::group_buys::cancel, super::group_buys::join,
         super::group_buys::leave, super::group_buys::events, super::group_buys::report, super::group_buys::purchase_csv,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "group_buys"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"))
 )]
 pub struct ApiDoc;
 

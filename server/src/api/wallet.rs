@@ -29,5 +29,5 @@ pub async fn top_up(
 ) -> ApiResult<Json<Balance>> {
     let staff = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
     let key = super::idempotency_key(&headers)?;
-    Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen, key.as_deref()).await?))
+    Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen, key.as_deref(), None).await?))
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod cart;
 mod catalog;
+mod customers;
 mod flow;
 mod group_buys;
 mod helpers;

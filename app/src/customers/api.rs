@@ -1,0 +1,70 @@
+//! Customer server functions for the back-office pages; the JSON API calls the same services.
+use super::model::{CustomerView, CustomersView};
+use crate::shared::AppError;
+use leptos::prelude::*;
+
+/// The customers page: the stores the asker works at, and who matches `q` at the chosen one.
+#[server(prefix = "/api", endpoint = "staff_customers")]
+pub async fn load_customers(store: Option<i64>, q: Option<String>) -> Result<CustomersView, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::service::COUNTER_ROLES, store).await?;
+    let q = q.unwrap_or_default();
+    let hits = super::service::search(&state.db, &me, chosen.id, &q).await?;
+    Ok(CustomersView { stores, store_id: chosen.id, store_name: chosen.name, hits, searched: !q.trim().is_empty() })
+}
+
+/// A resident's page at the chosen store.
+#[server(prefix = "/api", endpoint = "staff_customer")]
+pub async fn load_customer(store: Option<i64>, id: i64) -> Result<CustomerView, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::service::COUNTER_ROLES, store).await?;
+    super::service::profile(&state.db, &me, chosen.id, chosen.name, id).await
+}
+
+/// 充值 at the counter: yuan as typed ("100", "50.5"); back to the resident's page with the
+/// receipt for the new entry. The form's key makes a double tap top up once.
+#[server(prefix = "/api", endpoint = "staff_wallet_top_up")]
+pub async fn top_up_wallet(store_id: i64, user_id: i64, key: String, amount: String) -> Result<i64, AppError> {
+    let result = async {
+        use crate::shared::{ErrorCode, Fen};
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let fen = Fen::parse_yuan(&amount).map_err(|_| AppError::field(ErrorCode::InvalidAmount, "amount"))?.0;
+        crate::wallet::service::top_up(&state.db, &me, user_id, fen, Some(&key), Some(store_id))
+            .await
+            .map_err(|e| if e.code == ErrorCode::InvalidAmount { AppError::field(ErrorCode::InvalidAmount, "amount") } else { e })
+    }
+    .await;
+    back_to_customer(result, store_id, user_id, &[("amount", &amount)])
+}
+
+/// 冲正: takes a mistaken top-up back out with a reversing entry; back to the page with the
+/// reversal's receipt.
+#[server(prefix = "/api", endpoint = "staff_wallet_reverse")]
+pub async fn reverse_top_up(store_id: i64, user_id: i64, entry_id: i64) -> Result<i64, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        crate::wallet::service::reverse(&state.db, &me, entry_id).await
+    }
+    .await;
+    back_to_customer(result, store_id, user_id, &[])
+}
+
+/// Back to the resident's page: with the new entry's receipt, or with the error and what
+/// was typed when JavaScript is off.
+#[cfg(feature = "ssr")]
+fn back_to_customer(result: Result<crate::wallet::model::Balance, AppError>, store_id: i64, user_id: i64, keep: &[(&str, &str)]) -> Result<i64, AppError> {
+    match result {
+        Ok(balance) => {
+            leptos_axum::redirect(&format!("/admin/customers/{user_id}?store={store_id}&entry={}", balance.entry_id));
+            Ok(balance.entry_id)
+        }
+        Err(e) => {
+            crate::server::form::bounce_back(&e, keep);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The back office's customer pages.
+mod customers;
+
+pub use customers::{CustomerPage, CustomersPage};
