@@ -10,8 +10,12 @@ pub async fn load_customers(store: Option<i64>, q: Option<String>) -> Result<Cus
     let me = crate::server::require_user().await?;
     let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::service::COUNTER_ROLES, store).await?;
     let q = q.unwrap_or_default();
-    let hits = super::service::search(&state.db, &me, chosen.id, &q).await?;
-    Ok(CustomersView { stores, store_id: chosen.id, store_name: chosen.name, hits, searched: !q.trim().is_empty() })
+    let (hits, search_error) = match super::service::search(&state.db, &me, chosen.id, &q).await {
+        Ok(hits) => (hits, None),
+        Err(e) if e.code == crate::shared::ErrorCode::InvalidSearch => (Vec::new(), Some(e)),
+        Err(e) => return Err(e),
+    };
+    Ok(CustomersView { stores, store_id: chosen.id, store_name: chosen.name, hits, searched: !q.trim().is_empty(), search_error })
 }
 
 /// A resident's page at the chosen store.
@@ -50,7 +54,7 @@ pub async fn reverse_top_up(store_id: i64, user_id: i64, entry_id: i64) -> Resul
         crate::wallet::service::reverse(&state.db, &me, entry_id).await
     }
     .await;
-    back_to_customer(result, store_id, user_id, &[])
+    back_to_customer(result, store_id, user_id, &[("reversal", "1")])
 }
 
 /// Back to the resident's page: with the new entry's receipt, or with the error and what

@@ -26,6 +26,8 @@ pub struct CustomersView {
     pub hits: Vec<CustomerHit>,
     /// False before anything was searched for.
     pub searched: bool,
+    /// A search the rules refuse (too few digits): said under the field.
+    pub search_error: Option<crate::shared::AppError>,
 }
 
 /// One wallet ledger entry as staff see it.
@@ -74,6 +76,8 @@ pub struct CustomerView {
     pub name: String,
     pub phone: String,
     pub wallet_fen: i64,
+    /// All their orders at this store (the list below shows the latest).
+    pub orders_here: i64,
     /// Newest first.
     pub entries: Vec<WalletLine>,
     /// At this store, newest first.

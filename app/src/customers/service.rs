@@ -84,6 +84,7 @@ pub async fn profile(db: &Db, me: &Me, store_id: i64, store_name: String, user_i
         name: c.name,
         phone: masked(&c.phone),
         wallet_fen: c.wallet_fen,
+        orders_here: c.orders_here,
         entries,
         orders,
         notes,

@@ -45,6 +45,7 @@ pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockIt
         line,
         movements: super::store::movements(&state.db.pool, chosen.id, Some(product), LEDGER_ROWS).await?,
         may_set_threshold: crate::accounts::rules::may_act(&me.roles, chosen.id, super::service::THRESHOLD_ROLES),
+        key: crate::server::random_token()?,
     })
 }
 
@@ -56,17 +57,22 @@ fn page_zh() -> Result<bool, AppError> {
 
 /// 进货 / 损耗报废 / 退回供应商 from a product's card: a positive number and why.
 #[server(prefix = "/api", endpoint = "staff_book_stock")]
-pub async fn book_stock(store_id: i64, product_id: i64, reason: String, qty: String, note: String) -> Result<super::StockLevel, AppError> {
+pub async fn book_stock(store_id: i64, product_id: i64, key: String, reason: String, qty: String, note: String) -> Result<super::StockLevel, AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
         let (reason, delta) = super::rules::parse_quantity_move(&reason, &qty)?;
-        super::service::book(&state.db, &me, store_id, product_id, reason, delta, &note).await
+        super::service::book(&state.db, &me, store_id, product_id, reason, delta, &note, Some(&key)).await
     }
     .await;
-    if let Err(e) = &result {
-        let product = product_id.to_string();
-        crate::server::form::bounce_back(e, &[("open", &product), ("reason", &reason), ("qty", &qty), ("note", &note)]);
+    match &result {
+        Err(e) => {
+            let product = product_id.to_string();
+            crate::server::form::bounce_back(e, &[("open", &product), ("reason", &reason), ("qty", &qty), ("note", &note)]);
+        }
+        // A clean address: without JavaScript the page would otherwise come back to the
+        // one a previous refusal left, error and old values included.
+        Ok(_) => leptos_axum::redirect(&format!("/admin/stock/{product_id}?store={store_id}&saved=1")),
     }
     result
 }
@@ -81,9 +87,14 @@ pub async fn count_stock(store_id: i64, product_id: i64, counted: String, seen: 
         super::service::count(&state.db, &me, store_id, product_id, n, Some(seen), &note).await
     }
     .await;
-    if let Err(e) = &result {
-        let product = product_id.to_string();
-        crate::server::form::bounce_back(e, &[("open", &product), ("counted", &counted), ("note", &note)]);
+    match &result {
+        Err(e) => {
+            let product = product_id.to_string();
+            crate::server::form::bounce_back(e, &[("open", &product), ("counted", &counted), ("note", &note)]);
+        }
+        // A clean address: without JavaScript the page would otherwise come back to the
+        // one a previous refusal left, error and old values included.
+        Ok(_) => leptos_axum::redirect(&format!("/admin/stock/{product_id}?store={store_id}&saved=1")),
     }
     result
 }
@@ -98,9 +109,14 @@ pub async fn set_stock_alert(store_id: i64, product_id: i64, low_at: String) -> 
         super::service::set_low_at(&state.db, &me, store_id, product_id, level).await
     }
     .await;
-    if let Err(e) = &result {
-        let product = product_id.to_string();
-        crate::server::form::bounce_back(e, &[("open", &product), ("low_at", &low_at)]);
+    match &result {
+        Err(e) => {
+            let product = product_id.to_string();
+            crate::server::form::bounce_back(e, &[("open", &product), ("low_at", &low_at)]);
+        }
+        // A clean address: without JavaScript the page would otherwise come back to the
+        // one a previous refusal left, error and old values included.
+        Ok(_) => leptos_axum::redirect(&format!("/admin/stock/{product_id}?store={store_id}&saved=1")),
     }
     result
 }

@@ -135,6 +135,8 @@ pub struct StockItemView {
     pub movements: Vec<StockMovement>,
     /// Whether the reader may change the alert level (a manager or the owner).
     pub may_set_threshold: bool,
+    /// A fresh idempotency key for the booking form.
+    pub key: String,
 }
 
 /// How a walk-in customer paid.

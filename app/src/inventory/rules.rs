@@ -50,7 +50,7 @@ pub fn parse_quantity_move(reason: &str, qty: &str) -> Result<(StockReason, i64)
 pub fn parse_count(counted: &str) -> Result<i64, AppError> {
     match counted.trim().parse::<i64>() {
         Ok(n) if (0..=MAX_MOVE).contains(&n) => Ok(n),
-        _ => Err(invalid("counted")),
+        _ => Err(AppError::field(ErrorCode::InvalidCount, "counted")),
     }
 }
 
@@ -122,7 +122,7 @@ pub fn normalize_sale(items: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, AppError>
     let mut lines: Vec<(i64, i64)> = Vec::with_capacity(items.len());
     for (product_id, qty) in items {
         if !(1..=MAX_SALE_QTY).contains(qty) {
-            return Err(AppError::new(ErrorCode::InvalidStockChange).with_details(serde_json::json!({ "product_id": product_id })));
+            return Err(AppError::new(ErrorCode::InvalidSaleQuantity).with_details(serde_json::json!({ "product_id": product_id })));
         }
         if lines.iter().any(|(p, _)| p == product_id) {
             return Err(AppError::new(ErrorCode::BadRequest));
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn a_sale_needs_lines_within_bounds() {
         assert_eq!(normalize_sale(&[]).err().map(|e| e.code), Some(ErrorCode::BasketEmpty));
-        assert_eq!(normalize_sale(&[(1, 0)]).err().map(|e| e.code), Some(ErrorCode::InvalidStockChange));
+        assert_eq!(normalize_sale(&[(1, 0)]).err().map(|e| e.code), Some(ErrorCode::InvalidSaleQuantity));
         assert_eq!(normalize_sale(&[(1, 1), (1, 2)]).err().map(|e| e.code), Some(ErrorCode::BadRequest));
         let many: Vec<(i64, i64)> = (1..=31).map(|i| (i, 1)).collect();
         assert_eq!(normalize_sale(&many).err().map(|e| e.code), Some(ErrorCode::TooManyLines));

@@ -16,6 +16,7 @@ pub const STOCK_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 /// Who sets a product's alert level.
 pub const THRESHOLD_ROLES: &[Role] = &[Role::Manager];
 const SALE_SCOPE: &str = "till.sale";
+const BOOK_SCOPE: &str = "stock.book";
 
 pub fn may_book(me: &Me, store_id: i64) -> bool {
     crate::accounts::rules::may_act(&me.roles, store_id, STOCK_ROLES)
@@ -35,15 +36,24 @@ async fn short(db: &Db, store_id: i64, product_id: i64) -> Result<AppError, AppE
 
 /// Books a movement by hand (进货, 损耗, 盘点 by difference, 退货). The shelf never goes below
 /// what online orders hold, so never below zero: such a movement is refused (409) and
-/// nothing changes.
+/// nothing changes. With a key, a resent form or a retry books once and answers the same.
 #[tracing::instrument(skip_all, fields(staff = me.id, store_id, product_id, delta))]
-pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: StockReason, delta: i64, note: &str) -> Result<StockLevel, AppError> {
+#[allow(clippy::too_many_arguments)]
+pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: StockReason, delta: i64, note: &str, key: Option<&str>) -> Result<StockLevel, AppError> {
     if !may_book(me, store_id) {
         return Err(AppError::forbidden());
     }
     let delta = rules::check_delta(reason, delta)?;
     let note = rules::parse_note(note)?;
+    let key = key.map(idempotency::parse_key).transpose()?;
     let mut tx = db.begin_write().await?;
+    let request = (store_id, product_id, reason.as_str(), delta, &note);
+    if let Some(key) = &key
+        && let Claim::Replay(saved) = idempotency::claim::<StockLevel>(&mut tx, me.id, BOOK_SCOPE, key, &request).await?
+    {
+        tx.commit().await?;
+        return Ok(saved);
+    }
     if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
         return Err(AppError::not_found());
     }
@@ -52,9 +62,13 @@ pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: Stoc
         tx.rollback().await?;
         return Err(short(db, store_id, product_id).await?);
     };
+    let booked = level(product_id, moved);
+    if let Some(key) = &key {
+        idempotency::remember(&mut tx, me.id, BOOK_SCOPE, key, &booked).await?;
+    }
     tx.commit().await?;
     tracing::info!(reason = reason.as_str(), on_hand = moved.on_hand, "stock booked");
-    Ok(level(product_id, moved))
+    Ok(booked)
 }
 
 /// A count (盘点): the shelf holds `counted`; the page showed `seen` on hand when the count
@@ -78,16 +92,17 @@ pub async fn count(db: &Db, me: &Me, store_id: i64, product_id: i64, counted: i6
     }
     if counted < reserved {
         // Orders hold more than the shelf has: staff must cancel or short those orders first.
-        return Err(AppError::field(ErrorCode::InsufficientStock, "counted").with_details(serde_json::json!({ "reserved": reserved })));
+        return Err(AppError::field(ErrorCode::CountBelowHeld, "counted").with_details(serde_json::json!({ "reserved": reserved })));
     }
     let delta = counted - on_hand;
     if delta == 0 {
         return Ok(StockLevel { product_id, on_hand, reserved, available: on_hand - reserved, movement_id: None });
     }
     let m = Move { store_id, product_id, delta, reason: StockReason::Count, note: &note, by_user_id: Some(me.id), order_id: None, sale_id: None };
-    // A product the store never stocked has no row to compare against: the count creates it.
+    // A product the store never stocked has no row to compare against: the count creates it,
+    // unless one appeared since it was read.
     let moved = if existing.is_none() {
-        store::apply(&mut tx, &m).await?
+        store::open_counted(&mut tx, &m).await?
     } else {
         store::apply_count(&mut tx, &m, seen).await?
     };

@@ -92,6 +92,27 @@ pub async fn apply_count(
     Ok(Some(Moved { on_hand, reserved, movement_id }))
 }
 
+/// A count of a product the store has never stocked: creates its stock row with the counted
+/// units, only if no row appeared meanwhile (a concurrent count or delivery) — `None` then,
+/// and nothing written.
+pub async fn open_counted(conn: &mut AnyConnection, m: &Move<'_>) -> Result<Option<Moved>, AppError> {
+    let now = now_ms();
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, 0, $4)
+         on conflict (store_id, product_id) do nothing
+         returning on_hand, reserved",
+    )
+    .bind(m.store_id)
+    .bind(m.product_id)
+    .bind(m.delta)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((on_hand, reserved)) = row else { return Ok(None) };
+    let movement_id = record(conn, m, on_hand, now).await?;
+    Ok(Some(Moved { on_hand, reserved, movement_id }))
+}
+
 /// Takes an order's reserved units off the shelf for good (handed over, delivered, written
 /// off): on hand and reserved both go down, only if that many are reserved. False when they
 /// are not (nothing written).

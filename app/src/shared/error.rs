@@ -95,6 +95,9 @@ error_codes! {
     StockChanged => "stock_changed", 409, "库存刚有变动（有人下单或卖出），请按最新数量重新盘点", "The stock just changed (an order or a sale) — count again against the new figure";
     BasketEmpty => "basket_empty", 422, "还没有选商品", "Add something to the sale first";
     CustomerNotFound => "customer_not_found", 422, "没有找到这个手机号的会员", "No member has this phone number";
+    InvalidCount => "invalid_count", 422, "盘点数量应为0到100000的整数", "A count is a whole number from 0 to 100,000";
+    InvalidSaleQuantity => "invalid_sale_quantity", 422, "每样商品一次最多卖999件", "At most 999 of one product in a sale";
+    CountBelowHeld => "count_below_held", 409, "线上订单还占着更多的货，先处理这些订单再盘点", "Online orders hold more than this count — deal with those orders first";
     AlreadyReversed => "already_reversed", 409, "这笔充值已经冲正过了", "This top-up has already been reversed";
     NotReversible => "not_reversible", 409, "只有门店充值可以冲正", "Only a counter top-up can be reversed";
     ReversalNotCovered => "reversal_not_covered", 409, "余额已经用掉一部分，不够冲正这笔充值", "Part of this top-up has been spent — the balance cannot cover the reversal";

@@ -24,6 +24,20 @@ pub fn form_error<T: 'static>(
     })
 }
 
+/// Counts an action's successes. Pages reload their data on this rather than on the
+/// action's version, which also moves on a failure: a refused form then stays as it was,
+/// with what was typed and the key it was sent with (so a retap after a lost answer
+/// replays the first result instead of acting twice).
+pub fn successes<T: 'static>(value: impl Fn() -> Option<Result<T, AppError>> + 'static) -> ReadSignal<u32> {
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if matches!(value(), Some(Ok(_))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.read_only()
+}
+
 /// A value the user typed, bounced back in the query after a no-JS post.
 pub fn kept(key: &'static str) -> String {
     use_query_map().read_untracked().get(key).unwrap_or_default()

@@ -28,7 +28,7 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
     }
     let amount = rules::parse_top_up(amount_fen)?;
     let key = key.map(idempotency::parse_key).transpose()?;
-    let request = (user_id, amount);
+    let request = (user_id, amount, store_id);
     let mut tx = db.begin_write().await?;
     if let Some(key) = &key
         && let Claim::Replay(saved) = idempotency::claim(&mut tx, staff.id, TOP_UP_SCOPE, key, &request).await?

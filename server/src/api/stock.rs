@@ -27,7 +27,8 @@ pub struct StockMoveBody {
 }
 
 /// Books a movement of the store's stock. The shelf never goes below what online orders hold
-/// (409 insufficient_stock, with `on_hand`, `reserved` and `available` in the details).
+/// (409 insufficient_stock, with `on_hand`, `reserved` and `available` in the details). An optional
+/// `Idempotency-Key` makes a retry book once and answer the same.
 #[utoipa::path(post, path = "/api/v1/staff/stores/{store_id}/stock", params(("store_id" = i64, Path)), request_body = StockMoveBody, tag = "stock",
     responses((status = 200, body = StockLevel), (status = 401), (status = 403, description = "not staff of this store"), (status = 404, description = "no such product here (or a bundle)"),
         (status = 409, description = "insufficient_stock"), (status = 422, description = "invalid_stock_change or note_too_long")))]
@@ -35,10 +36,12 @@ pub async fn book(
     State(state): State<AppState>,
     session: Session,
     ApiPath(store_id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<StockMoveBody>,
 ) -> ApiResult<Json<StockLevel>> {
     let me = signed_in(&state, &session).await?;
-    Ok(Json(service::book(&state.db, &me, store_id, body.product_id, body.reason, body.delta, &body.note).await?))
+    let key = super::idempotency_key(&headers)?;
+    Ok(Json(service::book(&state.db, &me, store_id, body.product_id, body.reason, body.delta, &body.note, key.as_deref()).await?))
 }
 
 /// Every product with a shelf of its own at the store, with on hand, held, sellable and

@@ -272,3 +272,26 @@ async fn handing_over_an_online_order_books_it_in_the_ledger() {
     assert_eq!(rows, vec![(-2, "online_sale".to_string(), Some(id))]);
     assert_ledger_balances(&app, store, product).await;
 }
+
+#[tokio::test]
+async fn a_resent_booking_with_its_key_books_once() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let (start, _) = stock(&app, store, product).await;
+    let body = json!({ "product_id": product, "delta": 12, "reason": "receive", "note": "张记蔬菜" });
+    let path = app.url(&format!("/api/v1/staff/stores/{store}/stock"));
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        let r = staff.post(&path).header("x-requested-with", "linli").header("idempotency-key", "delivery-0742").json(&body).send().await.expect("post");
+        answers.push((r.status().as_u16(), r.json::<Value>().await.expect("json")));
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "the same answer each time: {answers:?}");
+    assert_eq!(answers[0].0, 200);
+    assert_eq!(stock(&app, store, product).await.0, start + 12);
+    // The same key for another movement is a mistake, not a replay.
+    let r = staff.post(&path).header("x-requested-with", "linli").header("idempotency-key", "delivery-0742").json(&json!({ "product_id": product, "delta": 5, "reason": "receive" })).send().await.expect("post");
+    assert_eq!(r.status().as_u16(), 422);
+    assert_ledger_balances(&app, store, product).await;
+}

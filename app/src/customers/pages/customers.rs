@@ -7,7 +7,7 @@ use crate::shared::money::Fen;
 use crate::shared::time::local_clock;
 use crate::shared::ErrorCode;
 use crate::stores::model::StoreChoice;
-use crate::ui::form::{form_error, kept};
+use crate::ui::form::{form_error, kept, successes};
 use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, Price, ShelfSkeleton};
 use crate::wallet::model::EntryKind;
 use leptos::prelude::*;
@@ -31,8 +31,6 @@ pub fn CustomersPage() -> impl IntoView {
                 let q = params.get_untracked().1.unwrap_or_default();
                 match data.await {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/customers"/> }.into_any(),
-                    // A search the rules refuse keeps the page and says why under the field.
-                    Err(e) if e.code == ErrorCode::InvalidSearch => view! { <CustomerSearch store=None q=q error=Some(e)/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(v) => view! { <CustomerList view=v q=q/> }.into_any(),
                 }
@@ -65,8 +63,10 @@ fn CustomerList(view: CustomersView, q: String) -> impl IntoView {
             <h1 class="page-title">{locale.pick("会员", "Customers")} " · " {view.store_name.clone()}</h1>
         </header>
         {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store, |id| format!("/admin/customers?store={id}"))}
-        <CustomerSearch store=Some(store) q=q error=None/>
-        {if !view.searched {
+        <CustomerSearch store=Some(store) q=q error=view.search_error.clone()/>
+        {if view.search_error.is_some() {
+            ().into_any()
+        } else if !view.searched {
             view! { <p class="hint">{locale.pick("会员来充值、查余额时，输入手机号后4位或姓名找到TA", "When a member tops up or asks about the balance, find them by the phone's last 4 digits or name")}</p> }.into_any()
         } else if view.hits.is_empty() {
             view! { <p class="empty-state">{locale.pick("没有找到，换个关键词试试", "Nobody found — try something else")}</p> }.into_any()
@@ -101,6 +101,7 @@ pub fn CustomerPage() -> impl IntoView {
     let query = use_query_map();
     let topped = ServerAction::<TopUpWallet>::new();
     let reversed = ServerAction::<ReverseTopUp>::new();
+    let (topped_ok, reversed_ok) = (successes(move || topped.value().get()), successes(move || reversed.value().get()));
     let key = Memo::new(move |_| {
         let q = query.read();
         (
@@ -110,7 +111,7 @@ pub fn CustomerPage() -> impl IntoView {
         )
     });
     let data = Resource::new(
-        move || (key.get(), topped.version().get(), reversed.version().get()),
+        move || (key.get(), topped_ok.get(), reversed_ok.get()),
         |((store, id, _), _, _)| async move {
             match id {
                 Some(id) => load_customer(store, id).await.map(Some),
@@ -140,9 +141,13 @@ pub fn CustomerPage() -> impl IntoView {
 #[component]
 fn Customer(view: CustomerView, shown: Option<i64>, topped: ServerAction<TopUpWallet>, reversed: ServerAction<ReverseTopUp>) -> impl IntoView {
     let locale = use_locale();
-    let top_up_error = form_error(move || topped.value().get());
+    // Without JavaScript both forms read the bounced error: a refused reversal says so in the
+    // ledger, not under the top-up.
+    let reversal_bounced = !kept("reversal").is_empty();
+    let top_up_any = form_error(move || topped.value().get());
+    let top_up_error = Signal::derive(move || top_up_any.get().filter(|_| !reversal_bounced || topped.value().get().is_some()));
     let reverse_error = form_error(move || reversed.value().get());
-    let CustomerView { store_id, store_name, id, name, phone, wallet_fen, entries, orders, notes, top_up_key } = view;
+    let CustomerView { store_id, store_name, id, name, phone, wallet_fen, orders_here, entries, orders, notes, top_up_key } = view;
     let receipt = shown.and_then(|e| entries.iter().find(|l| l.id == e).cloned());
     let (store_for_receipt, name_for_receipt) = (store_name.clone(), name.clone());
     view! {
@@ -155,7 +160,7 @@ fn Customer(view: CustomerView, shown: Option<i64>, topped: ServerAction<TopUpWa
         {receipt.map(|l| view! { <TopUpReceipt line=l store=store_for_receipt customer=name_for_receipt/> })}
         <dl class="stock-figures-big no-print">
             <div><dt>{locale.pick("储值余额", "Wallet balance")}</dt><dd class="num" data-testid="balance">{Fen(wallet_fen).to_string()}</dd></div>
-            <div><dt>{locale.pick("本店订单", "Orders here")}</dt><dd class="num">{orders.len()}</dd></div>
+            <div><dt>{locale.pick("本店订单", "Orders here")}</dt><dd class="num">{orders_here}</dd></div>
         </dl>
         <section class="office-section no-print">
             <h2 class="section-title">{locale.pick("充值", "Top up")}</h2>
@@ -203,7 +208,7 @@ fn Customer(view: CustomerView, shown: Option<i64>, topped: ServerAction<TopUpWa
                         {orders.into_iter().map(|o| view! {
                             <li class="ledger-row">
                                 <span class="ledger-when muted num">{local_clock(&o.placed_at)}</span>
-                                <a class="ledger-product num" href=format!("/orders/{}", o.id)>{o.number.clone()}</a>
+                                <span class="ledger-product num">{o.number.clone()}</span>
                                 <span class="ledger-reason">{locale.t(o.status.label(o.delivery))}</span>
                                 <span class="ledger-delta num">{Fen(o.total_fen).to_string()}</span>
                             </li>

@@ -5,7 +5,7 @@ use crate::inventory::api::{load_stock, load_stock_item, BookStock, CountStock, 
 use crate::inventory::model::{StockItemView, StockLine, StockMovement, StockReason, StockView};
 use crate::shared::time::local_clock;
 use crate::shared::ErrorCode;
-use crate::ui::form::{form_error, kept};
+use crate::ui::form::{form_error, kept, successes};
 use crate::stores::model::StoreChoice;
 use crate::ui::{chip, store_chips, use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, ShelfSkeleton};
 use leptos::prelude::*;
@@ -106,7 +106,7 @@ fn Ledger(movements: Vec<StockMovement>, store: i64, show_product: bool) -> impl
             {movements.into_iter().map(|m| {
                 let sign = if m.delta > 0 { "+" } else { "" };
                 let source = match (m.order_id, m.sale_id) {
-                    (Some(o), _) => Some(view! { <a href=format!("/orders/{o}")>{locale.pick("订单", "Order")} " " {o}</a> }.into_any()),
+                    (Some(o), _) => Some(view! { <span>{locale.pick("订单", "Order")} " #" {o}</span> }.into_any()),
                     (_, Some(s)) => Some(view! { <a href=format!("/admin/till?store={store}&sale={s}")>{locale.pick("小票", "Receipt")} " " {s}</a> }.into_any()),
                     _ => None,
                 };
@@ -142,11 +142,13 @@ pub fn StockItemPage() -> impl IntoView {
     let booked = ServerAction::<BookStock>::new();
     let counted = ServerAction::<CountStock>::new();
     let alerted = ServerAction::<SetStockAlert>::new();
+    let (booked_ok, counted_ok, alerted_ok) =
+        (successes(move || booked.value().get()), successes(move || counted.value().get()), successes(move || alerted.value().get()));
     let key = Memo::new(move |_| {
         (query.read().get("store").and_then(|s| s.parse::<i64>().ok()), params.read().get("id").and_then(|s| s.parse::<i64>().ok()))
     });
     let data = Resource::new(
-        move || (key.get(), booked.version().get(), counted.version().get(), alerted.version().get()),
+        move || (key.get(), booked_ok.get(), counted_ok.get(), alerted_ok.get()),
         |((store, product), _, _, _)| async move {
             match product {
                 Some(p) => load_stock_item(store, p).await.map(Some),
@@ -173,7 +175,7 @@ pub fn StockItemPage() -> impl IntoView {
 #[component]
 fn StockItem(view: StockItemView, booked: ServerAction<BookStock>, counted: ServerAction<CountStock>, alerted: ServerAction<SetStockAlert>) -> impl IntoView {
     let locale = use_locale();
-    let StockItemView { store_id, store_name, line, movements, may_set_threshold } = view;
+    let StockItemView { store_id, store_name, line, movements, may_set_threshold, key } = view;
     let book_error = form_error(move || booked.value().get());
     let count_error = form_error(move || counted.value().get());
     let alert_error = form_error(move || alerted.value().get());
@@ -182,11 +184,15 @@ fn StockItem(view: StockItemView, booked: ServerAction<BookStock>, counted: Serv
     let kept_if = move |k: &'static str, present: &'static str| if bounced && !kept(present).is_empty() { kept(k) } else { String::new() };
     let reason_kept = kept_if("reason", "reason");
     let reasons = [StockReason::Receive, StockReason::Loss, StockReason::Return];
+    // Without JavaScript a saved form comes back to `…&saved=1`, with the new figures on the page.
+    let saved_plain = kept("saved") == "1";
+    let (on_hand, available) = (line.on_hand, line.available);
     let done = move || {
-        booked.value().get().and_then(|r| r.ok()).or_else(|| counted.value().get().and_then(|r| r.ok())).map(|l| {
+        let booked_now = booked.value().get().and_then(|r| r.ok()).or_else(|| counted.value().get().and_then(|r| r.ok())).map(|l| (l.on_hand, l.available));
+        booked_now.or(saved_plain.then_some((on_hand, available))).map(|(on_hand, available)| {
             view! {
                 <p class="notice notice-ok" role="status">
-                    {format!("{} {} · {} {}", locale.pick("已记账，现在在库", "Booked — now on hand"), l.on_hand, locale.pick("可售", "sellable"), l.available)}
+                    {format!("{} {} · {} {}", locale.pick("已保存，现在在库", "Saved — now on hand"), on_hand, locale.pick("可售", "sellable"), available)}
                 </p>
             }
         })
@@ -211,6 +217,7 @@ fn StockItem(view: StockItemView, booked: ServerAction<BookStock>, counted: Serv
             <h2 class="section-title">{locale.pick("进货 / 报损 / 退货", "Receive / write off / return")}</h2>
             <ActionForm action=booked attr:class="form" attr:novalidate=true>
                 {product_fields(store_id, pid)}
+                <input type="hidden" name="key" value=key/>
                 <fieldset class="choice-row">
                     <legend class="field-label">{locale.pick("类型", "Kind")}</legend>
                     {reasons.into_iter().map(|r| {
@@ -245,7 +252,6 @@ fn StockItem(view: StockItemView, booked: ServerAction<BookStock>, counted: Serv
                     <input type="number" name="counted" inputmode="numeric" min="0" required value=kept_if("counted", "counted") aria-describedby="counted-error"/>
                     <FieldError error=count_error field="counted"/>
                 </label>
-                <FormError error=count_error/>
                 <button type="submit" class="btn btn-secondary">{locale.pick("按盘点数更新", "Update to the count")}</button>
             </ActionForm>
         </section>

@@ -8,7 +8,7 @@ use crate::inventory::rules::{basket_with, parse_basket};
 use crate::shared::money::Fen;
 use crate::shared::time::local_clock;
 use crate::shared::ErrorCode;
-use crate::ui::form::{form_error, kept};
+use crate::ui::form::{form_error, kept, successes};
 use crate::stores::model::StoreChoice;
 use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, Price, ShelfSkeleton};
 use leptos::prelude::*;
@@ -37,7 +37,8 @@ pub fn TillPage() -> impl IntoView {
         let q = query.read();
         (q.get("store").and_then(|s| s.parse::<i64>().ok()), q.get("b"), q.get("q"), q.get("sale").and_then(|s| s.parse::<i64>().ok()))
     });
-    let data = Resource::new(move || (params.get(), sold.version().get()), |((store, b, q, _), _)| load_till(store, b, q));
+    let sold_ok = successes(move || sold.value().get());
+    let data = Resource::new(move || (params.get(), sold_ok.get()), |((store, b, q, _), _)| load_till(store, b, q));
     let receipt = Resource::new(
         move || params.get().3,
         |sale| async move {
