@@ -37,17 +37,7 @@ pub struct Moved {
 pub async fn apply(conn: &mut AnyConnection, m: &Move<'_>) -> Result<Option<Moved>, AppError> {
     let now = now_ms();
     let row: Option<(i64, i64)> = if m.delta > 0 {
-        sqlx::query_as(
-            "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, 0, $4)
-             on conflict (store_id, product_id) do update set on_hand = stock.on_hand + excluded.on_hand, updated_at_ms = excluded.updated_at_ms
-             returning on_hand, reserved",
-        )
-        .bind(m.store_id)
-        .bind(m.product_id)
-        .bind(m.delta)
-        .bind(now)
-        .fetch_optional(&mut *conn)
-        .await?
+        insert_stock(conn, m, now, "do update set on_hand = stock.on_hand + excluded.on_hand, updated_at_ms = excluded.updated_at_ms").await?
     } else {
         sqlx::query_as(
             "update stock set on_hand = on_hand + $3, updated_at_ms = $4
@@ -92,23 +82,28 @@ pub async fn apply_count(
     Ok(Some(Moved { on_hand, reserved, movement_id }))
 }
 
-/// A count of a product the store has never stocked: creates its stock row with the counted
-/// units, only if no row appeared meanwhile (a concurrent count or delivery) — `None` then,
-/// and nothing written.
-pub async fn open_counted(conn: &mut AnyConnection, m: &Move<'_>) -> Result<Option<Moved>, AppError> {
-    let now = now_ms();
-    let row: Option<(i64, i64)> = sqlx::query_as(
+/// Inserts the stock row for `m.delta` units; `on_conflict` says what an existing row does.
+/// `(on hand, reserved)` of the row written, `None` when nothing was.
+async fn insert_stock(conn: &mut AnyConnection, m: &Move<'_>, now: i64, on_conflict: &str) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(&format!(
         "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, 0, $4)
-         on conflict (store_id, product_id) do nothing
-         returning on_hand, reserved",
-    )
+         on conflict (store_id, product_id) {on_conflict}
+         returning on_hand, reserved"
+    ))
     .bind(m.store_id)
     .bind(m.product_id)
     .bind(m.delta)
     .bind(now)
     .fetch_optional(&mut *conn)
-    .await?;
-    let Some((on_hand, reserved)) = row else { return Ok(None) };
+    .await?)
+}
+
+/// A count of a product the store has never stocked: creates its stock row with the counted
+/// units, only if no row appeared meanwhile (a concurrent count or delivery) — `None` then,
+/// and nothing written.
+pub async fn open_counted(conn: &mut AnyConnection, m: &Move<'_>) -> Result<Option<Moved>, AppError> {
+    let now = now_ms();
+    let Some((on_hand, reserved)) = insert_stock(conn, m, now, "do nothing").await? else { return Ok(None) };
     let movement_id = record(conn, m, on_hand, now).await?;
     Ok(Some(Moved { on_hand, reserved, movement_id }))
 }
