@@ -4,7 +4,7 @@ use super::model::{CustomerHit, CustomerOrder, CustomerView, WalletLine};
 use super::rules::{self, MAX_HITS};
 use super::store;
 use crate::accounts::rules::may_act;
-use crate::accounts::{Me, Role};
+use crate::accounts::Me;
 use crate::orders::model::OrderStatus;
 use crate::server::Db;
 use crate::shared::time::rfc3339;
@@ -43,10 +43,7 @@ pub async fn profile(db: &Db, me: &Me, store_id: i64, store_name: String, user_i
         .into_iter()
         .map(|e| {
             let kind = EntryKind::parse(&e.kind).unwrap_or(EntryKind::Payment);
-            let may = match e.store_id {
-                Some(s) => may_act(&me.roles, s, COUNTER_ROLES),
-                None => me.has(Role::Owner),
-            };
+            let may = crate::wallet::service::may_correct(me, e.store_id);
             WalletLine {
                 id: e.id,
                 at: rfc3339(e.created_at_ms),

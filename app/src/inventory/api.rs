@@ -19,7 +19,7 @@ pub async fn load_stock(store: Option<i64>, low: Option<String>, q: Option<Strin
     if low.as_deref() == Some("1") {
         lines.retain(|l| l.low);
     }
-    if let Some(q) = q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = crate::catalog::rules::search_term(q.as_deref()).as_deref() {
         lines.retain(|l| l.name.contains(q) || l.category.contains(q));
     }
     Ok(StockView {
@@ -129,7 +129,7 @@ pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<Str
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
     let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
-    let q = q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| q.chars().take(20).collect::<String>());
+    let q = crate::catalog::rules::search_term(q.as_deref());
     let shelf = crate::catalog::store::list_for_store(&state.db.pool, chosen.id, None, None).await?;
     let basket: Vec<TillLine> = super::rules::parse_basket(basket.as_deref().unwrap_or(""))
         .into_iter()

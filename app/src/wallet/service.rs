@@ -49,6 +49,15 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
     Ok(balance)
 }
 
+/// Whether `me` may correct an entry booked at `store_id`: its counter's staff, or the owner
+/// (the only one for an entry booked without a store).
+pub fn may_correct(me: &Me, store_id: Option<i64>) -> bool {
+    match store_id {
+        Some(s) => crate::accounts::rules::may_act(&me.roles, s, COUNTER_ROLES),
+        None => me.has(Role::Owner),
+    }
+}
+
 /// Corrects a mistaken counter top-up with a reversing entry (never by editing it). Staff of
 /// the store that took the money, or the owner; anyone else gets 404, as for an entry that
 /// does not exist. Reversed once however often it is asked; refused while the resident has
@@ -57,11 +66,7 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
 pub async fn reverse(db: &Db, staff: &Me, entry_id: i64) -> Result<Balance, AppError> {
     let mut tx = db.begin_write().await?;
     let original = store::entry(&mut tx, entry_id).await?.ok_or_else(AppError::not_found)?;
-    let may = match original.store_id {
-        Some(s) => crate::accounts::rules::may_act(&staff.roles, s, COUNTER_ROLES),
-        None => staff.has(Role::Owner),
-    };
-    if !may {
+    if !may_correct(staff, original.store_id) {
         return Err(AppError::not_found());
     }
     if original.kind != EntryKind::TopUp.as_str() {
