@@ -1,7 +1,7 @@
 //! The HTML shell and the route table: the one file that names every page.
 use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage};
 use crate::analytics::pages::OverviewPage;
-use crate::catalog::pages::{HomePage, ProductPage};
+use crate::catalog::pages::{CategoriesPage, HomePage, ProductEditorPage, ProductPage, ProductsAdminPage};
 use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
 use crate::customers::pages::{CustomerPage, CustomersPage};
@@ -89,6 +89,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=QueuePage ssr=SsrMode::InOrder/>
                     <Route path=path!("desk") view=DeskPage ssr=SsrMode::InOrder/>
                     <Route path=path!("picklist") view=PickListPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("products") view=ProductsAdminPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("products/:id") view=ProductEditorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("categories") view=CategoriesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("stock") view=StockPage ssr=SsrMode::InOrder/>
                     <Route path=path!("stock/:id") view=StockItemPage ssr=SsrMode::InOrder/>
                     <Route path=path!("till") view=TillPage ssr=SsrMode::InOrder/>

@@ -47,3 +47,30 @@ pub async fn poster(State(state): State<AppState>, Path(id): Path<String>, parts
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
+
+/// `POST /admin/products/{id}/photos`: the product editor's upload form (multipart, works
+/// without JavaScript). Answers with a redirect back to the editor: `?photo=added`, or the
+/// refusal's code under the photo field.
+pub async fn upload_from_page(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(id): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    use axum::response::Redirect;
+    let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    let me = match linli_app::server::session::user_of(&state.db, &session).await {
+        Ok(Some(me)) => me,
+        Ok(None) => return Redirect::to(&format!("/login?next=/admin/products/{id}")).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let added = async {
+        let bytes = crate::api::products::read_photo(multipart).await?;
+        linli_app::catalog::service::add_photo(&state.db, &me, id, bytes).await
+    }
+    .await;
+    match added {
+        Ok(_) => Redirect::to(&format!("/admin/products/{id}?photo=added#photos")).into_response(),
+        Err(e) => Redirect::to(&format!("/admin/products/{id}?err={}&field=photo#photos", e.code.as_str())).into_response(),
+    }
+}

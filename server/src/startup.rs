@@ -109,6 +109,10 @@ pub fn router(config: &Config, db: Db) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/media/{id}", get(media::serve))
+        .route(
+            "/admin/products/{id}/photos",
+            axum::routing::post(media::upload_from_page).layer(axum::extract::DefaultBodyLimit::max(api::products::UPLOAD_LIMIT)),
+        )
         .route("/g/{id}/poster.svg", get(media::poster))
         .route("/lang/{code}", get(switch_language))
         .leptos_routes_with_context(

@@ -44,6 +44,9 @@ pub struct ProductDetail {
     /// For a bundle (套餐): what is in it. Empty for a single product.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<BundleComponent>,
+    /// The product's photos at the product page's size, cover first. Empty: only `image_url`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<String>,
 }
 
 /// One product in a bundle, and how many of it.
@@ -85,4 +88,110 @@ pub struct ShortItem {
     pub name: String,
     pub requested: i64,
     pub available: i64,
+}
+
+/// A product as the back office writes it: `POST /api/v1/staff/products`,
+/// `PUT /api/v1/staff/products/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProductInput {
+    /// 1–30 characters.
+    pub name: String,
+    /// The spec as sold, 1–12 characters: 500g/份, 1只.
+    pub unit: String,
+    /// The chain's shelf price, 1 fen to ¥100,000.
+    pub price_fen: i64,
+    pub category_id: i64,
+    #[serde(default)]
+    pub origin: String,
+    #[serde(default)]
+    pub producer: String,
+    /// YYYY-MM-DD, not after today.
+    #[serde(default)]
+    pub harvest_date: Option<String>,
+    /// 1–3650.
+    #[serde(default)]
+    pub shelf_life_days: Option<i64>,
+    /// Up to 300 characters.
+    #[serde(default)]
+    pub description: String,
+    /// Up to 5 tags of up to 8 characters (今日到货, 有机, 本地直供…).
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// A category as the back office writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CategoryInput {
+    /// The shelf's name, 1–8 characters.
+    pub name_zh: String,
+    /// Up to 24 characters; empty: the Chinese name.
+    #[serde(default)]
+    pub name_en: String,
+    /// 0–999, smaller first.
+    #[serde(default)]
+    pub sort: i64,
+}
+
+/// A category in the back office, with how many products on sale it holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CategoryAdmin {
+    pub id: i64,
+    pub slug: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub sort: i64,
+    pub active: bool,
+    pub products: i64,
+}
+
+/// One of a product's photos: the card square and the large picture.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Photo {
+    pub id: i64,
+    /// 480×480, for cards and lists.
+    pub card_url: String,
+    /// At most 1280 on the long side, for the product page.
+    pub large_url: String,
+    /// Whether this is the picture on the product's card.
+    pub cover: bool,
+}
+
+/// A product as the back office sees it: everything it can edit, chain-wide.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ProductAdmin {
+    pub id: i64,
+    /// What the editor writes (the body `PUT` takes).
+    pub fields: ProductInput,
+    /// The category's name in the reader's language.
+    pub category: String,
+    pub active: bool,
+    pub image_url: Option<String>,
+    pub photos: Vec<Photo>,
+    /// A bundle (套餐): its components.
+    pub components: Vec<BundleComponent>,
+}
+
+/// The product list in the back office.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductsAdminView {
+    pub products: Vec<ProductAdmin>,
+    pub categories: Vec<CategoryAdmin>,
+    /// The owner creates and retires products and sets prices; managers edit the rest.
+    pub may_manage: bool,
+}
+
+/// The product editor: the product (none when creating) and what its form offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductEditView {
+    pub product: Option<ProductAdmin>,
+    pub categories: Vec<CategoryAdmin>,
+    pub may_manage: bool,
+    pub today: String,
 }

@@ -31,6 +31,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "group_buys", include_str!("../../../migrations/sqlite/0008_group_buys.sql")),
     (9, "inventory", include_str!("../../../migrations/sqlite/0009_inventory.sql")),
     (10, "wallet_reversals", include_str!("../../../migrations/sqlite/0010_wallet_reversals.sql")),
+    (11, "catalog_admin", include_str!("../../../migrations/sqlite/0011_catalog_admin.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -43,6 +44,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "group_buys", include_str!("../../../migrations/postgres/0008_group_buys.sql")),
     (9, "inventory", include_str!("../../../migrations/postgres/0009_inventory.sql")),
     (10, "wallet_reversals", include_str!("../../../migrations/postgres/0010_wallet_reversals.sql")),
+    (11, "catalog_admin", include_str!("../../../migrations/postgres/0011_catalog_admin.sql")),
 ];
 
 impl Backend {

@@ -102,6 +102,26 @@ error_codes! {
     NotReversible => "not_reversible", 409, "只有门店充值可以冲正", "Only a counter top-up can be reversed";
     ReversalNotCovered => "reversal_not_covered", 409, "余额已经用掉一部分，不够冲正这笔充值", "Part of this top-up has been spent — the balance cannot cover the reversal";
     InvalidSearch => "invalid_search", 422, "请输入姓名，或手机号的后4位以上", "Enter a name, or at least the last 4 digits of a phone number";
+    PhotoTooLarge => "photo_too_large", 413, "照片不能超过10MB，换一张或压缩一下再传", "A photo may be at most 10 MB";
+    PhotoTooBig => "photo_too_big", 422, "照片尺寸太大了（最长边不超过10000像素，总共不超过4000万像素）", "The photo is too large (at most 10,000 px a side, 40 megapixels in all)";
+    PhotoTooSmall => "photo_too_small", 422, "照片太小了，短边至少200像素，不然顾客看不清", "The photo is too small — at least 200 px on the short side";
+    NotAnImage => "not_an_image", 422, "这不是照片文件，请上传JPG、PNG或WebP格式的照片", "That is not a photo — upload a JPG, PNG or WebP picture";
+    BrokenImage => "broken_image", 422, "照片文件损坏了，打不开，换一张试试", "The photo file is damaged and cannot be opened — try another";
+    TooManyPhotos => "too_many_photos", 422, "每个商品最多9张照片，先删掉一张", "At most 9 photos a product — remove one first";
+    InvalidProductName => "invalid_product_name", 422, "商品名写1到30个字", "A product name has 1 to 30 characters";
+    InvalidUnit => "invalid_unit", 422, "规格写1到12个字，比如 500g/份、1只、12枚/盒", "The spec has 1 to 12 characters, e.g. 500g, 1 each, box of 12";
+    InvalidPrice => "invalid_price", 422, "价格按元填写，比如 12.8，要大于0、不超过10万元", "Enter the price in yuan, e.g. 12.8 (above 0, at most ¥100,000)";
+    CategoryRequired => "category_required", 422, "请选一个还在用的分类", "Choose a category that is in use";
+    OriginTooLong => "origin_too_long", 422, "产地最多20个字", "The origin may have at most 20 characters";
+    ProducerTooLong => "producer_too_long", 422, "生产者最多30个字", "The producer may have at most 30 characters";
+    DescriptionTooLong => "description_too_long", 422, "介绍最多300个字", "The description may have at most 300 characters";
+    InvalidHarvestDate => "invalid_harvest_date", 422, "采摘/生产日期按 2026-11-28 这样填，不能晚于今天", "The harvest date looks like 2026-11-28 and cannot be after today";
+    InvalidShelfLife => "invalid_shelf_life", 422, "保质期填1到3650之间的天数", "Shelf life is a number of days from 1 to 3,650";
+    InvalidTags => "invalid_tags", 422, "标签最多5个，每个最多8个字，用逗号隔开", "At most 5 tags of up to 8 characters, separated by commas";
+    InvalidCategoryName => "invalid_category_name", 422, "分类名最多8个字（英文名最多24个字母）", "A category name has up to 8 characters (English up to 24)";
+    InvalidSort => "invalid_sort", 422, "排序填0到999的数字，越小越靠前", "The position is a number from 0 to 999 — smaller comes first";
+    CategoryInUse => "category_in_use", 409, "这个分类下还有在卖的商品，先把它们下架或换到别的分类", "Products on sale are still in this category — retire or move them first";
+    PriceIsOwners => "price_is_owners", 403, "统一售价和分类由老板定，店长可以改介绍、标签和照片", "Prices and categories are set by the owner; managers may edit descriptions, tags and photos";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

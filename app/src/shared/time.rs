@@ -54,13 +54,13 @@ pub fn iso_date(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The day number of "2026-11-22"; `None` for anything else.
 /// A number to read out (订单号, 小票号): the store-local date and the id, e.g. 26112200042.
 pub fn day_serial(day: i64, id: i64) -> String {
     let d = iso_date(day);
     format!("{}{}{}{id:05}", &d[2..4], &d[5..7], &d[8..10])
 }
 
+/// The day number of "2026-11-22"; `None` for anything else.
 pub fn parse_iso_date(s: &str) -> Option<i64> {
     let mut it = s.trim().splitn(3, '-');
     let (y, m, d): (i64, i64, i64) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?);

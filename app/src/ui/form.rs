@@ -43,6 +43,17 @@ pub fn kept(key: &'static str) -> String {
     use_query_map().read_untracked().get(key).unwrap_or_default()
 }
 
+/// A field's starting value: what the user typed (after a no-JS bounce), else the saved
+/// one, else the default.
+pub fn start(key: &'static str, current: Option<String>, default: String) -> String {
+    let k = kept(key);
+    if !k.is_empty() {
+        k
+    } else {
+        current.unwrap_or(default)
+    }
+}
+
 /// The message under one field, if the error is about it.
 #[component]
 pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {

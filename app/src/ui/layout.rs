@@ -55,6 +55,7 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/orders", locale.pick("订单", "Orders")),
         ("/admin/desk", locale.pick("自提台", "Pickup desk")),
         ("/admin/picklist", locale.pick("拣货单", "Pick list")),
+        ("/admin/products", locale.pick("商品", "Products")),
         ("/admin/stock", locale.pick("库存", "Stock")),
         ("/admin/till", locale.pick("收银", "Till")),
         ("/admin/customers", locale.pick("会员", "Customers")),

@@ -8,6 +8,7 @@ pub mod events;
 pub mod group_buys;
 pub mod openapi;
 pub mod orders;
+pub mod products;
 pub mod rider;
 pub mod staff;
 pub mod stock;
@@ -55,6 +56,20 @@ pub fn router() -> Router<AppState> {
         .route("/staff/stores/{store_id}/stock/movements", get(stock::movements))
         .route("/staff/stores/{store_id}/counter-sales", post(stock::sell))
         .route("/staff/counter-sales/{id}", get(stock::receipt))
+        .route("/staff/products", get(products::list).post(products::create))
+        .route("/staff/products/{id}", get(products::get).put(products::update))
+        .route("/staff/products/{id}/retire", post(products::retire))
+        .route("/staff/products/{id}/restore", post(products::restore))
+        .route(
+            "/staff/products/{id}/photos",
+            post(products::add_photo).layer(axum::extract::DefaultBodyLimit::max(products::UPLOAD_LIMIT)),
+        )
+        .route("/staff/products/{id}/photos/{photo_id}", delete(products::remove_photo))
+        .route("/staff/products/{id}/photos/{photo_id}/cover", post(products::cover))
+        .route("/staff/categories", get(products::categories).post(products::create_category))
+        .route("/staff/categories/{id}", axum::routing::put(products::update_category))
+        .route("/staff/categories/{id}/retire", post(products::retire_category))
+        .route("/staff/categories/{id}/restore", post(products::restore_category))
         .route("/group-buys", post(group_buys::create).get(group_buys::list))
         .route("/group-buys/{id}", get(group_buys::get).put(group_buys::update))
         .route("/group-buys/{id}/publish", post(group_buys::publish))

@@ -70,6 +70,10 @@ pub async fn spawn_app() -> TestApp {
 /// process of its own keeps this one's out of the way).
 pub async fn spawn_app_with(run_jobs: bool) -> TestApp {
     sqlx::any::install_default_drivers();
+    // LINLI_TEST_LOG=error (or any filter) shows the app's logs, e.g. the cause of a 500.
+    if let Ok(filter) = std::env::var("LINLI_TEST_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+    }
     let name = unique_name();
     let (database_url, guard) = match std::env::var("LINLI_TEST_PG_URL").ok().filter(|v| !v.is_empty()) {
         Some(admin) => {

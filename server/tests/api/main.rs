@@ -10,5 +10,6 @@ mod group_buys;
 mod helpers;
 mod orders;
 mod platform;
+mod products;
 mod stock;
 mod wallet;

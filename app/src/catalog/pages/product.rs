@@ -52,7 +52,20 @@ pub fn ProductPage() -> impl IntoView {
                             {page.share_image_url.clone().map(|u| view! { <Meta property="og:image" content=u/> })}
                             <article class="product-page" class:sold-out=sold_out>
                                 <div class="product-hero">
-                                    {p.image_url.clone().map(|src| view! { <img src=src alt=p.name.clone() width="400" height="400"/> })}
+                                    {if d.photos.is_empty() {
+                                        p.image_url.clone().map(|src| view! { <img src=src alt=p.name.clone() width="400" height="400"/> }).into_any()
+                                    } else {
+                                        // Real photos: swipe through them (scroll snap, no script needed).
+                                        let n = d.photos.len();
+                                        view! {
+                                            <div class="product-gallery" role="region" aria-label=locale.pick("商品照片", "Product photos")>
+                                                {d.photos.iter().enumerate().map(|(i, src)| view! {
+                                                    <img src=src.clone() alt=format!("{} {}/{n}", p.name, i + 1) loading=if i == 0 { "eager" } else { "lazy" }/>
+                                                }).collect_view()}
+                                            </div>
+                                            {(n > 1).then(|| view! { <span class="gallery-count">{format!("{n}{}", locale.pick("张", " photos"))}</span> })}
+                                        }.into_any()
+                                    }}
                                     {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
                                 </div>
                                 <section class="card product-summary">

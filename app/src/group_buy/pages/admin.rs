@@ -6,7 +6,7 @@ use crate::group_buy::model::{CampaignForm, GroupBuy, GroupBuyReport, GroupBuySt
 use crate::group_buy::widgets::{status_word, Countdown, GroupProgress};
 use crate::shared::time::local_clock;
 use crate::shared::{ErrorCode, Fen, Locale};
-use crate::ui::form::{form_error, kept};
+use crate::ui::form::{form_error, kept, start};
 use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -83,16 +83,6 @@ pub fn NewCampaignPage() -> impl IntoView {
     }
 }
 
-/// A field's starting value: what the user typed (after a no-JS bounce), else the campaign's,
-/// else the default.
-fn start(key: &'static str, current: Option<String>, default: String) -> String {
-    let k = kept(key);
-    if !k.is_empty() {
-        k
-    } else {
-        current.unwrap_or(default)
-    }
-}
 
 #[component]
 fn CampaignFormView(form: CampaignForm, current: Option<GroupBuy>) -> impl IntoView {

@@ -1,0 +1,193 @@
+//! Catalog server functions for the back-office pages (商品, 分类); the JSON API calls the
+//! same service. Each form bounces back with its error and what was typed when JavaScript is
+//! off. Photos are uploaded by a plain multipart form to `/admin/products/{id}/photos`.
+// A server function's arguments are its form's fields: the product form has sixteen.
+#![allow(clippy::too_many_arguments)]
+use super::model::{CategoryAdmin, ProductEditView, ProductsAdminView};
+use crate::shared::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn zh() -> Result<bool, AppError> {
+    Ok(crate::server::request::page_locale_of(&crate::server::request::parts()?.headers) == crate::shared::Locale::Zh)
+}
+
+/// The product list: on sale / retired / all, one category, a search.
+#[server(prefix = "/api", endpoint = "admin_products")]
+pub async fn load_products_admin(q: Option<String>, category: Option<i64>, status: Option<String>) -> Result<ProductsAdminView, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    let q = super::rules::search_term(q.as_deref());
+    let active = match status.as_deref() {
+        Some("retired") => Some(false),
+        Some("all") => None,
+        _ => Some(true),
+    };
+    let filter = super::store::AdminFilter { category_id: category, active, q: q.as_deref() };
+    super::service::products(&state.db, &me, zh()?, &filter).await
+}
+
+/// The editor: a product of the chain, or an empty form (`id` none) for the owner.
+#[server(prefix = "/api", endpoint = "admin_product")]
+pub async fn load_product_editor(id: Option<i64>) -> Result<ProductEditView, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    super::service::edit_view(&state.db, &me, id, zh()?).await
+}
+
+/// 保存 from the editor. Prices are typed in yuan, days as text, suggested tags as
+/// checkboxes (`tag_0`…`tag_4`) and other tags comma separated; a new product (`id` empty) goes to its page.
+#[server(prefix = "/api", endpoint = "admin_save_product")]
+pub async fn save_product(
+    id: Option<i64>,
+    name: String,
+    unit: String,
+    price: String,
+    category_id: String,
+    origin: String,
+    producer: String,
+    harvest_date: String,
+    shelf_life_days: String,
+    description: String,
+    tag_0: Option<String>,
+    tag_1: Option<String>,
+    tag_2: Option<String>,
+    tag_3: Option<String>,
+    tag_4: Option<String>,
+    tags_other: String,
+) -> Result<i64, AppError> {
+    // One checkbox per suggested tag (a form's repeated names do not survive the encoding).
+    let picked: Vec<String> = [tag_0, tag_1, tag_2, tag_3, tag_4].into_iter().flatten().collect();
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let input = super::model::ProductInput {
+            name: name.clone(),
+            unit: unit.clone(),
+            price_fen: super::editing::parse_price(&price)?,
+            category_id: category_id.trim().parse().map_err(|_| AppError::field(crate::shared::ErrorCode::CategoryRequired, "category_id"))?,
+            origin: origin.clone(),
+            producer: producer.clone(),
+            harvest_date: Some(harvest_date.clone()),
+            shelf_life_days: super::editing::parse_shelf_life(&shelf_life_days)?,
+            description: description.clone(),
+            tags: super::editing::collect_tags(picked.iter().map(String::as_str), &tags_other),
+        };
+        let saved = match id {
+            Some(id) => super::service::update_product(&state.db, &me, id, &input, zh()?).await?,
+            None => super::service::create_product(&state.db, &me, &input, zh()?).await?,
+        };
+        Ok::<_, AppError>(saved.id)
+    }
+    .await;
+    match &result {
+        Ok(saved) => leptos_axum::redirect(&format!("/admin/products/{saved}?saved=1")),
+        Err(e) => {
+            let tags = picked.join(",");
+            crate::server::form::bounce_back(
+                e,
+                &[
+                    ("name", &name),
+                    ("unit", &unit),
+                    ("price", &price),
+                    ("category_id", &category_id),
+                    ("origin", &origin),
+                    ("producer", &producer),
+                    ("harvest_date", &harvest_date),
+                    ("shelf_life_days", &shelf_life_days),
+                    ("description", &description),
+                    ("picked", &tags),
+                    ("tags_other", &tags_other),
+                ],
+            );
+        }
+    }
+    result
+}
+
+/// 下架 (`active` "0") or 重新上架 ("1").
+#[server(prefix = "/api", endpoint = "admin_product_active")]
+pub async fn set_product_on_sale(id: i64, active: String) -> Result<bool, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        super::service::set_active(&state.db, &me, id, active == "1", zh()?).await.map(|p| p.active)
+    }
+    .await;
+    match &result {
+        Ok(_) => leptos_axum::redirect(&format!("/admin/products/{id}")),
+        Err(e) => crate::server::form::bounce_back(e, &[]),
+    }
+    result
+}
+
+/// 设为封面 (`cover` "1") or 删除 a photo.
+#[server(prefix = "/api", endpoint = "admin_photo")]
+pub async fn change_photo(product_id: i64, photo_id: i64, cover: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        if cover == "1" {
+            super::service::make_cover(&state.db, &me, product_id, photo_id).await
+        } else {
+            super::service::remove_photo(&state.db, &me, product_id, photo_id).await
+        }
+    }
+    .await;
+    match &result {
+        Ok(()) => leptos_axum::redirect(&format!("/admin/products/{product_id}#photos")),
+        Err(e) => crate::server::form::bounce_back(e, &[]),
+    }
+    result
+}
+
+#[server(prefix = "/api", endpoint = "admin_categories")]
+pub async fn load_categories() -> Result<(Vec<CategoryAdmin>, bool), AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    Ok((super::service::categories(&state.db, &me).await?, super::service::may_manage(&me)))
+}
+
+/// Adds (`id` empty) or renames a category.
+#[server(prefix = "/api", endpoint = "admin_save_category")]
+pub async fn save_category(id: Option<i64>, name_zh: String, name_en: String, sort: String) -> Result<i64, AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let next = super::service::categories(&state.db, &me).await?.iter().map(|c| c.sort).max().unwrap_or(0) + 10;
+        let input = super::model::CategoryInput { name_zh: name_zh.clone(), name_en: name_en.clone(), sort: super::editing::parse_sort(&sort, next.min(999))? };
+        match id {
+            Some(id) => super::service::update_category(&state.db, &me, id, &input).await,
+            None => super::service::create_category(&state.db, &me, &input).await,
+        }
+        .map(|c| c.id)
+    }
+    .await;
+    match &result {
+        Ok(_) => leptos_axum::redirect("/admin/categories?saved=1"),
+        Err(e) => {
+            let which = id.map(|i| i.to_string()).unwrap_or_else(|| "new".into());
+            crate::server::form::bounce_back(e, &[("which", &which), ("name_zh", &name_zh), ("name_en", &name_en), ("sort", &sort)]);
+        }
+    }
+    result
+}
+
+/// 停用 (`active` "0") or 恢复 ("1") a category.
+#[server(prefix = "/api", endpoint = "admin_category_active")]
+pub async fn set_category_in_use(id: i64, active: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        super::service::set_category_active(&state.db, &me, id, active == "1").await.map(|_| ())
+    }
+    .await;
+    match &result {
+        Ok(()) => leptos_axum::redirect("/admin/categories"),
+        Err(e) => {
+            let which = id.to_string();
+            crate::server::form::bounce_back(e, &[("which", &which)]);
+        }
+    }
+    result
+}

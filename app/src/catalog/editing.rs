@@ -1,0 +1,237 @@
+//! What a valid product or category is when the back office writes one: each problem is
+//! reported against its form field, in words a shop owner reads (规格写1到12个字…).
+use super::model::{CategoryInput, ProductInput};
+use crate::shared::{AppError, ErrorCode, Fen};
+
+pub const NAME_MAX: usize = 30;
+pub const UNIT_MAX: usize = 12;
+pub const ORIGIN_MAX: usize = 20;
+pub const PRODUCER_MAX: usize = 30;
+pub const DESCRIPTION_MAX: usize = 300;
+pub const TAGS_MAX: usize = 5;
+pub const TAG_MAX: usize = 8;
+pub const SHELF_LIFE_MAX: i64 = 3650;
+/// The highest shelf price: ¥100,000. Anything above is a typo for a much smaller number.
+pub const PRICE_MAX_FEN: i64 = 10_000_000;
+/// The most photos a product keeps (a WeChat-style grid of nine).
+pub const PHOTOS_MAX: i64 = 9;
+/// The tags staff pick with one tap; others may be typed.
+pub const SUGGESTED_TAGS: [&str; 5] = ["今日到货", "有机", "本地直供", "当季", "冷链"];
+
+/// Trimmed text of at most `max` characters with no control characters (PostgreSQL refuses
+/// a NUL; a newline in a name breaks a receipt), or the given error on `field`.
+fn text(s: &str, min: usize, max: usize, code: ErrorCode, field: &str) -> Result<String, AppError> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if n < min || n > max || s.chars().any(char::is_control) {
+        return Err(AppError::field(code, field));
+    }
+    Ok(s.to_string())
+}
+
+/// A price typed in yuan ("12.8", "¥12.80") into fen: above zero, at most ¥100,000.
+pub fn parse_price(s: &str) -> Result<i64, AppError> {
+    match Fen::parse_yuan(s) {
+        Ok(Fen(f)) if f > 0 && f <= PRICE_MAX_FEN => Ok(f),
+        _ => Err(AppError::field(ErrorCode::InvalidPrice, "price")),
+    }
+}
+
+/// Days of shelf life as typed; empty means not stated.
+pub fn parse_shelf_life(s: &str) -> Result<Option<i64>, AppError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<i64>() {
+        Ok(n) if (1..=SHELF_LIFE_MAX).contains(&n) => Ok(Some(n)),
+        _ => Err(AppError::field(ErrorCode::InvalidShelfLife, "shelf_life_days")),
+    }
+}
+
+/// Tags from the one-tap choices and what was typed (comma separated, either comma), in that
+/// order, without repeats.
+pub fn collect_tags<'a>(picked: impl IntoIterator<Item = &'a str>, typed: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in picked.into_iter().map(str::to_string).chain(super::rules::parse_tags(typed)) {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+/// Checks a product as the form or the API sent it. `today` is the shop's day number: a
+/// harvest date after it is a typo.
+pub fn check_product(p: &ProductInput, today: i64) -> Result<ProductInput, AppError> {
+    let name = text(&p.name, 1, NAME_MAX, ErrorCode::InvalidProductName, "name")?;
+    let unit = text(&p.unit, 1, UNIT_MAX, ErrorCode::InvalidUnit, "unit")?;
+    if p.price_fen <= 0 || p.price_fen > PRICE_MAX_FEN {
+        return Err(AppError::field(ErrorCode::InvalidPrice, "price"));
+    }
+    if p.category_id <= 0 {
+        return Err(AppError::field(ErrorCode::CategoryRequired, "category_id"));
+    }
+    let origin = text(&p.origin, 0, ORIGIN_MAX, ErrorCode::OriginTooLong, "origin")?;
+    let producer = text(&p.producer, 0, PRODUCER_MAX, ErrorCode::ProducerTooLong, "producer")?;
+    let description = p.description.trim();
+    if description.chars().count() > DESCRIPTION_MAX || description.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::field(ErrorCode::DescriptionTooLong, "description"));
+    }
+    let harvest_date = match p.harvest_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(d) if crate::shared::time::parse_iso_date(d).is_some_and(|day| day <= today) => Some(d.to_string()),
+        Some(_) => return Err(AppError::field(ErrorCode::InvalidHarvestDate, "harvest_date")),
+    };
+    if p.shelf_life_days.is_some_and(|n| !(1..=SHELF_LIFE_MAX).contains(&n)) {
+        return Err(AppError::field(ErrorCode::InvalidShelfLife, "shelf_life_days"));
+    }
+    let mut tags = Vec::new();
+    for t in &p.tags {
+        let t = t.trim();
+        if t.is_empty() || tags.iter().any(|x: &String| x == t) {
+            continue;
+        }
+        if t.chars().count() > TAG_MAX || t.chars().any(|c| c.is_control() || c == ',' || c == '，') {
+            return Err(AppError::field(ErrorCode::InvalidTags, "tags"));
+        }
+        tags.push(t.to_string());
+    }
+    if tags.len() > TAGS_MAX {
+        return Err(AppError::field(ErrorCode::InvalidTags, "tags"));
+    }
+    Ok(ProductInput {
+        name,
+        unit,
+        price_fen: p.price_fen,
+        category_id: p.category_id,
+        origin,
+        producer,
+        harvest_date,
+        shelf_life_days: p.shelf_life_days,
+        description: description.to_string(),
+        tags,
+    })
+}
+
+/// Checks a category: a Chinese name (the shelf's), an English one (may be left empty: the
+/// Chinese is shown), and its place on the shelf.
+pub fn check_category(c: &CategoryInput) -> Result<CategoryInput, AppError> {
+    let name_zh = text(&c.name_zh, 1, 8, ErrorCode::InvalidCategoryName, "name_zh")?;
+    let name_en = text(&c.name_en, 0, 24, ErrorCode::InvalidCategoryName, "name_en")?;
+    if !(0..=999).contains(&c.sort) {
+        return Err(AppError::field(ErrorCode::InvalidSort, "sort"));
+    }
+    Ok(CategoryInput { name_en: if name_en.is_empty() { name_zh.clone() } else { name_en }, name_zh, sort: c.sort })
+}
+
+/// The position a category is given when none is typed: after the last one.
+pub fn parse_sort(s: &str, next: i64) -> Result<i64, AppError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(next);
+    }
+    s.parse::<i64>().ok().filter(|n| (0..=999).contains(n)).ok_or_else(|| AppError::field(ErrorCode::InvalidSort, "sort"))
+}
+
+/// A category's address in links (`?category=tofu`): from the English name, lower case
+/// letters and digits joined by dashes; "c" when nothing is left (a Chinese-only name).
+pub fn slugify(name_en: &str) -> String {
+    let mut slug = String::new();
+    for word in name_en.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word.to_ascii_lowercase());
+    }
+    slug.truncate(24);
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() { "c".to_string() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TODAY: i64 = 20_786; // 2026-11-29
+
+    fn input() -> ProductInput {
+        ProductInput {
+            name: " 本地土鸡蛋 ".into(),
+            unit: "30枚/盒".into(),
+            price_fen: 3280,
+            category_id: 3,
+            origin: "临安".into(),
+            producer: "临安王家农场".into(),
+            harvest_date: Some("2026-11-28".into()),
+            shelf_life_days: Some(20),
+            description: "散养，每天早上收。\n冷藏更久。".into(),
+            tags: vec!["今日到货".into(), "今日到货".into(), " 本地直供".into()],
+        }
+    }
+
+    fn refused(p: ProductInput) -> Option<(ErrorCode, String)> {
+        check_product(&p, TODAY).err().map(|e| (e.code, e.field.unwrap_or_default()))
+    }
+
+    #[test]
+    fn a_good_product_is_tidied() {
+        let Ok(p) = check_product(&input(), TODAY) else { panic!("refused a good product") };
+        assert_eq!(p.name, "本地土鸡蛋");
+        assert_eq!(p.tags, vec!["今日到货".to_string(), "本地直供".to_string()]);
+        assert_eq!(p.description, "散养，每天早上收。\n冷藏更久。");
+    }
+
+    #[test]
+    fn each_problem_names_its_field() {
+        assert_eq!(refused(ProductInput { name: "  ".into(), ..input() }), Some((ErrorCode::InvalidProductName, "name".into())));
+        assert_eq!(refused(ProductInput { name: "鸡".repeat(31), ..input() }), Some((ErrorCode::InvalidProductName, "name".into())));
+        assert_eq!(refused(ProductInput { name: "鸡\u{0}蛋".into(), ..input() }), Some((ErrorCode::InvalidProductName, "name".into())));
+        assert_eq!(refused(ProductInput { unit: String::new(), ..input() }), Some((ErrorCode::InvalidUnit, "unit".into())));
+        assert_eq!(refused(ProductInput { price_fen: 0, ..input() }), Some((ErrorCode::InvalidPrice, "price".into())));
+        assert_eq!(refused(ProductInput { price_fen: PRICE_MAX_FEN + 1, ..input() }), Some((ErrorCode::InvalidPrice, "price".into())));
+        assert_eq!(refused(ProductInput { category_id: 0, ..input() }), Some((ErrorCode::CategoryRequired, "category_id".into())));
+        assert_eq!(refused(ProductInput { origin: "产".repeat(21), ..input() }), Some((ErrorCode::OriginTooLong, "origin".into())));
+        assert_eq!(refused(ProductInput { harvest_date: Some("2026-11-30".into()), ..input() }), Some((ErrorCode::InvalidHarvestDate, "harvest_date".into())));
+        assert_eq!(refused(ProductInput { harvest_date: Some("11/28".into()), ..input() }), Some((ErrorCode::InvalidHarvestDate, "harvest_date".into())));
+        assert_eq!(refused(ProductInput { shelf_life_days: Some(0), ..input() }), Some((ErrorCode::InvalidShelfLife, "shelf_life_days".into())));
+        assert_eq!(refused(ProductInput { tags: vec!["一二三四五六七八九".into()], ..input() }), Some((ErrorCode::InvalidTags, "tags".into())));
+        let six: Vec<String> = (1..=6).map(|i| format!("标签{i}")).collect();
+        assert_eq!(refused(ProductInput { tags: six, ..input() }), Some((ErrorCode::InvalidTags, "tags".into())));
+        assert_eq!(refused(ProductInput { description: "介".repeat(301), ..input() }), Some((ErrorCode::DescriptionTooLong, "description".into())));
+    }
+
+    #[test]
+    fn typed_numbers() {
+        assert_eq!(parse_price("¥12.8").ok(), Some(1280));
+        assert_eq!(parse_price(" 3 ").ok(), Some(300));
+        for bad in ["", "0", "-1", "12.345", "abc", "100000.01"] {
+            assert_eq!(parse_price(bad).err().map(|e| e.code), Some(ErrorCode::InvalidPrice), "{bad}");
+        }
+        assert_eq!(parse_shelf_life("").ok(), Some(None));
+        assert_eq!(parse_shelf_life("7").ok(), Some(Some(7)));
+        assert!(parse_shelf_life("7天").is_err());
+        assert_eq!(parse_sort("", 90).ok(), Some(90));
+        assert!(parse_sort("1000", 0).is_err());
+    }
+
+    #[test]
+    fn tags_from_taps_and_typing() {
+        assert_eq!(collect_tags(["有机"], "有机，高山, 现摘"), vec!["有机", "高山", "现摘"]);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Tofu & Soy milk"), "tofu-soy-milk");
+        assert_eq!(slugify("豆制品"), "c");
+        assert_eq!(slugify(""), "c");
+    }
+
+    #[test]
+    fn a_category_needs_a_chinese_name() {
+        let c = |zh: &str, en: &str| check_category(&CategoryInput { name_zh: zh.into(), name_en: en.into(), sort: 10 });
+        assert_eq!(c("豆制品", "").map(|c| c.name_en).ok().as_deref(), Some("豆制品"));
+        assert_eq!(c("", "Tofu").err().map(|e| e.field), Some(Some("name_zh".into())));
+        assert_eq!(c("非常非常长的分类名字", "").err().map(|e| e.code), Some(ErrorCode::InvalidCategoryName));
+    }
+}

@@ -1,0 +1,241 @@
+//! Catalog edits shared by the back-office pages and the JSON API. The catalog is the
+//! chain's: the owner creates and retires products, sets prices and keeps the categories;
+//! a store manager keeps descriptions, tags, traceability and photos up to date. Staff and
+//! residents edit nothing.
+use super::editing;
+use super::model::{CategoryAdmin, CategoryInput, Photo, ProductAdmin, ProductEditView, ProductInput, ProductsAdminView};
+use super::store::{self, AdminFilter};
+use crate::accounts::{Me, Role};
+use crate::server::Db;
+use crate::shared::time::{iso_date, local_time, now_ms};
+use crate::shared::{AppError, ErrorCode};
+
+/// Who may edit what the catalog says about a product (and its photos).
+pub fn may_edit(me: &Me) -> bool {
+    me.has(Role::Owner) || me.has(Role::Manager)
+}
+
+/// Who decides what is sold and for how much.
+pub fn may_manage(me: &Me) -> bool {
+    me.has(Role::Owner)
+}
+
+fn require(allowed: bool) -> Result<(), AppError> {
+    if allowed { Ok(()) } else { Err(AppError::forbidden()) }
+}
+
+async fn chain(db: &Db) -> Result<i64, AppError> {
+    crate::stores::store::chain_id(&db.pool).await?.ok_or_else(AppError::not_found)
+}
+
+fn today() -> i64 {
+    local_time(now_ms()).day
+}
+
+/// The back office's product list.
+pub async fn products(db: &Db, me: &Me, zh: bool, filter: &AdminFilter<'_>) -> Result<ProductsAdminView, AppError> {
+    require(may_edit(me))?;
+    let chain = chain(db).await?;
+    Ok(ProductsAdminView {
+        products: store::admin_products(&db.pool, chain, zh, filter).await?,
+        categories: store::admin_categories(&db.pool, chain).await?,
+        may_manage: may_manage(me),
+    })
+}
+
+/// One product as the editor shows it; 404 when the chain has none by that id.
+pub async fn product(db: &Db, me: &Me, id: i64, zh: bool) -> Result<ProductAdmin, AppError> {
+    require(may_edit(me))?;
+    store::admin_product(&db.pool, chain(db).await?, id, zh).await?.ok_or_else(AppError::not_found)
+}
+
+/// The editor's page: the product (none for a new one) and the categories to choose from.
+pub async fn edit_view(db: &Db, me: &Me, id: Option<i64>, zh: bool) -> Result<ProductEditView, AppError> {
+    require(may_edit(me))?;
+    if id.is_none() {
+        require(may_manage(me))?;
+    }
+    let chain = chain(db).await?;
+    let product = match id {
+        Some(id) => Some(store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?),
+        None => None,
+    };
+    Ok(ProductEditView { product, categories: store::admin_categories(&db.pool, chain).await?, may_manage: may_manage(me), today: iso_date(today()) })
+}
+
+/// A new product, on sale at once (every store shows it sold out until it receives stock).
+#[tracing::instrument(skip_all, fields(by = me.id))]
+pub async fn create_product(db: &Db, me: &Me, input: &ProductInput, zh: bool) -> Result<ProductAdmin, AppError> {
+    require(may_manage(me))?;
+    let p = editing::check_product(input, today())?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    if !store::category_usable(&mut tx, chain, p.category_id).await? {
+        return Err(AppError::field(ErrorCode::CategoryRequired, "category_id"));
+    }
+    let tags = p.tags.join(",");
+    let new = store::NewProduct {
+        category_id: p.category_id,
+        name: &p.name,
+        unit: &p.unit,
+        price_fen: p.price_fen,
+        origin: &p.origin,
+        producer: &p.producer,
+        harvest_date: p.harvest_date.as_deref(),
+        shelf_life_days: p.shelf_life_days,
+        description: &p.description,
+        tags: &tags,
+        image_id: None,
+    };
+    let id = store::insert_product(&mut tx, chain, &new).await?;
+    tx.commit().await?;
+    tracing::info!(product = id, price_fen = p.price_fen, "product created");
+    product(db, me, id, zh).await
+}
+
+/// Saves the editor. A manager's save may not change the price or the category (403
+/// price_is_owners); everything else it may.
+#[tracing::instrument(skip_all, fields(by = me.id, product = id))]
+pub async fn update_product(db: &Db, me: &Me, id: i64, input: &ProductInput, zh: bool) -> Result<ProductAdmin, AppError> {
+    require(may_edit(me))?;
+    let p = editing::check_product(input, today())?;
+    let chain = chain(db).await?;
+    let current = store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?;
+    let moved = current.fields.category_id != p.category_id;
+    if !may_manage(me) && (current.fields.price_fen != p.price_fen || moved) {
+        return Err(AppError::field(ErrorCode::PriceIsOwners, if moved { "category_id" } else { "price" }));
+    }
+    let mut tx = db.begin_write().await?;
+    if moved && !store::category_usable(&mut tx, chain, p.category_id).await? {
+        return Err(AppError::field(ErrorCode::CategoryRequired, "category_id"));
+    }
+    if !store::update_product(&mut tx, chain, id, &p).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    if current.fields.price_fen != p.price_fen {
+        tracing::info!(from = current.fields.price_fen, to = p.price_fen, "price changed");
+    }
+    product(db, me, id, zh).await
+}
+
+/// 下架 / 重新上架.
+#[tracing::instrument(skip_all, fields(by = me.id, product = id, active))]
+pub async fn set_active(db: &Db, me: &Me, id: i64, active: bool, zh: bool) -> Result<ProductAdmin, AppError> {
+    require(may_manage(me))?;
+    let chain = chain(db).await?;
+    let current = store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?;
+    let mut tx = db.begin_write().await?;
+    // Back on sale only into a category the shelf shows.
+    if active && !store::category_usable(&mut tx, chain, current.fields.category_id).await? {
+        return Err(AppError::field(ErrorCode::CategoryRequired, "category_id"));
+    }
+    if !store::set_product_active(&mut tx, chain, id, active).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    product(db, me, id, zh).await
+}
+
+/// Adds an uploaded photo: decoded, checked and re-encoded off the async runtime, then both
+/// sizes and the photo row written in one transaction under the product's row lock.
+#[tracing::instrument(skip_all, fields(by = me.id, product = product_id, bytes = bytes.len()))]
+pub async fn add_photo(db: &Db, me: &Me, product_id: i64, bytes: Vec<u8>) -> Result<Photo, AppError> {
+    require(may_edit(me))?;
+    let chain = chain(db).await?;
+    // Refuse early (before the decoding work) when there is no room.
+    if store::admin_product(&db.pool, chain, product_id, true).await?.ok_or_else(AppError::not_found)?.photos.len() as i64 >= editing::PHOTOS_MAX {
+        return Err(AppError::field(ErrorCode::TooManyPhotos, "photo"));
+    }
+    let processed = tokio::task::spawn_blocking(move || super::photos::process(&bytes)).await.map_err(AppError::internal)??;
+    let mut tx = db.begin_write().await?;
+    match store::lock_for_photos(&mut tx, chain, product_id).await? {
+        None => return Err(AppError::not_found()),
+        Some(n) if n >= editing::PHOTOS_MAX => return Err(AppError::field(ErrorCode::TooManyPhotos, "photo")),
+        Some(_) => {}
+    }
+    let card = store::insert_media(&mut tx, "image/jpeg", &processed.card, Some(processed.card_size)).await?;
+    let large = store::insert_media(&mut tx, "image/jpeg", &processed.large, Some(processed.large_size)).await?;
+    let id = store::insert_photo(&mut tx, product_id, card, large, me.id).await?;
+    tx.commit().await?;
+    tracing::info!(photo = id, card_bytes = processed.card.len(), large_bytes = processed.large.len(), "photo added");
+    let cover = store::admin_product(&db.pool, chain, product_id, true).await?.and_then(|p| p.image_url) == Some(format!("/media/{card}"));
+    Ok(Photo { id, card_url: format!("/media/{card}"), large_url: format!("/media/{large}"), cover })
+}
+
+/// Removes a photo (the next one becomes the cover if it was).
+pub async fn remove_photo(db: &Db, me: &Me, product_id: i64, photo_id: i64) -> Result<(), AppError> {
+    require(may_edit(me))?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    if store::lock_for_photos(&mut tx, chain, product_id).await?.is_none() || !store::delete_photo(&mut tx, product_id, photo_id).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts a photo on the product's card.
+pub async fn make_cover(db: &Db, me: &Me, product_id: i64, photo_id: i64) -> Result<(), AppError> {
+    require(may_edit(me))?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    if store::lock_for_photos(&mut tx, chain, product_id).await?.is_none() || !store::set_cover(&mut tx, product_id, photo_id).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn categories(db: &Db, me: &Me) -> Result<Vec<CategoryAdmin>, AppError> {
+    require(may_edit(me))?;
+    store::admin_categories(&db.pool, chain(db).await?).await
+}
+
+async fn category(db: &Db, chain: i64, id: i64) -> Result<CategoryAdmin, AppError> {
+    store::admin_categories(&db.pool, chain).await?.into_iter().find(|c| c.id == id).ok_or_else(AppError::not_found)
+}
+
+/// A new category, at the end of the shelf unless placed.
+#[tracing::instrument(skip_all, fields(by = me.id))]
+pub async fn create_category(db: &Db, me: &Me, input: &CategoryInput) -> Result<CategoryAdmin, AppError> {
+    require(may_manage(me))?;
+    let c = editing::check_category(input)?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    let base = editing::slugify(&c.name_en);
+    let mut slug = base.clone();
+    let mut n = 1;
+    while store::slug_taken(&mut tx, chain, &slug).await? {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    let id = store::insert_category(&mut tx, chain, &slug, &c.name_zh, &c.name_en, c.sort).await?;
+    tx.commit().await?;
+    category(db, chain, id).await
+}
+
+pub async fn update_category(db: &Db, me: &Me, id: i64, input: &CategoryInput) -> Result<CategoryAdmin, AppError> {
+    require(may_manage(me))?;
+    let c = editing::check_category(input)?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    if !store::update_category(&mut tx, chain, id, &c).await? {
+        return Err(AppError::not_found());
+    }
+    tx.commit().await?;
+    category(db, chain, id).await
+}
+
+/// Retires a category once nothing on sale is in it (409 category_in_use), or restores it.
+pub async fn set_category_active(db: &Db, me: &Me, id: i64, active: bool) -> Result<CategoryAdmin, AppError> {
+    require(may_manage(me))?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    if !store::set_category_active(&mut tx, chain, id, active).await? {
+        category(db, chain, id).await?;
+        return Err(AppError::new(ErrorCode::CategoryInUse));
+    }
+    tx.commit().await?;
+    category(db, chain, id).await
+}

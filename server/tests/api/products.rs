@@ -1,0 +1,274 @@
+//! The catalog as the back office edits it: the owner creates, prices and retires products,
+//! a manager edits what the shelf says and the photos, nobody else edits anything; uploads
+//! are re-encoded (EXIF and GPS gone), refused with a clear code when they are not a usable
+//! picture, and never more than nine a product even when sent at once.
+use crate::flow::{get, post};
+use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
+use crate::orders::{first_store, logged_in, pickup_order, place};
+use image::ImageFormat;
+use linli_app::catalog::photos::samples::{jpeg_claiming, phone_jpeg, picture, png_claiming};
+use serde_json::{json, Value};
+
+const OWNER: &str = "13900000000";
+const MANAGER: &str = "13900000011";
+const STAFF: &str = "13900000021";
+const RESIDENT: &str = "13800000003";
+
+async fn put(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+    let r = c.put(app.url(path)).json(body).send().await.expect("put");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn upload(c: &reqwest::Client, app: &TestApp, product: i64, bytes: Vec<u8>, name: &str) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("photo", part);
+    let r = c.post(app.url(&format!("/api/v1/staff/products/{product}/photos"))).multipart(form).send().await.expect("upload");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn category_id(app: &TestApp, slug: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from categories where slug = $1").bind(slug).fetch_one(&app.db.pool).await.expect("category");
+    id
+}
+
+async fn photo_count(app: &TestApp, product: i64) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from product_photos where product_id = $1").bind(product).fetch_one(&app.db.pool).await.expect("count");
+    n
+}
+
+fn eggs(category_id: i64) -> Value {
+    json!({
+        "name": "临安土鸡蛋", "unit": "30枚/盒", "price_fen": 3280, "category_id": category_id,
+        "origin": "临安", "producer": "王家农场", "harvest_date": "2026-01-05", "shelf_life_days": 20,
+        "description": "散养，每天早上收。", "tags": ["今日到货", "本地直供"]
+    })
+}
+
+/// On the store's shelf as a resident sees it, if there.
+async fn on_shelf(app: &TestApp, store: i64, product: i64) -> Option<Value> {
+    let (_, shelf) = app.get_json(&format!("/api/v1/stores/{store}/products")).await;
+    shelf.as_array().expect("shelf").iter().find(|p| p["id"] == product).cloned()
+}
+
+#[tokio::test]
+async fn the_owner_creates_edits_and_retires_a_product_and_the_storefront_follows() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let owner = logged_in(&app, OWNER).await;
+    let eggs_cat = category_id(&app, "meat-eggs").await;
+
+    let (status, created) = post(&owner, &app, "/api/v1/staff/products", &eggs(eggs_cat)).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    assert_eq!(created["fields"]["tags"], json!(["今日到货", "本地直供"]));
+    // New everywhere, stocked nowhere: sold out on the shelf until a delivery is booked.
+    let shelf = on_shelf(&app, store, id).await.expect("on the shelf");
+    assert_eq!((shelf["price_fen"].as_i64(), shelf["available"].as_i64()), (Some(3280), Some(0)));
+
+    // A new price is the shelf's price at once.
+    let mut edited = eggs(eggs_cat);
+    edited["price_fen"] = json!(2990);
+    edited["tags"] = json!(["有机"]);
+    let (status, saved) = put(&owner, &app, &format!("/api/v1/staff/products/{id}"), &edited).await;
+    assert_eq!(status, 200, "{saved}");
+    let shelf = on_shelf(&app, store, id).await.expect("on the shelf");
+    assert_eq!((shelf["price_fen"].as_i64(), shelf["tags"].clone()), (Some(2990), json!(["有机"])));
+
+    // Retired: gone from the shelf and the product page, and it cannot be ordered.
+    let resident = logged_in(&app, RESIDENT).await;
+    let (status, retired) = post(&owner, &app, &format!("/api/v1/staff/products/{id}/retire"), &json!({})).await;
+    assert_eq!((status, retired["active"].as_bool()), (200, Some(false)), "{retired}");
+    assert!(on_shelf(&app, store, id).await.is_none());
+    assert_eq!(app.get_json(&format!("/api/v1/products/{id}?store_id={store}")).await.0, 404);
+    let (status, refused) = place(&resident, &app, "retired-1", &pickup_order(store, id, 1, "on_pickup")).await;
+    assert_eq!((status, error_code(&refused)), (422, "product_unavailable"), "{refused}");
+    let (_, list) = get(&owner, &app, "/api/v1/staff/products?status=retired").await;
+    assert!(list.as_array().expect("list").iter().any(|p| p["id"] == id));
+    let (status, back) = post(&owner, &app, &format!("/api/v1/staff/products/{id}/restore"), &json!({})).await;
+    assert_eq!((status, back["active"].as_bool()), (200, Some(true)));
+    assert!(on_shelf(&app, store, id).await.is_some());
+}
+
+#[tokio::test]
+async fn bad_products_are_refused_with_the_field_and_change_nothing() {
+    let app = spawn_app_with_demo().await;
+    let owner = logged_in(&app, OWNER).await;
+    let eggs_cat = category_id(&app, "meat-eggs").await;
+    let (_, before) = get(&owner, &app, "/api/v1/staff/products?status=all").await;
+    let cases = [
+        ("name", json!(""), "invalid_product_name"),
+        ("unit", json!("一二三四五六七八九十一二三"), "invalid_unit"),
+        ("price_fen", json!(0), "invalid_price"),
+        ("category_id", json!(999_999), "category_required"),
+        ("harvest_date", json!("2999-01-01"), "invalid_harvest_date"),
+        ("shelf_life_days", json!(0), "invalid_shelf_life"),
+        ("tags", json!(["一", "二", "三", "四", "五", "六"]), "invalid_tags"),
+    ];
+    for (field, value, code) in cases {
+        let mut body = eggs(eggs_cat);
+        body[field] = value;
+        let (status, refused) = post(&owner, &app, "/api/v1/staff/products", &body).await;
+        assert_eq!((status, error_code(&refused)), (422, code), "{field}: {refused}");
+        assert_eq!(refused["error"]["details"]["field"], if field == "price_fen" { "price" } else { field }, "{refused}");
+    }
+    let mut unknown = eggs(eggs_cat);
+    unknown["prices_fen"] = json!(1);
+    let (status, _) = post(&owner, &app, "/api/v1/staff/products", &unknown).await;
+    assert!(status == 400 || status == 422, "an unknown field is refused, got {status}");
+    let (_, after) = get(&owner, &app, "/api/v1/staff/products?status=all").await;
+    assert_eq!(before.as_array().map(Vec::len), after.as_array().map(Vec::len));
+}
+
+#[tokio::test]
+async fn a_manager_edits_what_the_shelf_says_but_not_prices_and_others_edit_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let owner = logged_in(&app, OWNER).await;
+    let eggs_cat = category_id(&app, "meat-eggs").await;
+    let (_, created) = post(&owner, &app, "/api/v1/staff/products", &eggs(eggs_cat)).await;
+    let id = created["id"].as_i64().expect("id");
+
+    let manager = logged_in(&app, MANAGER).await;
+    let mut body = created["fields"].clone();
+    body["description"] = json!("今早到的，蛋黄很黄。");
+    let (status, saved) = put(&manager, &app, &format!("/api/v1/staff/products/{id}"), &body).await;
+    assert_eq!((status, saved["fields"]["description"].as_str()), (200, Some("今早到的，蛋黄很黄。")), "{saved}");
+
+    body["price_fen"] = json!(100);
+    let (status, refused) = put(&manager, &app, &format!("/api/v1/staff/products/{id}"), &body).await;
+    assert_eq!((status, error_code(&refused)), (403, "price_is_owners"), "{refused}");
+    assert_eq!(on_shelf(&app, store, id).await.and_then(|p| p["price_fen"].as_i64()), Some(3280));
+    assert_eq!(post(&manager, &app, "/api/v1/staff/products", &eggs(eggs_cat)).await.0, 403);
+    assert_eq!(post(&manager, &app, &format!("/api/v1/staff/products/{id}/retire"), &json!({})).await.0, 403);
+    assert_eq!(post(&manager, &app, "/api/v1/staff/categories", &json!({ "name_zh": "豆制品" })).await.0, 403);
+
+    for phone in [STAFF, RESIDENT] {
+        let c = logged_in(&app, phone).await;
+        assert_eq!(get(&c, &app, "/api/v1/staff/products").await.0, 403, "{phone}");
+        assert_eq!(put(&c, &app, &format!("/api/v1/staff/products/{id}"), &created["fields"]).await.0, 403, "{phone}");
+        assert_eq!(upload(&c, &app, id, picture(300, 300, ImageFormat::Png), "a.png").await.0, 403, "{phone}");
+    }
+    assert_eq!(get(&reqwest::Client::new(), &app, "/api/v1/staff/products").await.0, 401);
+    assert_eq!(get(&owner, &app, "/api/v1/staff/products/999999").await.0, 404);
+}
+
+#[tokio::test]
+async fn a_photo_is_re_encoded_without_exif_and_served_for_a_year_and_the_first_is_the_cover() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let manager = logged_in(&app, MANAGER).await;
+    let (_, products) = get(&manager, &app, "/api/v1/staff/products").await;
+    let id = products[0]["id"].as_i64().unwrap_or_else(|| panic!("a product: {products}"));
+
+    let (status, first) = upload(&manager, &app, id, phone_jpeg(800, 600), "IMG_0001.JPG").await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["cover"], true);
+    let card_url = first["card_url"].as_str().expect("card").to_string();
+    let large_url = first["large_url"].as_str().expect("large").to_string();
+
+    let r = reqwest::get(app.url(&card_url)).await.expect("card");
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    let card = r.bytes().await.expect("bytes").to_vec();
+    let large = reqwest::get(app.url(&large_url)).await.expect("large").bytes().await.expect("bytes").to_vec();
+    for bytes in [&card, &large] {
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"), "EXIF is gone");
+        assert!(!bytes.windows(10).any(|w| w == b"GPS-SECRET"), "GPS is gone");
+    }
+    let size = |b: &[u8]| image::load_from_memory(b).map(|i| (i.width(), i.height())).ok();
+    assert_eq!(size(&card), Some((480, 480)));
+    // Taken sideways with "turn 90°" in its EXIF: stored upright.
+    assert_eq!(size(&large), Some((600, 800)));
+
+    // The storefront's card and the product page use it.
+    assert_eq!(on_shelf(&app, store, id).await.map(|p| p["image_url"].clone()), Some(json!(card_url)));
+    let (_, page) = app.get_json(&format!("/api/v1/products/{id}?store_id={store}")).await;
+    assert_eq!(page["photos"], json!([large_url]));
+
+    // A second photo joins after it; made the cover, it leads; the cover deleted, the other leads.
+    let (status, second) = upload(&manager, &app, id, picture(640, 640, ImageFormat::Png), "b.png").await;
+    assert_eq!((status, second["cover"].as_bool()), (201, Some(false)), "{second}");
+    let second_id = second["id"].as_i64().expect("id");
+    assert_eq!(post(&manager, &app, &format!("/api/v1/staff/products/{id}/photos/{second_id}/cover"), &json!({})).await.0, 204);
+    assert_eq!(on_shelf(&app, store, id).await.map(|p| p["image_url"].clone()), Some(second["card_url"].clone()));
+    let (_, page) = app.get_json(&format!("/api/v1/products/{id}?store_id={store}")).await;
+    assert_eq!(page["photos"][0], second["large_url"]);
+    let r = manager.delete(app.url(&format!("/api/v1/staff/products/{id}/photos/{second_id}"))).send().await.expect("delete");
+    assert_eq!(r.status().as_u16(), 204);
+    assert_eq!(on_shelf(&app, store, id).await.map(|p| p["image_url"].clone()), Some(json!(card_url)));
+    let r = manager.delete(app.url(&format!("/api/v1/staff/products/{id}/photos/{second_id}"))).send().await.expect("delete");
+    assert_eq!(r.status().as_u16(), 404, "already gone");
+}
+
+#[tokio::test]
+async fn what_is_not_a_usable_picture_is_refused_with_a_clear_code_and_nothing_is_stored() {
+    let app = spawn_app_with_demo().await;
+    let owner = logged_in(&app, OWNER).await;
+    let (_, products) = get(&owner, &app, "/api/v1/staff/products").await;
+    let id = products[0]["id"].as_i64().unwrap_or_else(|| panic!("a product: {products}"));
+    let media_before = crate::orders::count(&app, "select count(*) from media").await;
+
+    let cases: Vec<(Vec<u8>, &str, u16, &str)> = vec![
+        ("我是一段文字，不是照片".as_bytes().to_vec(), "photo.jpg", 422, "not_an_image"),
+        (png_claiming(60_000, 60_000), "bomb.png", 422, "photo_too_big"),
+        (jpeg_claiming(60_000, 60_000), "bomb.jpg", 422, "photo_too_big"),
+        (picture(120, 120, ImageFormat::Png), "tiny.png", 422, "photo_too_small"),
+        (vec![0xFF; linli_app::catalog::photos::MAX_BYTES + 200 * 1024], "huge.jpg", 413, "photo_too_large"),
+    ];
+    for (bytes, name, status, code) in cases {
+        let (got, body) = upload(&owner, &app, id, bytes, name).await;
+        assert_eq!((got, error_code(&body)), (status, code), "{name}: {body}");
+        assert_eq!(body["error"]["details"]["field"], "photo");
+    }
+    assert_eq!(photo_count(&app, id).await, 0);
+    assert_eq!(crate::orders::count(&app, "select count(*) from media").await, media_before);
+    assert_eq!(upload(&owner, &app, 999_999, picture(300, 300, ImageFormat::Png), "a.png").await.0, 404);
+}
+
+#[tokio::test]
+async fn ten_uploads_at_once_to_a_product_with_five_photos_leave_nine() {
+    let app = spawn_app_with_demo().await;
+    let owner = logged_in(&app, OWNER).await;
+    let (_, products) = get(&owner, &app, "/api/v1/staff/products").await;
+    let id = products[1]["id"].as_i64().expect("a product");
+    for i in 0..5 {
+        assert_eq!(upload(&owner, &app, id, picture(300, 300, ImageFormat::Png), "a.png").await.0, 201, "photo {i}");
+    }
+    let uploads = (0..10).map(|_| {
+        let (owner, app) = (owner.clone(), &app);
+        async move { upload(&owner, app, id, picture(300, 300, ImageFormat::Jpeg), "b.jpg").await }
+    });
+    let results = futures::future::join_all(uploads).await;
+    let added = results.iter().filter(|(s, _)| *s == 201).count();
+    let refused = results.iter().filter(|(s, b)| *s == 422 && error_code(b) == "too_many_photos").count();
+    assert_eq!((added, refused), (4, 6), "{results:?}");
+    assert_eq!(photo_count(&app, id).await, 9);
+}
+
+#[tokio::test]
+async fn categories_are_added_renamed_and_retired_only_once_empty() {
+    let app = spawn_app_with_demo().await;
+    let owner = logged_in(&app, OWNER).await;
+    let (status, tofu) = post(&owner, &app, "/api/v1/staff/categories", &json!({ "name_zh": "豆制品", "name_en": "Tofu & soy", "sort": 95 })).await;
+    assert_eq!((status, tofu["slug"].as_str()), (201, Some("tofu-soy")), "{tofu}");
+    let tofu_id = tofu["id"].as_i64().expect("id");
+    let (status, again) = post(&owner, &app, "/api/v1/staff/categories", &json!({ "name_zh": "豆腐", "name_en": "Tofu soy" })).await;
+    assert_eq!((status, again["slug"].as_str()), (201, Some("tofu-soy-2")), "{again}");
+    let (status, refused) = post(&owner, &app, "/api/v1/staff/categories", &json!({ "name_zh": "" })).await;
+    assert_eq!((status, error_code(&refused)), (422, "invalid_category_name"));
+
+    let (status, renamed) = put(&owner, &app, &format!("/api/v1/staff/categories/{tofu_id}"), &json!({ "name_zh": "豆制品类", "name_en": "Soy", "sort": 5 })).await;
+    assert_eq!((status, renamed["name_zh"].as_str(), renamed["sort"].as_i64()), (200, Some("豆制品类"), Some(5)), "{renamed}");
+
+    // A category with products on sale stays; an empty one retires, and takes no new products.
+    let eggs_cat = category_id(&app, "meat-eggs").await;
+    let (status, refused) = post(&owner, &app, &format!("/api/v1/staff/categories/{eggs_cat}/retire"), &json!({})).await;
+    assert_eq!((status, error_code(&refused)), (409, "category_in_use"), "{refused}");
+    let (status, retired) = post(&owner, &app, &format!("/api/v1/staff/categories/{tofu_id}/retire"), &json!({})).await;
+    assert_eq!((status, retired["active"].as_bool()), (200, Some(false)), "{retired}");
+    let (status, refused) = post(&owner, &app, "/api/v1/staff/products", &eggs(tofu_id)).await;
+    assert_eq!((status, error_code(&refused)), (422, "category_required"));
+    assert_eq!(post(&owner, &app, "/api/v1/staff/categories/999999/retire", &json!({})).await.0, 404);
+}
