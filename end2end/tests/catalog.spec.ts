@@ -1,0 +1,127 @@
+import { expect, test } from "@playwright/test";
+import { deflateSync } from "node:zlib";
+import { jsOn, personPage, ready } from "./helpers";
+
+const OWNER = "13900000000";
+const MANAGER = "13900000011"; // 刘店长
+
+/** A real PNG (a gradient), made here so the test needs no picture files. */
+function png(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      row[1 + x * 3] = 40 + Math.floor((x / width) * 120);
+      row[2 + x * 3] = 150 + Math.floor((y / height) * 80);
+      row[3 + x * 3] = 60;
+    }
+    rows.push(row);
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
+}
+
+test("the owner creates a product, uploads its photo, and residents see it on the shelf", async ({ browser }, info) => {
+  const name = jsOn(info) ? "高山娃娃菜" : "富阳笋干";
+  const owner = await personPage(browser, info, OWNER, "/admin/products");
+  await ready(owner, info);
+  await owner.getByRole("link", { name: "新建商品" }).click();
+  await ready(owner, info);
+
+  // A mistake first: the price is refused, everything typed stays.
+  await owner.getByLabel("商品名").fill(name);
+  await owner.getByLabel("规格").fill("500g/份");
+  await owner.getByLabel("售价（元）").fill("六块");
+  await owner.getByLabel("分类").selectOption({ label: "蔬菜" });
+  await owner.getByLabel("产地").fill("临安");
+  await owner.getByLabel("今日到货").check();
+  await owner.getByRole("button", { name: "创建商品" }).click();
+  await ready(owner, info);
+  await expect(owner.locator("#price-error")).toContainText("价格按元填写");
+  await expect(owner.getByLabel("商品名")).toHaveValue(name);
+  await expect(owner.getByLabel("产地")).toHaveValue("临安");
+  await expect(owner.getByLabel("今日到货")).toBeChecked();
+
+  await owner.getByLabel("售价（元）").fill("6.8");
+  await owner.getByRole("button", { name: "创建商品" }).click();
+  await expect(owner.getByRole("status").first()).toContainText("已保存");
+  await ready(owner, info);
+  await expect(owner.locator("h1")).toContainText(name);
+  const id = Number(new URL(owner.url()).pathname.split("/").pop());
+  expect(id).toBeGreaterThan(0);
+
+  // Something that only pretends to be a photo is refused in words.
+  await owner.locator("input[name=photo]").setInputFiles({ name: "photo.jpg", mimeType: "image/jpeg", buffer: Buffer.from("这不是照片") });
+  await owner.getByRole("button", { name: "上传", exact: true }).click();
+  await ready(owner, info);
+  await expect(owner.locator("#photo-error")).toContainText("这不是照片文件");
+
+  await owner.locator("input[name=photo]").setInputFiles({ name: "IMG_2041.png", mimeType: "image/png", buffer: png(800, 600) });
+  await owner.getByRole("button", { name: "上传", exact: true }).click();
+  await ready(owner, info);
+  await expect(owner.getByRole("status").first()).toContainText("照片已上传");
+  await expect(owner.locator(".photo-tile.cover img")).toBeVisible();
+  await owner.screenshot({ path: `test-results/catalog-editor-${info.project.name}.png`, fullPage: true });
+
+  // The resident's product page shows the photo, at the price just set.
+  const resident = await browser.newPage({ ...info.project.use });
+  await resident.goto(`/p/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".product-gallery img")).toBeVisible();
+  await expect(resident.locator("main")).toContainText("¥6.8");
+  await expect(resident.locator("main")).toContainText("今日到货");
+  await resident.screenshot({ path: `test-results/catalog-product-${info.project.name}.png` });
+
+  // Retired: the resident's page no longer has it.
+  await owner.getByRole("button", { name: "下架这个商品" }).click();
+  await ready(owner, info);
+  await expect(owner.locator("h1 .badge")).toContainText("已下架");
+  await resident.goto(`/p/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator("main")).toContainText("可能已经下架");
+});
+
+test("a manager edits the description but the price stays the owner's", async ({ browser }, info) => {
+  const manager = await personPage(browser, info, MANAGER, "/admin/products");
+  await ready(manager, info);
+  await expect(manager.getByRole("link", { name: "新建商品" })).toHaveCount(0);
+  await manager.locator(".admin-product-link").nth(jsOn(info) ? 2 : 3).click();
+  await ready(manager, info);
+  await expect(manager.getByLabel("售价（元）")).toHaveAttribute("readonly", "");
+  const note = jsOn(info) ? "今早现摘，叶子嫩。" : "本地农场直送，当天到店。";
+  await manager.getByLabel(/^介绍/).fill(note);
+  await manager.getByLabel("采摘/生产日期").fill("2099-01-01");
+  await manager.getByRole("button", { name: "保存" }).click();
+  await ready(manager, info);
+  await expect(manager.locator("#harvest_date-error")).toContainText("不能晚于今天");
+  await expect(manager.getByLabel(/^介绍/)).toHaveValue(note);
+
+  await manager.getByLabel("采摘/生产日期").fill("");
+  await manager.getByRole("button", { name: "保存" }).click();
+  await expect(manager.getByRole("status").first()).toContainText("已保存");
+  await ready(manager, info);
+  await expect(manager.getByLabel(/^介绍/)).toHaveValue(note);
+});
