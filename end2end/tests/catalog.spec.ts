@@ -125,3 +125,31 @@ test("a manager edits the description but the price stays the owner's", async ({
   await ready(manager, info);
   await expect(manager.getByLabel(/^介绍/)).toHaveValue(note);
 });
+
+test("the owner lets stores price a product; the first store's manager sets its price and its residents see it", async ({ browser }, info) => {
+  const owner = await personPage(browser, info, OWNER, "/admin/products");
+  await ready(owner, info);
+  // A different product for the JS and no-JS runs (they share a database).
+  await owner.locator(".admin-product-link").nth(jsOn(info) ? 4 : 5).click();
+  await ready(owner, info);
+  const id = Number(new URL(owner.url()).pathname.split("/").pop());
+  await owner.getByLabel(/允许各门店自己定价/).check();
+  await owner.getByRole("button", { name: "保存" }).click();
+  await expect(owner.getByRole("status").first()).toContainText("已保存");
+
+  const manager = await personPage(browser, info, MANAGER, `/admin/products/${id}`);
+  await ready(manager, info);
+  const section = manager.locator("#store-prices");
+  await expect(section).toBeVisible();
+  await section.locator("input[name=price]").first().fill("1.5");
+  await section.getByRole("button", { name: "保存" }).first().click();
+  await ready(manager, info);
+  await expect(manager.locator("#store-prices input[name=price]").first()).toHaveValue("1.5");
+  await manager.locator("#store-prices").screenshot({ path: `test-results/catalog-store-price-${info.project.name}.png` });
+
+  // A resident of the first store (the default for a new visitor) sees the store's price.
+  const resident = await browser.newPage({ ...info.project.use });
+  await resident.goto(`/p/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".product-summary")).toContainText("¥1.5");
+});

@@ -224,6 +224,7 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
                 description: "",
                 tags,
                 image_id: Some(image),
+                store_pricing: false,
             },
         )
         .await?;
@@ -256,6 +257,7 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
                 description,
                 tags: "场景套餐",
                 image_id: Some(image),
+                store_pricing: false,
             },
         )
         .await?;

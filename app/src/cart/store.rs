@@ -20,15 +20,18 @@ pub struct LineRow {
 pub async fn lines(conn: &mut AnyConnection, cart_key: &str, store_id: i64) -> Result<Vec<LineRow>, AppError> {
     // AVAILABLE_SQL reads the store as $1.
     Ok(sqlx::query_as(&format!(
-        "select c.product_id, c.qty, c.price_fen_at_add, p.name, p.unit, p.image_id, p.price_fen,
+        "select c.product_id, c.qty, c.price_fen_at_add, p.name, p.unit, p.image_id, {price} as price_fen,
             case when p.active = $3 then 1 else 0 end as sold,
-            {} as available
+            {available} as available
          from cart_items c
          join products p on p.id = c.product_id
          left join stock s on s.store_id = c.store_id and s.product_id = c.product_id
+         {store_price}
          where c.store_id = $1 and c.cart_key = $2
          order by c.updated_at_ms, c.product_id",
-        crate::catalog::store::AVAILABLE_SQL
+        price = crate::catalog::store::PRICE_SQL,
+        available = crate::catalog::store::AVAILABLE_SQL,
+        store_price = crate::catalog::store::STORE_PRICE_JOIN,
     ))
     .bind(store_id)
     .bind(cart_key)
@@ -50,11 +53,14 @@ pub async fn remove(conn: &mut AnyConnection, cart_key: &str, store_id: i64, pro
 /// Lowers a line to `qty` if it holds at least that many; false otherwise. Changing a line
 /// acknowledges today's price (the 涨价了 notice was in front of the resident).
 pub async fn lower(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_id: i64, qty: i64) -> Result<bool, AppError> {
-    let r = sqlx::query(
+    // The store is $2 here; the price expression reads it as $1, hence the inner select's own.
+    let r = sqlx::query(&format!(
         "update cart_items set qty = $4, updated_at_ms = $5,
-            price_fen_at_add = (select price_fen from products where id = $3)
+            price_fen_at_add = (select {price} from products p
+                                left join store_prices sp on sp.store_id = $2 and sp.product_id = p.id where p.id = $3)
          where cart_key = $1 and store_id = $2 and product_id = $3 and qty >= $4",
-    )
+        price = crate::catalog::store::PRICE_SQL
+    ))
     .bind(cart_key)
     .bind(store_id)
     .bind(product_id)

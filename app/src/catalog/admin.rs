@@ -55,6 +55,7 @@ pub async fn save_product(
     tag_3: Option<String>,
     tag_4: Option<String>,
     tags_other: String,
+    store_pricing: Option<String>,
 ) -> Result<i64, AppError> {
     // One checkbox per suggested tag (a form's repeated names do not survive the encoding).
     let picked: Vec<String> = [tag_0, tag_1, tag_2, tag_3, tag_4].into_iter().flatten().collect();
@@ -72,6 +73,7 @@ pub async fn save_product(
             shelf_life_days: super::editing::parse_shelf_life(&shelf_life_days)?,
             description: description.clone(),
             tags: super::editing::collect_tags(picked.iter().map(String::as_str), &tags_other),
+            store_pricing: store_pricing.as_deref() == Some("1"),
         };
         let saved = match id {
             Some(id) => super::service::update_product(&state.db, &me, id, &input, zh()?).await?,
@@ -98,8 +100,29 @@ pub async fn save_product(
                     ("description", &description),
                     ("picked", &tags),
                     ("tags_other", &tags_other),
+                    ("store_pricing", store_pricing.as_deref().unwrap_or("")),
                 ],
             );
+        }
+    }
+    result
+}
+
+/// 本店售价: a store's own price (empty: back to the chain's).
+#[server(prefix = "/api", endpoint = "admin_store_price")]
+pub async fn set_store_price(product_id: i64, store_id: i64, price: String) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let price_fen = super::editing::parse_store_price(&price)?;
+        super::service::set_store_price(&state.db, &me, store_id, product_id, price_fen, zh()?).await.map(|_| ())
+    }
+    .await;
+    match &result {
+        Ok(()) => leptos_axum::redirect(&format!("/admin/products/{product_id}?saved=1#store-prices")),
+        Err(e) => {
+            let store = store_id.to_string();
+            crate::server::form::bounce_back(e, &[("price_store", &store), ("store_price", &price)]);
         }
     }
     result

@@ -111,7 +111,13 @@ pub fn check_product(p: &ProductInput, today: i64) -> Result<ProductInput, AppEr
         shelf_life_days: p.shelf_life_days,
         description: description.to_string(),
         tags,
+        store_pricing: p.store_pricing,
     })
+}
+
+/// A store's own price as typed; empty means back to the chain's price.
+pub fn parse_store_price(s: &str) -> Result<Option<i64>, AppError> {
+    if s.trim().is_empty() { Ok(None) } else { parse_price(s).map(Some) }
 }
 
 /// Checks a category: a Chinese name (the shelf's), an English one (may be left empty: the
@@ -167,6 +173,7 @@ mod tests {
             shelf_life_days: Some(20),
             description: "散养，每天早上收。\n冷藏更久。".into(),
             tags: vec!["今日到货".into(), "今日到货".into(), " 本地直供".into()],
+            store_pricing: false,
         }
     }
 

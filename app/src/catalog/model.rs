@@ -119,6 +119,10 @@ pub struct ProductInput {
     /// Up to 5 tags of up to 8 characters (今日到货, 有机, 本地直供…).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Whether each store's manager may set its own price (`PUT
+    /// /api/v1/staff/stores/{store_id}/prices/{product_id}`); the owner's call.
+    #[serde(default)]
+    pub store_pricing: bool,
 }
 
 /// A category as the back office writes it.
@@ -176,6 +180,18 @@ pub struct ProductAdmin {
     pub photos: Vec<Photo>,
     /// A bundle (套餐): its components.
     pub components: Vec<BundleComponent>,
+    /// The stores the reader may price, with their own price if set (only shown while
+    /// `store_pricing` is on).
+    pub store_prices: Vec<StorePrice>,
+}
+
+/// A store's own price for a product; `None`: the chain's price.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StorePrice {
+    pub store_id: i64,
+    pub store_name: String,
+    pub price_fen: Option<i64>,
 }
 
 /// The product list in the back office.

@@ -3,7 +3,7 @@
 //! a store manager keeps descriptions, tags, traceability and photos up to date. Staff and
 //! residents edit nothing.
 use super::editing;
-use super::model::{CategoryAdmin, CategoryInput, Photo, ProductAdmin, ProductEditView, ProductInput, ProductsAdminView};
+use super::model::{CategoryAdmin, CategoryInput, Photo, ProductAdmin, ProductEditView, ProductInput, ProductsAdminView, StorePrice};
 use super::store::{self, AdminFilter};
 use crate::accounts::{Me, Role};
 use crate::server::Db;
@@ -43,10 +43,51 @@ pub async fn products(db: &Db, me: &Me, zh: bool, filter: &AdminFilter<'_>) -> R
     })
 }
 
+/// Who may set a store's own price (where the owner allows it): its manager, the owner.
+pub const STORE_PRICE_ROLES: &[Role] = &[Role::Manager];
+
 /// One product as the editor shows it; 404 when the chain has none by that id.
 pub async fn product(db: &Db, me: &Me, id: i64, zh: bool) -> Result<ProductAdmin, AppError> {
     require(may_edit(me))?;
-    store::admin_product(&db.pool, chain(db).await?, id, zh).await?.ok_or_else(AppError::not_found)
+    let p = store::admin_product(&db.pool, chain(db).await?, id, zh).await?.ok_or_else(AppError::not_found)?;
+    with_store_prices(db, me, p).await
+}
+
+/// Adds the stores the reader may price, with their own prices.
+async fn with_store_prices(db: &Db, me: &Me, mut p: ProductAdmin) -> Result<ProductAdmin, AppError> {
+    let prices = store::store_prices(&db.pool, p.id).await?;
+    p.store_prices = crate::stores::store::list_active(&db.pool)
+        .await?
+        .into_iter()
+        .filter(|s| crate::accounts::rules::may_act(&me.roles, s.id, STORE_PRICE_ROLES))
+        .map(|s| StorePrice { store_id: s.id, price_fen: prices.iter().find(|(id, _)| *id == s.id).map(|(_, f)| *f), store_name: s.name })
+        .collect();
+    Ok(p)
+}
+
+/// Sets (or with `None` clears) a store's own price for a product the owner lets stores price.
+#[tracing::instrument(skip_all, fields(by = me.id, store_id, product = product_id))]
+pub async fn set_store_price(db: &Db, me: &Me, store_id: i64, product_id: i64, price_fen: Option<i64>, zh: bool) -> Result<ProductAdmin, AppError> {
+    if !crate::accounts::rules::may_act(&me.roles, store_id, STORE_PRICE_ROLES) {
+        return Err(AppError::forbidden());
+    }
+    if price_fen.is_some_and(|f| f <= 0 || f > editing::PRICE_MAX_FEN) {
+        return Err(AppError::field(ErrorCode::InvalidPrice, "price"));
+    }
+    let chain = chain(db).await?;
+    store::admin_product(&db.pool, chain, product_id, zh).await?.ok_or_else(AppError::not_found)?;
+    let mut tx = db.begin_write().await?;
+    match price_fen {
+        Some(f) => {
+            if !store::set_store_price(&mut tx, store_id, product_id, f, me.id).await? {
+                return Err(AppError::new(ErrorCode::StorePricingOff));
+            }
+            tracing::info!(price_fen = f, "store price set");
+        }
+        None => store::clear_store_price(&mut tx, store_id, product_id).await?,
+    }
+    tx.commit().await?;
+    product(db, me, product_id, zh).await
 }
 
 /// The editor's page: the product (none for a new one) and the categories to choose from.
@@ -57,7 +98,7 @@ pub async fn edit_view(db: &Db, me: &Me, id: Option<i64>, zh: bool) -> Result<Pr
     }
     let chain = chain(db).await?;
     let product = match id {
-        Some(id) => Some(store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?),
+        Some(id) => Some(product(db, me, id, zh).await?),
         None => None,
     };
     Ok(ProductEditView { product, categories: store::admin_categories(&db.pool, chain).await?, may_manage: may_manage(me), today: iso_date(today()) })
@@ -86,6 +127,7 @@ pub async fn create_product(db: &Db, me: &Me, input: &ProductInput, zh: bool) ->
         description: &p.description,
         tags: &tags,
         image_id: None,
+        store_pricing: p.store_pricing,
     };
     let id = store::insert_product(&mut tx, chain, &new).await?;
     tx.commit().await?;
@@ -102,8 +144,11 @@ pub async fn update_product(db: &Db, me: &Me, id: i64, input: &ProductInput, zh:
     let chain = chain(db).await?;
     let current = store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?;
     let moved = current.fields.category_id != p.category_id;
-    if !may_manage(me) && (current.fields.price_fen != p.price_fen || moved) {
-        return Err(AppError::field(ErrorCode::PriceIsOwners, if moved { "category_id" } else { "price" }));
+    if !may_manage(me) {
+        let owners = [(moved, "category_id"), (current.fields.price_fen != p.price_fen, "price"), (current.fields.store_pricing != p.store_pricing, "store_pricing")];
+        if let Some((_, field)) = owners.into_iter().find(|(changed, _)| *changed) {
+            return Err(AppError::field(ErrorCode::PriceIsOwners, field));
+        }
     }
     let mut tx = db.begin_write().await?;
     if moved && !store::category_usable(&mut tx, chain, p.category_id).await? {

@@ -64,17 +64,24 @@ pub const AVAILABLE_SQL: &str = "case when exists (select 1 from bundle_items b 
               left join stock s2 on s2.store_id = $1 and s2.product_id = b.product_id where b.bundle_id = p.id)
         else coalesce(s.on_hand - s.reserved, 0) end";
 
+/// The price of product `p` at store `$1`: the store's own (`sp`, joined by
+/// [`STORE_PRICE_JOIN`]) where the owner allows it for that product, else the chain's. One
+/// expression for the shelf, carts, checkout and the till, so they never disagree.
+pub const PRICE_SQL: &str = "coalesce(case when p.store_pricing then sp.price_fen end, p.price_fen)";
+pub const STORE_PRICE_JOIN: &str = "left join store_prices sp on sp.store_id = $1 and sp.product_id = p.id";
+
 /// Products with their availability at `store_id`; a product the store has never stocked
 /// shows as sold out there rather than disappearing.
 fn product_select() -> String {
     format!(
-        "select p.id, p.name, p.unit, p.price_fen, c.slug as category, p.origin,
+        "select p.id, p.name, p.unit, {PRICE_SQL} as price_fen, c.slug as category, p.origin,
             {AVAILABLE_SQL} as available, p.image_id, p.tags,
             p.producer, p.harvest_date, p.shelf_life_days, p.description, c.sort as sort
          from products p
          join categories c on c.id = p.category_id
          join stores st on st.id = $1 and st.chain_id = p.chain_id
-         left join stock s on s.product_id = p.id and s.store_id = $1"
+         left join stock s on s.product_id = p.id and s.store_id = $1
+         {STORE_PRICE_JOIN}"
     )
 }
 
@@ -157,13 +164,15 @@ pub struct NewProduct<'a> {
     pub description: &'a str,
     pub tags: &'a str,
     pub image_id: Option<i64>,
+    /// Whether stores may set their own price.
+    pub store_pricing: bool,
 }
 
 pub async fn insert_product(conn: &mut AnyConnection, chain_id: i64, p: &NewProduct<'_>) -> Result<i64, AppError> {
     let (id,): (i64,) = sqlx::query_as(
         "insert into products (chain_id, category_id, name, unit, price_fen, origin, producer, harvest_date,
-            shelf_life_days, description, tags, image_id, created_at_ms)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id",
+            shelf_life_days, description, tags, image_id, created_at_ms, store_pricing)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id",
     )
     .bind(chain_id)
     .bind(p.category_id)
@@ -178,6 +187,7 @@ pub async fn insert_product(conn: &mut AnyConnection, chain_id: i64, p: &NewProd
     .bind(p.tags)
     .bind(p.image_id)
     .bind(now_ms())
+    .bind(p.store_pricing)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -217,8 +227,9 @@ pub async fn priced_products(conn: &mut AnyConnection, store_id: i64, ids: &[i64
         return Ok(Vec::new());
     }
     let sql = format!(
-        "select p.id, p.name, p.unit, p.price_fen from products p
+        "select p.id, p.name, p.unit, {PRICE_SQL} as price_fen from products p
          join stores st on st.id = $1 and st.chain_id = p.chain_id
+         {STORE_PRICE_JOIN}
          where p.active = $2 and p.id in ({})",
         crate::server::db::placeholders(3, ids.len())
     );
@@ -458,6 +469,7 @@ struct ProductAdminRow {
     /// 1 or 0: the Any driver cannot read SQLite's booleans.
     active: i64,
     image_id: Option<i64>,
+    store_pricing: i64,
 }
 
 impl ProductAdminRow {
@@ -475,12 +487,14 @@ impl ProductAdminRow {
                 shelf_life_days: self.shelf_life_days,
                 description: self.description,
                 tags: parse_tags(&self.tags),
+                store_pricing: self.store_pricing == 1,
             },
             category: self.category,
             active: self.active == 1,
             image_url: self.image_id.map(|id| format!("/media/{id}")),
             photos: Vec::new(),
             components: Vec::new(),
+            store_prices: Vec::new(),
         }
     }
 }
@@ -497,7 +511,8 @@ fn admin_select(zh: bool) -> String {
     let name = if zh { "c.name_zh" } else { "c.name_en" };
     format!(
         "select p.id, p.name, p.unit, p.price_fen, p.category_id, {name} as category, p.origin, p.producer, p.harvest_date,
-            p.shelf_life_days, p.description, p.tags, case when p.active then 1 else 0 end as active, p.image_id
+            p.shelf_life_days, p.description, p.tags, case when p.active then 1 else 0 end as active, p.image_id,
+            case when p.store_pricing then 1 else 0 end as store_pricing
          from products p join categories c on c.id = p.category_id"
     )
 }
@@ -548,7 +563,7 @@ pub async fn admin_product(pool: &AnyPool, chain_id: i64, id: i64, zh: bool) -> 
 pub async fn update_product(conn: &mut AnyConnection, chain_id: i64, id: i64, p: &super::model::ProductInput) -> Result<bool, AppError> {
     let done = sqlx::query(
         "update products set name = $3, unit = $4, price_fen = $5, category_id = $6, origin = $7, producer = $8,
-            harvest_date = $9, shelf_life_days = $10, description = $11, tags = $12
+            harvest_date = $9, shelf_life_days = $10, description = $11, tags = $12, store_pricing = $13
          where id = $1 and chain_id = $2",
     )
     .bind(id)
@@ -563,6 +578,7 @@ pub async fn update_product(conn: &mut AnyConnection, chain_id: i64, id: i64, p:
     .bind(p.shelf_life_days)
     .bind(&p.description)
     .bind(p.tags.join(","))
+    .bind(p.store_pricing)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -673,4 +689,39 @@ pub async fn gallery(pool: &AnyPool, product_id: i64) -> Result<Vec<String>, App
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|(id,)| format!("/media/{id}")).collect())
+}
+
+/// A store's own prices for one product: (store id, price).
+pub async fn store_prices(pool: &AnyPool, product_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as("select store_id, price_fen from store_prices where product_id = $1 order by store_id")
+        .bind(product_id)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Sets a store's own price, only while the product allows store pricing (in the same
+/// statement); false when it does not (or there is no such product in the store's chain).
+pub async fn set_store_price(conn: &mut AnyConnection, store_id: i64, product_id: i64, price_fen: i64, by: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "insert into store_prices (store_id, product_id, price_fen, set_by, updated_at_ms)
+         select $1, p.id, $3, $4, $5 from products p join stores st on st.id = $1 and st.chain_id = p.chain_id
+         where p.id = $2 and p.store_pricing = $6
+         on conflict (store_id, product_id) do update
+         set price_fen = excluded.price_fen, set_by = excluded.set_by, updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(store_id)
+    .bind(product_id)
+    .bind(price_fen)
+    .bind(by)
+    .bind(now_ms())
+    .bind(true)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Back to the chain's price at one store.
+pub async fn clear_store_price(conn: &mut AnyConnection, store_id: i64, product_id: i64) -> Result<(), AppError> {
+    sqlx::query("delete from store_prices where store_id = $1 and product_id = $2").bind(store_id).bind(product_id).execute(&mut *conn).await?;
+    Ok(())
 }

@@ -32,6 +32,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "inventory", include_str!("../../../migrations/sqlite/0009_inventory.sql")),
     (10, "wallet_reversals", include_str!("../../../migrations/sqlite/0010_wallet_reversals.sql")),
     (11, "catalog_admin", include_str!("../../../migrations/sqlite/0011_catalog_admin.sql")),
+    (12, "store_prices", include_str!("../../../migrations/sqlite/0012_store_prices.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -45,6 +46,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "inventory", include_str!("../../../migrations/postgres/0009_inventory.sql")),
     (10, "wallet_reversals", include_str!("../../../migrations/postgres/0010_wallet_reversals.sql")),
     (11, "catalog_admin", include_str!("../../../migrations/postgres/0011_catalog_admin.sql")),
+    (12, "store_prices", include_str!("../../../migrations/postgres/0012_store_prices.sql")),
 ];
 
 impl Backend {

@@ -122,6 +122,7 @@ error_codes! {
     InvalidSort => "invalid_sort", 422, "排序填0到999的数字，越小越靠前", "The position is a number from 0 to 999 — smaller comes first";
     CategoryInUse => "category_in_use", 409, "这个分类下还有在卖的商品，先把它们下架或换到别的分类", "Products on sale are still in this category — retire or move them first";
     PriceIsOwners => "price_is_owners", 403, "统一售价和分类由老板定，店长可以改介绍、标签和照片", "Prices and categories are set by the owner; managers may edit descriptions, tags and photos";
+    StorePricingOff => "store_pricing_off", 409, "这个商品全店统一价，老板没有开放门店自己定价", "This product has one price in every store — the owner has not allowed store prices";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

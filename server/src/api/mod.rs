@@ -66,6 +66,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/staff/products/{id}/photos/{photo_id}", delete(products::remove_photo))
         .route("/staff/products/{id}/photos/{photo_id}/cover", post(products::cover))
+        .route("/staff/stores/{store_id}/prices/{product_id}", axum::routing::put(products::set_store_price).delete(products::clear_store_price))
         .route("/staff/categories", get(products::categories).post(products::create_category))
         .route("/staff/categories/{id}", axum::routing::put(products::update_category))
         .route("/staff/categories/{id}/retire", post(products::retire_category))

@@ -18,7 +18,7 @@ use utoipa::OpenApi;
         super::products::list, super::products::create, super::products::get, super::products::update, super::products::retire,
         super::products::restore, super::products::add_photo, super::products::remove_photo, super::products::cover,
         super::products::categories, super::products::create_category, super::products::update_category,
-        super::products::retire_category, super::products::restore_category,
+        super::products::retire_category, super::products::restore_category, super::products::set_store_price, super::products::clear_store_price,
         super::stock::levels, super::stock::book, super::stock::movements, super::stock::sell, super::stock::receipt,
         super::group_buys::create, super::group_buys::list, super::group_buys::get, super::group_buys::update,
         super::group_buys::publish, super::group_buys::extend, super::group_buys::cancel, super::group_buys::join,

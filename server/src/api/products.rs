@@ -190,3 +190,35 @@ pub async fn restore_category(State(state): State<AppState>, session: Session, A
     let me = signed_in(&state, &session).await?;
     Ok(Json(service::set_category_active(&state.db, &me, id, true).await?))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StorePriceBody {
+    pub price_fen: i64,
+}
+
+/// Sets the store's own price for a product the owner lets stores price (409
+/// store_pricing_off otherwise). The store's shelf, carts, checkout and till sell at it.
+#[utoipa::path(put, path = "/api/v1/staff/stores/{store_id}/prices/{product_id}", params(("store_id" = i64, Path), ("product_id" = i64, Path)),
+    request_body = StorePriceBody, tag = "catalog",
+    responses((status = 200, body = ProductAdmin), (status = 401), (status = 403, description = "not this store's manager"), (status = 404),
+        (status = 409, description = "store_pricing_off"), (status = 422, description = "invalid_price")))]
+pub async fn set_store_price(
+    State(state): State<AppState>,
+    session: Session,
+    headers: axum::http::HeaderMap,
+    ApiPath((store_id, product_id)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<StorePriceBody>,
+) -> ApiResult<Json<ProductAdmin>> {
+    let me = signed_in(&state, &session).await?;
+    Ok(Json(service::set_store_price(&state.db, &me, store_id, product_id, Some(body.price_fen), zh(&headers)).await?))
+}
+
+/// Back to the chain's price at this store.
+#[utoipa::path(delete, path = "/api/v1/staff/stores/{store_id}/prices/{product_id}", params(("store_id" = i64, Path), ("product_id" = i64, Path)), tag = "catalog",
+    responses((status = 204), (status = 401), (status = 403), (status = 404)))]
+pub async fn clear_store_price(State(state): State<AppState>, session: Session, ApiPath((store_id, product_id)): ApiPath<(i64, i64)>) -> ApiResult<StatusCode> {
+    let me = signed_in(&state, &session).await?;
+    service::set_store_price(&state.db, &me, store_id, product_id, None, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

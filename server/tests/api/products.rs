@@ -272,3 +272,62 @@ async fn categories_are_added_renamed_and_retired_only_once_empty() {
     assert_eq!((status, error_code(&refused)), (422, "category_required"));
     assert_eq!(post(&owner, &app, "/api/v1/staff/categories/999999/retire", &json!({})).await.0, 404);
 }
+
+async fn second_store(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1 offset 1").fetch_one(&app.db.pool).await.expect("store");
+    id
+}
+
+#[tokio::test]
+async fn a_store_prices_a_product_only_where_the_owner_allows_and_its_shelf_orders_and_till_follow() {
+    let app = spawn_app_with_demo().await;
+    let (store_a, store_b) = (first_store(&app).await, second_store(&app).await);
+    let owner = logged_in(&app, OWNER).await;
+    let manager_a = logged_in(&app, MANAGER).await;
+    let (_, created) = post(&owner, &app, "/api/v1/staff/products", &eggs(category_id(&app, "meat-eggs").await)).await;
+    let id = created["id"].as_i64().expect("id");
+    let price_at = |store: i64| format!("/api/v1/staff/stores/{store}/prices/{id}");
+
+    // One price everywhere until the owner allows store prices; a manager cannot allow them.
+    let (status, refused) = put(&manager_a, &app, &price_at(store_a), &json!({ "price_fen": 2500 })).await;
+    assert_eq!((status, error_code(&refused)), (409, "store_pricing_off"), "{refused}");
+    let mut allowed = created["fields"].clone();
+    allowed["store_pricing"] = json!(true);
+    let (status, refused) = put(&manager_a, &app, &format!("/api/v1/staff/products/{id}"), &allowed).await;
+    assert_eq!((status, refused["error"]["details"]["field"].as_str()), (403, Some("store_pricing")), "{refused}");
+    assert_eq!(put(&owner, &app, &format!("/api/v1/staff/products/{id}"), &allowed).await.0, 200);
+
+    let (status, priced) = put(&manager_a, &app, &price_at(store_a), &json!({ "price_fen": 2500 })).await;
+    assert_eq!(status, 200, "{priced}");
+    assert_eq!(priced["store_prices"][0]["price_fen"].as_i64(), Some(2500), "{priced}");
+    assert_eq!(put(&manager_a, &app, &price_at(store_b), &json!({ "price_fen": 100 })).await.0, 403, "another store's price");
+    assert_eq!(put(&manager_a, &app, &price_at(store_a), &json!({ "price_fen": 0 })).await.0, 422);
+    assert_eq!(on_shelf(&app, store_a, id).await.and_then(|p| p["price_fen"].as_i64()), Some(2500));
+    assert_eq!(on_shelf(&app, store_b, id).await.and_then(|p| p["price_fen"].as_i64()), Some(3280));
+
+    // Online and at the counter, store A sells at its price.
+    let received = json!({ "product_id": id, "delta": 10, "reason": "receive" });
+    assert_eq!(post(&manager_a, &app, &format!("/api/v1/staff/stores/{store_a}/stock"), &received).await.0, 200);
+    let resident = logged_in(&app, RESIDENT).await;
+    let (status, order) = place(&resident, &app, "store-price-1", &pickup_order(store_a, id, 2, "on_pickup")).await;
+    assert_eq!(status, 201, "{order}");
+    let (_, order) = get(&resident, &app, &format!("/api/v1/orders/{}", order["id"])).await;
+    assert_eq!(order["items"][0]["price_fen"].as_i64(), Some(2500), "{order}");
+    let r = manager_a
+        .post(app.url(&format!("/api/v1/staff/stores/{store_a}/counter-sales")))
+        .header("idempotency-key", "till-store-price")
+        .json(&json!({ "items": [{ "product_id": id, "qty": 1 }], "payment": "cash" }))
+        .send()
+        .await
+        .expect("sell");
+    let receipt: Value = r.json().await.expect("receipt");
+    assert_eq!(receipt["lines"][0]["price_fen"].as_i64(), Some(2500), "{receipt}");
+
+    // The owner takes the permission back: the chain's price again, everywhere.
+    let mut one_price = allowed.clone();
+    one_price["store_pricing"] = json!(false);
+    assert_eq!(put(&owner, &app, &format!("/api/v1/staff/products/{id}"), &one_price).await.0, 200);
+    assert_eq!(on_shelf(&app, store_a, id).await.and_then(|p| p["price_fen"].as_i64()), Some(3280));
+    let r = manager_a.delete(app.url(&price_at(store_a))).send().await.expect("clear");
+    assert_eq!(r.status().as_u16(), 204);
+}

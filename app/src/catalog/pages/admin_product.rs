@@ -1,7 +1,7 @@
 //! A product's editor (`/admin/products/{id}`, or `new`): what the shelf says about it, its
 //! photos (uploaded by a plain multipart form, so a phone's camera works without the WASM),
 //! and taking it off sale. The owner sets prices and categories; a manager edits the rest.
-use crate::catalog::admin::{load_product_editor, ChangePhoto, SaveProduct, SetProductOnSale};
+use crate::catalog::admin::{load_product_editor, ChangePhoto, SaveProduct, SetProductOnSale, SetStorePrice};
 use crate::catalog::editing::{DESCRIPTION_MAX, NAME_MAX, SUGGESTED_TAGS, UNIT_MAX};
 use crate::catalog::model::{Photo, ProductAdmin, ProductEditView};
 use crate::shared::{ErrorCode, Fen, Locale};
@@ -19,10 +19,12 @@ pub fn ProductEditorPage() -> impl IntoView {
     let save = ServerAction::<SaveProduct>::new();
     let on_sale = ServerAction::<SetProductOnSale>::new();
     let photo = ServerAction::<ChangePhoto>::new();
+    let priced = ServerAction::<SetStorePrice>::new();
     let (saved, toggled, changed) = (successes(move || save.value().get()), successes(move || on_sale.value().get()), successes(move || photo.value().get()));
+    let repriced = successes(move || priced.value().get());
     // "new" (or anything that is not a number) opens an empty form.
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    let data = Resource::new(move || (id.get(), saved.get(), toggled.get(), changed.get()), |(id, ..)| load_product_editor(id));
+    let data = Resource::new(move || (id.get(), saved.get(), toggled.get(), changed.get(), repriced.get()), |(id, ..)| load_product_editor(id));
     view! {
         <Title text=locale.pick("编辑商品", "Edit product")/>
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
@@ -31,7 +33,7 @@ pub fn ProductEditorPage() -> impl IntoView {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/products"/> }.into_any(),
                     Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Editor view=v save=save on_sale=on_sale photo=photo/> }.into_any(),
+                    Ok(v) => view! { <Editor view=v save=save on_sale=on_sale photo=photo priced=priced/> }.into_any(),
                 }
             })}
         </Transition>
@@ -39,7 +41,13 @@ pub fn ProductEditorPage() -> impl IntoView {
 }
 
 #[component]
-fn Editor(view: ProductEditView, save: ServerAction<SaveProduct>, on_sale: ServerAction<SetProductOnSale>, photo: ServerAction<ChangePhoto>) -> impl IntoView {
+fn Editor(
+    view: ProductEditView,
+    save: ServerAction<SaveProduct>,
+    on_sale: ServerAction<SetProductOnSale>,
+    photo: ServerAction<ChangePhoto>,
+    priced: ServerAction<SetStorePrice>,
+) -> impl IntoView {
     let locale = use_locale();
     let ProductEditView { product, categories, may_manage, today } = view;
     let title = match &product {
@@ -72,8 +80,10 @@ fn Editor(view: ProductEditView, save: ServerAction<SaveProduct>, on_sale: Serve
         .into_any()
     });
     let retire = product.clone().filter(|_| may_manage).map(|p| view! { <OnSale product=p on_sale=on_sale/> }.into_any());
+    let store_prices =
+        product.clone().filter(|p| p.fields.store_pricing && !p.store_prices.is_empty()).map(|p| view! { <StorePrices product=p priced=priced/> }.into_any());
     let details = view! { <DetailsForm product=product categories=categories may_manage=may_manage today=today save=save/> }.into_any();
-    view! { {head} {photos} {details} {bundle} {retire} }
+    view! { {head} {photos} {store_prices} {details} {bundle} {retire} }
 }
 
 /// The product's fields: starting from what was typed (after a refusal), else what is saved.
@@ -93,6 +103,7 @@ fn DetailsForm(product: Option<ProductAdmin>, categories: Vec<crate::catalog::mo
     let description = start("description", f.map(|f| f.description.clone()), String::new());
     let tags: Vec<String> = f.map(|f| f.tags.clone()).unwrap_or_default();
     let bounced = !kept("err").is_empty();
+    let store_pricing = if bounced { kept("store_pricing") == "1" } else { f.is_some_and(|f| f.store_pricing) };
     let picked: Vec<String> = if bounced { crate::catalog::rules::parse_tags(&kept("picked")) } else { tags.clone() };
     let other = start("tags_other", Some(tags.iter().filter(|t| !SUGGESTED_TAGS.contains(&t.as_str())).cloned().collect::<Vec<_>>().join("，")), String::new());
     let zh = locale == Locale::Zh;
@@ -149,6 +160,16 @@ fn DetailsForm(product: Option<ProductAdmin>, categories: Vec<crate::catalog::mo
                     <input type="text" name="tags_other" maxlength="60" value=other placeholder=locale.pick("如：高山，现摘", "e.g. hill-grown, just picked") aria-describedby="tags-error"/>
                     <FieldError error=error field="tags"/>
                 </label>
+                {if may_manage {
+                    view! {
+                        <label class="choice">
+                            <input type="checkbox" name="store_pricing" value="1" checked=store_pricing/>
+                            " " {locale.pick("允许各门店自己定价（店长在这里改本店售价）", "Let each store set its own price (managers change it here)")}
+                        </label>
+                    }.into_any()
+                } else {
+                    view! { {store_pricing.then(|| view! { <input type="hidden" name="store_pricing" value="1"/> })} }.into_any()
+                }}
                 <h3 class="field-group-title">{locale.pick("溯源信息", "Traceability")}</h3>
                 <div class="inline-fields">
                     <label class="field">
@@ -263,5 +284,37 @@ fn PhotoTile(product_id: i64, photo: Photo, action: ServerAction<ChangePhoto>) -
             }}
             <ActionForm action=action attr:class="photo-action">{hidden("0")}<button type="submit" class="btn btn-small btn-ghost">{locale.pick("删除", "Delete")}</button></ActionForm>
         </li>
+    }
+}
+
+/// 本店售价: each store the reader manages, its own price or the chain's.
+#[component]
+fn StorePrices(product: ProductAdmin, priced: ServerAction<SetStorePrice>) -> impl IntoView {
+    let locale = use_locale();
+    let error = form_error(move || priced.value().get());
+    let chain_price = Fen(product.fields.price_fen).to_string();
+    let bounced_store = kept("price_store");
+    view! {
+        <section class="office-section" id="store-prices">
+            <h2 class="section-title">{locale.pick("本店售价", "Store prices")}</h2>
+            <p class="hint">{format!("{} {chain_price}{}", locale.pick("统一价", "Chain price"), locale.pick("；空着就按统一价卖。门店价对线上和收银台都生效。", " — leave empty to sell at it. A store price applies online and at the till."))}</p>
+            <FormError error=error/>
+            {product.store_prices.iter().cloned().map(|sp| {
+                let placeholder = chain_price.trim_start_matches('¥').to_string();
+                let typed = if bounced_store == sp.store_id.to_string() { kept("store_price") } else { sp.price_fen.map(|f| Fen(f).to_string().trim_start_matches('¥').to_string()).unwrap_or_default() };
+                view! {
+                    <ActionForm action=priced attr:class="form inline-fields store-price-form" attr:novalidate=true>
+                        <input type="hidden" name="product_id" value=product.id/>
+                        <input type="hidden" name="store_id" value=sp.store_id/>
+                        <label class="field">
+                            <span class="field-label">{sp.store_name.clone()}</span>
+                            <input type="text" name="price" inputmode="decimal" value=typed placeholder=placeholder/>
+                        </label>
+                        <button type="submit" class="btn btn-secondary">{locale.pick("保存", "Save")}</button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+            <FieldError error=error field="price"/>
+        </section>
     }
 }
