@@ -13,7 +13,7 @@ const MANAGER_A: &str = "13900000011";
 const STAFF_B: &str = "13900000022"; // 小钱, second store
 const RIDER_A: &str = "13900000031";
 
-async fn second_store(app: &TestApp) -> i64 {
+pub async fn second_store(app: &TestApp) -> i64 {
     let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1 offset 1").fetch_one(&app.db.pool).await.expect("store");
     id
 }

@@ -2,7 +2,7 @@
 //! a manager edits what the shelf says and the photos, nobody else edits anything; uploads
 //! are re-encoded (EXIF and GPS gone), refused with a clear code when they are not a usable
 //! picture, and never more than nine a product even when sent at once.
-use crate::flow::{get, post};
+use crate::flow::{get, post, second_store};
 use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
 use crate::orders::{first_store, logged_in, pickup_order, place};
 use image::ImageFormat;
@@ -271,11 +271,6 @@ async fn categories_are_added_renamed_and_retired_only_once_empty() {
     let (status, refused) = post(&owner, &app, "/api/v1/staff/products", &eggs(tofu_id)).await;
     assert_eq!((status, error_code(&refused)), (422, "category_required"));
     assert_eq!(post(&owner, &app, "/api/v1/staff/categories/999999/retire", &json!({})).await.0, 404);
-}
-
-async fn second_store(app: &TestApp) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1 offset 1").fetch_one(&app.db.pool).await.expect("store");
-    id
 }
 
 #[tokio::test]
