@@ -11,6 +11,7 @@ use crate::orders::pages::{CheckoutPage, LivePage, NotificationsPage, OrderDetai
 use crate::pickup::pages::DeskPage;
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
+use crate::team::pages::{JoinPage, TeamPage};
 use crate::ui::{BackOfficeShell, NotFoundNotice, ResidentShell};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock") view=StockPage ssr=SsrMode::InOrder/>
                     <Route path=path!("stock/:id") view=StockItemPage ssr=SsrMode::InOrder/>
                     <Route path=path!("till") view=TillPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("team") view=TeamPage ssr=SsrMode::InOrder/>
                     <Route path=path!("customers") view=CustomersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("customers/:id") view=CustomerPage ssr=SsrMode::InOrder/>
                     <Route path=path!("group-buys") view=CampaignsPage ssr=SsrMode::InOrder/>
@@ -118,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("me") view=MePage ssr=SsrMode::InOrder/>
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("rider") view=RiderPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::InOrder/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder/>
                 </ParentRoute>

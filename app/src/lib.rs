@@ -18,6 +18,7 @@ pub mod pickup;
 pub mod server;
 pub mod shared;
 pub mod stores;
+pub mod team;
 pub mod ui;
 pub mod wallet;
 

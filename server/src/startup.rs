@@ -146,10 +146,24 @@ pub fn router(config: &Config, db: Db) -> Router {
             shell,
         ))
         .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), back_office_login))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
         .layer(sessions)
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// A signed-out visit to a back-office page (or the rider's) goes to the login page, and back
+/// after. The pages redirect too, but only once their data has loaded: without JavaScript the
+/// streamed page has begun by then, and an expired session would see an empty page.
+async fn back_office_login(State(state): State<AppState>, session: tower_sessions::Session, req: Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let staff_page = path == "/admin" || path.starts_with("/admin/") || path == "/rider";
+    if req.method() == axum::http::Method::GET && staff_page && matches!(session::user_of(&state.db, &session).await, Ok(None)) {
+        let back = req.uri().path_and_query().map_or(path, |pq| pq.as_str());
+        return Redirect::to(&format!("/login?next={}", linli_app::shared::url::encode(back))).into_response();
+    }
+    next.run(req).await
 }
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request) -> impl IntoResponse {

@@ -33,6 +33,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "wallet_reversals", include_str!("../../../migrations/sqlite/0010_wallet_reversals.sql")),
     (11, "catalog_admin", include_str!("../../../migrations/sqlite/0011_catalog_admin.sql")),
     (12, "store_prices", include_str!("../../../migrations/sqlite/0012_store_prices.sql")),
+    (13, "staff_invites", include_str!("../../../migrations/sqlite/0013_staff_invites.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -47,6 +48,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "wallet_reversals", include_str!("../../../migrations/postgres/0010_wallet_reversals.sql")),
     (11, "catalog_admin", include_str!("../../../migrations/postgres/0011_catalog_admin.sql")),
     (12, "store_prices", include_str!("../../../migrations/postgres/0012_store_prices.sql")),
+    (13, "staff_invites", include_str!("../../../migrations/postgres/0013_staff_invites.sql")),
 ];
 
 impl Backend {

@@ -123,6 +123,11 @@ error_codes! {
     CategoryInUse => "category_in_use", 409, "这个分类下还有在卖的商品，先把它们下架或换到别的分类", "Products on sale are still in this category — retire or move them first";
     PriceIsOwners => "price_is_owners", 403, "统一售价和分类由老板定，店长可以改介绍、标签和照片", "Prices and categories are set by the owner; managers may edit descriptions, tags and photos";
     StorePricingOff => "store_pricing_off", 409, "这个商品全店统一价，老板没有开放门店自己定价", "This product has one price in every store — the owner has not allowed store prices";
+    InvalidRole => "invalid_role", 422, "只能邀请为店长、店员或骑手", "Invite someone as a manager, staff or rider";
+    InviteNotValid => "invite_not_valid", 404, "这个邀请链接已失效（过期、用过或被撤销），请让老板重新邀请", "This invitation has expired, been used or been withdrawn — ask the owner for a new one";
+    AlreadyOnTeam => "already_on_team", 409, "这个人已经在这家店做这个岗位了", "This person already has this role at this store";
+    LoginAsInvitee => "login_as_invitee", 403, "这个邀请是给另一个手机号的，请用受邀的手机号登录后再接受", "This invitation is for another number — log in with the invited number to accept it";
+    OwnerUntouchable => "owner_untouchable", 409, "老板的账号不能在这里停用或改岗位", "The owner's account cannot be deactivated or changed here";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

@@ -60,6 +60,7 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/till", locale.pick("收银", "Till")),
         ("/admin/customers", locale.pick("会员", "Customers")),
         ("/admin/group-buys", locale.pick("团购", "Group buys")),
+        ("/admin/team", locale.pick("员工", "Team")),
     ];
     view! {
         <div class="office-shell">

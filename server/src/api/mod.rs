@@ -12,6 +12,7 @@ pub mod products;
 pub mod rider;
 pub mod staff;
 pub mod stock;
+pub mod team;
 pub mod wallet;
 
 use axum::routing::{any, delete, get, post};
@@ -71,6 +72,14 @@ pub fn router() -> Router<AppState> {
         .route("/staff/categories/{id}", axum::routing::put(products::update_category))
         .route("/staff/categories/{id}/retire", post(products::retire_category))
         .route("/staff/categories/{id}/restore", post(products::restore_category))
+        .route("/owner/team", get(team::list))
+        .route("/owner/invites", post(team::invite))
+        .route("/owner/invites/{id}", delete(team::revoke))
+        .route("/owner/team/{user_id}/remove-role", post(team::remove_role))
+        .route("/owner/team/{user_id}/deactivate", post(team::deactivate))
+        .route("/owner/team/{user_id}/reactivate", post(team::reactivate))
+        .route("/invites/{token}", get(team::show))
+        .route("/invites/{token}/accept", post(team::accept))
         .route("/group-buys", post(group_buys::create).get(group_buys::list))
         .route("/group-buys/{id}", get(group_buys::get).put(group_buys::update))
         .route("/group-buys/{id}/publish", post(group_buys::publish))

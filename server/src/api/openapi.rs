@@ -19,12 +19,14 @@ use utoipa::OpenApi;
         super::products::restore, super::products::add_photo, super::products::remove_photo, super::products::cover,
         super::products::categories, super::products::create_category, super::products::update_category,
         super::products::retire_category, super::products::restore_category, super::products::set_store_price, super::products::clear_store_price,
+        super::team::list, super::team::invite, super::team::revoke, super::team::show, super::team::accept,
+        super::team::remove_role, super::team::deactivate, super::team::reactivate,
         super::stock::levels, super::stock::book, super::stock::movements, super::stock::sell, super::stock::receipt,
         super::group_buys::create, super::group_buys::list, super::group_buys::get, super::group_buys::update,
         super::group_buys::publish, super::group_buys::extend, super::group_buys::cancel, super::group_buys::join,
         super::group_buys::leave, super::group_buys::events, super::group_buys::report, super::group_buys::purchase_csv,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"))
 )]
 pub struct ApiDoc;
 

@@ -12,4 +12,5 @@ mod orders;
 mod platform;
 mod products;
 mod stock;
+mod team;
 mod wallet;
