@@ -63,8 +63,9 @@ pub fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| photo(classify(&e)))?;
     img.apply_orientation(orientation);
 
-    let card = img.resize_to_fill(CARD_SIDE, CARD_SIDE, FilterType::CatmullRom);
     let large = if img.width() > LARGE_SIDE || img.height() > LARGE_SIDE { img.resize(LARGE_SIDE, LARGE_SIDE, FilterType::CatmullRom) } else { img };
+    // From the large picture, not the original: one pass over a phone's 12 megapixels, not two.
+    let card = large.resize_to_fill(CARD_SIDE, CARD_SIDE, FilterType::CatmullRom);
     let (card, large) = (on_white(&card), on_white(&large));
     Ok(Processed { card_size: card.dimensions(), card: jpeg(&card)?, large_size: large.dimensions(), large: jpeg(&large)? })
 }
