@@ -53,13 +53,12 @@ pub async fn remove(conn: &mut AnyConnection, cart_key: &str, store_id: i64, pro
 /// Lowers a line to `qty` if it holds at least that many; false otherwise. Changing a line
 /// acknowledges today's price (the 涨价了 notice was in front of the resident).
 pub async fn lower(conn: &mut AnyConnection, cart_key: &str, store_id: i64, product_id: i64, qty: i64) -> Result<bool, AppError> {
-    // The store is $2 here; the price expression reads it as $1, hence the inner select's own.
     let r = sqlx::query(&format!(
         "update cart_items set qty = $4, updated_at_ms = $5,
-            price_fen_at_add = (select {price} from products p
-                                left join store_prices sp on sp.store_id = $2 and sp.product_id = p.id where p.id = $3)
+            price_fen_at_add = (select {price} from products p {join} where p.id = $3)
          where cart_key = $1 and store_id = $2 and product_id = $3 and qty >= $4",
-        price = crate::catalog::store::PRICE_SQL
+        price = crate::catalog::store::PRICE_SQL,
+        join = crate::catalog::store::store_price_join("$2"),
     ))
     .bind(cart_key)
     .bind(store_id)

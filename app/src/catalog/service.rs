@@ -188,8 +188,9 @@ pub async fn set_active(db: &Db, me: &Me, id: i64, active: bool, zh: bool) -> Re
 pub async fn add_photo(db: &Db, me: &Me, product_id: i64, bytes: Vec<u8>) -> Result<Photo, AppError> {
     require(may_edit(me))?;
     let chain = chain(db).await?;
-    // Refuse early (before the decoding work) when there is no room.
-    if store::admin_product(&db.pool, chain, product_id, true).await?.ok_or_else(AppError::not_found)?.photos.len() as i64 >= editing::PHOTOS_MAX {
+    // Refuse early (before the decoding work) when there is no room; the count is checked
+    // again under the row lock below.
+    if store::photos(&db.pool, product_id).await?.len() as i64 >= editing::PHOTOS_MAX {
         return Err(AppError::field(ErrorCode::TooManyPhotos, "photo"));
     }
     let processed = tokio::task::spawn_blocking(move || super::photos::process(&bytes)).await.map_err(AppError::internal)??;

@@ -70,6 +70,11 @@ pub const AVAILABLE_SQL: &str = "case when exists (select 1 from bundle_items b 
 pub const PRICE_SQL: &str = "coalesce(case when p.store_pricing then sp.price_fen end, p.price_fen)";
 pub const STORE_PRICE_JOIN: &str = "left join store_prices sp on sp.store_id = $1 and sp.product_id = p.id";
 
+/// [`STORE_PRICE_JOIN`] for a query whose store is another parameter than `$1`.
+pub fn store_price_join(store_param: &str) -> String {
+    STORE_PRICE_JOIN.replace("$1", store_param)
+}
+
 /// Products with their availability at `store_id`; a product the store has never stocked
 /// shows as sold out there rather than disappearing.
 fn product_select() -> String {
