@@ -6,6 +6,7 @@ use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
 use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::inventory::pages::{StockItemPage, StockPage, TillPage};
+use crate::markdowns::pages::MarkdownsPage;
 use crate::group_buy::pages::{CampaignPage, CampaignsPage, GroupBuyJoinPage, GroupBuysPage, NewCampaignPage, PosterPage};
 use crate::orders::pages::{CheckoutPage, LivePage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
 use crate::pickup::pages::DeskPage;
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stock") view=StockPage ssr=SsrMode::InOrder/>
                     <Route path=path!("stock/:id") view=StockItemPage ssr=SsrMode::InOrder/>
                     <Route path=path!("till") view=TillPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("markdowns") view=MarkdownsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("team") view=TeamPage ssr=SsrMode::InOrder/>
                     <Route path=path!("customers") view=CustomersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("customers/:id") view=CustomerPage ssr=SsrMode::InOrder/>

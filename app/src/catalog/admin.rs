@@ -7,11 +7,6 @@ use super::model::{CategoryAdmin, ProductEditView, ProductsAdminView};
 use crate::shared::AppError;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-fn zh() -> Result<bool, AppError> {
-    Ok(crate::server::request::page_locale_of(&crate::server::request::parts()?.headers) == crate::shared::Locale::Zh)
-}
-
 /// The product list: on sale / retired / all, one category, a search.
 #[server(prefix = "/api", endpoint = "admin_products")]
 pub async fn load_products_admin(q: Option<String>, category: Option<i64>, status: Option<String>) -> Result<ProductsAdminView, AppError> {
@@ -24,7 +19,7 @@ pub async fn load_products_admin(q: Option<String>, category: Option<i64>, statu
         _ => Some(true),
     };
     let filter = super::store::AdminFilter { category_id: category, active, q: q.as_deref() };
-    super::service::products(&state.db, &me, zh()?, &filter).await
+    super::service::products(&state.db, &me, crate::server::request::page_zh()?, &filter).await
 }
 
 /// The editor: a product of the chain, or an empty form (`id` none) for the owner.
@@ -32,7 +27,7 @@ pub async fn load_products_admin(q: Option<String>, category: Option<i64>, statu
 pub async fn load_product_editor(id: Option<i64>) -> Result<ProductEditView, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    super::service::edit_view(&state.db, &me, id, zh()?).await
+    super::service::edit_view(&state.db, &me, id, crate::server::request::page_zh()?).await
 }
 
 /// 保存 from the editor. Prices are typed in yuan, days as text, suggested tags as
@@ -76,8 +71,8 @@ pub async fn save_product(
             store_pricing: store_pricing.as_deref() == Some("1"),
         };
         let saved = match id {
-            Some(id) => super::service::update_product(&state.db, &me, id, &input, zh()?).await?,
-            None => super::service::create_product(&state.db, &me, &input, zh()?).await?,
+            Some(id) => super::service::update_product(&state.db, &me, id, &input, crate::server::request::page_zh()?).await?,
+            None => super::service::create_product(&state.db, &me, &input, crate::server::request::page_zh()?).await?,
         };
         Ok::<_, AppError>(saved.id)
     }
@@ -115,7 +110,7 @@ pub async fn set_store_price(product_id: i64, store_id: i64, price: String) -> R
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
         let price_fen = super::editing::parse_store_price(&price)?;
-        super::service::set_store_price(&state.db, &me, store_id, product_id, price_fen, zh()?).await.map(|_| ())
+        super::service::set_store_price(&state.db, &me, store_id, product_id, price_fen, crate::server::request::page_zh()?).await.map(|_| ())
     }
     .await;
     match &result {
@@ -134,7 +129,7 @@ pub async fn set_product_on_sale(id: i64, active: String) -> Result<bool, AppErr
     let result = async {
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
-        super::service::set_active(&state.db, &me, id, active == "1", zh()?).await.map(|p| p.active)
+        super::service::set_active(&state.db, &me, id, active == "1", crate::server::request::page_zh()?).await.map(|p| p.active)
     }
     .await;
     match &result {

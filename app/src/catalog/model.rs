@@ -18,7 +18,13 @@ pub struct Product {
     pub name: String,
     /// The spec as sold: 500g/份, 1只, 12枚/盒.
     pub unit: String,
+    /// What it sells for now (a markdown included).
     pub price_fen: i64,
+    /// The shelf price while a markdown (晚市特惠) is in force, struck through beside
+    /// `price_fen`; null otherwise.
+    pub regular_price_fen: Option<i64>,
+    /// The markdown in force, percent off (20 = 8折); null otherwise.
+    pub markdown_percent_off: Option<i64>,
     /// The category's slug.
     pub category: String,
     pub origin: String,

@@ -24,6 +24,8 @@ struct ProductRow {
     available: i64,
     image_id: Option<i64>,
     tags: String,
+    regular_price_fen: Option<i64>,
+    markdown_percent_off: Option<i64>,
     producer: String,
     harvest_date: Option<String>,
     shelf_life_days: Option<i64>,
@@ -37,6 +39,8 @@ impl ProductRow {
             name: self.name,
             unit: self.unit,
             price_fen: self.price_fen,
+            regular_price_fen: self.regular_price_fen,
+            markdown_percent_off: self.markdown_percent_off,
             category: self.category,
             origin: self.origin,
             available: self.available,
@@ -64,29 +68,52 @@ pub const AVAILABLE_SQL: &str = "case when exists (select 1 from bundle_items b 
               left join stock s2 on s2.store_id = $1 and s2.product_id = b.product_id where b.bundle_id = p.id)
         else coalesce(s.on_hand - s.reserved, 0) end";
 
-/// The price of product `p` at store `$1`: the store's own (`sp`, joined by
-/// [`STORE_PRICE_JOIN`]) where the owner allows it for that product, else the chain's. One
-/// expression for the shelf, carts, checkout and the till, so they never disagree.
-pub const PRICE_SQL: &str = "coalesce(case when p.store_pricing then sp.price_fen end, p.price_fen)";
-pub const STORE_PRICE_JOIN: &str = "left join store_prices sp on sp.store_id = $1 and sp.product_id = p.id";
+/// The shelf price of product `p` at a store: the store's own (`sp`, joined by
+/// [`price_joins`]) where the owner allows it for that product, else the chain's.
+pub const REGULAR_PRICE_SQL: &str = "coalesce(case when p.store_pricing then sp.price_fen end, p.price_fen)";
+/// What product `p` sells for now: the shelf price less the markdown in force (`md`, joined by
+/// [`price_joins`]), rounded to the nearest fen. One expression for the shelf, carts,
+/// checkout and the till, so they never disagree. `markdowns::rules::marked_down` is the same
+/// arithmetic in Rust, for the rules' tests and the manager's preview.
+pub const PRICE_SQL: &str = "(coalesce(case when p.store_pricing then sp.price_fen end, p.price_fen) * (100 - coalesce(md.percent_off, 0)) + 50) / 100";
+/// The markdown in force on `p` (percent off), or null.
+pub const MARKDOWN_SQL: &str = "md.percent_off";
 
-/// [`STORE_PRICE_JOIN`] for a query whose store is another parameter than `$1`.
-pub fn store_price_join(store_param: &str) -> String {
-    STORE_PRICE_JOIN.replace("$1", store_param)
+/// The joins [`PRICE_SQL`] reads, for the store in SQL parameter `store` (e.g. `$1`) at the
+/// store-local minute of the day in parameter `minute`: the store's own price, and the
+/// deepest markdown tier of the store's active rules covering p's category at that minute.
+pub fn price_joins(store: &str, minute: &str) -> String {
+    format!(
+        "left join store_prices sp on sp.store_id = {store} and sp.product_id = p.id
+         left join (select rc.category_id, max(t.percent_off) as percent_off
+                    from markdown_rules r
+                    join markdown_rule_categories rc on rc.rule_id = r.id
+                    join markdown_tiers t on t.rule_id = r.id
+                    where r.store_id = {store} and r.active and t.from_minute <= {minute} and {minute} < t.until_minute
+                    group by rc.category_id) md on md.category_id = p.category_id"
+    )
+}
+
+/// The store-local minute of the day now, the `minute` that [`price_joins`] reads.
+pub fn minute_now() -> i64 {
+    i64::from(crate::shared::time::local_time(now_ms()).minute)
 }
 
 /// Products with their availability at `store_id`; a product the store has never stocked
 /// shows as sold out there rather than disappearing.
-fn product_select() -> String {
+fn product_select(minute: &str) -> String {
     format!(
         "select p.id, p.name, p.unit, {PRICE_SQL} as price_fen, c.slug as category, p.origin,
+            case when {MARKDOWN_SQL} is null then null else {REGULAR_PRICE_SQL} end as regular_price_fen,
+            {MARKDOWN_SQL} as markdown_percent_off,
             {AVAILABLE_SQL} as available, p.image_id, p.tags,
             p.producer, p.harvest_date, p.shelf_life_days, p.description, c.sort as sort
          from products p
          join categories c on c.id = p.category_id
          join stores st on st.id = $1 and st.chain_id = p.chain_id
          left join stock s on s.product_id = p.id and s.store_id = $1
-         {STORE_PRICE_JOIN}"
+         {joins}",
+        joins = price_joins("$1", minute)
     )
 }
 
@@ -106,6 +133,18 @@ pub async fn list_for_store(
     category: Option<&str>,
     q: Option<&str>,
 ) -> Result<Vec<Product>, AppError> {
+    shelf_at(pool, store_id, category, q, minute_now()).await
+}
+
+/// The shelf as it is (or will be) at store-local `minute` of today: the manager's preview of
+/// a markdown rule reads the same SQL as the storefront.
+pub async fn shelf_at(
+    pool: &AnyPool,
+    store_id: i64,
+    category: Option<&str>,
+    q: Option<&str>,
+    minute: i64,
+) -> Result<Vec<Product>, AppError> {
     let pattern = q.map(|q| format!("%{}%", crate::server::db::escape_like(q)));
     let rows: Vec<ProductRow> = sqlx::query_as(&format!(
         "select * from ({select}
@@ -113,22 +152,24 @@ pub async fn list_for_store(
            and ($3 is null or c.slug = $3)
            and ($4 is null or p.name like $4 escape '\\' or p.origin like $4 escape '\\')) shelf
          order by case when available > 0 then 0 else 1 end, sort, id",
-        select = product_select()
+        select = product_select("$5")
     ))
     .bind(store_id)
     .bind(true)
     .bind(category)
     .bind(pattern)
+    .bind(minute)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(ProductRow::into_product).collect())
 }
 
 pub async fn detail(pool: &AnyPool, product_id: i64, store_id: i64) -> Result<Option<ProductDetail>, AppError> {
-    let row: Option<ProductRow> = sqlx::query_as(&format!("{} where p.id = $2 and p.active = $3", product_select()))
+    let row: Option<ProductRow> = sqlx::query_as(&format!("{} where p.id = $2 and p.active = $3", product_select("$4")))
         .bind(store_id)
         .bind(product_id)
         .bind(true)
+        .bind(minute_now())
         .fetch_optional(pool)
         .await?;
     let Some(row) = row else { return Ok(None) };
@@ -224,6 +265,8 @@ pub struct PricedProduct {
     pub name: String,
     pub unit: String,
     pub price_fen: i64,
+    /// The shelf price when `price_fen` is a markdown (晚市特惠), else none.
+    pub regular_price_fen: Option<i64>,
 }
 
 /// The active products among `ids` that `store_id`'s chain sells.
@@ -232,13 +275,16 @@ pub async fn priced_products(conn: &mut AnyConnection, store_id: i64, ids: &[i64
         return Ok(Vec::new());
     }
     let sql = format!(
-        "select p.id, p.name, p.unit, {PRICE_SQL} as price_fen from products p
+        "select p.id, p.name, p.unit, {PRICE_SQL} as price_fen,
+            case when {MARKDOWN_SQL} is null then null else {REGULAR_PRICE_SQL} end as regular_price_fen
+         from products p
          join stores st on st.id = $1 and st.chain_id = p.chain_id
-         {STORE_PRICE_JOIN}
+         {joins}
          where p.active = $2 and p.id in ({})",
-        crate::server::db::placeholders(3, ids.len())
+        crate::server::db::placeholders(4, ids.len()),
+        joins = price_joins("$1", "$3"),
     );
-    let mut q = sqlx::query_as::<_, PricedProduct>(&sql).bind(store_id).bind(true);
+    let mut q = sqlx::query_as::<_, PricedProduct>(&sql).bind(store_id).bind(true).bind(minute_now());
     for id in ids {
         q = q.bind(*id);
     }

@@ -19,6 +19,7 @@ pub fn ProductCard(product: Product, /** Units of it in the cart. */ qty: i64) -
         StockHint::Plenty => None,
     };
     let tags = product.tags.clone();
+    let markdown = product.markdown_percent_off;
     view! {
         <li class="product-card" class:sold-out=sold_out data-product-id=product.id>
             <a class="product-link" href=format!("/p/{}", product.id)>
@@ -26,8 +27,11 @@ pub fn ProductCard(product: Product, /** Units of it in the cart. */ qty: i64) -
                 {product.image_url.clone().map(|src| view! {
                     <img src=src alt=product.name.clone() width="160" height="160" loading="lazy" decoding="async"/>
                 })}
-                {(!tags.is_empty()).then(|| view! {
-                    <span class="tag-row">{tags.into_iter().take(2).map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</span>
+                {(!tags.is_empty() || markdown.is_some()).then(|| view! {
+                    <span class="tag-row">
+                        {markdown_tag(markdown)}
+                        {tags.into_iter().take(if markdown.is_some() { 1 } else { 2 }).map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
+                    </span>
                 })}
                 {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
             </div>
@@ -38,9 +42,15 @@ pub fn ProductCard(product: Product, /** Units of it in the cart. */ qty: i64) -
             </div>
             </a>
             <div class="product-foot">
-                <Price fen=product.price_fen/>
+                <Price fen=product.price_fen was_fen=product.regular_price_fen/>
                 {(!sold_out || qty > 0).then(|| view! { <QtyStepper product_id=product.id qty=qty available=product.available/> })}
             </div>
         </li>
     }
+}
+
+/// 晚市特惠 8折: the corner tag of a product selling at a markdown now.
+pub fn markdown_tag(percent_off: Option<i64>) -> Option<impl IntoView> {
+    let locale = use_locale();
+    percent_off.map(|off| view! { <span class="tag tag-markdown">{locale.pick("晚市特惠", "Evening deal")} " " {crate::markdowns::rules::zhe(off)}</span> })
 }

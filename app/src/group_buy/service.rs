@@ -290,7 +290,7 @@ async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str
         note: "",
         group_buy_id: Some(id),
     };
-    let line = PricedProduct { id: g.product_id, name: g.product_name.clone(), unit: g.unit.clone(), price_fen: g.price_fen };
+    let line = PricedProduct { id: g.product_id, name: g.product_name.clone(), unit: g.unit.clone(), price_fen: g.price_fen, regular_price_fen: None };
     let order_id = crate::orders::service::write_order(&mut tx, &new_order, &[(line, req.qty)], req.payment, user_id, "").await?;
     idempotency::remember(&mut tx, user_id, JOIN_SCOPE, key, &order_id).await?;
     let event = progress_event(&mut tx, id).await?;

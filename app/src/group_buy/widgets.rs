@@ -97,7 +97,7 @@ pub fn GroupCard(group: GroupBuy, now_ms: i64, href: String) -> impl IntoView {
             {group.image_url.clone().map(|src| view! { <img class="gb-thumb" src=src alt="" loading="lazy" width="96" height="96"/> })}
             <div class="gb-card-body">
                 <p class="gb-card-title">{group.title.clone()}</p>
-                <p class="gb-card-price"><Price fen=group.price_fen was_fen=group.normal_price_fen/> <span class="muted">"/" {group.unit.clone()}</span></p>
+                <p class="gb-card-price"><Price fen=group.price_fen was_fen=Some(group.normal_price_fen)/> <span class="muted">"/" {group.unit.clone()}</span></p>
                 <GroupProgress households=households min_households=group.min_households/>
                 <p class="gb-card-foot">
                     <span class="status" data-gb-status=group.status.as_str()>{status_word(locale, group.status)}</span>

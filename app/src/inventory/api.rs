@@ -14,7 +14,7 @@ pub async fn load_stock(store: Option<i64>, low: Option<String>, q: Option<Strin
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
     let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
-    let mut lines = super::service::lines(&state.db, chosen.id, page_zh()?).await?;
+    let mut lines = super::service::lines(&state.db, chosen.id, crate::server::request::page_zh()?).await?;
     let low_count = lines.iter().filter(|l| l.low).count();
     if low.as_deref() == Some("1") {
         lines.retain(|l| l.low);
@@ -38,7 +38,7 @@ pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockIt
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
     let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
-    let line = super::service::lines(&state.db, chosen.id, page_zh()?).await?.into_iter().find(|l| l.product_id == product).ok_or_else(AppError::not_found)?;
+    let line = super::service::lines(&state.db, chosen.id, crate::server::request::page_zh()?).await?.into_iter().find(|l| l.product_id == product).ok_or_else(AppError::not_found)?;
     Ok(StockItemView {
         store_id: chosen.id,
         store_name: chosen.name,
@@ -47,12 +47,6 @@ pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockIt
         may_set_threshold: crate::accounts::rules::may_act(&me.roles, chosen.id, super::service::THRESHOLD_ROLES),
         key: crate::server::random_token()?,
     })
-}
-
-/// Whether the page is being read in Chinese (category names follow the reader).
-#[cfg(feature = "ssr")]
-fn page_zh() -> Result<bool, AppError> {
-    Ok(crate::server::request::page_locale_of(&crate::server::request::parts()?.headers) == crate::shared::Locale::Zh)
 }
 
 /// 进货 / 损耗报废 / 退回供应商 from a product's card: a positive number and why.
@@ -142,7 +136,7 @@ pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<Str
     let products = shelf
         .into_iter()
         .filter(|p| q.as_deref().is_none_or(|q| p.name.contains(q) || p.origin.contains(q)))
-        .map(|p| TillProduct { product_id: p.id, name: p.name, unit: p.unit, category: p.category, price_fen: p.price_fen, available: p.available.max(0) })
+        .map(|p| TillProduct { product_id: p.id, name: p.name, unit: p.unit, category: p.category, price_fen: p.price_fen, regular_price_fen: p.regular_price_fen, available: p.available.max(0) })
         .collect();
     Ok(TillView {
         stores,

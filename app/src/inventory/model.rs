@@ -22,10 +22,12 @@ pub enum StockReason {
     OnlineSale,
     /// An uncollected order's units written off.
     NoShowLoss,
+    /// 日清报损: what was left of the day's fresh goods at closing, thrown away.
+    ClearOut,
 }
 
 impl StockReason {
-    pub const ALL: [StockReason; 7] = [
+    pub const ALL: [StockReason; 8] = [
         StockReason::Receive,
         StockReason::Loss,
         StockReason::Count,
@@ -33,6 +35,7 @@ impl StockReason {
         StockReason::CounterSale,
         StockReason::OnlineSale,
         StockReason::NoShowLoss,
+        StockReason::ClearOut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl StockReason {
             StockReason::CounterSale => "counter_sale",
             StockReason::OnlineSale => "online_sale",
             StockReason::NoShowLoss => "no_show_loss",
+            StockReason::ClearOut => "clear_out",
         }
     }
 
@@ -60,6 +64,7 @@ impl StockReason {
             StockReason::CounterSale => locale.pick("门店销售", "Sold at the counter"),
             StockReason::OnlineSale => locale.pick("线上订单", "Online order"),
             StockReason::NoShowLoss => locale.pick("逾期未取报损", "Uncollected, written off"),
+            StockReason::ClearOut => locale.pick("日清报损", "Cleared out at closing"),
         }
     }
 }
@@ -204,6 +209,8 @@ pub struct TillProduct {
     pub unit: String,
     pub category: String,
     pub price_fen: i64,
+    /// The shelf price while a markdown is in force.
+    pub regular_price_fen: Option<i64>,
     pub available: i64,
 }
 
@@ -251,6 +258,9 @@ pub struct ReceiptLine {
     pub unit: String,
     pub qty: i64,
     pub price_fen: i64,
+    /// The shelf price when this line sold at a markdown (晚市特惠); null otherwise.
+    #[serde(default)]
+    pub regular_price_fen: Option<i64>,
 }
 
 /// A till sale as its receipt (小票) shows it.

@@ -23,8 +23,9 @@ pub fn check_delta(reason: StockReason, delta: i64) -> Result<i64, AppError> {
         StockReason::Receive => delta > 0,
         StockReason::Loss | StockReason::Return => delta < 0,
         StockReason::Count => delta != 0,
-        // Sales and no-shows are booked by the sale or the order itself, never by hand.
-        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss => false,
+        // Sales and no-shows are booked by the sale or the order itself, 日清 by the
+        // markdown page's clear-out, never one by one here.
+        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss | StockReason::ClearOut => false,
     };
     if !sign_ok || delta.abs() > MAX_MOVE {
         return Err(invalid("delta"));

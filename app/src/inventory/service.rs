@@ -184,7 +184,7 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
     let sale_id =
         store::insert_sale(&mut tx, &store::NewSale { store_id, by_user_id: me.id, customer_id: customer, payment: req.payment, total_fen }).await?;
     for (p, qty) in &priced {
-        let line = ReceiptLine { product_id: p.id, name: p.name.clone(), unit: p.unit.clone(), qty: *qty, price_fen: p.price_fen };
+        let line = ReceiptLine { product_id: p.id, name: p.name.clone(), unit: p.unit.clone(), qty: *qty, price_fen: p.price_fen, regular_price_fen: p.regular_price_fen };
         store::insert_sale_line(&mut tx, sale_id, &line).await?;
     }
     let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();

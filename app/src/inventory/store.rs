@@ -283,13 +283,16 @@ pub async fn insert_sale(conn: &mut AnyConnection, s: &NewSale) -> Result<i64, A
 }
 
 pub async fn insert_sale_line(conn: &mut AnyConnection, sale_id: i64, line: &ReceiptLine) -> Result<(), AppError> {
-    sqlx::query("insert into counter_sale_lines (sale_id, product_id, name, unit, qty, price_fen) values ($1, $2, $3, $4, $5, $6)")
+    sqlx::query(
+        "insert into counter_sale_lines (sale_id, product_id, name, unit, qty, price_fen, regular_price_fen) values ($1, $2, $3, $4, $5, $6, $7)",
+    )
         .bind(sale_id)
         .bind(line.product_id)
         .bind(&line.name)
         .bind(&line.unit)
         .bind(line.qty)
         .bind(line.price_fen)
+        .bind(line.regular_price_fen)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -326,13 +329,16 @@ pub async fn sale(pool: &AnyPool, id: i64) -> Result<Option<SaleRow>, AppError> 
 }
 
 pub async fn sale_lines(pool: &AnyPool, sale_id: i64) -> Result<Vec<ReceiptLine>, AppError> {
-    let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-        "select product_id, name, unit, qty, price_fen from counter_sale_lines where sale_id = $1 order by product_id",
+    let rows: Vec<(i64, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "select product_id, name, unit, qty, price_fen, regular_price_fen from counter_sale_lines where sale_id = $1 order by product_id",
     )
     .bind(sale_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(product_id, name, unit, qty, price_fen)| ReceiptLine { product_id, name, unit, qty, price_fen }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(product_id, name, unit, qty, price_fen, regular_price_fen)| ReceiptLine { product_id, name, unit, qty, price_fen, regular_price_fen })
+        .collect())
 }
 
 /// The store's latest sales, newest first.

@@ -98,13 +98,16 @@ pub async fn finish_insert(conn: &mut AnyConnection, id: i64, number: &str, paid
 }
 
 pub async fn insert_item(conn: &mut AnyConnection, order_id: i64, p: &PricedProduct, qty: i64) -> Result<(), AppError> {
-    sqlx::query("insert into order_items (order_id, product_id, name, unit, price_fen, qty) values ($1, $2, $3, $4, $5, $6)")
+    sqlx::query(
+        "insert into order_items (order_id, product_id, name, unit, price_fen, qty, regular_price_fen) values ($1, $2, $3, $4, $5, $6, $7)",
+    )
         .bind(order_id)
         .bind(p.id)
         .bind(&p.name)
         .bind(&p.unit)
         .bind(p.price_fen)
         .bind(qty)
+        .bind(p.regular_price_fen)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -34,6 +34,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "catalog_admin", include_str!("../../../migrations/sqlite/0011_catalog_admin.sql")),
     (12, "store_prices", include_str!("../../../migrations/sqlite/0012_store_prices.sql")),
     (13, "staff_invites", include_str!("../../../migrations/sqlite/0013_staff_invites.sql")),
+    (14, "markdowns", include_str!("../../../migrations/sqlite/0014_markdowns.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -49,6 +50,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "catalog_admin", include_str!("../../../migrations/postgres/0011_catalog_admin.sql")),
     (12, "store_prices", include_str!("../../../migrations/postgres/0012_store_prices.sql")),
     (13, "staff_invites", include_str!("../../../migrations/postgres/0013_staff_invites.sql")),
+    (14, "markdowns", include_str!("../../../migrations/postgres/0014_markdowns.sql")),
 ];
 
 impl Backend {

@@ -15,6 +15,11 @@ pub fn page_locale_of(headers: &axum::http::HeaderMap) -> Locale {
     Locale::from_headers(cookie, None)
 }
 
+/// Whether the page being served is read in Chinese (category names follow the reader).
+pub fn page_zh() -> Result<bool, crate::shared::AppError> {
+    Ok(page_locale_of(&parts()?.headers) == Locale::Zh)
+}
+
 /// An API reader's language: the switch cookie, else `Accept-Language`, else Chinese, so a
 /// programmatic client can ask for English without a cookie.
 pub fn api_locale_of(headers: &axum::http::HeaderMap) -> Locale {

@@ -128,6 +128,13 @@ error_codes! {
     AlreadyOnTeam => "already_on_team", 409, "这个人已经在这家店做这个岗位了", "This person already has this role at this store";
     LoginAsInvitee => "login_as_invitee", 403, "这个邀请是给另一个手机号的，请用受邀的手机号登录后再接受", "This invitation is for another number — log in with the invited number to accept it";
     OwnerUntouchable => "owner_untouchable", 409, "老板的账号不能在这里停用或改岗位", "The owner's account cannot be deactivated or changed here";
+    InvalidMarkdownName => "invalid_markdown_name", 422, "规则名称写1到12个字，比如 晚市特惠", "A rule name has 1 to 12 characters, e.g. Evening markdown";
+    MarkdownCategoriesRequired => "markdown_categories_required", 422, "请至少选一个打折的分类", "Choose at least one category to mark down";
+    InvalidMarkdownTiers => "invalid_markdown_tiers", 422, "特惠分1到3档：开始时间按 19:00 这样填，一档比一档晚；折扣填1到9.9折，一档比一档低", "One to three tiers: start times like 19:00, each later than the one before; discounts from 1 to 9.9 (折), each deeper than the one before";
+    InvalidMarkdownUntil => "invalid_markdown_until", 422, "结束时间按 22:00 这样填，最晚 24:00，要晚于第一档的开始时间", "The end time looks like 22:00 (24:00 at the latest) and must be after the first tier starts";
+    MarkdownOverlap => "markdown_overlap", 409, "这个分类在这个时段已经有特惠规则了，先停用或删掉那一条", "This category already has a markdown in that time — pause or delete that rule first";
+    ClearOutUnconfirmed => "clear_out_unconfirmed", 422, "先勾选确认：这些货今天卖不掉、要报损", "Tick the box first: these goods will not sell today and are to be written off";
+    InvalidClearOut => "invalid_clear_out", 422, "日清报损要选商品，每样数量为1到100000的整数", "Choose products to write off, each a whole number from 1 to 100,000";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

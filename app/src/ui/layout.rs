@@ -58,6 +58,7 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/products", locale.pick("商品", "Products")),
         ("/admin/stock", locale.pick("库存", "Stock")),
         ("/admin/till", locale.pick("收银", "Till")),
+        ("/admin/markdowns", locale.pick("晚市特惠", "Markdowns")),
         ("/admin/customers", locale.pick("会员", "Customers")),
         ("/admin/group-buys", locale.pick("团购", "Group buys")),
         ("/admin/team", locale.pick("员工", "Team")),

@@ -19,7 +19,7 @@ pub fn use_locale() -> Locale {
 
 /// A price as shop tags show it: small ¥, big yuan, small decimals, tabular figures.
 #[component]
-pub fn Price(fen: i64, #[prop(optional)] was_fen: Option<i64>) -> impl IntoView {
+pub fn Price(fen: i64, #[prop(optional_no_strip)] was_fen: Option<i64>) -> impl IntoView {
     let f = Fen(fen);
     view! {
         <span class="price">

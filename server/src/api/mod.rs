@@ -6,6 +6,7 @@ pub mod customers;
 pub mod error;
 pub mod events;
 pub mod group_buys;
+pub mod markdowns;
 pub mod openapi;
 pub mod orders;
 pub mod products;
@@ -57,6 +58,13 @@ pub fn router() -> Router<AppState> {
         .route("/staff/stores/{store_id}/stock/movements", get(stock::movements))
         .route("/staff/stores/{store_id}/counter-sales", post(stock::sell))
         .route("/staff/counter-sales/{id}", get(stock::receipt))
+        .route("/staff/stores/{store_id}/markdowns", get(markdowns::list).post(markdowns::create))
+        .route("/staff/stores/{store_id}/markdowns/preview", get(markdowns::preview))
+        .route("/staff/stores/{store_id}/markdowns/leftovers", get(markdowns::leftovers))
+        .route("/staff/stores/{store_id}/markdowns/report", get(markdowns::report))
+        .route("/staff/stores/{store_id}/markdowns/{rule_id}", delete(markdowns::delete))
+        .route("/staff/stores/{store_id}/markdowns/{rule_id}/active", axum::routing::put(markdowns::set_active))
+        .route("/staff/stores/{store_id}/clear-out", post(markdowns::clear_out))
         .route("/staff/products", get(products::list).post(products::create))
         .route("/staff/products/{id}", get(products::get).put(products::update))
         .route("/staff/products/{id}/retire", post(products::retire))

@@ -8,6 +8,7 @@ mod customers;
 mod flow;
 mod group_buys;
 mod helpers;
+mod markdowns;
 mod orders;
 mod platform;
 mod products;

@@ -14,7 +14,7 @@ const MANAGER: &str = "13900000011";
 const STAFF: &str = "13900000021";
 const RESIDENT: &str = "13800000003";
 
-async fn put(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+pub async fn put(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
     let r = c.put(app.url(path)).json(body).send().await.expect("put");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))

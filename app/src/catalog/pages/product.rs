@@ -69,11 +69,11 @@ pub fn ProductPage() -> impl IntoView {
                                     {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
                                 </div>
                                 <section class="card product-summary">
-                                    <div class="tag-line">{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
+                                    <div class="tag-line">{crate::catalog::widgets::markdown_tag(p.markdown_percent_off)}{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
                                     <h1 class="product-title">{p.name.clone()}</h1>
                                     <p class="product-spec">{p.unit.clone()}</p>
                                     <div class="product-foot">
-                                        <Price fen=p.price_fen/>
+                                        <Price fen=p.price_fen was_fen=p.regular_price_fen/>
                                         {(!sold_out || in_cart > 0).then(|| view! { <QtyStepper product_id=p.id qty=in_cart available=p.available/> })}
                                     </div>
                                     <p class="stock-hint" class:out=sold_out class:ok=plenty>

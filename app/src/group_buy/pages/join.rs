@@ -143,7 +143,7 @@ fn JoinView(
                 <h1 class="gb-title">{g.title.clone()}</h1>
                 <p class="gb-price-line">
                     <span class="gb-tag">{locale.pick("团购价", "Group price")}</span>
-                    <Price fen=g.price_fen was_fen=g.normal_price_fen/> <span class="muted">"/" {g.unit.clone()}</span>
+                    <Price fen=g.price_fen was_fen=Some(g.normal_price_fen)/> <span class="muted">"/" {g.unit.clone()}</span>
                     {(saving > 0).then(|| view! { <span class="saving-chip">{locale.pick("省", "Save ")}{Fen(saving).to_string()}</span> })}
                 </p>
                 <GroupProgress households=households min_households=g.min_households/>

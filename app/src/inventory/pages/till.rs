@@ -161,7 +161,7 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
                                 <a class="till-product" href=href>
                                     <span class="till-product-name">{p.name.clone()}</span>
                                     <small class="muted">{p.unit.clone()}</small>
-                                    <span class="till-product-foot"><Price fen=p.price_fen/> <small class="muted">{format!("{}{}", locale.pick("可售", "left "), p.available)}</small></span>
+                                    <span class="till-product-foot"><Price fen=p.price_fen was_fen=p.regular_price_fen/> <small class="muted">{format!("{}{}", locale.pick("可售", "left "), p.available)}</small></span>
                                 </a>
                             }.into_any()
                         }}
@@ -196,7 +196,12 @@ fn ReceiptCard(receipt: Receipt, store: i64) -> impl IntoView {
             <p class="muted num">{locale.pick("小票号", "No.")} " " {receipt.number.clone()} " · " {local_clock(&receipt.at)}</p>
             <ul class="receipt-lines">
                 {receipt.lines.iter().map(|l| view! {
-                    <li><span>{l.name.clone()} " × " {l.qty}</span><span class="num">{Fen(l.price_fen * l.qty).to_string()}</span></li>
+                    <li>
+                        <span>{l.name.clone()} " × " {l.qty}
+                            {l.regular_price_fen.map(|was| view! { <small class="muted">{format!(" {} {}", locale.pick("晚市特惠 原价", "markdown, was"), Fen(was))}</small> })}
+                        </span>
+                        <span class="num">{Fen(l.price_fen * l.qty).to_string()}</span>
+                    </li>
                 }).collect_view()}
             </ul>
             <p class="receipt-total"><span>{locale.pick("合计", "Total")}</span><span class="num">{Fen(receipt.total_fen).to_string()}</span></p>

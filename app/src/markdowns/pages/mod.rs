@@ -1,0 +1,2 @@
+pub mod markdowns;
+pub use markdowns::MarkdownsPage;
