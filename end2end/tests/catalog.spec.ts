@@ -153,3 +153,47 @@ test("the owner lets stores price a product; the first store's manager sets its 
   await ready(resident, info);
   await expect(resident.locator(".product-summary")).toContainText("¥1.5");
 });
+
+test("the owner makes a bundle from single products and residents see what is in it", async ({ browser }, info) => {
+  const name = jsOn(info) ? "周末火锅套餐" : "一人食晚餐";
+  const owner = await personPage(browser, info, OWNER, "/admin/products/new");
+  await ready(owner, info);
+  await owner.getByLabel("商品名").fill(name);
+  await owner.getByLabel("规格").fill("1套");
+  await owner.getByLabel("售价（元）").fill("59.9");
+  await owner.getByLabel("分类").selectOption({ label: "套餐" });
+  await owner.getByRole("button", { name: "创建商品" }).click();
+  await expect(owner.getByRole("status").first()).toContainText("已保存");
+  await ready(owner, info);
+  const id = Number(new URL(owner.url()).pathname.split("/").pop());
+
+  // The recipe: a quantity that is not a number is refused and the rows stay as chosen.
+  await owner.getByText("做成套餐（由几样单品组成）").click();
+  await owner.locator("select[name=part_0]").selectOption({ index: 1 });
+  await owner.locator("input[name=qty_0]").fill("两");
+  await owner.locator("select[name=part_1]").selectOption({ index: 2 });
+  await owner.getByRole("button", { name: "保存套餐内容" }).click();
+  await ready(owner, info);
+  await expect(owner.locator("#components-error")).toContainText("套餐由1到8样单品组成");
+  const first = ((await owner.locator("select[name=part_0]").locator("option:checked").textContent()) ?? "").split(" ")[0];
+  const second = ((await owner.locator("select[name=part_1]").locator("option:checked").textContent()) ?? "").split(" ")[0];
+  expect(first.length).toBeGreaterThan(0);
+  expect(second.length).toBeGreaterThan(0);
+
+  await owner.locator("input[name=qty_0]").fill("2");
+  await owner.getByRole("button", { name: "保存套餐内容" }).click();
+  await expect(owner.getByRole("status").first()).toContainText("已保存");
+  await ready(owner, info);
+  await expect(owner.locator("#bundle summary")).toContainText("套餐里有");
+  await expect(owner.locator("input[name=qty_0]")).toHaveValue("2");
+  await owner.locator("#bundle").screenshot({ path: `test-results/catalog-bundle-${info.project.name}.png` });
+
+  // The resident's page lists what is in it, and its stock is its parts'.
+  const resident = await browser.newPage({ ...info.project.use });
+  await resident.goto(`/p/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".bundle-card")).toContainText(first);
+  await expect(resident.locator(".bundle-card")).toContainText(second);
+  await expect(resident.locator(".product-summary .stock-hint")).not.toContainText("已售罄");
+  await resident.context().close();
+});

@@ -139,6 +139,44 @@ pub async fn set_product_on_sale(id: i64, active: String) -> Result<bool, AppErr
     result
 }
 
+/// 套餐内容: up to six rows of a single product and how many (the owner).
+#[server(prefix = "/api", endpoint = "admin_bundle")]
+pub async fn set_bundle(
+    product_id: i64,
+    part_0: String,
+    qty_0: String,
+    part_1: String,
+    qty_1: String,
+    part_2: String,
+    qty_2: String,
+    part_3: String,
+    qty_3: String,
+    part_4: String,
+    qty_4: String,
+    part_5: String,
+    qty_5: String,
+) -> Result<(), AppError> {
+    let rows = [(part_0, qty_0), (part_1, qty_1), (part_2, qty_2), (part_3, qty_3), (part_4, qty_4), (part_5, qty_5)];
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let refs: Vec<(&str, &str)> = rows.iter().map(|(p, q)| (p.as_str(), q.as_str())).collect();
+        let items = super::editing::components_from_form(&refs)?;
+        super::service::set_components(&state.db, &me, product_id, &items, crate::server::request::page_zh()?).await.map(|_| ())
+    }
+    .await;
+    match &result {
+        Ok(()) => leptos_axum::redirect(&format!("/admin/products/{product_id}?saved=1#bundle")),
+        Err(e) => {
+            let kept: Vec<(String, &str)> =
+                rows.iter().enumerate().flat_map(|(i, (p, q))| [(format!("part_{i}"), p.as_str()), (format!("qty_{i}"), q.as_str())]).collect();
+            let keep: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            crate::server::form::bounce_back(e, &keep);
+        }
+    }
+    result
+}
+
 /// 设为封面 (`cover` "1") or 删除 a photo.
 #[server(prefix = "/api", endpoint = "admin_photo")]
 pub async fn change_photo(product_id: i64, photo_id: i64, cover: String) -> Result<(), AppError> {

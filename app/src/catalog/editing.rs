@@ -155,11 +155,56 @@ pub fn slugify(name_en: &str) -> String {
     if slug.is_empty() { "c".to_string() } else { slug }
 }
 
+/// The most single products a bundle holds.
+pub const BUNDLE_PARTS_MAX: usize = 8;
+/// The most of one product in a bundle.
+pub const BUNDLE_QTY_MAX: i64 = 99;
+
+/// A bundle's recipe: 1–8 different single products, 1–99 of each, never the bundle itself.
+/// Empty: the product is a single product again.
+pub fn check_components(bundle_id: i64, items: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, AppError> {
+    let bad = || AppError::field(ErrorCode::InvalidBundle, "components");
+    if items.len() > BUNDLE_PARTS_MAX {
+        return Err(bad());
+    }
+    let mut seen: Vec<(i64, i64)> = Vec::new();
+    for (product_id, qty) in items {
+        if *product_id <= 0 || *product_id == bundle_id || !(1..=BUNDLE_QTY_MAX).contains(qty) || seen.iter().any(|(p, _)| p == product_id) {
+            return Err(bad());
+        }
+        seen.push((*product_id, *qty));
+    }
+    Ok(seen)
+}
+
+/// The bundle form's rows (a product id and how many; a row without a product is empty).
+pub fn components_from_form(rows: &[(&str, &str)]) -> Result<Vec<(i64, i64)>, AppError> {
+    let bad = || AppError::field(ErrorCode::InvalidBundle, "components");
+    rows.iter()
+        .filter(|(part, _)| !part.trim().is_empty())
+        .map(|(part, qty)| {
+            let qty = if qty.trim().is_empty() { 1 } else { qty.trim().parse().map_err(|_| bad())? };
+            Ok((part.trim().parse().map_err(|_| bad())?, qty))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const TODAY: i64 = 20_786; // 2026-11-29
+
+    #[test]
+    fn a_bundle_recipe_is_a_few_different_single_products() {
+        assert_eq!(check_components(9, &[(1, 2), (2, 1)]).expect("valid"), vec![(1, 2), (2, 1)]);
+        assert_eq!(check_components(9, &[]).expect("valid"), vec![]);
+        for bad in [vec![(9, 1)], vec![(1, 0)], vec![(1, 100)], vec![(1, 1), (1, 2)], vec![(0, 1)], (1..=9).map(|p| (p + 10, 1)).collect()] {
+            assert_eq!(check_components(9, &bad).expect_err("refused").code, ErrorCode::InvalidBundle, "{bad:?}");
+        }
+        assert_eq!(components_from_form(&[("3", "2"), ("", "5"), ("4", "")]).expect("valid"), vec![(3, 2), (4, 1)]);
+        assert!(components_from_form(&[("3", "两")]).is_err());
+    }
 
     fn input() -> ProductInput {
         ProductInput {

@@ -216,4 +216,23 @@ pub struct ProductEditView {
     pub categories: Vec<CategoryAdmin>,
     pub may_manage: bool,
     pub today: String,
+    /// What a bundle may hold (for the owner editing a product): (id, name, spec).
+    pub parts: Vec<(i64, String, String)>,
+}
+
+/// A bundle's recipe: `PUT /api/v1/staff/products/{id}/components`. Empty: a single product again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ComponentsInput {
+    pub items: Vec<ComponentInput>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ComponentInput {
+    pub product_id: i64,
+    /// 1–99.
+    pub qty: i64,
 }

@@ -101,7 +101,8 @@ pub async fn edit_view(db: &Db, me: &Me, id: Option<i64>, zh: bool) -> Result<Pr
         Some(id) => Some(product(db, me, id, zh).await?),
         None => None,
     };
-    Ok(ProductEditView { product, categories: store::admin_categories(&db.pool, chain).await?, may_manage: may_manage(me), today: iso_date(today()) })
+    let parts = if may_manage(me) && id.is_some() { store::part_choices(&db.pool, chain).await? } else { Vec::new() };
+    Ok(ProductEditView { product, categories: store::admin_categories(&db.pool, chain).await?, may_manage: may_manage(me), today: iso_date(today()), parts })
 }
 
 /// A new product, on sale at once (every store shows it sold out until it receives stock).
@@ -284,4 +285,35 @@ pub async fn set_category_active(db: &Db, me: &Me, id: i64, active: bool) -> Res
     }
     tx.commit().await?;
     category(db, chain, id).await
+}
+
+/// The owner sets what a bundle (套餐) holds; its stock is then its parts' (what the shelf
+/// shows, what an order reserves). A product with stock of its own, or that is itself part of
+/// a bundle, does not become one (a recipe is one level deep, and no units are stranded).
+#[tracing::instrument(skip_all, fields(by = me.id, product = id))]
+pub async fn set_components(db: &Db, me: &Me, id: i64, items: &[(i64, i64)], zh: bool) -> Result<ProductAdmin, AppError> {
+    require(may_manage(me))?;
+    let items = editing::check_components(id, items)?;
+    let chain = chain(db).await?;
+    let mut tx = db.begin_write().await?;
+    if store::admin_product(&db.pool, chain, id, zh).await?.is_none() {
+        return Err(AppError::not_found());
+    }
+    if !items.is_empty() {
+        let (part, stocked) = store::part_and_stock(&mut tx, id).await?;
+        if part {
+            return Err(AppError::new(ErrorCode::BundleIsPart));
+        }
+        if stocked {
+            return Err(AppError::new(ErrorCode::BundleHasStock));
+        }
+        let ids: Vec<i64> = items.iter().map(|(p, _)| *p).collect();
+        if store::single_products(&mut tx, chain, &ids).await? != ids.len() {
+            return Err(AppError::field(ErrorCode::InvalidBundle, "components"));
+        }
+    }
+    store::replace_components(&mut tx, id, &items).await?;
+    tx.commit().await?;
+    tracing::info!(parts = items.len(), "bundle recipe set");
+    product(db, me, id, zh).await
 }

@@ -408,6 +408,58 @@ pub async fn insert_bundle_item(conn: &mut AnyConnection, bundle_id: i64, produc
     Ok(())
 }
 
+/// Replaces a bundle's recipe (inside the owner's transaction).
+pub async fn replace_components(conn: &mut AnyConnection, bundle_id: i64, items: &[(i64, i64)]) -> Result<(), AppError> {
+    sqlx::query("delete from bundle_items where bundle_id = $1").bind(bundle_id).execute(&mut *conn).await?;
+    for (product_id, qty) in items {
+        insert_bundle_item(conn, bundle_id, *product_id, *qty).await?;
+    }
+    Ok(())
+}
+
+/// How many of `ids` are single products (not bundles) of the chain: what a bundle may hold.
+pub async fn single_products(conn: &mut AnyConnection, chain_id: i64, ids: &[i64]) -> Result<usize, AppError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "select count(*) from products p where p.chain_id = $1
+           and not exists (select 1 from bundle_items b where b.bundle_id = p.id) and p.id in ({})",
+        crate::server::db::placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64,)>(&sql).bind(chain_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(usize::try_from(q.fetch_one(&mut *conn).await?.0).unwrap_or(0))
+}
+
+/// Whether the product is in some bundle's recipe, and whether any store still has stock of
+/// its own (on the shelf or held by orders): either keeps it from becoming a bundle.
+pub async fn part_and_stock(conn: &mut AnyConnection, product_id: i64) -> Result<(bool, bool), AppError> {
+    let (part, stocked): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from bundle_items where product_id = $1),
+                (select count(*) from stock where product_id = $1 and (on_hand > 0 or reserved > 0))",
+    )
+    .bind(product_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((part > 0, stocked > 0))
+}
+
+/// The chain's single products on sale, for the bundle form: (id, name, unit).
+pub async fn part_choices(pool: &AnyPool, chain_id: i64) -> Result<Vec<(i64, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "select p.id, p.name, p.unit from products p join categories c on c.id = p.category_id
+         where p.chain_id = $1 and p.active = $2 and not exists (select 1 from bundle_items b where b.bundle_id = p.id)
+         order by c.sort, p.id",
+    )
+    .bind(chain_id)
+    .bind(true)
+    .fetch_all(pool)
+    .await?)
+}
+
 pub async fn stock_summary(pool: &AnyPool, store_id: i64, low_at: i64) -> Result<StockSummaryRow, AppError> {
     Ok(sqlx::query_as(&format!(
         "select count(*) as products,

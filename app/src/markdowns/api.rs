@@ -65,6 +65,7 @@ pub async fn save_markdown(
             crate::server::form::bounce_back(
                 e,
                 &[
+                    ("form", "rule"),
                     ("name", &name),
                     ("cats", &cats),
                     ("from_0", &from_0),

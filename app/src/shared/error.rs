@@ -133,6 +133,9 @@ error_codes! {
     InvalidMarkdownTiers => "invalid_markdown_tiers", 422, "特惠分1到3档：开始时间按 19:00 这样填，一档比一档晚；折扣填1到9.9折，一档比一档低", "One to three tiers: start times like 19:00, each later than the one before; discounts from 1 to 9.9 (折), each deeper than the one before";
     InvalidMarkdownUntil => "invalid_markdown_until", 422, "结束时间按 22:00 这样填，最晚 24:00，要晚于第一档的开始时间", "The end time looks like 22:00 (24:00 at the latest) and must be after the first tier starts";
     MarkdownOverlap => "markdown_overlap", 409, "这个分类在这个时段已经有特惠规则了，先停用或删掉那一条", "This category already has a markdown in that time — pause or delete that rule first";
+    InvalidBundle => "invalid_bundle", 422, "套餐由1到8样单品组成，每样1到99份；不能放进套餐自己或别的套餐", "A bundle holds 1 to 8 single products, 1 to 99 of each — not itself or another bundle";
+    BundleHasStock => "bundle_has_stock", 409, "这个商品自己还有库存或被订单占着，先把库存盘点清零再做成套餐", "This product still has stock of its own or held by orders — count it down to zero before making it a bundle";
+    BundleIsPart => "bundle_is_part", 409, "这个商品是别的套餐里的一样，不能再做成套餐", "This product is part of another bundle and cannot become one";
     ClearOutUnconfirmed => "clear_out_unconfirmed", 422, "先勾选确认：这些货今天卖不掉、要报损", "Tick the box first: these goods will not sell today and are to be written off";
     InvalidClearOut => "invalid_clear_out", 422, "日清报损要选商品，每样数量为1到100000的整数", "Choose products to write off, each a whole number from 1 to 100,000";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";

@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/products/{id}", get(products::get).put(products::update))
         .route("/staff/products/{id}/retire", post(products::retire))
         .route("/staff/products/{id}/restore", post(products::restore))
+        .route("/staff/products/{id}/components", axum::routing::put(products::set_components))
         .route(
             "/staff/products/{id}/photos",
             post(products::add_photo).layer(axum::extract::DefaultBodyLimit::max(products::UPLOAD_LIMIT)),

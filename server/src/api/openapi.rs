@@ -18,7 +18,7 @@ use utoipa::OpenApi;
         super::products::list, super::products::create, super::products::get, super::products::update, super::products::retire,
         super::products::restore, super::products::add_photo, super::products::remove_photo, super::products::cover,
         super::products::categories, super::products::create_category, super::products::update_category,
-        super::products::retire_category, super::products::restore_category, super::products::set_store_price, super::products::clear_store_price,
+        super::products::retire_category, super::products::restore_category, super::products::set_store_price, super::products::clear_store_price, super::products::set_components,
         super::team::list, super::team::invite, super::team::revoke, super::team::show, super::team::accept,
         super::team::remove_role, super::team::deactivate, super::team::reactivate,
         super::stock::levels, super::stock::book, super::stock::movements, super::stock::sell, super::stock::receipt,

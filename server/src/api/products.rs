@@ -6,7 +6,7 @@ use super::staff::signed_in;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::Json;
-use linli_app::catalog::model::{CategoryAdmin, CategoryInput, Photo, ProductAdmin, ProductInput};
+use linli_app::catalog::model::{CategoryAdmin, CategoryInput, ComponentsInput, Photo, ProductAdmin, ProductInput};
 use linli_app::catalog::service;
 use linli_app::catalog::store::AdminFilter;
 use linli_app::server::{request, AppState};
@@ -165,6 +165,23 @@ pub async fn categories(State(state): State<AppState>, session: Session) -> ApiR
 pub async fn create_category(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<CategoryInput>) -> ApiResult<(StatusCode, Json<CategoryAdmin>)> {
     let me = signed_in(&state, &session).await?;
     Ok((StatusCode::CREATED, Json(service::create_category(&state.db, &me, &body).await?)))
+}
+
+/// Sets what a bundle (套餐) holds (owner): its stock is then its parts'. Empty `items`
+/// makes it a single product again.
+#[utoipa::path(put, path = "/api/v1/staff/products/{id}/components", params(("id" = i64, Path)), request_body = ComponentsInput, tag = "catalog",
+    responses((status = 200, body = ProductAdmin), (status = 401), (status = 403), (status = 404),
+        (status = 409, description = "bundle_has_stock, bundle_is_part"), (status = 422, description = "invalid_bundle")))]
+pub async fn set_components(
+    State(state): State<AppState>,
+    session: Session,
+    headers: axum::http::HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ComponentsInput>,
+) -> ApiResult<Json<ProductAdmin>> {
+    let me = signed_in(&state, &session).await?;
+    let items: Vec<(i64, i64)> = body.items.iter().map(|i| (i.product_id, i.qty)).collect();
+    Ok(Json(service::set_components(&state.db, &me, id, &items, zh(&headers)).await?))
 }
 
 /// Renames or reorders a category (owner).

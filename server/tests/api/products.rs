@@ -326,3 +326,65 @@ async fn a_store_prices_a_product_only_where_the_owner_allows_and_its_shelf_orde
     let r = manager_a.delete(app.url(&price_at(store_a))).send().await.expect("clear");
     assert_eq!(r.status().as_u16(), 204);
 }
+
+#[tokio::test]
+async fn the_owner_makes_a_bundle_from_single_products_and_its_stock_is_theirs() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let owner = logged_in(&app, OWNER).await;
+    let bundles = category_id(&app, "bundles").await;
+    let (status, created) = post(&owner, &app, "/api/v1/staff/products", &json!({ "name": "火锅双人套餐", "unit": "1套", "price_fen": 5990, "category_id": bundles })).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    // Two single products with stock at the store: 4 and 3 sellable.
+    let parts: Vec<(i64,)> = sqlx::query_as(
+        "select p.id from products p join stock s on s.product_id = p.id and s.store_id = $1
+         where s.on_hand - s.reserved >= 10 and not exists (select 1 from bundle_items b where b.bundle_id = p.id or b.product_id = p.id)
+         order by p.id limit 2",
+    )
+    .bind(store)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("parts");
+    let (a, b) = (parts[0].0, parts[1].0);
+    crate::orders::set_stock(&app, store, a, 4).await;
+    crate::orders::set_stock(&app, store, b, 3).await;
+    let path = format!("/api/v1/staff/products/{id}/components");
+
+    // Nobody but the owner; nonsense recipes change nothing.
+    assert_eq!(put(&logged_in(&app, MANAGER).await, &app, &path, &json!({ "items": [{ "product_id": a, "qty": 2 }] })).await.0, 403);
+    let (demo_bundle,): (i64,) = sqlx::query_as("select bundle_id from bundle_items order by bundle_id limit 1").fetch_one(&app.db.pool).await.expect("demo bundle");
+    for items in [
+        json!([{ "product_id": id, "qty": 1 }]),
+        json!([{ "product_id": a, "qty": 0 }]),
+        json!([{ "product_id": a, "qty": 1 }, { "product_id": a, "qty": 2 }]),
+        json!([{ "product_id": demo_bundle, "qty": 1 }]),
+        json!([{ "product_id": 999_999, "qty": 1 }]),
+    ] {
+        let (status, answer) = put(&owner, &app, &path, &json!({ "items": items })).await;
+        assert_eq!((status, error_code(&answer)), (422, "invalid_bundle"), "{items}: {answer}");
+    }
+    // A product with stock of its own, or one that is part of a bundle, does not become one.
+    let (status, answer) = put(&owner, &app, &format!("/api/v1/staff/products/{a}/components"), &json!({ "items": [{ "product_id": b, "qty": 1 }] })).await;
+    assert_eq!((status, error_code(&answer)), (409, "bundle_has_stock"), "{answer}");
+
+    let (status, bundle) = put(&owner, &app, &path, &json!({ "items": [{ "product_id": a, "qty": 2 }, { "product_id": b, "qty": 1 }] })).await;
+    assert_eq!(status, 200, "{bundle}");
+    assert_eq!(bundle["components"].as_array().map(Vec::len), Some(2));
+    // 4 of a make two bundles, 3 of b three: two on the shelf.
+    assert_eq!(on_shelf(&app, store, id).await.expect("on the shelf")["available"].as_i64(), Some(2));
+    let (status, answer) = put(&owner, &app, &format!("/api/v1/staff/products/{a}/components"), &json!({ "items": [{ "product_id": b, "qty": 1 }] })).await;
+    assert_eq!((status, error_code(&answer)), (409, "bundle_is_part"), "{answer}");
+
+    // An order for one bundle holds its parts.
+    let resident = logged_in(&app, RESIDENT).await;
+    let (status, order) = place(&resident, &app, "bundle-order-1", &pickup_order(store, id, 1, "wallet")).await;
+    assert_eq!(status, 201, "{order}");
+    assert_eq!((crate::orders::stock(&app, store, a).await.1, crate::orders::stock(&app, store, b).await.1), (2, 1));
+    assert_eq!(on_shelf(&app, store, id).await.expect("on the shelf")["available"].as_i64(), Some(1));
+
+    // Emptied, it is a single product again (with no stock of its own: sold out).
+    let (status, single) = put(&owner, &app, &path, &json!({ "items": [] })).await;
+    assert_eq!((status, single["components"].as_array().map(Vec::len)), (200, Some(0)), "{single}");
+    assert_eq!(on_shelf(&app, store, id).await.expect("on the shelf")["available"].as_i64(), Some(0));
+}

@@ -1,7 +1,7 @@
 //! A product's editor (`/admin/products/{id}`, or `new`): what the shelf says about it, its
 //! photos (uploaded by a plain multipart form, so a phone's camera works without the WASM),
 //! and taking it off sale. The owner sets prices and categories; a manager edits the rest.
-use crate::catalog::admin::{load_product_editor, ChangePhoto, SaveProduct, SetProductOnSale, SetStorePrice};
+use crate::catalog::admin::{load_product_editor, ChangePhoto, SaveProduct, SetBundle, SetProductOnSale, SetStorePrice};
 use crate::catalog::editing::{DESCRIPTION_MAX, NAME_MAX, SUGGESTED_TAGS, UNIT_MAX};
 use crate::catalog::model::{Photo, ProductAdmin, ProductEditView};
 use crate::shared::{ErrorCode, Fen, Locale};
@@ -20,11 +20,13 @@ pub fn ProductEditorPage() -> impl IntoView {
     let on_sale = ServerAction::<SetProductOnSale>::new();
     let photo = ServerAction::<ChangePhoto>::new();
     let priced = ServerAction::<SetStorePrice>::new();
+    let bundled = ServerAction::<SetBundle>::new();
+    let rebundled = successes(move || bundled.value().get());
     let (saved, toggled, changed) = (successes(move || save.value().get()), successes(move || on_sale.value().get()), successes(move || photo.value().get()));
     let repriced = successes(move || priced.value().get());
     // "new" (or anything that is not a number) opens an empty form.
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    let data = Resource::new(move || (id.get(), saved.get(), toggled.get(), changed.get(), repriced.get()), |(id, ..)| load_product_editor(id));
+    let data = Resource::new(move || (id.get(), saved.get(), toggled.get(), changed.get(), repriced.get(), rebundled.get()), |(id, ..)| load_product_editor(id));
     view! {
         <Title text=locale.pick("编辑商品", "Edit product")/>
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
@@ -33,7 +35,7 @@ pub fn ProductEditorPage() -> impl IntoView {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/products"/> }.into_any(),
                     Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Editor view=v save=save on_sale=on_sale photo=photo priced=priced/> }.into_any(),
+                    Ok(v) => view! { <Editor view=v save=save on_sale=on_sale photo=photo priced=priced bundled=bundled/> }.into_any(),
                 }
             })}
         </Transition>
@@ -47,9 +49,10 @@ fn Editor(
     on_sale: ServerAction<SetProductOnSale>,
     photo: ServerAction<ChangePhoto>,
     priced: ServerAction<SetStorePrice>,
+    bundled: ServerAction<SetBundle>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let ProductEditView { product, categories, may_manage, today } = view;
+    let ProductEditView { product, categories, may_manage, today, parts } = view;
     let title = match &product {
         Some(p) => p.fields.name.clone(),
         None => locale.pick("新建商品", "New product").to_string(),
@@ -68,7 +71,10 @@ fn Editor(
     }
     .into_any();
     let photos = product.clone().map(|p| view! { <Photos product=p photo=photo/> }.into_any());
-    let bundle = product.as_ref().filter(|p| !p.components.is_empty()).map(|p| {
+    let bundle = if may_manage {
+        product.clone().map(|p| view! { <BundleForm product=p parts=parts bundled=bundled/> }.into_any())
+    } else {
+        product.as_ref().filter(|p| !p.components.is_empty()).map(|p| {
         view! {
             <section class="office-section">
                 <h2 class="section-title">{locale.pick("套餐里有", "In this bundle")}</h2>
@@ -78,7 +84,8 @@ fn Editor(
             </section>
         }
         .into_any()
-    });
+        })
+    };
     let retire = product.clone().filter(|_| may_manage).map(|p| view! { <OnSale product=p on_sale=on_sale/> }.into_any());
     let store_prices =
         product.clone().filter(|p| p.fields.store_pricing && !p.store_prices.is_empty()).map(|p| view! { <StorePrices product=p priced=priced/> }.into_any());
@@ -316,5 +323,62 @@ fn StorePrices(product: ProductAdmin, priced: ServerAction<SetStorePrice>) -> im
             }).collect_view()}
             <FieldError error=error field="price"/>
         </section>
+    }
+}
+
+const PART_KEYS: [&str; 6] = ["part_0", "part_1", "part_2", "part_3", "part_4", "part_5"];
+const QTY_KEYS: [&str; 6] = ["qty_0", "qty_1", "qty_2", "qty_3", "qty_4", "qty_5"];
+
+/// 套餐内容 (the owner): which single products the bundle holds and how many of each; its
+/// stock is then theirs. Folded away unless the product already is a bundle.
+#[component]
+fn BundleForm(product: ProductAdmin, parts: Vec<(i64, String, String)>, bundled: ServerAction<SetBundle>) -> impl IntoView {
+    let locale = use_locale();
+    let error = form_error(move || bundled.value().get());
+    let bounced = !kept("err").is_empty() && !kept("part_0").is_empty();
+    let is_bundle = !product.components.is_empty();
+    let rows: Vec<(String, String)> = (0..PART_KEYS.len())
+        .map(|i| {
+            if bounced {
+                (kept(PART_KEYS[i]), kept(QTY_KEYS[i]))
+            } else {
+                product.components.get(i).map(|c| (c.product_id.to_string(), c.qty.to_string())).unwrap_or_default()
+            }
+        })
+        .collect();
+    let id = product.id;
+    view! {
+        <details class="office-section" id="bundle" open=is_bundle || bounced>
+            <summary class="section-title">{if is_bundle { locale.pick("套餐里有", "In this bundle") } else { locale.pick("做成套餐（由几样单品组成）", "Make it a bundle of single products") }}</summary>
+            <p class="hint">{locale.pick("套餐的库存就是这几样单品的库存：能凑出几份就卖几份，下单时占用的是单品。全部留空即改回单品。", "A bundle's stock is its parts': it sells as many as the parts make up, and an order holds the parts. Leave every row empty to make it a single product again.")}</p>
+            <ActionForm action=bundled attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="product_id" value=id/>
+                <FormError error=error/>
+                {rows.into_iter().enumerate().map(|(i, (part, qty))| {
+                    let options = parts.iter().filter(|(pid, ..)| *pid != id).map(|(pid, name, unit)| {
+                        let v = pid.to_string();
+                        let selected = v == part;
+                        view! { <option value=v selected=selected>{format!("{name} {unit}")}</option> }
+                    }).collect_view();
+                    view! {
+                        <div class="tier-row part-row">
+                            <label class="field">
+                                <span class="field-label">{match locale { Locale::Zh => format!("第{}样", i + 1), _ => format!("Part {}", i + 1) }}</span>
+                                <select name=PART_KEYS[i]>
+                                    <option value="">{locale.pick("（不选）", "(none)")}</option>
+                                    {options}
+                                </select>
+                            </label>
+                            <label class="field">
+                                <span class="field-label">{match locale { Locale::Zh => format!("第{}样 几份", i + 1), _ => format!("Part {} quantity", i + 1) }}</span>
+                                <input type="text" name=QTY_KEYS[i] inputmode="numeric" maxlength="2" size="3" value=qty placeholder="1"/>
+                            </label>
+                        </div>
+                    }
+                }).collect_view()}
+                <FieldError error=error field="components"/>
+                <button type="submit" class="btn btn-primary btn-block">{locale.pick("保存套餐内容", "Save the bundle")}</button>
+            </ActionForm>
+        </details>
     }
 }

@@ -119,7 +119,8 @@ fn RuleCard(rule: MarkdownRule, may_edit: bool, change: ServerAction<ChangeMarkd
 fn RuleForm(store_id: i64, closes_at: String, categories: Vec<crate::markdowns::model::CategoryChoice>, save: ServerAction<SaveMarkdown>) -> impl IntoView {
     let locale = use_locale();
     let error = form_error(move || save.value().get());
-    let bounced = !kept("err").is_empty();
+    // Only this form's own refusal brings typed values back (another form's leaves it fresh).
+    let bounced = !kept("err").is_empty() && kept("form") == "rule";
     // After a no-JS bounce the boxes the manager ticked come back ticked; a fresh form
     // starts with nothing ticked.
     let ticked: Vec<i64> = kept("cats").split(',').filter_map(|s| s.parse().ok()).collect();
