@@ -168,9 +168,8 @@ pub async fn set_bundle(
     match &result {
         Ok(()) => leptos_axum::redirect(&format!("/admin/products/{product_id}?saved=1#bundle")),
         Err(e) => {
-            let kept: Vec<(String, &str)> =
-                rows.iter().enumerate().flat_map(|(i, (p, q))| [(format!("part_{i}"), p.as_str()), (format!("qty_{i}"), q.as_str())]).collect();
-            let keep: Vec<(&str, &str)> = kept.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            use super::editing::{PART_KEYS, QTY_KEYS};
+            let keep: Vec<(&str, &str)> = rows.iter().enumerate().flat_map(|(i, (p, q))| [(PART_KEYS[i], p.as_str()), (QTY_KEYS[i], q.as_str())]).collect();
             crate::server::form::bounce_back(e, &keep);
         }
     }

@@ -177,6 +177,10 @@ pub fn check_components(bundle_id: i64, items: &[(i64, i64)]) -> Result<Vec<(i64
     Ok(seen)
 }
 
+/// The bundle form's fields: six rows of a product and how many.
+pub const PART_KEYS: [&str; 6] = ["part_0", "part_1", "part_2", "part_3", "part_4", "part_5"];
+pub const QTY_KEYS: [&str; 6] = ["qty_0", "qty_1", "qty_2", "qty_3", "qty_4", "qty_5"];
+
 /// The bundle form's rows (a product id and how many; a row without a product is empty).
 pub fn components_from_form(rows: &[(&str, &str)]) -> Result<Vec<(i64, i64)>, AppError> {
     let bad = || AppError::field(ErrorCode::InvalidBundle, "components");

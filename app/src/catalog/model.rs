@@ -220,19 +220,26 @@ pub struct ProductEditView {
     pub parts: Vec<(i64, String, String)>,
 }
 
-/// A bundle's recipe: `PUT /api/v1/staff/products/{id}/components`. Empty: a single product again.
+/// A product and how many, as asked for: an order's line, a bundle's part, a clear-out line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ItemRequest {
+    pub product_id: i64,
+    pub qty: i64,
+}
+
+impl ItemRequest {
+    pub fn pair(&self) -> (i64, i64) {
+        (self.product_id, self.qty)
+    }
+}
+
+/// A bundle's recipe (each part 1–99): `PUT /api/v1/staff/products/{id}/components`. Empty:
+/// a single product again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ComponentsInput {
-    pub items: Vec<ComponentInput>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ComponentInput {
-    pub product_id: i64,
-    /// 1–99.
-    pub qty: i64,
+    pub items: Vec<ItemRequest>,
 }

@@ -196,7 +196,7 @@ pub async fn add_photo(db: &Db, me: &Me, product_id: i64, bytes: Vec<u8>) -> Res
     }
     let processed = tokio::task::spawn_blocking(move || super::photos::process(&bytes)).await.map_err(AppError::internal)??;
     let mut tx = db.begin_write().await?;
-    match store::lock_for_photos(&mut tx, chain, product_id).await? {
+    match store::lock_product(&mut tx, chain, product_id).await? {
         None => return Err(AppError::not_found()),
         Some(n) if n >= editing::PHOTOS_MAX => return Err(AppError::field(ErrorCode::TooManyPhotos, "photo")),
         Some(_) => {}
@@ -215,7 +215,7 @@ pub async fn remove_photo(db: &Db, me: &Me, product_id: i64, photo_id: i64) -> R
     require(may_edit(me))?;
     let chain = chain(db).await?;
     let mut tx = db.begin_write().await?;
-    if store::lock_for_photos(&mut tx, chain, product_id).await?.is_none() || !store::delete_photo(&mut tx, product_id, photo_id).await? {
+    if store::lock_product(&mut tx, chain, product_id).await?.is_none() || !store::delete_photo(&mut tx, product_id, photo_id).await? {
         return Err(AppError::not_found());
     }
     tx.commit().await?;
@@ -227,7 +227,7 @@ pub async fn make_cover(db: &Db, me: &Me, product_id: i64, photo_id: i64) -> Res
     require(may_edit(me))?;
     let chain = chain(db).await?;
     let mut tx = db.begin_write().await?;
-    if store::lock_for_photos(&mut tx, chain, product_id).await?.is_none() || !store::set_cover(&mut tx, product_id, photo_id).await? {
+    if store::lock_product(&mut tx, chain, product_id).await?.is_none() || !store::set_cover(&mut tx, product_id, photo_id).await? {
         return Err(AppError::not_found());
     }
     tx.commit().await?;
@@ -296,7 +296,7 @@ pub async fn set_components(db: &Db, me: &Me, id: i64, items: &[(i64, i64)], zh:
     let items = editing::check_components(id, items)?;
     let chain = chain(db).await?;
     let mut tx = db.begin_write().await?;
-    if store::admin_product(&db.pool, chain, id, zh).await?.is_none() {
+    if store::lock_product(&mut tx, chain, id).await?.is_none() {
         return Err(AppError::not_found());
     }
     if !items.is_empty() {

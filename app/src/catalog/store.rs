@@ -700,9 +700,9 @@ pub async fn set_product_active(conn: &mut AnyConnection, chain_id: i64, id: i64
 }
 
 /// Locks the product's row for the rest of the transaction (photo uploads count and insert
-/// under it, so two at once cannot make a tenth) and says how many photos it has; `None`
-/// when the chain has no such product.
-pub async fn lock_for_photos(conn: &mut AnyConnection, chain_id: i64, product_id: i64) -> Result<Option<i64>, AppError> {
+/// under it, so two at once cannot make a tenth; a bundle's recipe is replaced under it) and
+/// says how many photos it has; `None` when the chain has no such product.
+pub async fn lock_product(conn: &mut AnyConnection, chain_id: i64, product_id: i64) -> Result<Option<i64>, AppError> {
     let locked = sqlx::query("update products set image_id = image_id where id = $1 and chain_id = $2")
         .bind(product_id)
         .bind(chain_id)

@@ -26,8 +26,9 @@ fn level(product_id: i64, m: Moved) -> StockLevel {
     StockLevel { product_id, on_hand: m.on_hand, reserved: m.reserved, available: m.on_hand - m.reserved, movement_id: Some(m.movement_id) }
 }
 
-/// What a refused movement tells the person: what the shelf has and what orders hold.
-async fn short(db: &Db, store_id: i64, product_id: i64) -> Result<AppError, AppError> {
+/// What a refused movement tells the person: what the shelf has and what orders hold (409
+/// insufficient_stock; also the markdown page's 日清 write-off).
+pub async fn short(db: &Db, store_id: i64, product_id: i64) -> Result<AppError, AppError> {
     let mut conn = db.pool.acquire().await?;
     let (on_hand, reserved) = store::level(&mut conn, store_id, product_id).await?.unwrap_or((0, 0));
     Ok(AppError::new(ErrorCode::InsufficientStock)

@@ -66,20 +66,13 @@ pub struct ActiveInput {
     pub active: bool,
 }
 
-/// Units of a product to write off at closing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ClearOutItem {
-    pub product_id: i64,
-    pub qty: i64,
-}
-
 /// 日清报损: `POST /api/v1/staff/stores/{id}/clear-out` (with an Idempotency-Key).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClearOutRequest {
-    pub items: Vec<ClearOutItem>,
+    /// Units of each product to write off.
+    pub items: Vec<crate::catalog::model::ItemRequest>,
 }
 
 /// What a clear-out wrote: one ledger row per product.

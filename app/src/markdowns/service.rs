@@ -45,11 +45,7 @@ pub async fn list(db: &Db, me: &Me, store_id: i64, zh: bool) -> Result<Vec<Markd
     Ok(heads
         .into_iter()
         .map(|h| {
-            let spans: Vec<TierSpan> = tiers
-                .iter()
-                .filter(|t| t.rule_id == h.id)
-                .map(|t| TierSpan { from: t.from_minute, until: t.until_minute, percent_off: t.percent_off })
-                .collect();
+            let spans: Vec<TierSpan> = tiers.iter().filter(|t| t.rule_id == h.id).map(store::TierRow::span).collect();
             MarkdownRule {
                 id: h.id,
                 store_id: h.store_id,
@@ -101,12 +97,7 @@ pub async fn set_active(db: &Db, me: &Me, store_id: i64, rule_id: i64, active: b
     let mut tx = db.begin_write().await?;
     own_rule(&mut tx, store_id, rule_id).await?;
     if active {
-        let spans: Vec<TierSpan> = store::tiers(&db.pool, store_id)
-            .await?
-            .into_iter()
-            .filter(|t| t.rule_id == rule_id)
-            .map(|t| TierSpan { from: t.from_minute, until: t.until_minute, percent_off: t.percent_off })
-            .collect();
+        let spans = store::rule_tiers(&mut tx, rule_id).await?;
         let categories = store::category_ids(&mut tx, rule_id).await?;
         check_overlap(&mut tx, store_id, &categories, &spans, Some(rule_id)).await?;
     }
@@ -152,10 +143,7 @@ pub async fn clear_out(db: &Db, me: &Me, store_id: i64, items: &[(i64, i64)], ke
         let m = Move { store_id, product_id: *product_id, delta: -qty, reason: StockReason::ClearOut, note: "", by_user_id: Some(me.id), order_id: None, sale_id: None };
         let Some(moved) = apply(&mut tx, &m).await? else {
             tx.rollback().await?;
-            let mut conn = db.pool.acquire().await?;
-            let (on_hand, reserved) = crate::inventory::store::level(&mut conn, store_id, *product_id).await?.unwrap_or((0, 0));
-            return Err(AppError::new(ErrorCode::InsufficientStock)
-                .with_details(serde_json::json!({ "product_id": product_id, "on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved })));
+            return Err(crate::inventory::service::short(db, store_id, *product_id).await?);
         };
         done.products += 1;
         done.units += qty;

@@ -28,6 +28,15 @@ pub struct TierRow {
     pub percent_off: i64,
 }
 
+impl TierRow {
+    pub fn span(&self) -> TierSpan {
+        TierSpan { from: self.from_minute, until: self.until_minute, percent_off: self.percent_off }
+    }
+}
+
+/// A rule's head: active as 1 or 0 (the Any driver cannot read SQLite's booleans).
+const RULE_SELECT: &str = "select id, store_id, name, until_minute, case when active then 1 else 0 end as active from markdown_rules";
+
 pub async fn insert_rule(conn: &mut AnyConnection, store_id: i64, rule: &ValidRule, by_user_id: i64) -> Result<i64, AppError> {
     let now = now_ms();
     let (id,): (i64,) = sqlx::query_as(
@@ -88,27 +97,16 @@ pub async fn active_spans(conn: &mut AnyConnection, store_id: i64, category_ids:
     for id in category_ids {
         q = q.bind(*id);
     }
-    Ok(q.fetch_all(&mut *conn).await?.into_iter().map(|t| TierSpan { from: t.from_minute, until: t.until_minute, percent_off: t.percent_off }).collect())
+    Ok(q.fetch_all(&mut *conn).await?.iter().map(TierRow::span).collect())
 }
 
 /// The store's rules, oldest first.
 pub async fn rules(pool: &AnyPool, store_id: i64) -> Result<Vec<RuleRow>, AppError> {
-    Ok(sqlx::query_as(
-        "select id, store_id, name, until_minute, case when active then 1 else 0 end as active
-         from markdown_rules where store_id = $1 order by id",
-    )
-    .bind(store_id)
-    .fetch_all(pool)
-    .await?)
+    Ok(sqlx::query_as(&format!("{RULE_SELECT} where store_id = $1 order by id")).bind(store_id).fetch_all(pool).await?)
 }
 
 pub async fn rule(conn: &mut AnyConnection, rule_id: i64) -> Result<Option<RuleRow>, AppError> {
-    Ok(sqlx::query_as(
-        "select id, store_id, name, until_minute, case when active then 1 else 0 end as active from markdown_rules where id = $1",
-    )
-    .bind(rule_id)
-    .fetch_optional(&mut *conn)
-    .await?)
+    Ok(sqlx::query_as(&format!("{RULE_SELECT} where id = $1")).bind(rule_id).fetch_optional(&mut *conn).await?)
 }
 
 /// The tiers of the store's rules, in order.
@@ -121,6 +119,15 @@ pub async fn tiers(pool: &AnyPool, store_id: i64) -> Result<Vec<TierRow>, AppErr
     .bind(store_id)
     .fetch_all(pool)
     .await?)
+}
+
+/// One rule's tiers (inside an action's transaction).
+pub async fn rule_tiers(conn: &mut AnyConnection, rule_id: i64) -> Result<Vec<TierSpan>, AppError> {
+    let rows: Vec<TierRow> = sqlx::query_as("select rule_id, from_minute, until_minute, percent_off from markdown_tiers where rule_id = $1 order by from_minute")
+        .bind(rule_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(TierRow::span).collect())
 }
 
 /// The categories of the store's rules, as (rule id, category) in the reader's language.

@@ -114,14 +114,7 @@ impl Payment {
     }
 }
 
-/// One line asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ItemRequest {
-    pub product_id: i64,
-    pub qty: i64,
-}
+pub use crate::catalog::model::ItemRequest;
 
 /// `POST /api/v1/orders`. Prices are never part of it: the server prices every line.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -27,6 +27,11 @@ pub fn api_locale_of(headers: &axum::http::HeaderMap) -> Locale {
     Locale::from_headers(h(axum::http::header::COOKIE), h(axum::http::header::ACCEPT_LANGUAGE))
 }
 
+/// Whether an API caller reads Chinese (category names in answers follow the reader).
+pub fn api_zh(headers: &axum::http::HeaderMap) -> bool {
+    api_locale_of(headers) == Locale::Zh
+}
+
 /// The client's address. Behind a reverse proxy, the last hop it appended to
 /// `X-Forwarded-For` (a client can forge the earlier ones, never the proxy's own).
 pub fn client_ip(headers: &axum::http::HeaderMap, peer: Option<IpAddr>, trust_proxy: bool) -> Option<IpAddr> {

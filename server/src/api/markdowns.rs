@@ -7,24 +7,21 @@ use super::staff::signed_in;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use linli_app::catalog::model::Product;
+use linli_app::catalog::model::{ItemRequest, Product};
 use linli_app::markdowns::model::{ActiveInput, ClearOutRequest, ClearedOut, Leftover, MarkdownReport, MarkdownRule, RuleInput};
 use linli_app::markdowns::service;
 use linli_app::server::{request, AppState};
-use linli_app::shared::{AppError, ErrorCode, Locale};
+use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-fn zh(headers: &axum::http::HeaderMap) -> bool {
-    request::api_locale_of(headers) == Locale::Zh
-}
 
 /// The store's rules, with the tier in force now.
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/markdowns", params(("store_id" = i64, Path)), tag = "markdowns",
     responses((status = 200, body = [MarkdownRule]), (status = 401), (status = 403)))]
 pub async fn list(State(state): State<AppState>, session: Session, headers: axum::http::HeaderMap, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<MarkdownRule>>> {
     let me = signed_in(&state, &session).await?;
-    Ok(Json(service::list(&state.db, &me, store_id, zh(&headers)).await?))
+    Ok(Json(service::list(&state.db, &me, store_id, request::api_zh(&headers)).await?))
 }
 
 /// Creates a rule: from each tier's time (store time) the categories' products sell at its
@@ -41,7 +38,7 @@ pub async fn create(
     ApiJson(body): ApiJson<RuleInput>,
 ) -> ApiResult<(StatusCode, Json<MarkdownRule>)> {
     let me = signed_in(&state, &session).await?;
-    Ok((StatusCode::CREATED, Json(service::create(&state.db, &me, store_id, &body, zh(&headers)).await?)))
+    Ok((StatusCode::CREATED, Json(service::create(&state.db, &me, store_id, &body, request::api_zh(&headers)).await?)))
 }
 
 /// Pauses (`false`) or resumes (`true`) a rule.
@@ -56,7 +53,7 @@ pub async fn set_active(
     ApiJson(body): ApiJson<ActiveInput>,
 ) -> ApiResult<Json<MarkdownRule>> {
     let me = signed_in(&state, &session).await?;
-    Ok(Json(service::set_active(&state.db, &me, store_id, rule_id, body.active, zh(&headers)).await?))
+    Ok(Json(service::set_active(&state.db, &me, store_id, rule_id, body.active, request::api_zh(&headers)).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/staff/stores/{store_id}/markdowns/{rule_id}", params(("store_id" = i64, Path), ("rule_id" = i64, Path)), tag = "markdowns",
@@ -119,6 +116,6 @@ pub async fn clear_out(
 ) -> ApiResult<(StatusCode, Json<ClearedOut>)> {
     let me = signed_in(&state, &session).await?;
     let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
-    let items: Vec<(i64, i64)> = body.items.iter().map(|i| (i.product_id, i.qty)).collect();
+    let items: Vec<(i64, i64)> = body.items.iter().map(ItemRequest::pair).collect();
     Ok((StatusCode::CREATED, Json(service::clear_out(&state.db, &me, store_id, &items, &key).await?)))
 }

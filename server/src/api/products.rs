@@ -6,17 +6,14 @@ use super::staff::signed_in;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::Json;
-use linli_app::catalog::model::{CategoryAdmin, CategoryInput, ComponentsInput, Photo, ProductAdmin, ProductInput};
+use linli_app::catalog::model::{CategoryAdmin, CategoryInput, ComponentsInput, ItemRequest, Photo, ProductAdmin, ProductInput};
 use linli_app::catalog::service;
 use linli_app::catalog::store::AdminFilter;
 use linli_app::server::{request, AppState};
-use linli_app::shared::{AppError, ErrorCode, Locale};
+use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-fn zh(headers: &axum::http::HeaderMap) -> bool {
-    request::api_locale_of(headers) == Locale::Zh
-}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct ProductsQuery {
@@ -40,7 +37,7 @@ pub async fn list(State(state): State<AppState>, session: Session, headers: axum
     };
     let term = linli_app::catalog::rules::search_term(q.q.as_deref());
     let filter = AdminFilter { category_id: q.category_id, active, q: term.as_deref() };
-    Ok(Json(service::products(&state.db, &me, zh(&headers), &filter).await?.products))
+    Ok(Json(service::products(&state.db, &me, request::api_zh(&headers), &filter).await?.products))
 }
 
 /// Creates a product (owner). It is on sale at once and sold out until a store receives stock.
@@ -49,7 +46,7 @@ pub async fn list(State(state): State<AppState>, session: Session, headers: axum
         (status = 422, description = "invalid_product_name, invalid_unit, invalid_price, category_required, invalid_tags, …")))]
 pub async fn create(State(state): State<AppState>, session: Session, headers: axum::http::HeaderMap, ApiJson(body): ApiJson<ProductInput>) -> ApiResult<(StatusCode, Json<ProductAdmin>)> {
     let me = signed_in(&state, &session).await?;
-    Ok((StatusCode::CREATED, Json(service::create_product(&state.db, &me, &body, zh(&headers)).await?)))
+    Ok((StatusCode::CREATED, Json(service::create_product(&state.db, &me, &body, request::api_zh(&headers)).await?)))
 }
 
 /// One product with its photos and bundle components.
@@ -57,7 +54,7 @@ pub async fn create(State(state): State<AppState>, session: Session, headers: ax
     responses((status = 200, body = ProductAdmin), (status = 401), (status = 403), (status = 404)))]
 pub async fn get(State(state): State<AppState>, session: Session, headers: axum::http::HeaderMap, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<ProductAdmin>> {
     let me = signed_in(&state, &session).await?;
-    Ok(Json(service::product(&state.db, &me, id, zh(&headers)).await?))
+    Ok(Json(service::product(&state.db, &me, id, request::api_zh(&headers)).await?))
 }
 
 /// Replaces what the editor writes. A manager may not change `price_fen` or `category_id`
@@ -72,12 +69,12 @@ pub async fn update(
     ApiJson(body): ApiJson<ProductInput>,
 ) -> ApiResult<Json<ProductAdmin>> {
     let me = signed_in(&state, &session).await?;
-    Ok(Json(service::update_product(&state.db, &me, id, &body, zh(&headers)).await?))
+    Ok(Json(service::update_product(&state.db, &me, id, &body, request::api_zh(&headers)).await?))
 }
 
 async fn on_sale(state: &AppState, session: &Session, headers: &axum::http::HeaderMap, id: i64, active: bool) -> ApiResult<Json<ProductAdmin>> {
     let me = signed_in(state, session).await?;
-    Ok(Json(service::set_active(&state.db, &me, id, active, zh(headers)).await?))
+    Ok(Json(service::set_active(&state.db, &me, id, active, request::api_zh(headers)).await?))
 }
 
 /// Takes a product off sale in every store (owner); placed orders go ahead.
@@ -180,8 +177,8 @@ pub async fn set_components(
     ApiJson(body): ApiJson<ComponentsInput>,
 ) -> ApiResult<Json<ProductAdmin>> {
     let me = signed_in(&state, &session).await?;
-    let items: Vec<(i64, i64)> = body.items.iter().map(|i| (i.product_id, i.qty)).collect();
-    Ok(Json(service::set_components(&state.db, &me, id, &items, zh(&headers)).await?))
+    let items: Vec<(i64, i64)> = body.items.iter().map(ItemRequest::pair).collect();
+    Ok(Json(service::set_components(&state.db, &me, id, &items, request::api_zh(&headers)).await?))
 }
 
 /// Renames or reorders a category (owner).
@@ -228,7 +225,7 @@ pub async fn set_store_price(
     ApiJson(body): ApiJson<StorePriceBody>,
 ) -> ApiResult<Json<ProductAdmin>> {
     let me = signed_in(&state, &session).await?;
-    Ok(Json(service::set_store_price(&state.db, &me, store_id, product_id, Some(body.price_fen), zh(&headers)).await?))
+    Ok(Json(service::set_store_price(&state.db, &me, store_id, product_id, Some(body.price_fen), request::api_zh(&headers)).await?))
 }
 
 /// Back to the chain's price at this store.

@@ -9,7 +9,7 @@ use axum::Json;
 use linli_app::inventory::model::{CounterSaleRequest, Receipt, StockLevel, StockLine, StockMovement, StockReason};
 use linli_app::inventory::service;
 use linli_app::server::{request, AppState};
-use linli_app::shared::{AppError, ErrorCode, Locale};
+use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -53,7 +53,7 @@ pub async fn levels(State(state): State<AppState>, session: Session, headers: ax
     if !service::may_book(&me, store_id) {
         return Err(ApiError(AppError::forbidden()));
     }
-    let zh = request::api_locale_of(&headers) == Locale::Zh;
+    let zh = request::api_zh(&headers);
     Ok(Json(service::lines(&state.db, store_id, zh).await?))
 }
 

@@ -2,7 +2,7 @@
 //! photos (uploaded by a plain multipart form, so a phone's camera works without the WASM),
 //! and taking it off sale. The owner sets prices and categories; a manager edits the rest.
 use crate::catalog::admin::{load_product_editor, ChangePhoto, SaveProduct, SetBundle, SetProductOnSale, SetStorePrice};
-use crate::catalog::editing::{DESCRIPTION_MAX, NAME_MAX, SUGGESTED_TAGS, UNIT_MAX};
+use crate::catalog::editing::{DESCRIPTION_MAX, NAME_MAX, PART_KEYS, QTY_KEYS, SUGGESTED_TAGS, UNIT_MAX};
 use crate::catalog::model::{Photo, ProductAdmin, ProductEditView};
 use crate::shared::{ErrorCode, Fen, Locale};
 use crate::ui::form::{form_error, kept, start, successes};
@@ -326,8 +326,6 @@ fn StorePrices(product: ProductAdmin, priced: ServerAction<SetStorePrice>) -> im
     }
 }
 
-const PART_KEYS: [&str; 6] = ["part_0", "part_1", "part_2", "part_3", "part_4", "part_5"];
-const QTY_KEYS: [&str; 6] = ["qty_0", "qty_1", "qty_2", "qty_3", "qty_4", "qty_5"];
 
 /// 套餐内容 (the owner): which single products the bundle holds and how many of each; its
 /// stock is then theirs. Folded away unless the product already is a bundle.
