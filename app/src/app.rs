@@ -14,6 +14,7 @@ use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
 use crate::team::pages::{JoinPage, TeamPage};
 use crate::ui::{BackOfficeShell, NotFoundNotice, ResidentShell};
+use crate::wallet::pages::PayCodePage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -120,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("orders") view=OrdersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::InOrder/>
                     <Route path=path!("me") view=MePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("me/pay") view=PayCodePage ssr=SsrMode::InOrder/>
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("rider") view=RiderPage ssr=SsrMode::InOrder/>
                     <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::InOrder/>

@@ -96,3 +96,74 @@ test("a walk-in sale at the till takes the same stock the storefront sells, and 
   const online = (await res.json()).find((p: { id: number }) => p.id === product.product_id);
   expect(online.available).toBe(product.available - 2);
 });
+
+test("after a sale the browser's Back and 收款 again sell nothing more", async ({ browser }, info) => {
+  const staff = await personPage(browser, info, STAFF, "/admin/till");
+  await ready(staff, info);
+  const { store, lines } = await stockLines(staff.request);
+  const product = untouched(lines, info, 2);
+
+  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
+  await ready(staff, info);
+  await staff.locator(".till-product", { hasText: product.name }).first().click();
+  await ready(staff, info);
+  await staff.getByLabel("现金").check();
+  await submitAndSettle(staff, info, "收款");
+  const receipt = staff.getByTestId("receipt");
+  await expect(receipt).toContainText(`${product.name} × 1`);
+  const number = (await receipt.locator("p.muted.num").first().innerText()).split(" ")[1];
+  expect(number).toMatch(/^S\d{11}$/);
+
+  // Back to the basket as it was, and a tap on 收款 as if it were a new sale.
+  await staff.goBack();
+  await ready(staff, info);
+  await expect(staff.locator(".till-line", { hasText: product.name })).toBeVisible();
+  await submitAndSettle(staff, info, "收款");
+  await expect(staff.getByTestId("receipt")).toContainText(number);
+  const after = (await stockLines(staff.request)).lines.find((l) => l.product_id === product.product_id)!;
+  expect(after.on_hand).toBe(product.on_hand - 1);
+});
+
+test("a member pays at the till from the wallet with the pay code on their phone", async ({ browser }, info) => {
+  const RESIDENT = "13800000003"; // 张女士, ¥200 in her wallet
+  const resident = await personPage(browser, info, RESIDENT, "/me");
+  await ready(resident, info);
+  await resident.getByRole("link", { name: /付款码/ }).click();
+  await ready(resident, info);
+  await expect(resident).toHaveURL(/\/me\/pay$/);
+  const shown = resident.getByTestId("pay-code");
+  await expect(shown).toContainText("一分钟内有效");
+  await expect(shown.locator(".qr svg")).toBeVisible();
+  const digits = (await shown.locator(".pay-code-digits").innerText()).trim();
+  expect(digits).toMatch(/^68\d\d( \d{4}){3} \d\d$/);
+  await resident.screenshot({ path: `test-results/pay-code-${info.project.name}.png`, fullPage: true });
+
+  const staff = await personPage(browser, info, STAFF, "/admin/till");
+  await ready(staff, info);
+  const { store, lines } = await stockLines(staff.request);
+  const product = untouched(lines, info, 3);
+  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
+  await ready(staff, info);
+  await staff.locator(".till-product", { hasText: product.name }).first().click();
+  await ready(staff, info);
+  await staff.getByLabel("储值余额").check();
+
+  // No code: refused in words, nothing sold.
+  await submitAndSettle(staff, info, "收款");
+  await expect(staff.locator("main")).toContainText("请扫会员手机上的付款码");
+  // A wrong code: refused, and what was typed stays.
+  await staff.getByLabel(/会员付款码/).fill("681234567890123456");
+  await staff.getByLabel("储值余额").check();
+  await submitAndSettle(staff, info, "收款");
+  await expect(staff.locator("main")).toContainText("付款码不对、已用过或已过期");
+  await expect(staff.getByLabel(/会员付款码/)).toHaveValue("681234567890123456");
+  // The member's code, typed as shown on the phone (with its spaces).
+  await staff.getByLabel(/会员付款码/).fill(digits);
+  await staff.getByLabel("储值余额").check();
+  await submitAndSettle(staff, info, "收款");
+  const receipt = staff.getByTestId("receipt");
+  await expect(receipt).toContainText(`${product.name} × 1`);
+  await expect(receipt).toContainText("张**");
+  await expect(receipt).toContainText("余额");
+  await staff.screenshot({ path: `test-results/till-wallet-${info.project.name}.png`, fullPage: true });
+});

@@ -19,15 +19,26 @@ pub fn spawn_deadlines(db: Db) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            // A failing item is logged with its id and counted by the services themselves;
+            // here only a pass that could not even list its work is reported.
             match linli_app::group_buy::service::resolve_due(&db).await {
-                Ok(r) if r == Default::default() => {}
-                Ok(r) => tracing::info!(decided = r.decided, orders = r.orders, "group buys resolved"),
+                Ok(r) if r.decided + r.orders > 0 => tracing::info!(decided = r.decided, orders = r.orders, failed = r.failed.len(), "group buys resolved"),
+                Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "group buy resolution failed"),
             }
             match linli_app::orders::flow::sweep_no_shows(&db).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(orders = n, "pickup orders marked no-show"),
+                Ok(r) if r.moved > 0 => tracing::info!(orders = r.moved, failed = r.failed.len(), "pickup orders marked no-show"),
+                Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "no-show sweep failed"),
+            }
+            match linli_app::server::retry::waiting(&db).await {
+                Ok(waiting) => {
+                    for job in linli_app::server::retry::Job::ALL {
+                        let n = waiting.iter().find(|(j, _)| j == job.as_str()).map_or(0, |(_, n)| *n);
+                        metrics::gauge!("job_items_waiting_retry", "job" => job.as_str()).set(n as f64);
+                    }
+                }
+                Err(e) => tracing::warn!(error = ?e, "job retry count failed"),
             }
         }
     });
@@ -46,6 +57,9 @@ pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
             }
             if let Err(e) = linli_app::server::idempotency::purge_old(&db.pool).await {
                 tracing::warn!(error = ?e, "idempotency key purge failed");
+            }
+            if let Err(e) = linli_app::wallet::service::purge_old_pay_codes(&db).await {
+                tracing::warn!(error = ?e, "expired pay code purge failed");
             }
             if let Err(e) = linli_app::cart::service::purge_stale(&db).await {
                 tracing::warn!(error = ?e, "stale cart purge failed");

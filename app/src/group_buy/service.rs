@@ -9,6 +9,7 @@ use crate::orders::model::{Order, OrderStatus, Payment};
 use crate::orders::store::{NewOrder, PricedProduct};
 use crate::server::events::{Event, Topic};
 use crate::server::idempotency::{self, Claim};
+use crate::server::retry::{Failure, Job, Retries};
 use crate::server::Db;
 use crate::shared::time::{now_ms, parse_instant};
 use crate::shared::{AppError, ErrorCode};
@@ -177,7 +178,11 @@ pub async fn cancel(db: &Db, me: &Me, id: i64, reason: &str) -> Result<GroupBuy,
     tracing::info!(group_buy_id = id, "group buy cancelled");
     let g = get(db, id, Some(me)).await?.ok_or_else(AppError::not_found)?;
     announce(db, &g).await?;
-    settle(db, id).await?;
+    // The campaign is cancelled: refunding its joins is the deadline job's work too, so a join
+    // that cannot be settled now is left to its retries instead of failing the manager's tap.
+    if let Err(e) = settle(db, id).await {
+        tracing::warn!(group_buy_id = id, error = ?e, "settling a cancelled group buy is left to the deadline job");
+    }
     get(db, id, Some(me)).await?.ok_or_else(AppError::not_found)
 }
 
@@ -335,26 +340,39 @@ pub async fn leave(db: &Db, user_id: i64, order_id: i64) -> Result<Order, AppErr
 }
 
 /// What one pass of the deadline job did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Resolved {
     pub decided: usize,
     pub orders: usize,
+    /// Items that failed in this pass (logged, counted, retried later with backoff).
+    pub failed: Vec<Failure>,
 }
 
 /// The deadline job: decides every open campaign whose deadline has passed, then confirms or
 /// refunds the joins of every decided or cancelled campaign not yet settled. Everything it does
 /// is read from the database and guarded by compare-and-set, so running it twice, on two
 /// instances at once, or again after a kill -9 in the middle finishes the work with no join
-/// skipped and none refunded twice.
+/// skipped and none refunded twice. One campaign or join that fails holds back nothing else:
+/// it is recorded and retried on a later pass (`server::retry`).
 pub async fn resolve_due(db: &Db) -> Result<Resolved, AppError> {
     let mut done = Resolved::default();
+    let retries = Retries::load(db, Job::GroupDecide).await?;
     for id in store::due(&db.pool, now_ms()).await? {
-        if decide(db, id).await? {
-            done.decided += 1;
+        if retries.is_resting(id) {
+            continue;
+        }
+        match decide(db, id).await {
+            Ok(decided) => {
+                done.decided += usize::from(decided);
+                retries.succeeded(db, id).await;
+            }
+            Err(e) => done.failed.push(retries.failed(db, id, &e).await),
         }
     }
     for id in store::unsettled(&db.pool).await? {
-        done.orders += settle(db, id).await?;
+        let s = settle(db, id).await?;
+        done.orders += s.moved;
+        done.failed.extend(s.failed);
     }
     Ok(done)
 }
@@ -391,43 +409,49 @@ fn settle_pause() -> Option<std::time::Duration> {
     std::env::var("LINLI_SETTLE_PAUSE_MS").ok().and_then(|v| v.parse().ok()).filter(|ms| *ms > 0).map(std::time::Duration::from_millis)
 }
 
+/// What settling a campaign came to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settled {
+    /// Joins confirmed or refunded.
+    pub moved: usize,
+    /// Joins that failed and wait for a retry; the campaign stays unsettled until they go.
+    pub failed: Vec<Failure>,
+}
+
 /// Confirms (succeeded) or cancels and refunds (failed, cancelled) every join of a decided
-/// campaign still waiting, one transaction each, then marks the campaign settled. Returns how
-/// many joins it moved.
-pub async fn settle(db: &Db, id: i64) -> Result<usize, AppError> {
+/// campaign still waiting, one transaction each, then marks the campaign settled once none
+/// waits. A join that fails is recorded for a retry and the others go on.
+pub async fn settle(db: &Db, id: i64) -> Result<Settled, AppError> {
     let mut conn = db.pool.acquire().await?;
     let Some(row) = store::find(&mut conn, id).await? else {
-        return Ok(0);
+        return Ok(Settled::default());
     };
     drop(conn);
     let (to, reason) = match row.status() {
         GroupBuyStatus::Succeeded => (OrderStatus::Placed, "group_succeeded"),
         GroupBuyStatus::Failed => (OrderStatus::Cancelled, "group_failed"),
         GroupBuyStatus::Cancelled => (OrderStatus::Cancelled, "group_cancelled"),
-        GroupBuyStatus::Open | GroupBuyStatus::Draft => return Ok(0),
+        GroupBuyStatus::Open | GroupBuyStatus::Draft => return Ok(Settled::default()),
     };
     let pause = settle_pause();
-    let mut moved = 0;
+    let retries = Retries::load(db, Job::GroupSettle).await?;
+    let mut done = Settled::default();
+    // Walk the waiting joins by id, so one that fails is passed, not met again.
+    let mut after = 0;
     loop {
-        let batch = store::waiting_orders(&db.pool, id, 100).await?;
-        if batch.is_empty() {
-            break;
-        }
+        let batch = store::waiting_orders(&db.pool, id, after, 100).await?;
+        let Some(last) = batch.last() else { break };
+        after = *last;
         for order_id in batch {
-            let mut tx = db.begin_write().await?;
-            let Some(order) = crate::orders::store::find(&mut tx, order_id).await? else {
+            if retries.is_resting(order_id) {
                 continue;
-            };
-            let asker = Asker { user_id: None, actor: Actor::System };
-            match apply_in(&mut tx, db, &order, to, asker, reason).await {
-                Ok(event) => {
-                    tx.commit().await?;
-                    db.events.committed([event]);
-                    moved += 1;
+            }
+            match settle_join(db, order_id, to, reason).await {
+                Ok(moved) => {
+                    done.moved += usize::from(moved);
+                    retries.succeeded(db, order_id).await;
                 }
-                // Settled by another instance meanwhile: nothing to do.
-                Err(e) if e.code == ErrorCode::InvalidTransition => {}
-                Err(e) => return Err(e),
+                Err(e) => done.failed.push(retries.failed(db, order_id, &e).await),
             }
             if let Some(p) = pause {
                 tokio::time::sleep(p).await;
@@ -435,9 +459,28 @@ pub async fn settle(db: &Db, id: i64) -> Result<usize, AppError> {
         }
     }
     if store::mark_settled(&db.pool, id, now_ms()).await? {
-        tracing::info!(group_buy_id = id, orders = moved, outcome = row.status, "group buy settled");
+        tracing::info!(group_buy_id = id, orders = done.moved, outcome = row.status, "group buy settled");
     }
-    Ok(moved)
+    Ok(done)
+}
+
+/// One join to its campaign's outcome, in its own transaction; false when another instance
+/// settled it meanwhile.
+async fn settle_join(db: &Db, order_id: i64, to: OrderStatus, reason: &str) -> Result<bool, AppError> {
+    let mut tx = db.begin_write().await?;
+    let Some(order) = crate::orders::store::find(&mut tx, order_id).await? else {
+        return Ok(false);
+    };
+    let asker = Asker { user_id: None, actor: Actor::System };
+    match apply_in(&mut tx, db, &order, to, asker, reason).await {
+        Ok(event) => {
+            tx.commit().await?;
+            db.events.committed([event]);
+            Ok(true)
+        }
+        Err(e) if e.code == ErrorCode::InvalidTransition => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The staff's view: counts by store, the supplier summary once succeeded, what may change.

@@ -414,10 +414,12 @@ pub async fn unsettled(pool: &AnyPool) -> Result<Vec<i64>, AppError> {
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// The next joins of a campaign still waiting for the group.
-pub async fn waiting_orders(pool: &AnyPool, id: i64, limit: i64) -> Result<Vec<i64>, AppError> {
-    let rows: Vec<(i64,)> = sqlx::query_as("select id from orders where group_buy_id = $1 and status = 'awaiting_group' order by id limit $2")
+/// The next joins of a campaign still waiting for the group, after order `after`.
+pub async fn waiting_orders(pool: &AnyPool, id: i64, after: i64, limit: i64) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("select id from orders where group_buy_id = $1 and status = 'awaiting_group' and id > $2 order by id limit $3")
         .bind(id)
+        .bind(after)
         .bind(limit)
         .fetch_all(pool)
         .await?;

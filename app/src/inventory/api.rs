@@ -118,7 +118,7 @@ pub async fn set_stock_alert(store_id: i64, product_id: i64, low_at: String) -> 
 /// The till: what the store can sell now (bundles too), the basket from the URL priced now,
 /// a fresh key for the sale, and the latest sales.
 #[server(prefix = "/api", endpoint = "staff_till")]
-pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<String>) -> Result<TillView, AppError> {
+pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<String>, t: Option<String>) -> Result<TillView, AppError> {
     use super::model::{TillLine, TillProduct};
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
@@ -133,6 +133,15 @@ pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<Str
         })
         .collect();
     let total_fen = basket.iter().map(|l| l.price_fen * l.qty).sum();
+    // A basket has a token in its URL from its first tap (`t=`); the sale's key comes from the
+    // token and the basket, so the same page submitted again — Back after a sale, a resent
+    // form — replays the first receipt instead of selling twice. A new basket gets a new token.
+    let token = match t {
+        Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => t,
+        _ => crate::server::random_token()?,
+    };
+    let lines: Vec<String> = basket.iter().map(|l| format!("{}:{}", l.product_id, l.qty)).collect();
+    let key = crate::server::sha256_hex(&format!("till|{}|{token}|{}", chosen.id, lines.join(",")))[..40].to_string();
     let products = shelf
         .into_iter()
         .filter(|p| q.as_deref().is_none_or(|q| p.name.contains(q) || p.origin.contains(q)))
@@ -145,23 +154,29 @@ pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<Str
         products,
         basket,
         total_fen,
-        key: crate::server::random_token()?,
+        key,
+        token,
         recent: super::store::recent_sales(&state.db.pool, chosen.id, 10).await?,
     })
 }
 
 /// 收款: sells the basket; back to the till with the receipt shown and the basket empty.
 #[server(prefix = "/api", endpoint = "staff_till_sell")]
-pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: String, customer_phone: Option<String>) -> Result<i64, AppError> {
-    let phone = customer_phone.unwrap_or_default();
+pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: String, pay_code: Option<String>) -> Result<i64, AppError> {
+    let code = pay_code.unwrap_or_default();
     let result = async {
         use super::model::{CounterSaleRequest, SaleItem, TillPayment};
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
         let payment = TillPayment::parse(&payment).ok_or_else(|| AppError::field(crate::shared::ErrorCode::BadRequest, "payment"))?;
         let items = super::rules::parse_basket(&basket).into_iter().map(|(product_id, qty)| SaleItem { product_id, qty }).collect();
-        let req = CounterSaleRequest { items, payment, customer_phone: Some(phone.clone()).filter(|p| !p.trim().is_empty()) };
-        super::service::sell(&state.db, &me, store_id, &req, &key).await
+        let req = CounterSaleRequest { items, payment, pay_code: Some(code.clone()).filter(|c| !c.trim().is_empty()) };
+        super::service::sell(&state.db, &me, store_id, &req, &key).await.map_err(|e| {
+            // The page's key belongs to this basket (see `load_till`): the same key for other
+            // goods or another payment means this basket was paid already (the page came back
+            // with Back) — say so rather than name the key.
+            if e.code == crate::shared::ErrorCode::IdempotencyKeyReused { AppError::new(crate::shared::ErrorCode::SaleAlreadyTaken) } else { e }
+        })
     }
     .await;
     match result {
@@ -170,7 +185,10 @@ pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: S
             Ok(receipt.id)
         }
         Err(e) => {
-            crate::server::form::bounce_back(&e, &[("payment", &payment), ("customer_phone", &phone)]);
+            // A refused code is shown again to be checked; a good one (refused for the balance,
+            // say) still pays for a minute and stays out of the address bar and the logs.
+            let code = if e.code == crate::shared::ErrorCode::PayCodeInvalid { code.as_str() } else { "" };
+            crate::server::form::bounce_back(&e, &[("payment", &payment), ("pay_code", code)]);
             Err(e)
         }
     }

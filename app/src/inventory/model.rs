@@ -196,9 +196,10 @@ pub struct SaleItem {
 pub struct CounterSaleRequest {
     pub items: Vec<SaleItem>,
     pub payment: TillPayment,
-    /// The member's phone number; required for (and only used by) a wallet payment.
+    /// The member's payment code (付款码) from their phone: required for, and only used by, a
+    /// wallet payment. It pays once and lives about a minute.
     #[serde(default)]
-    pub customer_phone: Option<String>,
+    pub pay_code: Option<String>,
 }
 
 /// A product the till offers.
@@ -234,8 +235,11 @@ pub struct TillView {
     pub products: Vec<TillProduct>,
     pub basket: Vec<TillLine>,
     pub total_fen: i64,
-    /// A fresh idempotency key for this sale: a double tap on 收款 sells once.
+    /// The sale's idempotency key, from the basket's token and its lines: a double tap on 收款,
+    /// or the page submitted again after Back, sells once.
     pub key: String,
+    /// The basket's token, carried by every link that changes the basket.
+    pub token: String,
     /// The store's latest sales, newest first.
     pub recent: Vec<SaleSummary>,
 }
@@ -268,7 +272,7 @@ pub struct ReceiptLine {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub id: i64,
-    /// 小票号: yyMMdd + the sale id, like an order number.
+    /// 小票号: S + yyMMdd + the sale id (the S keeps it apart from order numbers).
     pub number: String,
     pub store_id: i64,
     pub store_name: String,

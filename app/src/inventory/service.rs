@@ -8,7 +8,7 @@ use crate::catalog::rules::stock_needs;
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
 use crate::shared::time::{local_time, rfc3339};
-use crate::shared::{AppError, ErrorCode, Phone};
+use crate::shared::{AppError, ErrorCode};
 use crate::wallet::model::EntryKind;
 
 /// Who books stock and works the till at a store (the owner everywhere).
@@ -163,23 +163,32 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
     let key = idempotency::parse_key(key)?;
     let items: Vec<(i64, i64)> = req.items.iter().map(|i| (i.product_id, i.qty)).collect();
     let lines = rules::normalize_sale(&items)?;
-    let customer = match req.payment {
+    // A wallet payment needs the member's consent: the one-time code from their phone.
+    let pay_code = match req.payment {
         TillPayment::Wallet => {
-            let raw = req.customer_phone.as_deref().unwrap_or("");
-            let phone = Phone::parse(raw).map_err(|c| AppError::field(c, "customer_phone"))?;
-            let id = crate::accounts::store::user_id_by_phone(&db.pool, &phone)
-                .await?
-                .ok_or_else(|| AppError::field(ErrorCode::CustomerNotFound, "customer_phone"))?;
-            Some(id)
+            let code = crate::wallet::rules::parse_pay_code(req.pay_code.as_deref().unwrap_or(""))?;
+            crate::wallet::service::check_pay_code_throttle(db, me.id).await?;
+            Some(code)
         }
         TillPayment::Cash | TillPayment::Qr => None,
     };
-    let request = (store_id, &lines, req.payment, customer);
+    // The code is kept in the fingerprint only as its hash.
+    let request = (store_id, &lines, req.payment, pay_code.as_deref().map(crate::server::sha256_hex));
     let mut tx = db.begin_write().await?;
     if let Claim::Replay(sale_id) = idempotency::claim::<i64>(&mut tx, me.id, SALE_SCOPE, &key, &request).await? {
         tx.commit().await?;
         return receipt(db, me, sale_id).await;
     }
+    let customer = match &pay_code {
+        Some(code) => {
+            let Some(user_id) = crate::wallet::service::redeem_pay_code(&mut tx, code, store_id).await? else {
+                tx.rollback().await?;
+                return Err(crate::wallet::service::record_wrong_pay_code(db, me.id).await?);
+            };
+            Some(user_id)
+        }
+        None => None,
+    };
     let priced = crate::catalog::store::priced_lines(&mut tx, store_id, &lines).await?;
     let total_fen: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let sale_id =
@@ -217,8 +226,12 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
             sale_id: Some(sale_id),
         };
         if crate::wallet::store::move_money(&mut tx, &m).await?.is_none() {
+            // The code stays unused: the member may top up or pay another way.
             tx.rollback().await?;
             return Err(AppError::field(ErrorCode::InsufficientBalance, "payment"));
+        }
+        if let Some(code) = &pay_code {
+            crate::wallet::service::pay_code_paid(&mut tx, code, sale_id).await?;
         }
     }
     idempotency::remember(&mut tx, me.id, SALE_SCOPE, &key, &sale_id).await?;
@@ -233,7 +246,8 @@ pub async fn receipt(db: &Db, me: &Me, sale_id: i64) -> Result<Receipt, AppError
     let lines = store::sale_lines(&db.pool, sale_id).await?;
     Ok(Receipt {
         id: sale.id,
-        number: crate::shared::time::day_serial(local_time(sale.created_at_ms).day, sale.id),
+        // "S" keeps a receipt's number apart from an order's (both are day + serial).
+        number: format!("S{}", crate::shared::time::day_serial(local_time(sale.created_at_ms).day, sale.id)),
         store_id: sale.store_id,
         store_name: sale.store_name,
         at: rfc3339(sale.created_at_ms),

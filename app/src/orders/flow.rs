@@ -8,6 +8,7 @@ use crate::accounts::Role;
 use crate::inventory::model::StockReason;
 use crate::inventory::store as inventory;
 use crate::server::events::{Event, Topic};
+use crate::server::retry::{Failure, Job, Retries};
 use crate::server::Db;
 use crate::shared::time::{local_time, now_ms, parse_hhmm, parse_iso_date, rfc3339};
 use crate::shared::{AppError, ErrorCode};
@@ -242,23 +243,35 @@ pub async fn settle_no_show(db: &Db, me: &crate::accounts::Me, id: i64, back_on_
 /// become no-shows. It reads the deadline from the orders themselves, so a restart (or a
 /// kill -9) loses nothing, and the status compare-and-set makes two instances running it at
 /// once harmless. Returns how many orders it moved.
-pub async fn sweep_no_shows(db: &Db) -> Result<usize, AppError> {
+pub async fn sweep_no_shows(db: &Db) -> Result<Swept, AppError> {
     let now = local_time(now_ms());
     let today = crate::shared::time::iso_date(now.day);
-    let mut moved = 0;
+    let retries = Retries::load(db, Job::NoShow).await?;
+    let mut done = Swept::default();
     for (id, date, until) in store::ready_pickups_until(&db.pool, &today).await? {
         let (Some(day), Some(until)) = (parse_iso_date(&date), parse_hhmm(&until)) else { continue };
-        if !lifecycle::no_show_due(day, until, now.day, now.minute) {
+        if !lifecycle::no_show_due(day, until, now.day, now.minute) || retries.is_resting(id) {
             continue;
         }
         match apply(db, id, OrderStatus::NoShow, Asker { user_id: None, actor: Actor::System }, "", |_| true).await {
-            Ok(_) => moved += 1,
+            Ok(_) => {
+                done.moved += 1;
+                retries.succeeded(db, id).await;
+            }
             // Handed over (or cancelled) while the job looked: nothing to do.
-            Err(e) if e.code == ErrorCode::InvalidTransition => {}
-            Err(e) => return Err(e),
+            Err(e) if e.code == ErrorCode::InvalidTransition => retries.succeeded(db, id).await,
+            // One order that cannot move holds back no other: retried later with backoff.
+            Err(e) => done.failed.push(retries.failed(db, id, &e).await),
         }
     }
-    Ok(moved)
+    Ok(done)
+}
+
+/// What one no-show sweep did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub moved: usize,
+    pub failed: Vec<Failure>,
 }
 
 /// The staff's view of orders: masked resident, items, notes, what to collect, the next step.

@@ -35,6 +35,8 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "store_prices", include_str!("../../../migrations/sqlite/0012_store_prices.sql")),
     (13, "staff_invites", include_str!("../../../migrations/sqlite/0013_staff_invites.sql")),
     (14, "markdowns", include_str!("../../../migrations/sqlite/0014_markdowns.sql")),
+    (15, "job retries", include_str!("../../../migrations/sqlite/0015_job_retries.sql")),
+    (16, "pay codes", include_str!("../../../migrations/sqlite/0016_pay_codes.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -51,6 +53,8 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "store_prices", include_str!("../../../migrations/postgres/0012_store_prices.sql")),
     (13, "staff_invites", include_str!("../../../migrations/postgres/0013_staff_invites.sql")),
     (14, "markdowns", include_str!("../../../migrations/postgres/0014_markdowns.sql")),
+    (15, "job retries", include_str!("../../../migrations/postgres/0015_job_retries.sql")),
+    (16, "pay codes", include_str!("../../../migrations/postgres/0016_pay_codes.sql")),
 ];
 
 impl Backend {

@@ -5,6 +5,7 @@ pub mod form;
 pub mod idempotency;
 pub mod qr;
 pub mod request;
+pub mod retry;
 pub mod session;
 pub mod sessions_store;
 pub mod state;
@@ -19,4 +20,10 @@ pub fn random_token() -> Result<String, crate::shared::AppError> {
     let mut buf = [0u8; 16];
     getrandom::getrandom(&mut buf).map_err(crate::shared::AppError::internal)?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The SHA-256 of a secret as kept in the database (hex): invitation tokens, payment codes.
+pub fn sha256_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -61,6 +61,7 @@ error_codes! {
     BelowMinOrder => "below_min_order", 422, "还没到配送起送金额，再添点商品或改为到店自提", "Below the minimum for delivery — add more or pick up at the store";
     InvalidPickupTime => "invalid_pickup_time", 422, "请选择门店自提时间内的日期和时段", "Choose a pickup day and time within the store's pickup hours";
     InvalidSlot => "invalid_slot", 422, "请选择还来得及的配送时间", "Choose a delivery time that is still possible";
+    AddressDetailRequired => "address_detail_required", 422, "请填写楼栋和门牌号，比如 3幢 201，骑手才找得到", "Enter the building and flat, e.g. Building 3, 201, so the rider can find you";
     AddressRequired => "address_required", 422, "请填写收货地址（小区、楼栋、门牌号）", "Enter the delivery address (estate, building, flat)";
     NoteTooLong => "note_too_long", 422, "备注最多100个字", "The note may have at most 100 characters";
     InsufficientBalance => "insufficient_balance", 402, "储值余额不够，请选择到店付或先到门店充值", "Your wallet balance is too low — choose pay at pickup or top up at the store";
@@ -95,6 +96,9 @@ error_codes! {
     StockChanged => "stock_changed", 409, "库存刚有变动（有人下单或卖出），请按最新数量重新盘点", "The stock just changed (an order or a sale) — count again against the new figure";
     BasketEmpty => "basket_empty", 422, "还没有选商品", "Add something to the sale first";
     CustomerNotFound => "customer_not_found", 422, "没有找到这个手机号的会员", "No member has this phone number";
+    PayCodeRequired => "pay_code_required", 422, "用储值余额付，请扫会员手机上的付款码（我的 → 付款码）", "To pay from the wallet, scan the member's payment code (Me → Pay code)";
+    SaleAlreadyTaken => "sale_already_taken", 409, "这一单已经收过款了，小票在「最近的小票」里；下一位顾客请点「清空这一单」重新开始", "This sale was already paid — see Latest receipts; start the next customer with Clear this sale";
+    PayCodeInvalid => "pay_code_invalid", 422, "付款码不对、已用过或已过期，请顾客刷新付款码再扫", "This payment code is wrong, used or expired — ask the member to refresh it and scan again";
     InvalidCount => "invalid_count", 422, "盘点数量应为0到100000的整数", "A count is a whole number from 0 to 100,000";
     InvalidSaleQuantity => "invalid_sale_quantity", 422, "每样商品一次最多卖999件", "At most 999 of one product in a sale";
     CountBelowHeld => "count_below_held", 409, "线上订单还占着更多的货，先处理这些订单再盘点", "Online orders hold more than this count — deal with those orders first";

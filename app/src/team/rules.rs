@@ -18,8 +18,7 @@ pub fn check_invite(phone: &str, name: &str, role: Role) -> Result<(Phone, Strin
 /// The SHA-256 of an invitation token, as kept in the database (hex).
 #[cfg(feature = "ssr")]
 pub fn token_hash(token: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::server::sha256_hex(token)
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@ pub mod geo;
 pub mod layout;
 #[cfg(feature = "hydrate")]
 pub mod live;
+pub mod scan;
 
 pub use form::{FieldError, FormError};
 pub use layout::{BackOfficeShell, ResidentShell};
+pub use scan::ScanOverlay;
 
 use crate::shared::{AppError, Fen, Locale};
 use leptos::prelude::*;

@@ -1,5 +1,7 @@
 //! The member wallet (储值): a balance per resident and a ledger of every movement.
+pub mod api;
 pub mod model;
+pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

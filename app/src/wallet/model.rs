@@ -50,3 +50,25 @@ pub struct Balance {
     /// The ledger entry the top-up wrote.
     pub entry_id: i64,
 }
+
+/// A member payment code (付款码): `POST /api/v1/me/pay-codes`. Shown on 我的 as digits, a
+/// barcode and a QR code; the till scans or types it to take one wallet payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PayCode {
+    /// 18 digits, starting 68.
+    pub code: String,
+    /// RFC 3339; about a minute after it was made.
+    pub expires_at: String,
+    /// Seconds it stays valid from now (for the page's countdown).
+    pub valid_s: i64,
+    /// The wallet it pays from, in fen, as it stands now.
+    pub wallet_fen: i64,
+}
+
+/// The 付款码 page: the code and its QR code (SVG, drawn on the server).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayCodePage {
+    pub code: PayCode,
+    pub qr_svg: String,
+}

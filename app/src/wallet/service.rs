@@ -1,10 +1,11 @@
 //! Wallet actions shared by the JSON API and the back office's customer pages.
-use super::model::{Balance, EntryKind};
+use super::model::{Balance, EntryKind, PayCode};
 use super::store::Reversed;
 use super::{rules, store};
 use crate::accounts::{Me, Role};
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
+use crate::shared::time::{now_ms, rfc3339};
 use crate::shared::{AppError, ErrorCode};
 
 const TOP_UP_SCOPE: &str = "wallet.top_up";
@@ -27,6 +28,10 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
         return Err(AppError::forbidden());
     }
     let amount = rules::parse_top_up(amount_fen)?;
+    // Refunds reach a deactivated account's wallet; new money at the counter does not.
+    if crate::accounts::store::load_me(&db.pool, user_id).await?.is_none() {
+        return Err(AppError::not_found());
+    }
     let key = key.map(idempotency::parse_key).transpose()?;
     let request = (user_id, amount, store_id);
     let mut tx = db.begin_write().await?;
@@ -81,4 +86,57 @@ pub async fn reverse(db: &Db, staff: &Me, entry_id: i64) -> Result<Balance, AppE
         Reversed::Already => Err(AppError::new(ErrorCode::AlreadyReversed)),
         Reversed::NotCovered => Err(AppError::new(ErrorCode::ReversalNotCovered)),
     }
+}
+
+/// A fresh payment code (付款码) for the signed-in member: one use, about a minute. Making
+/// codes is limited per member (a page refreshes one a minute), so nobody can mint them in
+/// bulk.
+#[tracing::instrument(skip_all, fields(user_id = me.id))]
+pub async fn issue_pay_code(db: &Db, me: &Me) -> Result<PayCode, AppError> {
+    let now = now_ms();
+    if store::pay_codes_since(&db.pool, me.id, now - rules::PAY_CODE_WINDOW_MS).await? >= rules::MAX_PAY_CODES {
+        return Err(AppError::new(ErrorCode::TooManyAttempts));
+    }
+    let mut buf = [0u8; 8];
+    getrandom::getrandom(&mut buf).map_err(AppError::internal)?;
+    let code = rules::pay_code_from(u64::from_le_bytes(buf));
+    let expires = now + rules::PAY_CODE_TTL_MS;
+    store::insert_pay_code(&db.pool, &crate::server::sha256_hex(&code), me.id, now, expires).await?;
+    let wallet_fen = crate::accounts::store::load_me(&db.pool, me.id).await?.map_or(me.wallet_fen, |m| m.wallet_fen);
+    Ok(PayCode { code, expires_at: rfc3339(expires), valid_s: rules::PAY_CODE_TTL_MS / 1000, wallet_fen })
+}
+
+const PAY_CODE_SCOPE: &str = "pay_code";
+
+/// Refuses (429) a staff account that has tried too many wrong payment codes lately.
+pub async fn check_pay_code_throttle(db: &Db, staff_id: i64) -> Result<(), AppError> {
+    let since = now_ms() - rules::WRONG_PAY_CODE_WINDOW_MS;
+    if crate::accounts::store::recent_failures(&db.pool, PAY_CODE_SCOPE, &staff_id.to_string(), since).await? >= rules::MAX_WRONG_PAY_CODES {
+        return Err(AppError::new(ErrorCode::TooManyAttempts));
+    }
+    Ok(())
+}
+
+/// Counts a wrong, used or expired payment code against the staff account that scanned it;
+/// answers with how many tries are left.
+pub async fn record_wrong_pay_code(db: &Db, staff_id: i64) -> Result<AppError, AppError> {
+    crate::accounts::store::record_failure(&db.pool, PAY_CODE_SCOPE, &staff_id.to_string()).await?;
+    let since = now_ms() - rules::WRONG_PAY_CODE_WINDOW_MS;
+    let used = crate::accounts::store::recent_failures(&db.pool, PAY_CODE_SCOPE, &staff_id.to_string(), since).await?;
+    Ok(AppError::field(ErrorCode::PayCodeInvalid, "pay_code").with_details(serde_json::json!({ "tries_left": (rules::MAX_WRONG_PAY_CODES - used).max(0) })))
+}
+
+/// Redeems a payment code inside a sale's transaction: the member who consented, or `None`.
+pub async fn redeem_pay_code(conn: &mut sqlx::AnyConnection, code: &str, store_id: i64) -> Result<Option<i64>, AppError> {
+    store::redeem_pay_code(conn, &crate::server::sha256_hex(code), store_id, now_ms()).await
+}
+
+/// Ties a redeemed code to its sale.
+pub async fn pay_code_paid(conn: &mut sqlx::AnyConnection, code: &str, sale_id: i64) -> Result<(), AppError> {
+    store::pay_code_paid(conn, &crate::server::sha256_hex(code), sale_id).await
+}
+
+/// Housekeeping: forget codes that expired unused a day ago.
+pub async fn purge_old_pay_codes(db: &Db) -> Result<u64, AppError> {
+    store::purge_pay_codes(&db.pool, now_ms() - 86_400_000).await
 }

@@ -21,21 +21,23 @@ pub struct Movement {
     pub sale_id: Option<i64>,
 }
 
-/// Adds the amount to an active user's balance unless that would go below zero; returns
-/// `(entry id, new balance)`, or `None` when the user does not exist or the balance does not
-/// cover it. Must run inside a write transaction.
+/// Adds the amount to a user's balance unless that would go below zero (debits only from an
+/// active account); returns `(entry id, new balance)`, or `None` when the user does not exist
+/// or the balance does not cover it. Must run inside a write transaction.
 pub async fn move_money(conn: &mut AnyConnection, m: &Movement) -> Result<Option<(i64, i64)>, AppError> {
     let Some(balance) = add_to_balance(conn, m.user_id, m.amount_fen).await? else { return Ok(None) };
     let entry_id = insert_entry(conn, m, balance, None).await?.ok_or_else(|| AppError::internal("wallet entry not written"))?;
     Ok(Some((entry_id, balance)))
 }
 
-/// The balance after adding `amount_fen` to an active user's wallet, or `None` (nothing
-/// changed) when the user does not exist or the balance would go below zero.
+/// The balance after adding `amount_fen` to a user's wallet, or `None` (nothing changed) when
+/// the user does not exist, the balance would go below zero, or money would leave a
+/// deactivated account. Money coming in (a refund, a credit) always reaches the wallet, even
+/// of an account deactivated since it paid: a refund must never be stuck.
 async fn add_to_balance(conn: &mut AnyConnection, user_id: i64, amount_fen: i64) -> Result<Option<i64>, AppError> {
     let balance: Option<(i64,)> = sqlx::query_as(
         "update users set wallet_fen = wallet_fen + $1
-         where id = $2 and active = $3 and wallet_fen + $1 >= 0
+         where id = $2 and ($1 >= 0 or active = $3) and wallet_fen + $1 >= 0
          returning wallet_fen",
     )
     .bind(amount_fen)
@@ -138,4 +140,52 @@ pub async fn entries(pool: &AnyPool, user_id: i64, limit: i64) -> Result<Vec<Ent
 /// One ledger entry.
 pub async fn entry(conn: &mut AnyConnection, id: i64) -> Result<Option<EntryRow>, AppError> {
     Ok(sqlx::query_as(&format!("{ENTRY_SELECT} where e.id = $1")).bind(id).fetch_optional(&mut *conn).await?)
+}
+
+/// Keeps a new payment code (its hash) for a member.
+pub async fn insert_pay_code(pool: &AnyPool, code_hash: &str, user_id: i64, now: i64, expires_at_ms: i64) -> Result<(), AppError> {
+    sqlx::query("insert into pay_codes (code_hash, user_id, created_at_ms, expires_at_ms) values ($1, $2, $3, $4)")
+        .bind(code_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at_ms)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// How many codes a member made since `since`.
+pub async fn pay_codes_since(pool: &AnyPool, user_id: i64, since: i64) -> Result<i64, AppError> {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from pay_codes where user_id = $1 and created_at_ms >= $2").bind(user_id).bind(since).fetch_one(pool).await?;
+    Ok(n)
+}
+
+/// Uses a payment code for a sale at `store_id`: one conditional statement, so a code pays
+/// once however many tills scan it at the same moment; `None` when it is unknown, used,
+/// expired or its member's account is closed. Must run inside the sale's transaction.
+pub async fn redeem_pay_code(conn: &mut AnyConnection, code_hash: &str, store_id: i64, now: i64) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "update pay_codes set used_at_ms = $3, store_id = $2
+         where code_hash = $1 and used_at_ms is null and expires_at_ms > $3
+           and exists (select 1 from users u where u.id = pay_codes.user_id and u.active = $4)
+         returning user_id",
+    )
+    .bind(code_hash)
+    .bind(store_id)
+    .bind(now)
+    .bind(true)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(u,)| u))
+}
+
+/// Ties a redeemed code to the sale it paid (for the audit trail).
+pub async fn pay_code_paid(conn: &mut AnyConnection, code_hash: &str, sale_id: i64) -> Result<(), AppError> {
+    sqlx::query("update pay_codes set sale_id = $2 where code_hash = $1").bind(code_hash).bind(sale_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Housekeeping: codes that expired unused more than a day ago tell nobody anything.
+pub async fn purge_pay_codes(pool: &AnyPool, before_ms: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query("delete from pay_codes where used_at_ms is null and expires_at_ms < $1").bind(before_ms).execute(pool).await?.rows_affected())
 }

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/notifications", get(orders::notifications))
         .route("/me/notifications/read", post(orders::notifications_read))
         .route("/me/notes", get(accounts::notes).post(accounts::add_note))
+        .route("/me/pay-codes", post(wallet::pay_code))
         .route("/me/notes/{id}", delete(accounts::remove_note))
         .route("/staff/stores/{store_id}/orders", get(staff::queue))
         .route("/staff/stores/{store_id}/events", get(staff::events))

@@ -14,7 +14,7 @@ use utoipa::OpenApi;
         super::staff::queue, super::staff::transition, super::staff::verify, super::staff::ready, super::staff::hand_over,
         super::staff::no_show_stock, super::staff::pick_list, super::staff::events, super::staff::routing, super::staff::set_routing,
         super::rider::orders, super::rider::claim, super::rider::deliver,
-        super::wallet::top_up, super::customers::reverse, super::customers::search, super::customers::get,
+        super::wallet::top_up, super::wallet::pay_code, super::customers::reverse, super::customers::search, super::customers::get,
         super::products::list, super::products::create, super::products::get, super::products::update, super::products::retire,
         super::products::restore, super::products::add_photo, super::products::remove_photo, super::products::cover,
         super::products::categories, super::products::create_category, super::products::update_category,

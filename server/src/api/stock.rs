@@ -89,7 +89,7 @@ pub async fn movements(
 #[utoipa::path(post, path = "/api/v1/staff/stores/{store_id}/counter-sales", params(("store_id" = i64, Path)), request_body = CounterSaleRequest, tag = "stock",
     responses((status = 201, body = Receipt), (status = 400, description = "idempotency_key_required"), (status = 401), (status = 402, description = "insufficient_balance"),
         (status = 403), (status = 409, description = "insufficient_stock with the short items"),
-        (status = 422, description = "basket_empty, invalid_stock_change, product_unavailable, customer_not_found, invalid_phone")))]
+        (status = 422, description = "basket_empty, invalid_stock_change, product_unavailable, pay_code_required, pay_code_invalid (with tries_left)"), (status = 429, description = "too_many_attempts: too many wrong pay codes")))]
 pub async fn sell(
     State(state): State<AppState>,
     session: Session,

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use linli_app::server::{session, AppState};
 use linli_app::shared::AppError;
-use linli_app::wallet::model::Balance;
+use linli_app::wallet::model::{Balance, PayCode};
 use linli_app::wallet::service;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -30,4 +30,14 @@ pub async fn top_up(
     let staff = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
     let key = super::idempotency_key(&headers)?;
     Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen, key.as_deref(), None).await?))
+}
+
+/// A member payment code (付款码) for the signed-in resident: shown at the till to pay one
+/// sale from the wallet. One use, about a minute; making more than 30 in ten minutes is 429.
+#[utoipa::path(post, path = "/api/v1/me/pay-codes", tag = "wallet",
+    responses((status = 201, body = PayCode), (status = 401), (status = 429, description = "too_many_attempts")))]
+pub async fn pay_code(State(state): State<AppState>, session: Session) -> ApiResult<(axum::http::StatusCode, [(axum::http::HeaderName, &'static str); 1], Json<PayCode>)> {
+    let me = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
+    let code = service::issue_pay_code(&state.db, &me).await?;
+    Ok((axum::http::StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, "no-store")], Json(code)))
 }

@@ -531,3 +531,133 @@ async fn a_resolution_killed_half_way_finishes_after_a_restart_with_each_refund_
     }
     ledger_balances(&app).await;
 }
+
+/// Deactivates an account as the owner does from the team page.
+async fn deactivate(app: &TestApp, user_id: i64) {
+    let owner = logged_in(app, OWNER).await;
+    let (status, body) = post(&owner, app, &format!("/api/v1/owner/team/{user_id}/deactivate"), &json!({})).await;
+    assert_eq!(status, 204, "{body}");
+}
+
+/// Sets a campaign's deadline to `ago_ms` before now.
+async fn deadline_ago(app: &TestApp, id: i64, ago_ms: i64) {
+    sqlx::query("update group_buys set deadline_ms = $2 where id = $1").bind(id).bind(now_ms() - ago_ms).execute(&app.db.pool).await.expect("deadline");
+}
+
+async fn settled(app: &TestApp, id: i64) -> bool {
+    count(app, &format!("select count(*) from group_buys where id = {id} and settled_at_ms is not null")).await == 1
+}
+
+#[tokio::test]
+async fn a_refund_reaches_an_account_deactivated_since_it_joined_and_a_later_campaign_is_settled_on_time() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let first = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let second = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let people = households(&app, 2, "136230", 10_000).await;
+    for (i, (_, c)) in people.iter().enumerate() {
+        let (status, body) = join(c, &app, first, "k", &json!({"qty": 1, "payment": "wallet"})).await;
+        assert_eq!(status, 201, "{i}: {body}");
+    }
+    let (status, body) = join(&people[1].1, &app, second, "k2", &json!({"qty": 2, "payment": "wallet"})).await;
+    assert_eq!(status, 201, "{body}");
+    // The first household's account is closed before the deadline.
+    deactivate(&app, people[0].0).await;
+
+    deadline_ago(&app, first, 60_000).await;
+    deadline_ago(&app, second, 1_000).await;
+    let r = linli_app::group_buy::service::resolve_due(&app.db).await.expect("resolve");
+    assert!(r.failed.is_empty(), "{r:?}");
+    resolve(&app).await;
+    for id in [first, second] {
+        let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
+        assert_eq!(g["status"], "failed", "{g}");
+        assert!(order_statuses(&app, id).await.iter().all(|s| s == "cancelled"));
+        assert!(settled(&app, id).await, "campaign {id} settled on time");
+    }
+    assert_eq!(refunds(&app, first).await, 2, "both joins refunded, once each");
+    assert_eq!(refunds(&app, second).await, 1);
+    assert_eq!(wallet(&app, "13623000000").await, 10_000, "the deactivated account got its money back");
+    assert_eq!(wallet(&app, "13623000001").await, 10_000);
+    ledger_balances(&app).await;
+    // Money still only leaves an active account: a counter top-up to the closed one is refused.
+    let clerk = logged_in(&app, "13900000021").await;
+    let (status, _) = post(&clerk, &app, &format!("/api/v1/staff/users/{}/wallet/top-up", people[0].0), &json!({"amount_fen": 1000})).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_join_that_cannot_be_settled_is_retried_with_backoff_and_holds_back_nothing_else() {
+    let app = spawn_app_with(false).await;
+    assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let first = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let second = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let people = households(&app, 2, "136240", 10_000).await;
+    let mut joins = Vec::new();
+    for (_, c) in &people {
+        let (status, body) = join(c, &app, first, "k", &json!({"qty": 1, "payment": "wallet"})).await;
+        assert_eq!(status, 201, "{body}");
+        joins.push(body["id"].as_i64().expect("order id"));
+    }
+    let (status, body) = join(&people[1].1, &app, second, "k2", &json!({"qty": 1, "payment": "wallet"})).await;
+    assert_eq!(status, 201, "{body}");
+    // Corrupt the first join's books: it claims units it never reserved, so cancelling it
+    // fails inside its transaction (as a bad row in production would).
+    let bogus = "insert into order_reservations (order_id, product_id, qty) values ($1, $2, 100000)";
+    sqlx::query(bogus).bind(joins[0]).bind(product).execute(&app.db.pool).await.expect("sabotage");
+
+    deadline_ago(&app, first, 60_000).await;
+    deadline_ago(&app, second, 1_000).await;
+    let r = linli_app::group_buy::service::resolve_due(&app.db).await.expect("a failing join does not fail the pass");
+    assert_eq!(r.decided, 2);
+    assert_eq!(r.failed.len(), 1, "{r:?}");
+    assert_eq!((r.failed[0].job, r.failed[0].item_id, r.failed[0].attempts), ("group_buy.settle", joins[0], 1));
+    assert_eq!(order_statuses(&app, first).await, vec!["awaiting_group", "cancelled"], "the other join went on");
+    assert_eq!(refunds(&app, first).await, 1);
+    assert!(!settled(&app, first).await, "not settled while a join waits");
+    assert!(settled(&app, second).await, "the later campaign is settled on time");
+    assert_eq!(refunds(&app, second).await, 1);
+
+    // The next pass leaves it alone until its backoff is over.
+    let r = linli_app::group_buy::service::resolve_due(&app.db).await.expect("resolve");
+    assert!(r.failed.is_empty() && r.orders == 0, "{r:?}");
+    let retry_in = count(&app, &format!("select next_at_ms - updated_at_ms from job_retries where item_id = {}", joins[0])).await;
+    assert_eq!(retry_in, 30_000, "first retry after 30 s");
+    let metrics = app.api.get(app.url("/metrics")).send().await.expect("metrics").text().await.expect("text");
+    assert!(metrics.contains("job_item_failures_total{job=\"group_buy.settle\"}"), "{metrics}");
+
+    // Still broken when the backoff is over: a second failure waits twice as long.
+    sqlx::query("update job_retries set next_at_ms = 0").execute(&app.db.pool).await.expect("time passes");
+    let r = linli_app::group_buy::service::resolve_due(&app.db).await.expect("resolve");
+    assert_eq!(r.failed.iter().map(|f| f.attempts).collect::<Vec<_>>(), vec![2]);
+    let retry_in = count(&app, &format!("select next_at_ms - updated_at_ms from job_retries where item_id = {}", joins[0])).await;
+    assert_eq!(retry_in, 60_000);
+
+    // Mended, and its time come: it is refunded once and the campaign settles.
+    sqlx::query("delete from order_reservations where order_id = $1").bind(joins[0]).execute(&app.db.pool).await.expect("mend");
+    sqlx::query("update job_retries set next_at_ms = 0").execute(&app.db.pool).await.expect("time passes");
+    let r = linli_app::group_buy::service::resolve_due(&app.db).await.expect("resolve");
+    assert_eq!((r.orders, r.failed.len()), (1, 0), "{r:?}");
+    assert!(settled(&app, first).await);
+    assert_eq!(refunds(&app, first).await, 2, "each join refunded exactly once");
+    assert_eq!(count(&app, "select count(*) from job_retries").await, 0, "the record is cleared");
+    for i in 0..2 {
+        assert_eq!(wallet(&app, &format!("136240{i:05}")).await, 10_000);
+    }
+    ledger_balances(&app).await;
+
+    // A manager's cancel with a join that cannot be refunded now answers as cancelled (the
+    // join is left to the job), never 500.
+    let third = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let (status, body) = join(&people[0].1, &app, third, "k3", &json!({"qty": 1, "payment": "wallet"})).await;
+    assert_eq!(status, 201, "{body}");
+    let stuck = body["id"].as_i64().expect("order id");
+    sqlx::query(bogus).bind(stuck).bind(product).execute(&app.db.pool).await.expect("sabotage");
+    let manager = logged_in(&app, MANAGER_A).await;
+    let (status, g) = post(&manager, &app, &format!("/api/v1/group-buys/{third}/cancel"), &json!({"reason": "供应商断货"})).await;
+    assert_eq!((status, g["status"].as_str()), (200, Some("cancelled")), "{g}");
+    assert_eq!(count(&app, &format!("select count(*) from job_retries where item_id = {stuck}")).await, 1, "waiting for its retry");
+}

@@ -205,15 +205,30 @@ async fn a_counter_sale_and_online_orders_racing_for_the_last_units_never_overse
     assert_eq!(on_hand - reserved, 0);
 }
 
+/// A fresh payment code from the resident's phone (我的 → 付款码).
+async fn pay_code(app: &TestApp, phone: &str) -> String {
+    let c = logged_in(app, phone).await;
+    let (status, body) = post(&c, app, "/api/v1/me/pay-codes", &json!({})).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["valid_s"], 60);
+    body["code"].as_str().expect("code").to_string()
+}
+
+fn wallet_sale(product: i64, qty: i64, code: &str) -> Value {
+    json!({ "items": [{ "product_id": product, "qty": qty }], "payment": "wallet", "pay_code": code })
+}
+
 #[tokio::test]
-async fn a_member_pays_at_the_till_from_the_wallet_once_and_gets_a_receipt() {
+async fn a_member_pays_at_the_till_from_the_wallet_with_a_one_time_pay_code_and_gets_a_receipt() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
     let (product, price) = stocked_product(&app, store).await;
     let (start, _) = stock(&app, store, product).await;
     let staff = logged_in(&app, STAFF_A).await;
     let balance = wallet(&app, RESIDENT).await;
-    let body = json!({ "items": [{ "product_id": product, "qty": 2 }], "payment": "wallet", "customer_phone": RESIDENT });
+    let code = pay_code(&app, RESIDENT).await;
+    assert_eq!((code.len(), &code[..2]), (18, "68"), "{code}");
+    let body = wallet_sale(product, 2, &code);
 
     let (status, receipt) = sell(&staff, &app, store, "till-w-1", &body).await;
     assert_eq!(status, 201, "{receipt}");
@@ -223,7 +238,8 @@ async fn a_member_pays_at_the_till_from_the_wallet_once_and_gets_a_receipt() {
     assert_eq!(receipt["customer"], "张**");
     assert_eq!(receipt["cashier"], "小赵");
     assert_eq!(receipt["lines"][0]["qty"], 2);
-    assert_eq!(receipt["number"].as_str().map(str::len), Some(11));
+    let number = receipt["number"].as_str().expect("number");
+    assert!(number.starts_with('S') && number.len() == 12, "a receipt number is not an order number: {number}");
     // A double tap: the same receipt, nothing more sold or paid.
     let (status, again) = sell(&staff, &app, store, "till-w-1", &body).await;
     assert_eq!((status, &again["id"]), (201, &receipt["id"]));
@@ -234,23 +250,85 @@ async fn a_member_pays_at_the_till_from_the_wallet_once_and_gets_a_receipt() {
     assert_eq!(paid, vec![(-price * 2, "payment".to_string())]);
     let moved: Vec<(i64, String)> = sqlx::query_as("select delta, reason from stock_movements where sale_id = $1").bind(sale).fetch_all(&app.db.pool).await.expect("moved");
     assert_eq!(moved, vec![(-2, "counter_sale".to_string())]);
+    assert_eq!(count(&app, &format!("select count(*) from pay_codes where sale_id = {sale}")).await, 1, "the code names its sale");
     assert_ledger_balances(&app, store, product).await;
 
-    // Refusals change nothing: a wallet too small, an unknown member, an empty sale, no key.
-    let big = json!({ "items": [{ "product_id": product, "qty": 999 }], "payment": "wallet", "customer_phone": OTHER_RESIDENT });
+    // The same code once more (another sale): used, so refused, and it counts as a wrong try.
+    let (status, err) = sell(&staff, &app, store, "till-w-2", &wallet_sale(product, 1, &code)).await;
+    assert_eq!((status, error_code(&err)), (422, "pay_code_invalid"), "{err}");
+    assert_eq!(err["error"]["details"]["tries_left"], 9);
+    // Typing a phone number is no consent: the old field is gone, and no code is no payment.
+    let by_phone = json!({ "items": [{ "product_id": product, "qty": 1 }], "payment": "wallet", "customer_phone": RESIDENT });
+    assert!(matches!(sell(&staff, &app, store, "till-w-3", &by_phone).await.0, 400 | 422));
+    let no_code = json!({ "items": [{ "product_id": product, "qty": 1 }], "payment": "wallet" });
+    let (status, err) = sell(&staff, &app, store, "till-w-4", &no_code).await;
+    assert_eq!((status, error_code(&err)), (422, "pay_code_required"));
+    // Someone's phone number typed as a code, and a made-up code of the right shape.
+    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-5", &wallet_sale(product, 1, RESIDENT)).await.1), "pay_code_invalid");
+    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-6", &wallet_sale(product, 1, "681234567890123456")).await.1), "pay_code_invalid");
+    // An expired code.
+    let late = pay_code(&app, RESIDENT).await;
+    sqlx::query("update pay_codes set expires_at_ms = $1 where used_at_ms is null").bind(linli_app::shared::time::now_ms() - 1).execute(&app.db.pool).await.expect("expire");
+    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-7", &wallet_sale(product, 1, &late)).await.1), "pay_code_invalid");
+
+    // A wallet too small: refused, and the code stays good for a purchase it covers.
     set_stock(&app, store, product, 2000).await;
-    let (status, err) = sell(&staff, &app, store, "till-w-2", &big).await;
+    let (_, other_me) = get(&logged_in(&app, OTHER_RESIDENT).await, &app, "/api/v1/me").await;
+    let other_id = other_me["id"].as_i64().expect("id");
+    let top_up = json!({ "amount_fen": price });
+    assert_eq!(post(&staff, &app, &format!("/api/v1/staff/users/{other_id}/wallet/top-up"), &top_up).await.0, 200);
+    let other = pay_code(&app, OTHER_RESIDENT).await;
+    let (status, err) = sell(&staff, &app, store, "till-w-8", &wallet_sale(product, 999, &other)).await;
     assert_eq!((status, error_code(&err)), (402, "insufficient_balance"), "{err}");
-    let stranger = json!({ "items": [{ "product_id": product, "qty": 1 }], "payment": "wallet", "customer_phone": "13712345678" });
-    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-3", &stranger).await.1), "customer_not_found");
-    let no_phone = json!({ "items": [{ "product_id": product, "qty": 1 }], "payment": "wallet" });
-    assert_eq!(sell(&staff, &app, store, "till-w-4", &no_phone).await.0, 422);
     let empty = json!({ "items": [], "payment": "cash" });
-    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-5", &empty).await.1), "basket_empty");
+    assert_eq!(error_code(&sell(&staff, &app, store, "till-w-9", &empty).await.1), "basket_empty");
     let r = staff.post(app.url(&format!("/api/v1/staff/stores/{store}/counter-sales"))).json(&cash(product, 1)).send().await.expect("post");
     assert_eq!(r.status().as_u16(), 400);
     assert_eq!(stock(&app, store, product).await, (2000, 0));
-    assert_eq!(count(&app, "select count(*) from counter_sales").await, 1);
+    assert_eq!(count(&app, "select count(*) from counter_sales").await, 1, "refusals sold nothing");
+    assert_eq!(sell(&staff, &app, store, "till-w-10", &wallet_sale(product, 1, &other)).await.0, 201);
+    assert_eq!(wallet(&app, OTHER_RESIDENT).await, other_me["wallet_fen"].as_i64().expect("wallet"));
+    // Signed out, nobody gets a code.
+    let (status, _) = post(&crate::helpers::client(), &app, "/api/v1/me/pay-codes", &json!({})).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn one_pay_code_scanned_at_five_tills_at_once_pays_once_and_guessing_codes_is_throttled() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = stocked_product(&app, store).await;
+    set_stock(&app, store, product, 100).await;
+    let balance = wallet(&app, RESIDENT).await;
+    let code = pay_code(&app, RESIDENT).await;
+    let manager = logged_in(&app, "13900000011").await;
+    let tasks: Vec<_> = (0..5)
+        .map(|i| {
+            let (c, url, body) = (manager.clone(), app.url(&format!("/api/v1/staff/stores/{store}/counter-sales")), wallet_sale(product, 1, &code));
+            tokio::spawn(async move { c.post(url).header("idempotency-key", format!("till-race-{i}")).json(&body).send().await.map(|r| r.status().as_u16()) })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task").expect("request"));
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![201, 422, 422, 422, 422], "one code, one payment");
+    assert_eq!(wallet(&app, RESIDENT).await, balance - price);
+    assert_eq!(stock(&app, store, product).await.0, 99);
+
+    // Guessing: after ten wrong codes in a quarter of an hour the till stops this account,
+    // even for a good code; another clerk is not affected.
+    let staff = logged_in(&app, STAFF_A).await;
+    let mut last = 0;
+    for i in 0..10 {
+        last = sell(&staff, &app, store, &format!("guess-{i}"), &wallet_sale(product, 1, &format!("68{i:016}"))).await.0;
+    }
+    assert_eq!(last, 422);
+    let good = pay_code(&app, RESIDENT).await;
+    let (status, err) = sell(&staff, &app, store, "guess-good", &wallet_sale(product, 1, &good)).await;
+    assert_eq!((status, error_code(&err)), (429, "too_many_attempts"), "{err}");
+    assert_eq!(sell(&manager, &app, store, "manager-good", &wallet_sale(product, 1, &good)).await.0, 201);
 }
 
 #[tokio::test]

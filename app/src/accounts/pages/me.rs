@@ -38,6 +38,7 @@ pub fn MePage() -> impl IntoView {
                                     </dd></div>
                                 </dl>
                             </section>
+                            <a href="/me/pay" class="btn btn-primary btn-block" rel="external">{locale.pick("付款码 · 到店用余额付", "Pay code · pay in store from the wallet")}</a>
                             <Preferences/>
                             <A href="/notifications" attr:class="btn btn-secondary btn-block">{locale.pick("消息通知", "Notifications")}</A>
                             {me.has(crate::accounts::Role::Rider).then(|| view! { <A href="/rider" attr:class="btn btn-secondary btn-block">{locale.pick("配送", "Deliveries")}</A> })}

@@ -10,17 +10,18 @@ use crate::shared::time::local_clock;
 use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept, successes};
 use crate::stores::model::StoreChoice;
-use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, Price, ShelfSkeleton};
+use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, Price, ScanOverlay, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-/// The till's URL for a store, a basket and a search.
-fn till_href(store: i64, basket: &str, q: &str) -> String {
+/// The till's URL for a store, a basket (with its token: the sale's key comes from it) and a
+/// search.
+fn till_href(store: i64, basket: &str, token: &str, q: &str) -> String {
     let mut href = format!("/admin/till?store={store}");
     if !basket.is_empty() {
-        href.push_str(&format!("&b={basket}"));
+        href.push_str(&format!("&b={basket}&t={token}"));
     }
     if !q.is_empty() {
         href.push_str(&format!("&q={}", crate::shared::url::encode(q)));
@@ -35,10 +36,10 @@ pub fn TillPage() -> impl IntoView {
     let sold = ServerAction::<SellAtTill>::new();
     let params = Memo::new(move |_| {
         let q = query.read();
-        (q.get("store").and_then(|s| s.parse::<i64>().ok()), q.get("b"), q.get("q"), q.get("sale").and_then(|s| s.parse::<i64>().ok()))
+        (q.get("store").and_then(|s| s.parse::<i64>().ok()), q.get("b"), q.get("q"), q.get("sale").and_then(|s| s.parse::<i64>().ok()), q.get("t"))
     });
     let sold_ok = successes(move || sold.value().get());
-    let data = Resource::new(move || (params.get(), sold_ok.get()), |((store, b, q, _), _)| load_till(store, b, q));
+    let data = Resource::new(move || (params.get(), sold_ok.get()), |((store, b, q, _, t), _)| load_till(store, b, q, t));
     let receipt = Resource::new(
         move || params.get().3,
         |sale| async move {
@@ -57,7 +58,7 @@ pub fn TillPage() -> impl IntoView {
                     Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/till"/> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(v) => {
-                        let (_, b, q, _) = params.get_untracked();
+                        let (_, b, q, _, _) = params.get_untracked();
                         view! { <Till view=v basket=b.unwrap_or_default() q=q.unwrap_or_default() receipt=receipt sold=sold/> }.into_any()
                     }
                 }
@@ -70,6 +71,7 @@ pub fn TillPage() -> impl IntoView {
 fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sold: ServerAction<SellAtTill>) -> impl IntoView {
     let locale = use_locale();
     let store = view.store_id;
+    let token = view.token.clone();
     let lines = parse_basket(&basket);
     let error = form_error(move || sold.value().get());
     let payment_kept = kept("payment");
@@ -92,8 +94,8 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
                 view! {
                     <ul class="till-lines">
                         {view.basket.iter().map(|l| {
-                            let minus = till_href(store, &basket_with(&lines, l.product_id, -1), &q);
-                            let plus = till_href(store, &basket_with(&lines, l.product_id, 1), &q);
+                            let minus = till_href(store, &basket_with(&lines, l.product_id, -1), &token, &q);
+                            let plus = till_href(store, &basket_with(&lines, l.product_id, 1), &token, &q);
                             let over = l.qty > l.available;
                             view! {
                                 <li class="till-line" class:till-short=over>
@@ -119,13 +121,18 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
                             <legend class="field-label">{locale.pick("收款方式", "Payment")}</legend>
                             {TillPayment::ALL.into_iter().map(|p| {
                                 let checked = if payment_kept.is_empty() { p == TillPayment::Cash } else { payment_kept == p.as_str() };
-                                view! { <label class="choice"><input type="radio" name="payment" value=p.as_str() checked=checked/> {p.label(locale)}</label> }
+                                let id = format!("till-pay-{}", p.as_str());
+                                view! { <label class="choice"><input type="radio" id=id name="payment" value=p.as_str() checked=checked/> {p.label(locale)}</label> }
                             }).collect_view()}
                         </fieldset>
                         <label class="field">
-                            <span class="field-label">{locale.pick("会员手机号（用储值余额付时填）", "Member's phone (for wallet payment)")}</span>
-                            <input type="tel" name="customer_phone" inputmode="numeric" maxlength="13" autocomplete="off" value=kept("customer_phone") aria-describedby="customer_phone-error"/>
-                            <FieldError error=error field="customer_phone"/>
+                            <span class="field-label">{locale.pick("会员付款码（用储值余额付时扫顾客「我的 → 付款码」）", "Member's pay code (for wallet payment: scan Me → Pay code on their phone)")}</span>
+                            <span class="code-entry">
+                                <input type="text" name="pay_code" inputmode="numeric" maxlength="30" autocomplete="off" value=kept("pay_code")
+                                    data-code-input data-code-digits="18" data-code-choose="till-pay-wallet" aria-describedby="pay_code-error"/>
+                                <button type="button" class="btn btn-secondary scan-only" data-scan>{locale.pick("扫码", "Scan")}</button>
+                            </span>
+                            <FieldError error=error field="pay_code"/>
                         </label>
                         <FormError error=error/>
                         <FieldError error=error field="payment"/>
@@ -133,20 +140,24 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
                             {locale.pick("收款", "Take payment")} " " {Fen(view.total_fen).to_string()}
                         </button>
                     </ActionForm>
-                    <a class="btn btn-secondary btn-block" href=till_href(store, "", "")>{locale.pick("清空这一单", "Clear this sale")}</a>
+                    <a class="btn btn-secondary btn-block" href=till_href(store, "", "", "")>{locale.pick("清空这一单", "Clear this sale")}</a>
+                    <ScanOverlay
+                        hint=locale.pick("把顾客手机上的付款码二维码放进框里", "Hold the member's pay code QR in the frame")
+                        denied=locale.pick("无法打开摄像头，请手动输入付款码下面的数字", "The camera is unavailable — type the digits under the pay code")
+                        close=locale.pick("关闭", "Close")/>
                 }.into_any()
             }}
         </section>
         <form method="get" action="/admin/till" class="search-form no-print" role="search">
             <input type="hidden" name="store" value=store/>
-            {(!basket.is_empty()).then(|| view! { <input type="hidden" name="b" value=basket.clone()/> })}
+            {(!basket.is_empty()).then(|| view! { <input type="hidden" name="b" value=basket.clone()/> <input type="hidden" name="t" value=token.clone()/> })}
             <input type="search" name="q" value=q.clone() placeholder=locale.pick("搜商品", "Search products") aria-label=locale.pick("搜索", "Search")/>
             <button type="submit" class="btn btn-secondary">{locale.pick("搜索", "Search")}</button>
         </form>
         <ul class="till-grid no-print">
             {view.products.iter().map(|p| {
                 let out = p.available <= 0;
-                let href = till_href(store, &basket_with(&lines, p.product_id, 1), &q);
+                let href = till_href(store, &basket_with(&lines, p.product_id, 1), &token, &q);
                 view! {
                     <li>
                         {if out {

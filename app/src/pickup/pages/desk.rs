@@ -7,9 +7,9 @@ use crate::pickup::api::{load_desk, AddCustomerNote, HandOver, VerifyCode};
 use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept};
 use crate::stores::model::StoreChoice;
-use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, ShelfSkeleton};
+use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, ScanOverlay, ShelfSkeleton};
 use leptos::prelude::*;
-use leptos_meta::{Script, Title};
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
@@ -47,7 +47,6 @@ pub fn DeskPage() -> impl IntoView {
 
     view! {
         <Title text=locale.pick("自提台", "Pickup desk")/>
-        <Script src="/desk-scan.js" defer="true"/>
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -90,7 +89,7 @@ fn Desk(
                 <input type="hidden" name="store" value=store/>
                 <label class="field">
                     <span class="field-label">{locale.pick("取货码", "Pickup code")}</span>
-                    <input class="code-input num" name="code" data-code-input inputmode="numeric" autocomplete="off" maxlength="10"
+                    <input class="code-input num" name="code" data-code-input data-code-digits="6" inputmode="numeric" autocomplete="off" maxlength="10"
                         placeholder=locale.pick("6位数字", "6 digits") autofocus value=kept("code") aria-describedby="code-error"/>
                 </label>
                 <FieldError error=verify_error field="code"/>
@@ -99,13 +98,10 @@ fn Desk(
                     <button type="button" class="btn btn-secondary btn-big scan-only" data-scan>{locale.pick("扫码", "Scan")}</button>
                 </div>
             </ActionForm>
-            <div class="scan-overlay" data-scan-overlay hidden>
-                <video playsinline muted aria-label=locale.pick("摄像头画面", "Camera")></video>
-                <p data-scan-status data-denied=locale.pick("无法打开摄像头，请手动输入取货码", "The camera is unavailable — type the code")>
-                    {locale.pick("把顾客手机上的二维码放进框里", "Hold the resident's QR code in the frame")}
-                </p>
-                <button type="button" class="btn btn-secondary" data-scan-close>{locale.pick("关闭", "Close")}</button>
-            </div>
+            <ScanOverlay
+                hint=locale.pick("把顾客手机上的二维码放进框里", "Hold the resident's QR code in the frame")
+                denied=locale.pick("无法打开摄像头，请手动输入取货码", "The camera is unavailable — type the code")
+                close=locale.pick("关闭", "Close")/>
         </section>
         {view.found.clone().map(|o| view! { <Found order=o store=store hand=hand note=note hand_error=hand_error/> })}
         <section class="desk-ready">

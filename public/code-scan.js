@@ -1,5 +1,5 @@
-// The pickup desk's 扫码: reads the resident's QR code with the device camera, fills the code
-// field and submits the form. Plain JavaScript so it works whether or not the page's WASM has
+// 扫码 for a code field: reads a QR code with the device camera, fills the field marked
+// data-code-input (the desk's pickup code, the till's member pay code) and submits its form. Plain JavaScript so it works whether or not the page's WASM has
 // loaded. Uses the browser's BarcodeDetector (Android Chrome) and falls back to jsQR (iPad
 // Safari), loaded only when needed. The code is typed by hand where there is no camera.
 (function () {
@@ -28,16 +28,23 @@
     });
   }
 
-  // A pickup code: six digits, perhaps written in pairs.
+  // The code the field takes: as many digits as its data-code-digits says (a pickup code has
+  // six, a pay code eighteen), perhaps written in groups.
   function codeOf(text) {
+    var input = document.querySelector("[data-code-input]");
+    var n = Number((input && input.getAttribute("data-code-digits")) || 6);
     var digits = String(text || "").replace(/[\s-]/g, "");
-    return /^\d{6}$/.test(digits) ? digits : null;
+    return new RegExp("^\\d{" + n + "}$").test(digits) ? digits : null;
   }
 
   function found(code, overlay) {
     stop(overlay);
     var input = document.querySelector("[data-code-input]");
     if (!input) return;
+    // A scanned pay code means the member pays from the wallet: choose that for the clerk.
+    var choose = input.getAttribute("data-code-choose");
+    var radio = choose && document.getElementById(choose);
+    if (radio) radio.checked = true;
     input.value = code;
     input.dispatchEvent(new Event("input", { bubbles: true }));
     if (navigator.vibrate) navigator.vibrate(80);
