@@ -41,8 +41,9 @@ test("choose a store, add to the cart, check out for pickup and get a code with 
 
   await expect(page.getByRole("heading", { name: "确认订单" })).toBeVisible();
   await ready(page, info);
-  // 庆春路店 takes ¥5 off pickup orders: its own line in the summary.
-  await expect(page.locator(".summary-lines")).toContainText("到店自提优惠");
+  // 庆春路店 takes ¥5 off pickup orders of ¥30 or more: its own line in the summary, or how
+  // much more would earn it.
+  await expect(page.locator(".summary-lines")).toContainText("自提满¥30减¥5");
   await expect(page.getByRole("radio", { name: "到店付款" })).toBeChecked(); // a new wallet is empty
   await page.getByLabel("给门店留言").fill("切块，不要香菜");
   await page.getByRole("button", { name: "提交订单" }).click();

@@ -113,9 +113,9 @@ struct DemoStore {
 }
 
 const STORES: [DemoStore; 3] = [
-    DemoStore { name: "绿源生活·文三路店", address: "杭州市西湖区文三路398号", phone: "0571-88210001", lat: 30.2786, lng: 120.1283, discount: PickupDiscount::Fixed { fen: 300 } },
-    DemoStore { name: "绿源生活·古墩路店", address: "杭州市西湖区古墩路616号", phone: "0571-88210002", lat: 30.3010, lng: 120.1000, discount: PickupDiscount::Percent { pct: 5 } },
-    DemoStore { name: "绿源生活·庆春路店", address: "杭州市上城区庆春路136号", phone: "0571-88210003", lat: 30.2610, lng: 120.1700, discount: PickupDiscount::Fixed { fen: 500 } },
+    DemoStore { name: "绿源生活·文三路店", address: "杭州市西湖区文三路398号", phone: "0571-88210001", lat: 30.2786, lng: 120.1283, discount: PickupDiscount::Fixed { fen: 300, min_goods_fen: 2000 } },
+    DemoStore { name: "绿源生活·古墩路店", address: "杭州市西湖区古墩路616号", phone: "0571-88210002", lat: 30.3010, lng: 120.1000, discount: PickupDiscount::Percent { pct: 5, min_goods_fen: 0 } },
+    DemoStore { name: "绿源生活·庆春路店", address: "杭州市上城区庆春路136号", phone: "0571-88210003", lat: 30.2610, lng: 120.1700, discount: PickupDiscount::Fixed { fen: 500, min_goods_fen: 3000 } },
 ];
 
 /// A square product tile drawn here (no downloads): the category's colour and the name.

@@ -123,7 +123,7 @@ async fn place_from_cart(
                 None => None,
             };
             let (address, lat, lng) = match community {
-                Some(c) => (format!("{} {}", c.name, detail.trim()), c.lat, c.lng),
+                Some(c) => (format!("{} {}", c.name, super::rules::parse_address_detail(&detail)?), c.lat, c.lng),
                 None => {
                     // "Use my location": coordinates from the browser, the address as typed.
                     let parse = |v: Option<String>| v.and_then(|v| v.trim().parse::<f64>().ok());

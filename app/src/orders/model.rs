@@ -139,6 +139,9 @@ pub struct Quote {
     pub discount_fen: i64,
     pub delivery_fee_fen: i64,
     pub total_fen: i64,
+    /// How much more goods the pickup discount needs (再买¥7.50可享); 0 when it applies.
+    #[serde(default)]
+    pub discount_short_fen: i64,
 }
 
 /// How the order is fulfilled, as placed.

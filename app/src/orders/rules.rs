@@ -4,7 +4,7 @@ use super::model::{ItemRequest, OrderStatus, Quote};
 use crate::shared::time::{hhmm, parse_hhmm, parse_iso_date, LocalTime};
 use crate::shared::{AppError, ErrorCode};
 use crate::stores::model::Store;
-use crate::stores::rules::{delivery_fee, pickup_discount};
+use crate::stores::rules::{delivery_fee, pickup_discount, pickup_discount_short};
 
 /// Most units of one product in one order; more is a typo (or a wholesale order for the phone).
 pub const MAX_QTY: i64 = 99;
@@ -56,12 +56,28 @@ pub fn parse_note(note: Option<&str>) -> Result<String, AppError> {
     Ok(n)
 }
 
+/// A delivery address: the estate and the building and door in it. A rider cannot find a
+/// flat from "嘉绿苑" alone, so an address needs a number (3幢 201, ３号楼) or a building word.
 pub fn parse_address(address: &str) -> Result<String, AppError> {
     let a: String = address.trim().chars().filter(|c| !c.is_control()).collect();
-    if a.chars().count() < 2 || a.chars().count() > MAX_ADDRESS_CHARS {
+    if a.chars().count() < 2 || a.chars().count() > MAX_ADDRESS_CHARS || !names_a_door(&a) {
         return Err(AppError::field(ErrorCode::AddressRequired, "address"));
     }
     Ok(a)
+}
+
+/// The checkout's 楼栋门牌 field, as typed under the chosen estate.
+pub fn parse_address_detail(detail: &str) -> Result<String, AppError> {
+    let d: String = detail.trim().chars().filter(|c| !c.is_control()).collect();
+    if d.is_empty() || !names_a_door(&d) {
+        return Err(AppError::field(ErrorCode::AddressDetailRequired, "address_detail"));
+    }
+    Ok(d)
+}
+
+/// Whether an address says which building or door: a digit, or 幢/栋/号/楼/单元/室.
+fn names_a_door(a: &str) -> bool {
+    a.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) || ["幢", "栋", "号", "楼", "单元", "室"].iter().any(|w| a.contains(w))
 }
 
 /// A time window "17:00-18:00" in minutes after midnight.
@@ -158,7 +174,8 @@ pub fn resolve_slot(store: &Store, now: LocalTime, slot: &str) -> Result<Option<
 /// What a pickup order costs: the goods less the store's pickup discount.
 pub fn quote_pickup(store: &Store, goods_fen: i64) -> Quote {
     let discount_fen = pickup_discount(store.pickup_discount, goods_fen);
-    Quote { goods_fen, discount_fen, delivery_fee_fen: 0, total_fen: goods_fen - discount_fen }
+    let discount_short_fen = pickup_discount_short(store.pickup_discount, goods_fen);
+    Quote { goods_fen, discount_fen, delivery_fee_fen: 0, total_fen: goods_fen - discount_fen, discount_short_fen }
 }
 
 /// What a delivery `distance_m` away costs, or why the store cannot deliver it.
@@ -171,7 +188,7 @@ pub fn quote_delivery(store: &Store, goods_fen: i64, distance_m: u32) -> Result<
     if goods_fen < store.min_order_fen {
         return Err(AppError::new(ErrorCode::BelowMinOrder).with_details(serde_json::json!({ "min_order_fen": store.min_order_fen })));
     }
-    Ok(Quote { goods_fen, discount_fen: 0, delivery_fee_fen: fee, total_fen: goods_fen + fee })
+    Ok(Quote { goods_fen, discount_fen: 0, delivery_fee_fen: fee, total_fen: goods_fen + fee, discount_short_fen: 0 })
 }
 
 /// 订单号: the store-local date and the id, e.g. 26112200042 — short enough to read out.
@@ -269,7 +286,7 @@ mod tests {
             delivery_radius_m: 3000,
             min_order_fen: 2000,
             delivery_fee_rule: DeliveryFeeRule { bands: vec![FeeBand { up_to_m: 1500, fee_fen: 300 }, FeeBand { up_to_m: 3000, fee_fen: 500 }] },
-            pickup_discount: PickupDiscount::Fixed { fen: 500 },
+            pickup_discount: PickupDiscount::Fixed { fen: 500, min_goods_fen: 2000 },
         }
     }
 
@@ -299,6 +316,12 @@ mod tests {
         assert_eq!(parse_note(Some(&"多".repeat(101))).map_err(|e| e.code), Err(ErrorCode::NoteTooLong));
         assert_eq!(parse_address(" 嘉绿苑 3幢 201 "), Ok("嘉绿苑 3幢 201".to_string()));
         assert!(parse_address(" ").is_err());
+        assert_eq!(parse_address("嘉绿苑").map_err(|e| e.code), Err(ErrorCode::AddressRequired), "an estate alone is no address");
+        assert!(parse_address("嘉绿苑三号楼二单元").is_ok());
+        assert_eq!(parse_address_detail(" 3幢 201 "), Ok("3幢 201".to_string()));
+        for bad in ["", "  ", "门口", "放门卫"] {
+            assert_eq!(parse_address_detail(bad).map_err(|e| e.field), Err(Some("address_detail".into())), "{bad}");
+        }
     }
 
     #[test]
@@ -353,9 +376,10 @@ mod tests {
     #[test]
     fn quotes_show_every_discount_and_fee() {
         let s = store();
-        assert_eq!(quote_pickup(&s, 3000), Quote { goods_fen: 3000, discount_fen: 500, delivery_fee_fen: 0, total_fen: 2500 });
-        assert_eq!(quote_pickup(&s, 300).total_fen, 0);
-        assert_eq!(quote_delivery(&s, 3000, 800), Ok(Quote { goods_fen: 3000, discount_fen: 0, delivery_fee_fen: 300, total_fen: 3300 }));
+        assert_eq!(quote_pickup(&s, 3000), Quote { goods_fen: 3000, discount_fen: 500, delivery_fee_fen: 0, total_fen: 2500, discount_short_fen: 0 });
+        // Below the offer's ¥20 minimum: full price, and how much more would earn it.
+        assert_eq!(quote_pickup(&s, 300), Quote { goods_fen: 300, discount_fen: 0, delivery_fee_fen: 0, total_fen: 300, discount_short_fen: 1700 });
+        assert_eq!(quote_delivery(&s, 3000, 800), Ok(Quote { goods_fen: 3000, discount_fen: 0, delivery_fee_fen: 300, total_fen: 3300, discount_short_fen: 0 }));
         assert_eq!(quote_delivery(&s, 3000, 2500).map(|q| q.delivery_fee_fen), Ok(500));
         assert_eq!(quote_delivery(&s, 3000, 3001).map_err(|e| e.code), Err(ErrorCode::OutsideDeliveryArea));
         assert_eq!(quote_delivery(&s, 1999, 800).map_err(|e| e.code), Err(ErrorCode::BelowMinOrder));

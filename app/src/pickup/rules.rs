@@ -9,9 +9,10 @@ pub const MAX_WRONG_CODES: i64 = 10;
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// A code as typed or scanned: spaces and dashes dropped ("38 27 41" reads as on the
-/// resident's screen), then exactly six digits.
+/// resident's screen), full-width digits from a Chinese keyboard read as digits, then
+/// exactly six digits.
 pub fn parse_code(raw: &str) -> Result<String, AppError> {
-    let code: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let code = crate::shared::digits::ascii_digits(raw);
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
@@ -21,9 +22,9 @@ pub fn parse_code(raw: &str) -> Result<String, AppError> {
 
 /// The last four digits of a phone number, as a resident says them at the desk (尾号).
 pub fn parse_phone_tail(raw: &str) -> Result<String, AppError> {
-    let t = raw.trim();
+    let t = crate::shared::digits::ascii_digits(raw);
     if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(t.to_string())
+        Ok(t)
     } else {
         Err(AppError::field(ErrorCode::InvalidPhoneTail, "phone_tail"))
     }
@@ -38,7 +39,8 @@ mod tests {
         assert_eq!(parse_code("382741").ok().as_deref(), Some("382741"));
         assert_eq!(parse_code(" 38 27 41 ").ok().as_deref(), Some("382741"));
         assert_eq!(parse_code("38-27-41").ok().as_deref(), Some("382741"));
-        for bad in ["", "38274", "3827411", "38274a", "３８２７４１"] {
+        assert_eq!(parse_code("３８２７４１").ok().as_deref(), Some("382741"), "full-width digits from a Chinese keyboard");
+        for bad in ["", "38274", "3827411", "38274a", "三八二七四一"] {
             assert!(parse_code(bad).is_err(), "{bad}");
         }
     }
@@ -47,6 +49,7 @@ mod tests {
     fn a_phone_tail_is_four_digits() {
         assert!(parse_phone_tail("0003").is_ok());
         assert!(parse_phone_tail(" 1234 ").is_ok());
+        assert_eq!(parse_phone_tail("０００３").ok().as_deref(), Some("0003"));
         for bad in ["", "123", "12345", "12a4"] {
             assert!(parse_phone_tail(bad).is_err(), "{bad}");
         }

@@ -22,10 +22,50 @@ pub struct DeliveryFeeRule {
 pub enum PickupDiscount {
     #[default]
     None,
-    /// 立减 this many fen.
-    Fixed { fen: i64 },
-    /// This many percent off the goods.
-    Percent { pct: u8 },
+    /// 满 `min_goods_fen` 减 this many fen.
+    Fixed {
+        fen: i64,
+        /// The goods an order needs for the discount (满20减3: 2000); 0 for any order.
+        #[serde(default)]
+        min_goods_fen: i64,
+    },
+    /// This many percent off the goods, from `min_goods_fen`.
+    Percent {
+        pct: u8,
+        #[serde(default)]
+        min_goods_fen: i64,
+    },
+}
+
+impl PickupDiscount {
+    /// The goods an order needs before the discount applies.
+    pub fn min_goods_fen(self) -> i64 {
+        match self {
+            PickupDiscount::None => 0,
+            PickupDiscount::Fixed { min_goods_fen, .. } | PickupDiscount::Percent { min_goods_fen, .. } => min_goods_fen.max(0),
+        }
+    }
+
+    /// The offer as the store states it: 自提满¥20减¥3, 自提95折.
+    pub fn describe(self, locale: crate::shared::Locale) -> String {
+        use crate::shared::{Fen, Locale};
+        match (self, locale) {
+            (PickupDiscount::None, _) => String::new(),
+            (PickupDiscount::Fixed { fen, min_goods_fen: 0 }, Locale::Zh) => format!("自提减{}", Fen(fen)),
+            (PickupDiscount::Fixed { fen, min_goods_fen }, Locale::Zh) => format!("自提满{}减{}", Fen(min_goods_fen), Fen(fen)),
+            (PickupDiscount::Fixed { fen, min_goods_fen: 0 }, Locale::En) => format!("Pickup {} off", Fen(fen)),
+            (PickupDiscount::Fixed { fen, min_goods_fen }, Locale::En) => format!("Pickup from {}, {} off", Fen(min_goods_fen), Fen(fen)),
+            (PickupDiscount::Percent { pct, min_goods_fen }, Locale::Zh) => {
+                // 5% off reads 95折, 10% off 9折.
+                let left = 100 - u32::from(pct.min(100));
+                let zhe = if left % 10 == 0 { (left / 10).to_string() } else { left.to_string() };
+                if min_goods_fen > 0 { format!("自提满{}享{zhe}折", Fen(min_goods_fen)) } else { format!("自提{zhe}折") }
+            }
+            (PickupDiscount::Percent { pct, min_goods_fen }, Locale::En) => {
+                if min_goods_fen > 0 { format!("Pickup {pct}% off from {}", Fen(min_goods_fen)) } else { format!("Pickup {pct}% off") }
+            }
+        }
+    }
 }
 
 /// A store the person works at, for the back office's store switch.

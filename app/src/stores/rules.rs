@@ -43,14 +43,29 @@ pub fn delivery_fee(rule: &DeliveryFeeRule, d: u32) -> Option<i64> {
     rule.bands.iter().find(|b| d <= b.up_to_m).map(|b| b.fee_fen)
 }
 
-/// What pickup takes off `goods_fen` — never more than the goods cost.
+/// The most a pickup discount takes, as a share of the goods (percent): an order always costs
+/// something, whatever a store's offer says.
+pub const PICKUP_DISCOUNT_MAX_PCT: i64 = 30;
+
+/// What pickup takes off `goods_fen`: nothing below the offer's minimum order, and never more
+/// than [`PICKUP_DISCOUNT_MAX_PCT`] of the goods.
 pub fn pickup_discount(rule: PickupDiscount, goods_fen: i64) -> i64 {
+    let goods = goods_fen.max(0);
+    if goods < rule.min_goods_fen() {
+        return 0;
+    }
     let off = match rule {
         PickupDiscount::None => 0,
-        PickupDiscount::Fixed { fen } => fen.max(0),
-        PickupDiscount::Percent { pct } => goods_fen * i64::from(pct.min(100)) / 100,
+        PickupDiscount::Fixed { fen, .. } => fen.max(0),
+        PickupDiscount::Percent { pct, .. } => goods * i64::from(pct.min(100)) / 100,
     };
-    off.min(goods_fen.max(0))
+    off.min(goods * PICKUP_DISCOUNT_MAX_PCT / 100)
+}
+
+/// How much more goods an order needs for the pickup discount (0 when it applies or there is
+/// none): the checkout says "再买¥7.50，自提满¥20减¥3".
+pub fn pickup_discount_short(rule: PickupDiscount, goods_fen: i64) -> i64 {
+    if rule == PickupDiscount::None { 0 } else { (rule.min_goods_fen() - goods_fen.max(0)).max(0) }
 }
 
 /// Estates whose name or street contains `q` (Chinese substring; case-insensitive for Latin).
@@ -136,10 +151,29 @@ mod tests {
     }
 
     #[test]
-    fn pickup_discount_never_exceeds_the_goods() {
-        assert_eq!(pickup_discount(PickupDiscount::Fixed { fen: 500 }, 3000), 500);
-        assert_eq!(pickup_discount(PickupDiscount::Fixed { fen: 500 }, 300), 300);
-        assert_eq!(pickup_discount(PickupDiscount::Percent { pct: 5 }, 3000), 150);
+    fn pickup_discount_needs_its_minimum_and_never_makes_an_order_free() {
+        let fixed = |fen, min| PickupDiscount::Fixed { fen, min_goods_fen: min };
+        assert_eq!(pickup_discount(fixed(300, 2000), 2000), 300, "满20减3 at exactly ¥20");
+        assert_eq!(pickup_discount(fixed(300, 2000), 1999), 0);
+        assert_eq!(pickup_discount_short(fixed(300, 2000), 1250), 750);
+        assert_eq!(pickup_discount_short(fixed(300, 2000), 2500), 0);
+        assert_eq!(pickup_discount_short(PickupDiscount::None, 100), 0);
+        // Without a minimum the share cap holds: one ¥2.50 item is never free.
+        assert_eq!(pickup_discount(fixed(300, 0), 250), 75);
+        assert_eq!(pickup_discount(fixed(500, 0), 3000), 500);
+        assert_eq!(pickup_discount(PickupDiscount::Percent { pct: 5, min_goods_fen: 0 }, 3000), 150);
+        assert_eq!(pickup_discount(PickupDiscount::Percent { pct: 90, min_goods_fen: 0 }, 1000), 300);
         assert_eq!(pickup_discount(PickupDiscount::None, 3000), 0);
+        assert_eq!(pickup_discount(fixed(300, 0), -5), 0);
+    }
+
+    #[test]
+    fn an_offer_reads_as_the_store_states_it() {
+        use crate::shared::Locale;
+        assert_eq!(PickupDiscount::Fixed { fen: 300, min_goods_fen: 2000 }.describe(Locale::Zh), "自提满¥20减¥3");
+        assert_eq!(PickupDiscount::Fixed { fen: 300, min_goods_fen: 0 }.describe(Locale::Zh), "自提减¥3");
+        assert_eq!(PickupDiscount::Percent { pct: 5, min_goods_fen: 0 }.describe(Locale::Zh), "自提95折");
+        assert_eq!(PickupDiscount::Percent { pct: 10, min_goods_fen: 3000 }.describe(Locale::Zh), "自提满¥30享9折");
+        assert_eq!(PickupDiscount::Fixed { fen: 300, min_goods_fen: 2000 }.describe(Locale::En), "Pickup from ¥20, ¥3 off");
     }
 }

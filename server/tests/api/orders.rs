@@ -100,8 +100,10 @@ async fn a_pickup_order_reserves_stock_and_shows_its_code_discount_and_history()
     assert_eq!(status, 201, "{order}");
     assert_eq!(order["status"], "placed");
     assert_eq!(order["goods_fen"], price * 2);
-    assert_eq!(order["discount_fen"], 300.min(price * 2), "文三路店 takes ¥3 off pickup orders");
-    assert_eq!(order["total_fen"], price * 2 - 300.min(price * 2));
+    // 文三路店 takes ¥3 off pickup orders of ¥20 or more, never more than 30% of the goods.
+    let discount = if price * 2 >= 2000 { 300.min(price * 2 * 30 / 100) } else { 0 };
+    assert_eq!(order["discount_fen"], discount);
+    assert_eq!(order["total_fen"], price * 2 - discount);
     assert_eq!(order["delivery_fee_fen"], 0);
     assert_eq!(order["fulfillment"]["type"], "pickup");
     assert_eq!(order["fulfillment"]["window_from"], "17:00");
@@ -275,7 +277,9 @@ async fn bad_orders_get_a_clear_code_and_change_nothing() {
         // 星耀城, across the river: beyond the 3 km radius.
         (with("fulfillment", json!({"type": "delivery", "address": "星耀城 1幢", "lat": 30.2101, "lng": 120.2102, "slot": "asap"})), 422, "outside_delivery_area"),
         (with("fulfillment", json!({"type": "delivery", "address": " ", "lat": 30.2831, "lng": 120.1262, "slot": "asap"})), 422, "address_required"),
-        (with("fulfillment", json!({"type": "delivery", "address": "嘉绿苑", "lat": 300.0, "lng": 120.1, "slot": "asap"})), 422, "invalid_coordinates"),
+        (with("fulfillment", json!({"type": "delivery", "address": "嘉绿苑 3幢201", "lat": 300.0, "lng": 120.1, "slot": "asap"})), 422, "invalid_coordinates"),
+        // An estate alone: the rider would not find the door.
+        (with("fulfillment", json!({"type": "delivery", "address": "嘉绿苑", "lat": 30.2831, "lng": 120.1262, "slot": "asap"})), 422, "address_required"),
         (with("note", json!("多".repeat(101))), 422, "note_too_long"),
         (with("unit_price_fen", json!(1)), 400, "bad_request"),
     ];
@@ -538,4 +542,40 @@ async fn a_retry_replays_even_after_the_pickup_window_has_closed() {
     assert_eq!(again["id"], first["id"]);
     let (status, fresh) = place(&wang, &app, "new-key", &body).await;
     assert_eq!((status, error_code(&fresh)), (422, "invalid_pickup_time"));
+}
+
+#[tokio::test]
+async fn the_pickup_discount_needs_its_minimum_order_and_never_makes_an_order_free() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    // One cheap product, and plenty of it: 文三路店's offer is 满20减3.
+    let (product, price): (i64, i64) = sqlx::query_as(
+        "select p.id, p.price_fen from products p join stock s on s.product_id = p.id and s.store_id = $1
+         where p.price_fen between 100 and 999 and p.active = $2 order by p.price_fen limit 1",
+    )
+    .bind(store)
+    .bind(true)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a cheap product");
+    set_stock(&app, store, product, 500).await;
+    let wang = logged_in(&app, "13800000001").await;
+
+    let (status, one) = place(&wang, &app, "one", &pickup_order(store, product, 1, "on_pickup")).await;
+    assert_eq!(status, 201, "{one}");
+    assert_eq!((one["discount_fen"].as_i64(), one["total_fen"].as_i64()), (Some(0), Some(price)), "below ¥20: full price, never ¥0");
+
+    let qty = 2000 / price + 1;
+    let (status, enough) = place(&wang, &app, "enough", &pickup_order(store, product, qty, "on_pickup")).await;
+    assert_eq!(status, 201, "{enough}");
+    assert_eq!(enough["discount_fen"], 300);
+    assert_eq!(enough["total_fen"].as_i64(), Some(price * qty - 300));
+
+    // A store whose offer has no minimum still charges something: at most 30% comes off.
+    let rule = r#"{"type":"fixed","fen":300,"min_goods_fen":0}"#;
+    sqlx::query("update stores set pickup_discount_rule = $1 where id = $2").bind(rule).bind(store).execute(&app.db.pool).await.expect("rule");
+    let (status, capped) = place(&wang, &app, "capped", &pickup_order(store, product, 1, "on_pickup")).await;
+    assert_eq!(status, 201, "{capped}");
+    assert_eq!(capped["discount_fen"].as_i64(), Some((price * 30 / 100).min(300)));
+    assert!(capped["total_fen"].as_i64().is_some_and(|t| t > 0), "{capped}");
 }

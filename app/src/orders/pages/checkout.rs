@@ -117,7 +117,8 @@ fn CheckoutForm(
                         <label class="field">
                             <span class="field-label">{locale.t(Msg::AddressDetail)}</span>
                             <input type="text" name="address_detail" maxlength="60" value=kept("address_detail")
-                                placeholder=locale.t(Msg::AddressDetailPlaceholder) autocomplete="address-line2"/>
+                                placeholder=locale.t(Msg::AddressDetailPlaceholder) autocomplete="address-line2" aria-describedby="address_detail-error"/>
+                            <FieldError error=error field="address_detail"/>
                         </label>
                         <label class="field">
                             <span class="field-label">{locale.t(Msg::DeliveryTime)}</span>
@@ -195,7 +196,13 @@ fn CheckoutForm(
                 <dl class="summary-lines">
                     <div><dt>{locale.t(Msg::Goods)}</dt><dd>{Fen(goods).to_string()}</dd></div>
                     {(!delivery && v.pickup_quote.discount_fen > 0).then(|| view! {
-                        <div class="saving"><dt>{locale.t(Msg::PickupDiscountLine)}</dt><dd>{format!("−{}", Fen(v.pickup_quote.discount_fen))}</dd></div>
+                        <div class="saving"><dt>{locale.t(Msg::PickupDiscountLine)} " " <small>{store.pickup_discount.describe(locale)}</small></dt><dd>{format!("−{}", Fen(v.pickup_quote.discount_fen))}</dd></div>
+                    })}
+                    {(!delivery && v.pickup_quote.discount_short_fen > 0).then(|| view! {
+                        <p class="notice notice-warn" data-testid="discount-short">
+                            {format!("{}{}{}", locale.pick("再买", "Add "), Fen(v.pickup_quote.discount_short_fen), locale.pick("，即可享", " more to get "))}
+                            {store.pickup_discount.describe(locale)}
+                        </p>
                     })}
                     {delivery.then(|| view! {
                         <div><dt>{locale.t(Msg::DeliveryFeeLine)}</dt>
