@@ -155,13 +155,22 @@ pub fn desk_may(me: &crate::accounts::Me, store_id: i64) -> bool {
 /// Staff move an order one step (the queue's buttons, `POST /staff/orders/{id}/transition`).
 pub async fn staff_transition(db: &Db, me: &crate::accounts::Me, id: i64, to: OrderStatus, reason: &str) -> Result<OrderRow, AppError> {
     if to == OrderStatus::Completed {
+        // A pickup order is handed over at the desk, where the resident proves it is theirs
+        // (pickup::service::hand_over); a transition cannot skip that.
+        let mut conn = db.pool.acquire().await?;
+        let row = store::find(&mut conn, id).await?.filter(|r| desk_may(me, r.store_id)).ok_or_else(AppError::not_found)?;
+        drop(conn);
+        if row.fulfillment == "pickup" && row.status == OrderStatus::Ready.as_str() {
+            return Err(AppError::field(ErrorCode::PickupProofRequired, "proof"));
+        }
         return hand_over(db, me, id).await;
     }
     apply(db, id, to, Asker { user_id: Some(me.id), actor: Actor::Staff }, reason, |r| desk_may(me, r.store_id)).await
 }
 
 /// The desk hands a ready order over (or staff mark a delivery delivered): the reserved units
-/// leave the shelf for good.
+/// leave the shelf for good. A pickup order's proof is checked by the desk first
+/// (`pickup::service::hand_over`).
 pub async fn hand_over(db: &Db, me: &crate::accounts::Me, id: i64) -> Result<OrderRow, AppError> {
     let asker = Asker { user_id: Some(me.id), actor: Actor::Staff };
     apply(db, id, OrderStatus::Completed, asker, "", |r| desk_may(me, r.store_id)).await.map_err(|e| {

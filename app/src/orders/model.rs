@@ -429,6 +429,10 @@ pub struct DeskView {
     pub store_name: String,
     pub ready: Vec<StaffOrder>,
     pub found: Option<StaffOrder>,
+    /// Whether this clerk checked the found order's code lately: 确认取货 needs nothing more.
+    pub found_verified: bool,
+    /// Whether this person may hand over without a code (a manager, the owner), audited.
+    pub may_override: bool,
     /// The order just handed over, for the confirmation line.
     pub handed_over: Option<String>,
 }

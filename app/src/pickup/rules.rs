@@ -7,6 +7,10 @@ use crate::shared::{AppError, ErrorCode};
 pub const MAX_WRONG_CODES: i64 = 10;
 /// The window wrong codes are counted in.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// How long a handed-over code is recognised when typed again (已取货, not a wrong guess).
+pub const COLLECTED_MEMORY_MS: i64 = 24 * 60 * 60 * 1000;
+/// How long a checked code proves the person at the desk for its hand-over.
+pub const PROOF_VALID_MS: i64 = 15 * 60 * 1000;
 
 /// A code as typed or scanned: spaces and dashes dropped ("38 27 41" reads as on the
 /// resident's screen), full-width digits from a Chinese keyboard read as digits, then

@@ -37,6 +37,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "markdowns", include_str!("../../../migrations/sqlite/0014_markdowns.sql")),
     (15, "job retries", include_str!("../../../migrations/sqlite/0015_job_retries.sql")),
     (16, "pay codes", include_str!("../../../migrations/sqlite/0016_pay_codes.sql")),
+    (17, "pickup proof", include_str!("../../../migrations/sqlite/0017_pickup_proof.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -55,6 +56,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "markdowns", include_str!("../../../migrations/postgres/0014_markdowns.sql")),
     (15, "job retries", include_str!("../../../migrations/postgres/0015_job_retries.sql")),
     (16, "pay codes", include_str!("../../../migrations/postgres/0016_pay_codes.sql")),
+    (17, "pickup proof", include_str!("../../../migrations/postgres/0017_pickup_proof.sql")),
 ];
 
 impl Backend {

@@ -73,6 +73,9 @@ error_codes! {
     InvalidPickupCode => "invalid_pickup_code", 422, "取货码是6位数字", "A pickup code has 6 digits";
     PickupCodeNotFound => "pickup_code_not_found", 404, "没有找到这个取货码的待取订单，请核对后再输", "No order waiting for pickup here has this code — check it and try again";
     InvalidPhoneTail => "invalid_phone_tail", 422, "请输入手机号后4位", "Enter the last 4 digits of the phone number";
+    AlreadyCollected => "already_collected", 409, "这单已经取走了（已取货），不用再交付", "This order has already been collected";
+    PickupProofRequired => "pickup_proof_required", 422, "请先核对顾客的取货码或手机尾号，再确认取货", "Check the resident's pickup code or phone tail before handing over";
+    PickupProofMismatch => "pickup_proof_mismatch", 422, "取货码或手机尾号和这单对不上，请再核对", "That code or phone tail does not match this order — check again";
     WrongDeliveryCode => "wrong_delivery_code", 422, "取货码不对，请向顾客核对", "That is not this order's code — check it with the resident";
     InvalidNote => "invalid_note", 422, "备注请写1到40个字", "A note needs 1 to 40 characters";
     TooManyNotes => "too_many_notes", 422, "备注最多8条，请先删掉旧的", "At most 8 notes — remove an old one first";

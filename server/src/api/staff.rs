@@ -112,11 +112,30 @@ pub async fn ready(
 
 /// Hands a ready pickup order over: completed, its units leave the shelf.
 #[utoipa::path(post, path = "/api/v1/staff/orders/{id}/hand-over", params(("id" = i64, Path)), tag = "staff",
-    responses((status = 200, body = StaffOrder), (status = 401), (status = 404), (status = 409, description = "order_not_ready")))]
-pub async fn hand_over(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<StaffOrder>> {
+    request_body = HandOverRequest,
+    responses((status = 200, body = StaffOrder), (status = 401), (status = 404), (status = 409, description = "order_not_ready"),
+        (status = 422, description = "pickup_proof_required, or pickup_proof_mismatch with tries_left"), (status = 429, description = "too_many_attempts")))]
+pub async fn hand_over(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<HandOverRequest>) -> ApiResult<Json<StaffOrder>> {
     let me = signed_in(&state, &session).await?;
-    let row = flow::hand_over(&state.db, &me, id).await?;
+    let proof = linli_app::pickup::service::Proof { code_or_tail: body.code.or(body.phone_tail), override_reason: body.override_reason };
+    let row = linli_app::pickup::service::hand_over(&state.db, &me, id, &proof).await?;
     one(&state, row).await
+}
+
+/// How the clerk knows the person is the order's resident: none needed when this clerk
+/// checked the order's code (`pickups/verify`) in the last 15 minutes.
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HandOverRequest {
+    /// The order's 6-digit pickup code, as the resident shows it.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Or the last four digits of the resident's phone.
+    #[serde(default)]
+    pub phone_tail: Option<String>,
+    /// Or, for a manager, why it goes without either (audited).
+    #[serde(default)]
+    pub override_reason: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

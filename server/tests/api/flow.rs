@@ -509,3 +509,80 @@ async fn with_lbs_routing_on_a_delivery_goes_to_the_nearest_store_that_has_every
         _ => assert_eq!((status, error_code(&order)), (422, "invalid_slot"), "outside delivery hours: {order}"),
     }
 }
+
+/// An order of the resident's, taken to ready by the store.
+async fn ready_order(app: &TestApp, resident: &reqwest::Client, staff: &reqwest::Client, key: &str) -> (i64, String) {
+    let (order, _, _, code) = placed_order(app, resident, key).await;
+    for step in ["accepted", "picking", "ready"] {
+        assert_eq!(to(staff, app, order, step).await.0, 200, "{step}");
+    }
+    (order, code)
+}
+
+#[tokio::test]
+async fn the_desk_hands_over_only_to_someone_who_proves_the_order_is_theirs() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let manager = logged_in(&app, MANAGER_A).await;
+    let verify = |c: &reqwest::Client, code: &str| {
+        let (c, url, body) = (c.clone(), app.url(&format!("/api/v1/staff/stores/{store}/pickups/verify")), json!({ "code": code }));
+        async move {
+            let r = c.post(url).json(&body).send().await.expect("verify");
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let hand_over = |c: &reqwest::Client, order: i64, body: Value| {
+        let (c, url) = (c.clone(), app.url(&format!("/api/v1/staff/orders/{order}/hand-over")));
+        async move {
+            let r = c.post(url).json(&body).send().await.expect("hand over");
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+
+    // Checked by its code (typed with a Chinese keyboard's full-width digits), then one tap.
+    let (first, code) = ready_order(&app, &resident, &staff, "desk-1").await;
+    let wide: String = code.chars().map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).expect("digit")).collect();
+    let (status, found) = verify(&staff, &wide).await;
+    assert_eq!((status, found["id"].as_i64()), (200, Some(first)), "{found}");
+    assert_eq!(hand_over(&staff, first, json!({})).await.0, 200);
+    // The same code again a moment later: 已取货, not a wrong guess.
+    let (status, err) = verify(&staff, &code).await;
+    assert_eq!((status, error_code(&err)), (409, "already_collected"), "{err}");
+    assert_eq!(err["error"]["details"]["order_id"].as_i64(), Some(first));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, err) = verify(&staff, wrong).await;
+    assert_eq!((status, error_code(&err)), (404, "pickup_code_not_found"));
+    assert_eq!(err["error"]["details"]["tries_left"], 9, "only the wrong code counted: {err}");
+
+    // Opened from the list, not by its code: the person proves it now, or it is not handed over.
+    let (second, code2) = ready_order(&app, &resident, &staff, "desk-2").await;
+    let (status, err) = hand_over(&staff, second, json!({})).await;
+    assert_eq!((status, error_code(&err)), (422, "pickup_proof_required"), "{err}");
+    let (status, err) = to(&staff, &app, second, "completed").await;
+    assert_eq!((status, error_code(&err)), (422, "pickup_proof_required"), "a transition does not skip the desk: {err}");
+    let other_code = if code2 == "123456" { "654321" } else { "123456" };
+    let (status, err) = hand_over(&staff, second, json!({ "code": other_code })).await;
+    assert_eq!((status, error_code(&err)), (422, "pickup_proof_mismatch"));
+    assert_eq!(err["error"]["details"]["tries_left"], 8);
+    assert_eq!(hand_over(&staff, second, json!({ "phone_tail": "1234" })).await.1["error"]["code"], "pickup_proof_mismatch");
+    assert_eq!(status_of(&app, second).await, "ready");
+    let (status, done) = hand_over(&staff, second, json!({ "phone_tail": "0003" })).await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("completed")), "{done}");
+
+    // No code at all: a clerk may not wave it through; a manager may, and it is on record.
+    let (third, _) = ready_order(&app, &resident, &staff, "desk-3").await;
+    let (status, _) = hand_over(&staff, third, json!({ "override_reason": "熟客" })).await;
+    assert_eq!(status, 422);
+    let (status, done) = hand_over(&manager, third, json!({ "override_reason": "老顾客张女士，手机没电" })).await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("completed")), "{done}");
+    let audit: Vec<(String, String)> = sqlx::query_as("select outcome, note from pickup_attempts where order_id = $1 order by id")
+        .bind(third)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("audit");
+    assert_eq!(audit, vec![("override".to_string(), "老顾客张女士，手机没电".to_string())]);
+    let outcomes: Vec<(String,)> = sqlx::query_as("select outcome from pickup_attempts where order_id = $1 order by id").bind(second).fetch_all(&app.db.pool).await.expect("audit");
+    assert_eq!(outcomes, vec![("proof".to_string(),)]);
+}

@@ -344,7 +344,8 @@ async fn handing_over_an_online_order_books_it_in_the_ledger() {
     for step in ["accepted", "picking", "ready"] {
         assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{id}/transition"), &json!({ "to": step })).await.0, 200);
     }
-    assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{id}/hand-over"), &json!({})).await.0, 200);
+    let code = order["pickup_code"].as_str().expect("code");
+    assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{id}/hand-over"), &json!({ "code": code })).await.0, 200);
     let rows: Vec<(i64, String, Option<i64>)> =
         sqlx::query_as("select delta, reason, order_id from stock_movements where order_id = $1").bind(id).fetch_all(&app.db.pool).await.expect("rows");
     assert_eq!(rows, vec![(-2, "online_sale".to_string(), Some(id))]);

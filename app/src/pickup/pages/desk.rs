@@ -93,6 +93,7 @@ fn Desk(
                         placeholder=locale.pick("6位数字", "6 digits") autofocus value=kept("code") aria-describedby="code-error"/>
                 </label>
                 <FieldError error=verify_error field="code"/>
+                <TriesLeft error=verify_error/>
                 <div class="desk-buttons">
                     <button type="submit" class="btn btn-primary btn-big">{locale.pick("核验", "Check")}</button>
                     <button type="button" class="btn btn-secondary btn-big scan-only" data-scan>{locale.pick("扫码", "Scan")}</button>
@@ -103,7 +104,9 @@ fn Desk(
                 denied=locale.pick("无法打开摄像头，请手动输入取货码", "The camera is unavailable — type the code")
                 close=locale.pick("关闭", "Close")/>
         </section>
-        {view.found.clone().map(|o| view! { <Found order=o store=store hand=hand note=note hand_error=hand_error/> })}
+        {view.found.clone().map(|o| view! {
+            <Found order=o store=store verified=view.found_verified may_override=view.may_override hand=hand note=note hand_error=hand_error/>
+        })}
         <section class="desk-ready">
             <h2 class="section-title">{locale.pick("待取订单", "Waiting for pickup")} " " <span class="num">{ready_count}</span></h2>
             <form method="get" action="/admin/desk" class="inline-form tail-form">
@@ -139,6 +142,8 @@ fn ready_row(o: StaffOrder, store: i64) -> impl IntoView {
 fn Found(
     order: StaffOrder,
     store: i64,
+    verified: bool,
+    may_override: bool,
     hand: ServerAction<HandOver>,
     note: ServerAction<AddCustomerNote>,
     hand_error: Signal<Option<crate::shared::AppError>>,
@@ -151,17 +156,61 @@ fn Found(
         <section class="desk-found" aria-label=locale.pick("待交付订单", "Order to hand over")>
             <p class="slot-big">{locale.pick("取货位 ", "Shelf ")}<span class="num">{slot}</span></p>
             <StaffOrderCard order=order>
-                <ActionForm action=hand attr:class="form">
+                <ActionForm action=hand attr:class="form" attr:novalidate=true>
                     <FormError error=hand_error/>
                     <input type="hidden" name="store" value=store/>
                     <input type="hidden" name="id" value=id/>
+                    // Opened from the list, not by its code: the resident proves it is theirs.
+                    {(!verified).then(|| view! {
+                        <label class="field">
+                            <span class="field-label">{locale.pick("核对取货码或手机尾号", "Pickup code or phone's last 4")}</span>
+                            <input class="code-input num" name="proof" inputmode="numeric" autocomplete="off" maxlength="10"
+                                placeholder=locale.pick("6位取货码 / 4位尾号", "6-digit code / last 4") aria-describedby="proof-error"/>
+                        </label>
+                        <FieldError error=hand_error field="proof"/>
+                        <TriesLeft error=hand_error/>
+                    })}
                     <button type="submit" class="btn btn-primary btn-block btn-big" disabled=move || hand.pending().get()>{locale.pick("确认取货", "Hand over")}</button>
                 </ActionForm>
+                {(!verified && may_override).then(|| view! {
+                    <details class="more">
+                        <summary>{locale.pick("顾客没带码？店长确认交付", "No code? Hand over as manager")}</summary>
+                        <ActionForm action=hand attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="store" value=store/>
+                            <input type="hidden" name="id" value=id/>
+                            <label class="field">
+                                <span class="field-label">{locale.pick("为什么不核对就交付（会记录在案）", "Why without a check (recorded)")}</span>
+                                <input name="override_reason" maxlength="60" value=kept("override_reason") placeholder=locale.pick("例如：老顾客王阿姨，手机没电", "e.g. regular customer, phone battery dead")/>
+                            </label>
+                            <button type="submit" class="btn btn-secondary btn-block">{locale.pick("店长确认交付", "Hand over as manager")}</button>
+                        </ActionForm>
+                    </details>
+                })}
                 <details class="more">
                     <summary>{locale.pick("记顾客偏好", "Note a preference")}</summary>
                     <StaffNoteForm action=note store=store customer=customer/>
                 </details>
             </StaffOrderCard>
         </section>
+    }
+}
+
+/// "还可以试N次": how many wrong codes this clerk has left before the desk stops them.
+#[component]
+fn TriesLeft(error: Signal<Option<crate::shared::AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let kept_left = kept("tries_left");
+    move || {
+        let left = error.get().and_then(|e| e.details).and_then(|d| d.get("tries_left").and_then(serde_json::Value::as_i64));
+        let left = left.or_else(|| error.get().and(kept_left.parse::<i64>().ok()));
+        left.map(|n| view! {
+            <p class="hint warn" role="status">
+                {if n > 0 {
+                    format!("{}{n}{}", locale.pick("输错太多会被锁15分钟，还可以再试", "Too many wrong codes locks the desk for 15 minutes: "), locale.pick("次", " tries left"))
+                } else {
+                    locale.pick("输错太多，15分钟后再试，或请店长处理", "Too many wrong codes — wait 15 minutes or ask the manager").to_string()
+                }}
+            </p>
+        })
     }
 }
