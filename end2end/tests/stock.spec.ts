@@ -146,20 +146,20 @@ test("a member pays at the till from the wallet with the pay code on their phone
   await ready(staff, info);
   await staff.locator(".till-product", { hasText: product.name }).first().click();
   await ready(staff, info);
-  await staff.getByLabel("储值余额").check();
+  await staff.getByLabel("储值余额", { exact: true }).check();
 
   // No code: refused in words, nothing sold.
   await submitAndSettle(staff, info, "收款");
   await expect(staff.locator("main")).toContainText("请扫会员手机上的付款码");
   // A wrong code: refused, and what was typed stays.
   await staff.getByLabel(/会员付款码/).fill("681234567890123456");
-  await staff.getByLabel("储值余额").check();
+  await staff.getByLabel("储值余额", { exact: true }).check();
   await submitAndSettle(staff, info, "收款");
   await expect(staff.locator("main")).toContainText("付款码不对、已用过或已过期");
   await expect(staff.getByLabel(/会员付款码/)).toHaveValue("681234567890123456");
   // The member's code, typed as shown on the phone (with its spaces).
   await staff.getByLabel(/会员付款码/).fill(digits);
-  await staff.getByLabel("储值余额").check();
+  await staff.getByLabel("储值余额", { exact: true }).check();
   await submitAndSettle(staff, info, "收款");
   const receipt = staff.getByTestId("receipt");
   await expect(receipt).toContainText(`${product.name} × 1`);

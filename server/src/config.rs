@@ -15,6 +15,10 @@ pub struct Config {
     /// Believe `X-Forwarded-For` from a reverse proxy.
     pub trust_proxy: bool,
     pub max_db_connections: u32,
+    /// `LINLI_PUBLIC_URL` ("https://shop.example.cn"): the origin share links, posters, invite
+    /// links and og: previews use, whatever Host header a request carries. Unset: the address
+    /// the server listens on (fine on a laptop, not for links sent to phones).
+    pub public_url: Option<String>,
     /// Run the deadline and housekeeping jobs in this instance (`LINLI_JOBS=off` to leave them to
     /// others; every job is safe to run on several instances at once).
     pub run_jobs: bool,
@@ -46,6 +50,16 @@ impl fmt::Debug for Config {
     }
 }
 
+/// A public origin: http(s), a host, perhaps a port, no path ("https://shop.example.cn").
+fn public_url(raw: &str) -> Result<String, String> {
+    let u = raw.trim().trim_end_matches('/');
+    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)) => Ok(u.to_string()),
+        _ => Err(format!("LINLI_PUBLIC_URL must look like https://shop.example.cn (no path): {raw}")),
+    }
+}
+
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -67,6 +81,7 @@ impl Config {
             secure_cookies: flag("LINLI_SECURE_COOKIES"),
             trust_proxy: flag("LINLI_TRUST_PROXY"),
             max_db_connections: var("LINLI_DB_CONNECTIONS").and_then(|v| v.parse().ok()).unwrap_or(16),
+            public_url: var("LINLI_PUBLIC_URL").map(|u| public_url(&u)).transpose()?,
             run_jobs: !var("LINLI_JOBS").is_some_and(|v| matches!(v.as_str(), "0" | "off" | "false" | "no")),
         })
     }
@@ -74,6 +89,15 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_public_url_is_an_origin() {
+        assert_eq!(super::public_url("https://shop.example.cn/").as_deref(), Ok("https://shop.example.cn"));
+        assert_eq!(super::public_url("http://127.0.0.1:3000").as_deref(), Ok("http://127.0.0.1:3000"));
+        for bad in ["shop.example.cn", "https://", "https://a.cn/path", "ftp://a.cn", "https://a.cn\"@evil"] {
+            assert!(super::public_url(bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn database_passwords_are_redacted() {
         assert_eq!(super::redact("postgres://postgres:s3cret@127.0.0.1/linli"), "postgres://postgres:***@127.0.0.1/linli");

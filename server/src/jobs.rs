@@ -52,6 +52,9 @@ pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
             if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "expired session cleanup failed");
             }
+            if let Err(e) = linli_app::accounts::service::purge_old_devices(&db).await {
+                tracing::warn!(error = ?e, "old login device purge failed");
+            }
             if let Err(e) = linli_app::accounts::service::purge_old_failures(&db).await {
                 tracing::warn!(error = ?e, "auth failure purge failed");
             }

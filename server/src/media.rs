@@ -30,10 +30,9 @@ pub async fn serve(State(state): State<AppState>, Path(id): Path<String>, header
 
 /// `/g/{id}/poster.svg`: a group buy's share poster. Drawn afresh each time (its progress moves),
 /// so it is cached only briefly.
-pub async fn poster(State(state): State<AppState>, Path(id): Path<String>, parts: axum::http::request::Parts) -> Response {
+pub async fn poster(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
-    let origin = linli_app::server::request::origin(&parts);
-    match linli_app::group_buy::service::poster(&state.db, id, &origin).await {
+    match linli_app::group_buy::service::poster(&state.db, id, &state.public_url).await {
         Ok(Some(svg)) => {
             let mut res = svg.into_response();
             let h = res.headers_mut();

@@ -33,7 +33,7 @@ pub fn prometheus() -> &'static PrometheusHandle {
 /// explode the label set).
 pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method()).to_string();
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "other".into());
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
@@ -41,4 +41,30 @@ pub async fn track(req: Request, next: Next) -> Response {
     metrics::counter!("http_requests_total", &labels).increment(1);
     metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
     res
+}
+
+/// The method as a metric label: the standard ones by name, anything a client invents as
+/// `other`, so the number of series stays bounded whatever is sent.
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_invented_method_is_counted_as_other() {
+        let made_up = axum::http::Method::from_bytes(b"BREW").expect("method");
+        assert_eq!(super::method_label(&made_up), "other");
+        assert_eq!(super::method_label(&axum::http::Method::POST), "POST");
+    }
 }

@@ -36,6 +36,10 @@ impl Application {
         db.migrate().await?;
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let port = listener.local_addr()?.port();
+        let mut config = config;
+        if config.public_url.is_none() {
+            config.public_url = Some(format!("http://{}", listener.local_addr()?));
+        }
         let router = router(&config, db);
         Ok(Application { port, listener, router })
     }
@@ -86,7 +90,13 @@ pub fn router(config: &Config, db: Db) -> Router {
     let leptos_options = leptos_options(config);
     // Install the metrics recorder before the first request is counted.
     let _ = observability::prometheus();
-    let state = AppState { db: db.clone(), leptos_options: leptos_options.clone(), trust_proxy: config.trust_proxy, secure_cookies: config.secure_cookies };
+    let state = AppState {
+        db: db.clone(),
+        leptos_options: leptos_options.clone(),
+        trust_proxy: config.trust_proxy,
+        secure_cookies: config.secure_cookies,
+        public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr)),
+    };
     let session_store = DbSessionStore::new(db.pool.clone());
     if config.run_jobs {
         jobs::spawn_deadlines(db.clone());
@@ -150,8 +160,21 @@ pub fn router(config: &Config, db: Db) -> Router {
         .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
         .layer(sessions)
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .with_state(state)
 }
+
+/// What pages may load and who may frame them. Everything comes from our own origin; no page
+/// is framed by another site (clickjacking), no plugin runs, forms post only to us. Scripts
+/// are 'self' plus inline, because Leptos's hydration and streaming emit inline scripts and a
+/// few buttons print with an inline handler; 'wasm-unsafe-eval' lets the WASM start. Pictures
+/// may be data:/blob: (QR codes, the poster turned into a PNG in the browser).
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; \
+form-action 'self'; frame-ancestors 'none'";
 
 /// A signed-out visit to a back-office page (or the rider's) goes to the login page, and back
 /// after. The pages redirect too, but only once their data has loaded: without JavaScript the

@@ -13,10 +13,16 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 pub async fn login(phone: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{form, request, session, state::app_state};
     let state = app_state()?;
-    let client = request::client_ip_of(&request::parts()?, state.trust_proxy);
-    match super::service::authenticate(&state.db, &phone, &password, client).await {
-        Ok(me) => {
+    let parts = request::parts()?;
+    let from = super::service::LoginFrom { ip: request::client_ip_of(&parts, state.trust_proxy), device: request::cookie(&parts.headers, super::service::DEVICE_COOKIE) };
+    match super::service::authenticate(&state.db, &phone, &password, from).await {
+        Ok(super::service::LoggedIn { me, device_token }) => {
             session::log_in(&session::session()?, me.id).await?;
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+                && let Ok(v) = axum::http::HeaderValue::from_str(&super::service::device_cookie(&device_token, state.secure_cookies))
+            {
+                res.append_header(axum::http::header::SET_COOKIE, v);
+            }
             crate::cart::service::adopt_guest_cart(&state.db, &request::parts()?.headers, me.id).await?;
             leptos_axum::redirect(&form::safe_next(next.as_deref()));
             Ok(())
@@ -32,7 +38,8 @@ pub async fn login(phone: String, password: String, next: Option<String>) -> Res
 pub async fn register(phone: String, password: String, name: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{form, request, session, state::app_state};
     let state = app_state()?;
-    match super::service::register(&state.db, &phone, &password, &name).await {
+    let client = request::client_ip_of(&request::parts()?, state.trust_proxy);
+    match super::service::register(&state.db, &phone, &password, &name, client).await {
         Ok(me) => {
             session::log_in(&session::session()?, me.id).await?;
             crate::cart::service::adopt_guest_cart(&state.db, &request::parts()?.headers, me.id).await?;

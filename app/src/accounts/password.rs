@@ -3,7 +3,12 @@ use crate::shared::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
 
+/// Hashes at once, at most: each takes ~19 MB and a core for a moment, so a flood of sign-ups
+/// or logins waits its turn here instead of exhausting memory or the blocking thread pool.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _turn = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -16,6 +21,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 /// Verifies against `hash`; with no account, against a fixed hash, so that an unknown
 /// phone number takes as long to refuse as a wrong password (no enumeration by timing).
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    let _turn = HASHING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let stored = match hash {

@@ -80,6 +80,30 @@ pub const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
 pub const MAX_FAILURES_PER_PHONE: i64 = 5;
 /// …and a client address after this many (several residents may share a home router).
 pub const MAX_FAILURES_PER_CLIENT: i64 = 30;
+/// A browser that signed in as the number before (its device cookie) has its own count and
+/// is not locked out by the number's.
+pub const MAX_FAILURES_PER_DEVICE: i64 = 5;
+/// How long a device cookie lives, and how long an unused device is remembered.
+pub const DEVICE_DAYS: i64 = 180;
+/// Sign-ups one client (an IPv4 address, or an IPv6 /64) may try in the throttle window…
+pub const MAX_SIGNUPS_PER_CLIENT: i64 = 20;
+/// …and everyone together: a flood is turned away before it costs a password hash each.
+pub const MAX_SIGNUPS: i64 = 600;
+
+/// The key a client is throttled by: an IPv4 address, or the /64 an IPv6 address is in (one
+/// household or phone gets a whole /64, and could otherwise rotate through it).
+pub fn client_bucket(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
 
 /// Most characters in a note on a resident.
 pub const MAX_NOTE_CHARS: usize = 40;
@@ -99,6 +123,17 @@ pub fn parse_customer_note(text: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_are_throttled_by_their_64() {
+        let a: std::net::IpAddr = "2408:8207:1234:5678:1::9".parse().expect("ip");
+        let b: std::net::IpAddr = "2408:8207:1234:5678:ffff::1".parse().expect("ip");
+        let c: std::net::IpAddr = "2408:8207:1234:5679::1".parse().expect("ip");
+        assert_eq!(client_bucket(a), client_bucket(b));
+        assert_ne!(client_bucket(a), client_bucket(c));
+        assert_eq!(client_bucket("203.0.113.7".parse().expect("ip")), "203.0.113.7");
+        assert_eq!(client_bucket("::ffff:203.0.113.7".parse().expect("ip")), "203.0.113.7");
+    }
 
     fn grant(role: Role, store_id: Option<i64>) -> RoleGrant {
         RoleGrant { role, store_id }

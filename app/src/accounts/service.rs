@@ -1,6 +1,6 @@
 //! Account actions shared by the pages' server functions and the JSON API: one rule, two doors.
 use super::model::{CustomerNote, Me, Role};
-use super::rules::{self, MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_PHONE, THROTTLE_WINDOW_MS};
+use super::rules::{self, MAX_FAILURES_PER_CLIENT, MAX_FAILURES_PER_DEVICE, MAX_FAILURES_PER_PHONE, THROTTLE_WINDOW_MS};
 use super::{password, store};
 use crate::server::Db;
 use crate::shared::time::now_ms;
@@ -9,17 +9,38 @@ use std::net::IpAddr;
 
 const SCOPE_LOGIN_PHONE: &str = "login_phone";
 const SCOPE_LOGIN_CLIENT: &str = "login_client";
+const SCOPE_LOGIN_DEVICE: &str = "login_device";
+const SCOPE_SIGNUP_CLIENT: &str = "signup_client";
+const SCOPE_SIGNUP_ALL: &str = "signup_all";
 
-/// Creates a resident account. Returns the new person.
+/// The cookie a browser keeps after signing in: its device token (see `authenticate`).
+pub const DEVICE_COOKIE: &str = "linli_dev";
+
+/// Creates a resident account. Returns the new person. Throttled per client (an IPv6 /64
+/// counts as one) and for everyone together, before any work; the password is hashed before
+/// the number is looked up, so "this number is taken" costs as much as a new account and
+/// tells a timer nothing.
 #[tracing::instrument(skip_all)]
-pub async fn register(db: &Db, phone: &str, password: &str, name: &str) -> Result<Me, AppError> {
+pub async fn register(db: &Db, phone: &str, password: &str, name: &str, client: Option<IpAddr>) -> Result<Me, AppError> {
     let new = rules::parse_registration(phone, password, name)?;
-    // Cheap duplicate check first, so a taken number does not cost an argon2 hash; the unique
-    // index still decides under a race.
+    let since = now_ms() - THROTTLE_WINDOW_MS;
+    if let Some(ip) = client {
+        let key = rules::client_bucket(ip);
+        if store::recent_failures(&db.pool, SCOPE_SIGNUP_CLIENT, &key, since).await? >= rules::MAX_SIGNUPS_PER_CLIENT {
+            return Err(AppError::new(ErrorCode::TooManyAttempts));
+        }
+        store::record_failure(&db.pool, SCOPE_SIGNUP_CLIENT, &key).await?;
+    }
+    if store::recent_failures(&db.pool, SCOPE_SIGNUP_ALL, "all", since).await? >= rules::MAX_SIGNUPS {
+        tracing::warn!("sign-ups throttled for everyone: a flood");
+        return Err(AppError::new(ErrorCode::TooManyAttempts));
+    }
+    store::record_failure(&db.pool, SCOPE_SIGNUP_ALL, "all").await?;
+    let hash = password::hash(new.password).await?;
+    // The unique index still decides under a race.
     if store::user_id_by_phone(&db.pool, &new.phone).await?.is_some() {
         return Err(AppError::field(ErrorCode::PhoneTaken, "phone"));
     }
-    let hash = password::hash(new.password).await?;
     let mut tx = db.begin_write().await?;
     let id = store::insert_user(&mut tx, &new.phone, &new.name, &hash).await?;
     store::grant_role(&mut tx, id, Role::Resident, None).await?;
@@ -57,27 +78,62 @@ pub async fn create_user_with_role(
     Ok(id)
 }
 
-/// Checks a phone and password. Throttled per phone number and per client address: every
-/// attempt is counted *before* the password is checked (and taken back if it succeeds), so
-/// guesses sent in parallel are counted too; once either count is over its limit, even the
-/// right password is refused until the window passes, so guessing gains nothing.
+/// Where a sign-in comes from: the client's address and the device cookie it sent, if any.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoginFrom<'a> {
+    pub ip: Option<IpAddr>,
+    pub device: Option<&'a str>,
+}
+
+/// A successful sign-in: the person, and the device token to keep in the browser's cookie.
+#[derive(Clone, Debug)]
+pub struct LoggedIn {
+    pub me: Me,
+    pub device_token: String,
+}
+
+/// Checks a phone and password. Every attempt is counted *before* the password is checked
+/// (and taken back if it succeeds), so guesses sent in parallel are counted too; once a count
+/// is over its limit even the right password is refused until the window passes.
+///
+/// A browser that signed in as this number before (a device cookie, OWASP's recommendation)
+/// is counted on its own and ignores the number's lockout: someone who only knows the number
+/// cannot keep its owner out. Unknown clients share the number's count and their address's;
+/// a client already over its limit is refused before anything counts against the number.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate(db: &Db, phone: &str, password: &str, client: Option<IpAddr>) -> Result<Me, AppError> {
+pub async fn authenticate(db: &Db, phone: &str, password: &str, from: LoginFrom<'_>) -> Result<LoggedIn, AppError> {
     let phone = Phone::parse(phone).map_err(|c| AppError::field(c, "phone"))?;
     let since = now_ms() - THROTTLE_WINDOW_MS;
-    let client_key = client.map(|ip| ip.to_string());
-    store::record_failure(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
-    let client_attempt = match &client_key {
-        Some(key) => Some(store::record_failure(&db.pool, SCOPE_LOGIN_CLIENT, key).await?),
+    let device = match from.device.filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Some(token) => {
+            let hash = crate::server::sha256_hex(token);
+            (store::device_phone(&db.pool, &hash).await?.as_deref() == Some(phone.as_str())).then_some(hash)
+        }
         None => None,
     };
-    if store::recent_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str(), since).await? > MAX_FAILURES_PER_PHONE {
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
-    }
-    if let Some(key) = &client_key
-        && store::recent_failures(&db.pool, SCOPE_LOGIN_CLIENT, key, since).await? > MAX_FAILURES_PER_CLIENT
-    {
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
+    let client_key = from.ip.map(rules::client_bucket);
+    let mut client_attempt = None;
+    match &device {
+        Some(hash) => {
+            store::record_failure(&db.pool, SCOPE_LOGIN_DEVICE, hash).await?;
+            if store::recent_failures(&db.pool, SCOPE_LOGIN_DEVICE, hash, since).await? > MAX_FAILURES_PER_DEVICE {
+                return Err(AppError::new(ErrorCode::TooManyAttempts));
+            }
+        }
+        None => {
+            if let Some(key) = &client_key
+                && store::recent_failures(&db.pool, SCOPE_LOGIN_CLIENT, key, since).await? >= MAX_FAILURES_PER_CLIENT
+            {
+                return Err(AppError::new(ErrorCode::TooManyAttempts));
+            }
+            store::record_failure(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
+            if let Some(key) = &client_key {
+                client_attempt = Some(store::record_failure(&db.pool, SCOPE_LOGIN_CLIENT, key).await?);
+            }
+            if store::recent_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str(), since).await? > MAX_FAILURES_PER_PHONE {
+                return Err(AppError::new(ErrorCode::TooManyAttempts));
+            }
+        }
     }
     let creds = store::credentials(&db.pool, &phone).await?;
     let ok = password::verify(password.to_string(), creds.as_ref().map(|c| c.password_hash.clone())).await?;
@@ -87,12 +143,34 @@ pub async fn authenticate(db: &Db, phone: &str, password: &str, client: Option<I
     if creds.active_flag == 0 {
         return Err(AppError::new(ErrorCode::AccountDisabled));
     }
-    // A success wipes the phone's slate and takes this attempt off the client's count.
-    store::clear_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
+    // A success wipes this browser's (or the number's) slate and takes this attempt off the
+    // client's count.
+    match &device {
+        Some(hash) => store::clear_failures(&db.pool, SCOPE_LOGIN_DEVICE, hash).await?,
+        None => store::clear_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?,
+    }
     if let Some(id) = client_attempt {
         store::forget_attempt(&db.pool, id).await?;
     }
-    store::load_me(&db.pool, creds.id).await?.ok_or_else(|| AppError::new(ErrorCode::AccountDisabled))
+    // The browser keeps (or gets) a device token for this number.
+    let device_token = match (&device, from.device) {
+        (Some(_), Some(token)) => token.to_string(),
+        _ => crate::server::random_token()?,
+    };
+    store::remember_device(&db.pool, &crate::server::sha256_hex(&device_token), phone.as_str(), now_ms()).await?;
+    let me = store::load_me(&db.pool, creds.id).await?.ok_or_else(|| AppError::new(ErrorCode::AccountDisabled))?;
+    Ok(LoggedIn { me, device_token })
+}
+
+/// The `Set-Cookie` value that keeps a device token in the browser.
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{DEVICE_COOKIE}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}", rules::DEVICE_DAYS * 24 * 3600)
+}
+
+/// Housekeeping: forget devices unused for longer than a device cookie lives.
+pub async fn purge_old_devices(db: &Db) -> Result<u64, AppError> {
+    store::purge_devices(&db.pool, now_ms() - rules::DEVICE_DAYS * 24 * 3600 * 1000).await
 }
 
 /// Housekeeping: forget failures older than the throttle window.

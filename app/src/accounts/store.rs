@@ -201,3 +201,28 @@ pub async fn count_notes(pool: &AnyPool, user_id: i64, kind: &str) -> Result<i64
         .await?;
     Ok(n)
 }
+
+/// The phone number a device token was issued for.
+pub async fn device_phone(pool: &AnyPool, token_hash: &str) -> Result<Option<String>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("select phone from login_devices where token_hash = $1").bind(token_hash).fetch_optional(pool).await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Remembers a device token (its hash) for a phone number, or notes its latest login.
+pub async fn remember_device(pool: &AnyPool, token_hash: &str, phone: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into login_devices (token_hash, phone, created_at_ms, last_login_ms) values ($1, $2, $3, $3)
+         on conflict (token_hash) do update set last_login_ms = excluded.last_login_ms",
+    )
+    .bind(token_hash)
+    .bind(phone)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Housekeeping: devices not used to sign in since `before_ms`.
+pub async fn purge_devices(pool: &AnyPool, before_ms: i64) -> Result<u64, AppError> {
+    Ok(sqlx::query("delete from login_devices where last_login_ms < $1").bind(before_ms).execute(pool).await?.rows_affected())
+}

@@ -32,11 +32,7 @@ pub fn new_guest_token() -> Result<String, AppError> {
 
 /// The guest token in a Cookie header, if any.
 pub fn guest_token_of(headers: &axum::http::HeaderMap) -> Option<String> {
-    let cookies = headers.get(axum::http::header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == GUEST_COOKIE).then(|| parse_guest_token(v)).flatten()
-    })
+    crate::server::request::cookie(headers, GUEST_COOKIE).and_then(parse_guest_token)
 }
 
 /// The cart at `store` with today's prices and stock, and what changed since adding.

@@ -23,7 +23,7 @@ pub async fn load_product_page(id: i64) -> Result<Option<ProductPage>, AppError>
     let state = crate::server::state::app_state()?;
     let Some(store) = crate::stores::api::current_store(None).await? else { return Ok(None) };
     let Some(detail) = super::store::detail(&state.db.pool, id, store.id).await? else { return Ok(None) };
-    let origin = crate::server::request::origin(&crate::server::request::parts()?);
+    let origin = crate::server::state::app_state()?.public_url;
     let cart = crate::cart::api::summary_at(&store).await?;
     Ok(Some(ProductPage {
         cart,

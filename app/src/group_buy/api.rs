@@ -40,7 +40,7 @@ pub async fn load_group_buy_page(id: i64) -> Result<Option<GroupBuyPage>, AppErr
         }),
         None => None,
     };
-    let origin = crate::server::request::origin(&crate::server::request::parts()?);
+    let origin = crate::server::state::app_state()?.public_url;
     let share_url = format!("{origin}/g/{id}");
     Ok(Some(GroupBuyPage {
         qr_svg: crate::server::qr::svg(&share_url, 160)?,

@@ -55,8 +55,9 @@ pub fn check_campaign(new: &NewGroupBuy, product_name: &str, normal_price_fen: i
         return Err(AppError::field(ErrorCode::TitleRequired, "story"));
     }
     let cover_url = new.cover_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
-    // Only a picture already served by this site: a campaign page never pulls from elsewhere.
-    if cover_url.as_deref().is_some_and(|u| !u.starts_with('/') || u.starts_with("//") || u.len() > 300 || !u.bytes().all(|b| b.is_ascii_graphic())) {
+    // Only a photo this site stores (/media/123): a campaign page never pulls from elsewhere,
+    // nor makes every visitor's browser request another of our addresses.
+    if cover_url.as_deref().is_some_and(|u| u.strip_prefix("/media/").is_none_or(|id| id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()))) {
         return Err(AppError::field(ErrorCode::BadRequest, "cover_url"));
     }
     if new.price_fen <= 0 || new.price_fen > normal_price_fen {
@@ -205,10 +206,14 @@ mod tests {
             (NewGroupBuy { pickup_date: crate::shared::time::iso_date(local_time(NOW).day + 10), ..new() }, ErrorCode::InvalidPickupDate),
             (NewGroupBuy { title: Some("很".repeat(31)), ..new() }, ErrorCode::TitleRequired),
             (NewGroupBuy { cover_url: Some("https://evil.example/x.png".into()), ..new() }, ErrorCode::BadRequest),
+            (NewGroupBuy { cover_url: Some("/lang/en?next=/".into()), ..new() }, ErrorCode::BadRequest),
+            (NewGroupBuy { cover_url: Some("/media/12/../../api".into()), ..new() }, ErrorCode::BadRequest),
+            (NewGroupBuy { cover_url: Some("//evil.example/x.png".into()), ..new() }, ErrorCode::BadRequest),
         ];
         for (n, code) in cases {
             assert_eq!(check_campaign(&n, "橙", 5990, NOW).map_err(|e| e.code), Err(code), "{n:?}");
         }
+        assert!(check_campaign(&NewGroupBuy { cover_url: Some("/media/42".into()), ..new() }, "橙", 5990, NOW).is_ok());
     }
 
     #[test]

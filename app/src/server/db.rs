@@ -38,6 +38,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "job retries", include_str!("../../../migrations/sqlite/0015_job_retries.sql")),
     (16, "pay codes", include_str!("../../../migrations/sqlite/0016_pay_codes.sql")),
     (17, "pickup proof", include_str!("../../../migrations/sqlite/0017_pickup_proof.sql")),
+    (18, "login devices", include_str!("../../../migrations/sqlite/0018_login_devices.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -57,6 +58,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "job retries", include_str!("../../../migrations/postgres/0015_job_retries.sql")),
     (16, "pay codes", include_str!("../../../migrations/postgres/0016_pay_codes.sql")),
     (17, "pickup proof", include_str!("../../../migrations/postgres/0017_pickup_proof.sql")),
+    (18, "login devices", include_str!("../../../migrations/postgres/0018_login_devices.sql")),
 ];
 
 impl Backend {

@@ -50,18 +50,6 @@ pub fn client_ip_of(parts: &Parts, trust_proxy: bool) -> Option<IpAddr> {
     client_ip(&parts.headers, peer, trust_proxy)
 }
 
-/// "https://shop.example.cn": the site's own origin, for absolute links in share previews.
-/// The scheme comes from the proxy's `X-Forwarded-Proto` (https behind TLS termination).
-pub fn origin(parts: &Parts) -> String {
-    let h = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let host = h("host").filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))).unwrap_or("localhost");
-    let scheme = match h("x-forwarded-proto") {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{host}")
-}
-
 /// A plain HTML form post (JavaScript off) rather than a call from the hydrated page.
 pub fn is_plain_form_post(parts: &Parts) -> bool {
     parts
@@ -69,4 +57,12 @@ pub fn is_plain_form_post(parts: &Parts) -> bool {
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"))
+}
+
+/// The value of cookie `name` in a request's Cookie header.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(axum::http::header::COOKIE)?.to_str().ok()?.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v.trim())
+    })
 }

@@ -9,6 +9,11 @@ use tower_sessions::Session;
 
 const USER_ID: &str = "uid";
 const AUTH_AT: &str = "auth_at";
+/// When the session last showed activity that was written down.
+const SEEN_AT: &str = "seen_at";
+/// A session is written again at most this often just to say it is in use: that write is what
+/// moves its idle expiry, so the idle timeout counts from the last request, give or take this.
+const TOUCH_EVERY_MS: i64 = 60 * 60 * 1000;
 
 /// Idle sessions end after this long without a request…
 pub const IDLE_DAYS: i64 = 14;
@@ -35,9 +40,17 @@ pub async fn user_of(db: &Db, session: &Session) -> Result<Option<Me>, AppError>
     let uid: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
     let Some(uid) = uid else { return Ok(None) };
     let auth_at: i64 = session.get(AUTH_AT).await.map_err(AppError::internal)?.unwrap_or(0);
-    if now_ms() - auth_at > ABSOLUTE_DAYS * 24 * 3600 * 1000 {
+    let now = now_ms();
+    if now - auth_at > ABSOLUTE_DAYS * 24 * 3600 * 1000 {
         log_out(session).await?;
         return Ok(None);
+    }
+    // tower-sessions only writes a session whose data changed, and only that write moves
+    // an idle expiry: without this, a resident shopping every day would be signed out 14
+    // days after logging in.
+    let seen_at: i64 = session.get(SEEN_AT).await.map_err(AppError::internal)?.unwrap_or(auth_at);
+    if now - seen_at > TOUCH_EVERY_MS {
+        session.insert(SEEN_AT, now).await.map_err(AppError::internal)?;
     }
     accounts::store::load_me(&db.pool, uid).await
 }

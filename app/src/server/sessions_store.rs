@@ -64,8 +64,17 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 
+    /// An update, never an upsert: a request still in flight when its session logged out (or
+    /// was deleted) must not bring the session back when it finishes. New sessions go through
+    /// `create`.
     async fn save(&self, record: &Record) -> Result<()> {
-        self.write(record, "on conflict (id) do update set data = excluded.data, expiry_ms = excluded.expiry_ms").await?;
+        sqlx::query("update sessions set data = $2, expiry_ms = $3 where id = $1")
+            .bind(record.id.to_string())
+            .bind(encode(record)?)
+            .bind(expiry_ms(record))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 

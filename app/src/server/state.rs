@@ -10,6 +10,9 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// Whether cookies carry `Secure` (served over HTTPS).
     pub secure_cookies: bool,
+    /// The site's public origin ("https://shop.example.cn") for share links, posters, invites
+    /// and previews: configured, never taken from a request's Host header.
+    pub public_url: String,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -21,7 +21,7 @@ pub async fn invite_person(phone: String, name: String, role: String, store_id: 
         let role = crate::accounts::Role::parse(&role).ok_or_else(|| AppError::field(ErrorCode::InvalidRole, "role"))?;
         let store_id = store_id.parse().map_err(|_| AppError::field(ErrorCode::NotFound, "store_id"))?;
         let req = super::model::InviteRequest { phone: phone.clone(), name: name.clone(), role, store_id };
-        let origin = crate::server::request::origin(&crate::server::request::parts()?);
+        let origin = crate::server::state::app_state()?.public_url;
         super::service::invite(&state.db, &me, &req, &origin).await
     }
     .await;

@@ -47,10 +47,13 @@ fn envelope(me: Me) -> UserEnvelope {
     responses((status = 201, body = UserEnvelope), (status = 409, description = "phone_taken"), (status = 422, description = "invalid field")))]
 pub async fn register(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     session: Session,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
-    let me = service::register(&state.db, &body.phone, &body.password, &body.name).await?;
+    let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
+    let me = service::register(&state.db, &body.phone, &body.password, &body.name, ip).await?;
     session::log_in(&session, me.id).await?;
     Ok((StatusCode::CREATED, Json(envelope(me))))
 }
@@ -64,12 +67,14 @@ pub async fn login(
     headers: axum::http::HeaderMap,
     session: Session,
     ApiJson(body): ApiJson<LoginBody>,
-) -> ApiResult<Json<UserEnvelope>> {
+) -> ApiResult<([(axum::http::HeaderName, String); 1], Json<UserEnvelope>)> {
     let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
-    let me = service::authenticate(&state.db, &body.phone, &body.password, ip).await?;
+    let from = service::LoginFrom { ip, device: linli_app::server::request::cookie(&headers, service::DEVICE_COOKIE) };
+    let service::LoggedIn { me, device_token } = service::authenticate(&state.db, &body.phone, &body.password, from).await?;
     session::log_in(&session, me.id).await?;
     linli_app::cart::service::adopt_guest_cart(&state.db, &headers, me.id).await?;
-    Ok(Json(envelope(me)))
+    let cookie = service::device_cookie(&device_token, state.secure_cookies);
+    Ok(([(axum::http::header::SET_COOKIE, cookie)], Json(envelope(me))))
 }
 
 /// Ends the session; the old cookie no longer works.

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use linli_app::accounts::Me;
-use linli_app::server::{request, session, AppState};
+use linli_app::server::{session, AppState};
 use linli_app::team::model::{AcceptRequest, InvitePage, InviteRequest, NewInvite, RoleRequest, TeamMember};
 use linli_app::team::service;
 use tower_sessions::Session;
@@ -24,9 +24,9 @@ pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<
 #[utoipa::path(post, path = "/api/v1/owner/invites", request_body = InviteRequest, tag = "team",
     responses((status = 201, body = NewInvite), (status = 401), (status = 403), (status = 409, description = "already_on_team"),
         (status = 422, description = "invalid_phone, name_required, invalid_role")))]
-pub async fn invite(State(state): State<AppState>, session: Session, parts: axum::http::request::Parts, ApiJson(body): ApiJson<InviteRequest>) -> ApiResult<(StatusCode, Json<NewInvite>)> {
+pub async fn invite(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<InviteRequest>) -> ApiResult<(StatusCode, Json<NewInvite>)> {
     let me = signed_in(&state, &session).await?;
-    Ok((StatusCode::CREATED, Json(service::invite(&state.db, &me, &body, &request::origin(&parts)).await?)))
+    Ok((StatusCode::CREATED, Json(service::invite(&state.db, &me, &body, &state.public_url).await?)))
 }
 
 /// Withdraws an invitation not yet accepted.

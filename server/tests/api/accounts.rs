@@ -224,3 +224,123 @@ async fn guesses_sent_in_parallel_are_all_counted() {
     assert!(checked <= 5, "at most 5 passwords checked, got {statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 20 - checked);
 }
+
+fn login_body(phone: &str, password: &str) -> serde_json::Value {
+    json!({"phone": phone, "password": password})
+}
+
+async fn login_status(c: &reqwest::Client, app: &crate::helpers::TestApp, phone: &str, password: &str) -> u16 {
+    c.post(app.url("/api/v1/auth/login")).json(&login_body(phone, password)).send().await.expect("login").status().as_u16()
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_a_number_cannot_keep_its_owner_out_of_a_browser_they_used_before() {
+    let app = spawn_app_with_demo().await;
+    let good = linli_server::demo::DEMO_PASSWORD;
+    let phone = "13800000001";
+    // The owner's phone signed in before: it holds a device cookie.
+    let owner = client();
+    let r = owner.post(app.url("/api/v1/auth/login")).json(&login_body(phone, good)).send().await.expect("login");
+    assert_eq!(r.status().as_u16(), 200);
+    let device = r.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("linli_dev=")).expect("device cookie").to_string();
+    assert!(device.contains("HttpOnly") && device.contains("SameSite=Lax"), "{device}");
+    assert_eq!(owner.post(app.url("/api/v1/auth/logout")).send().await.expect("logout").status().as_u16(), 204);
+
+    // Someone else hammers the number: it locks for every browser it has not seen.
+    let stranger = client();
+    let statuses: Vec<u16> = futures_statuses(&stranger, &app, phone, 7).await;
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert_eq!(login_status(&client(), &app, phone, good).await, 429, "a new browser waits out the lock");
+    // The owner's own browser still gets in.
+    assert_eq!(login_status(&owner, &app, phone, good).await, 200);
+
+    // That browser has its own limit: five wrong passwords there lock it too.
+    for _ in 0..5 {
+        assert_eq!(login_status(&owner, &app, phone, "not-my-password").await, 401);
+    }
+    assert_eq!(login_status(&owner, &app, phone, good).await, 429);
+    // A device cookie made up or for another number is just an unknown browser.
+    let forged = reqwest::Client::builder().default_headers({
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("x-requested-with", reqwest::header::HeaderValue::from_static("linli"));
+        h.insert("cookie", reqwest::header::HeaderValue::from_static("linli_dev=0123456789abcdef0123456789abcdef"));
+        h
+    }).build().expect("client");
+    assert_eq!(login_status(&forged, &app, phone, good).await, 429);
+}
+
+async fn futures_statuses(c: &reqwest::Client, app: &crate::helpers::TestApp, phone: &str, n: usize) -> Vec<u16> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(login_status(c, app, phone, "guess-guess").await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_client_already_over_its_limit_does_not_count_against_the_numbers_it_tries() {
+    use linli_app::accounts::service::{authenticate, LoginFrom};
+    let app = spawn_app_with_demo().await;
+    let attacker = LoginFrom { ip: Some("203.0.113.9".parse().expect("ip")), device: None };
+    // Thirty wrong guesses spread over many numbers block the attacker's address…
+    for i in 0..30 {
+        let _ = authenticate(&app.db, &format!("137000000{i:02}"), "guess-guess", attacker).await;
+    }
+    for _ in 0..10 {
+        let e = authenticate(&app.db, "13800000002", "guess-guess", attacker).await.expect_err("blocked");
+        assert_eq!(e.code, linli_app::shared::ErrorCode::TooManyAttempts);
+    }
+    // …and those ten refused tries did not count against 李先生's number.
+    let elsewhere = LoginFrom { ip: Some("198.51.100.4".parse().expect("ip")), device: None };
+    let ok = authenticate(&app.db, "13800000002", linli_server::demo::DEMO_PASSWORD, elsewhere).await.expect("not locked");
+    assert_eq!(ok.me.phone, "13800000002");
+}
+
+#[tokio::test]
+async fn sign_ups_are_throttled_per_client_and_an_ipv6_64_counts_as_one() {
+    use linli_app::accounts::service::register;
+    let app = spawn_app().await;
+    for i in 0..20u16 {
+        let ip = format!("2408:8207:1234:5678::{:x}", i + 1).parse().expect("ip");
+        register(&app.db, &format!("1370000{i:04}"), "sesame-oil-8", "邻居", Some(ip)).await.expect("sign-up");
+    }
+    let same_64 = "2408:8207:1234:5678:abcd::1".parse().expect("ip");
+    let e = register(&app.db, "13700009999", "sesame-oil-8", "邻居", Some(same_64)).await.expect_err("throttled");
+    assert_eq!(e.code, linli_app::shared::ErrorCode::TooManyAttempts);
+    let other_64 = "2408:8207:1234:5679::1".parse().expect("ip");
+    register(&app.db, "13700009999", "sesame-oil-8", "邻居", Some(other_64)).await.expect("another household");
+    // A taken number is refused as taken (after the same work as a new account).
+    let e = register(&app.db, "13700009999", "sesame-oil-8", "邻居", Some("198.51.100.7".parse().expect("ip"))).await.expect_err("taken");
+    assert_eq!(e.code, linli_app::shared::ErrorCode::PhoneTaken);
+}
+
+#[tokio::test]
+async fn a_session_in_use_stays_alive_and_a_request_in_flight_cannot_bring_back_a_logged_out_one() {
+    use tower_sessions::session::Id;
+    use tower_sessions::SessionStore;
+    let app = spawn_app_with_demo().await;
+    let r = app.api.post(app.url("/api/v1/auth/login")).json(&login_body("13800000001", linli_server::demo::DEMO_PASSWORD)).send().await.expect("login");
+    let sid = session_cookie(&r).expect("cookie");
+    let store = linli_app::server::sessions_store::DbSessionStore::new(app.db.pool.clone());
+    let id: Id = sid.parse().expect("session id");
+    // As if the login was two hours ago and the idle expiry is a day away.
+    let mut record = store.load(&id).await.expect("load").expect("record");
+    let two_hours_ago = linli_app::shared::time::now_ms() - 2 * 3_600_000;
+    record.data.insert("seen_at".into(), json!(two_hours_ago));
+    record.expiry_date = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    store.save(&record).await.expect("save");
+    // One more request: the session is written again with a fresh 14-day idle expiry.
+    assert_eq!(app.api.get(app.url("/api/v1/me")).send().await.expect("me").status().as_u16(), 200);
+    let (expiry,): (i64,) = sqlx::query_as("select expiry_ms from sessions where id = $1").bind(&sid).fetch_one(&app.db.pool).await.expect("expiry");
+    let days_left = (expiry - linli_app::shared::time::now_ms()) / 86_400_000;
+    assert_eq!(days_left, 13, "idle expiry moved to two weeks from now");
+
+    // Logged out; a request that was still in flight then saves its copy: nothing comes back.
+    let stale = store.load(&id).await.expect("load").expect("record");
+    assert_eq!(app.api.post(app.url("/api/v1/auth/logout")).send().await.expect("logout").status().as_u16(), 204);
+    store.save(&stale).await.expect("save after logout");
+    let (n,): (i64,) = sqlx::query_as("select count(*) from sessions where id = $1").bind(&sid).fetch_one(&app.db.pool).await.expect("count");
+    assert_eq!(n, 0);
+    let again = reqwest::Client::new().get(app.url("/api/v1/me")).header("cookie", format!("linli_sid={sid}")).send().await.expect("me");
+    assert_eq!(again.status().as_u16(), 401);
+}

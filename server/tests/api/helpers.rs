@@ -98,6 +98,7 @@ pub async fn spawn_app_with(run_jobs: bool) -> TestApp {
         secure_cookies: false,
         trust_proxy: false,
         max_db_connections: 8,
+        public_url: None,
         run_jobs,
     };
     let app = Application::build(config).await.expect("app builds");
