@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page, test, TestInfo } from "@playwright/test";
+import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
 import { jsOn, personPage, ready } from "./helpers";
 
 const STAFF = "13900000021"; // 小赵, the first store
@@ -24,6 +24,19 @@ function untouched(lines: Line[], info: TestInfo, skip = 0): Line {
 async function submitAndSettle(page: Page, info: TestInfo, button: string) {
   await page.getByRole("button", { name: button }).click();
   await ready(page, info);
+}
+
+/** The clerk at the till with one of `product` in the basket (a product nothing holds). */
+async function tillWithOne(browser: Browser, info: TestInfo, skip: number) {
+  const staff = await personPage(browser, info, STAFF, "/admin/till");
+  await ready(staff, info);
+  const { store, lines } = await stockLines(staff.request);
+  const product = untouched(lines, info, skip);
+  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
+  await ready(staff, info);
+  await staff.locator(".till-product", { hasText: product.name }).first().click();
+  await ready(staff, info);
+  return { staff, store, product };
 }
 
 test("staff count a product down to nothing, receive goods, and the storefront's availability follows", async ({ browser }, info) => {
@@ -69,16 +82,7 @@ test("staff count a product down to nothing, receive goods, and the storefront's
 });
 
 test("a walk-in sale at the till takes the same stock the storefront sells, and prints a receipt", async ({ browser }, info) => {
-  const staff = await personPage(browser, info, STAFF, "/admin/till");
-  await ready(staff, info);
-  const { store, lines } = await stockLines(staff.request);
-  const product = untouched(lines, info, 1);
-
-  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
-  await ready(staff, info);
-  const tile = staff.locator(".till-product", { hasText: product.name }).first();
-  await tile.click();
-  await ready(staff, info);
+  const { staff, store, product } = await tillWithOne(browser, info, 1);
   await staff.locator(".till-line", { hasText: product.name }).getByRole("link", { name: "加一份" }).click();
   await ready(staff, info);
   await expect(staff.locator(".till-line", { hasText: product.name }).locator(".step-qty")).toHaveText("2");
@@ -98,15 +102,7 @@ test("a walk-in sale at the till takes the same stock the storefront sells, and 
 });
 
 test("after a sale the browser's Back and 收款 again sell nothing more", async ({ browser }, info) => {
-  const staff = await personPage(browser, info, STAFF, "/admin/till");
-  await ready(staff, info);
-  const { store, lines } = await stockLines(staff.request);
-  const product = untouched(lines, info, 2);
-
-  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
-  await ready(staff, info);
-  await staff.locator(".till-product", { hasText: product.name }).first().click();
-  await ready(staff, info);
+  const { staff, product } = await tillWithOne(browser, info, 2);
   await staff.getByLabel("现金").check();
   await submitAndSettle(staff, info, "收款");
   const receipt = staff.getByTestId("receipt");
@@ -138,14 +134,7 @@ test("a member pays at the till from the wallet with the pay code on their phone
   expect(digits).toMatch(/^68\d\d( \d{4}){3} \d\d$/);
   await resident.screenshot({ path: `test-results/pay-code-${info.project.name}.png`, fullPage: true });
 
-  const staff = await personPage(browser, info, STAFF, "/admin/till");
-  await ready(staff, info);
-  const { store, lines } = await stockLines(staff.request);
-  const product = untouched(lines, info, 3);
-  await staff.goto(`/admin/till?store=${store}&q=${encodeURIComponent(product.name)}`);
-  await ready(staff, info);
-  await staff.locator(".till-product", { hasText: product.name }).first().click();
-  await ready(staff, info);
+  const { staff, product } = await tillWithOne(browser, info, 3);
   await staff.getByLabel("储值余额", { exact: true }).check();
 
   // No code: refused in words, nothing sold.

@@ -197,3 +197,38 @@ pub async fn add_note(db: &Db, user_id: i64, kind: &str, text: &str, by_user_id:
 pub async fn remove_own_note(db: &Db, user_id: i64, id: i64) -> Result<(), AppError> {
     if store::remove_note(&db.pool, id, user_id, "resident").await? { Ok(()) } else { Err(AppError::not_found()) }
 }
+
+/// A limit on wrong guesses per staff account (pickup codes at the desk, member pay codes at
+/// the till), counted in the same failure table as logins: a desk mistypes a few times a day,
+/// `max` in `window_ms` is someone trying codes.
+#[derive(Clone, Copy, Debug)]
+pub struct GuessLimit {
+    pub scope: &'static str,
+    pub max: i64,
+    pub window_ms: i64,
+}
+
+impl GuessLimit {
+    /// Refuses (429) a person who has guessed wrong too often lately.
+    pub async fn check(&self, db: &Db, staff_id: i64) -> Result<(), AppError> {
+        if self.used(db, staff_id).await? >= self.max {
+            return Err(AppError::new(ErrorCode::TooManyAttempts));
+        }
+        Ok(())
+    }
+
+    /// Counts one wrong guess; returns how many are left before the person is stopped.
+    pub async fn miss(&self, db: &Db, staff_id: i64) -> Result<i64, AppError> {
+        store::record_failure(&db.pool, self.scope, &staff_id.to_string()).await?;
+        Ok((self.max - self.used(db, staff_id).await?).max(0))
+    }
+
+    /// A right guess wipes the person's slate.
+    pub async fn clear(&self, db: &Db, staff_id: i64) -> Result<(), AppError> {
+        store::clear_failures(&db.pool, self.scope, &staff_id.to_string()).await
+    }
+
+    async fn used(&self, db: &Db, staff_id: i64) -> Result<i64, AppError> {
+        store::recent_failures(&db.pool, self.scope, &staff_id.to_string(), now_ms() - self.window_ms).await
+    }
+}

@@ -167,7 +167,7 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
     let pay_code = match req.payment {
         TillPayment::Wallet => {
             let code = crate::wallet::rules::parse_pay_code(req.pay_code.as_deref().unwrap_or(""))?;
-            crate::wallet::service::check_pay_code_throttle(db, me.id).await?;
+            crate::wallet::service::PAY_CODE_GUESSES.check(db, me.id).await?;
             Some(code)
         }
         TillPayment::Cash | TillPayment::Qr => None,

@@ -2,6 +2,7 @@
 //! as logins (scope `pickup_code`), and every check is written to the audit.
 use super::rules::{self, MAX_WRONG_CODES, WINDOW_MS};
 use super::store;
+use crate::accounts::service::GuessLimit;
 use crate::accounts::Me;
 use crate::orders::flow::{desk_may, staff_orders};
 use crate::orders::model::{OrderStatus, StaffOrder};
@@ -10,24 +11,19 @@ use crate::server::Db;
 use crate::shared::time::now_ms;
 use crate::shared::{AppError, ErrorCode};
 
-const SCOPE: &str = "pickup_code";
+/// Wrong pickup codes (and phone tails) per staff account.
+const GUESSES: GuessLimit = GuessLimit { scope: "pickup_code", max: MAX_WRONG_CODES, window_ms: WINDOW_MS };
 
 /// Refuses (429) a person who has tried too many wrong codes lately.
 pub async fn check_throttle(db: &Db, staff_id: i64) -> Result<(), AppError> {
-    let since = now_ms() - WINDOW_MS;
-    if crate::accounts::store::recent_failures(&db.pool, SCOPE, &staff_id.to_string(), since).await? >= MAX_WRONG_CODES {
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
-    }
-    Ok(())
+    GUESSES.check(db, staff_id).await
 }
 
 /// Counts a wrong code against the person and audits it; returns how many tries are left
 /// before the desk stops them, for the clerk to see.
 pub async fn record_wrong(db: &Db, staff_id: i64, store_id: i64, code: &str) -> Result<i64, AppError> {
-    crate::accounts::store::record_failure(&db.pool, SCOPE, &staff_id.to_string()).await?;
     store::audit(&db.pool, store_id, staff_id, code, None, "wrong").await?;
-    let used = crate::accounts::store::recent_failures(&db.pool, SCOPE, &staff_id.to_string(), now_ms() - WINDOW_MS).await?;
-    Ok((MAX_WRONG_CODES - used).max(0))
+    GUESSES.miss(db, staff_id).await
 }
 
 fn tries_left(e: AppError, left: i64) -> AppError {
@@ -68,7 +64,7 @@ pub async fn verify(db: &Db, me: &Me, store_id: i64, raw_code: &str) -> Result<S
         return Err(AppError::new(ErrorCode::OrderNotReady).with_details(serde_json::json!({ "order_id": row.id, "status": row.status })));
     }
     store::audit(&db.pool, store_id, me.id, &code, Some(row.id), "ok").await?;
-    crate::accounts::store::clear_failures(&db.pool, SCOPE, &me.id.to_string()).await?;
+    GUESSES.clear(db, me.id).await?;
     staff_orders(db, vec![row]).await?.pop().ok_or_else(AppError::not_found)
 }
 

@@ -27,21 +27,6 @@ impl DbSessionStore {
     }
 }
 
-impl DbSessionStore {
-    /// Inserts the record; `on_conflict` says what an existing id means. Returns rows written.
-    async fn write(&self, record: &Record, on_conflict: &str) -> Result<u64> {
-        let sql = format!("insert into sessions (id, data, expiry_ms) values ($1, $2, $3) {on_conflict}");
-        let r = sqlx::query(&sql)
-            .bind(record.id.to_string())
-            .bind(encode(record)?)
-            .bind(expiry_ms(record))
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-        Ok(r.rows_affected())
-    }
-}
-
 fn backend(e: sqlx::Error) -> Error {
     Error::Backend(e.to_string())
 }
@@ -58,10 +43,19 @@ fn encode(record: &Record) -> Result<Vec<u8>> {
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A fresh random id colliding is astronomically unlikely, but never overwrite one.
-        while self.write(record, "on conflict (id) do nothing").await? == 0 {
+        loop {
+            let r = sqlx::query("insert into sessions (id, data, expiry_ms) values ($1, $2, $3) on conflict (id) do nothing")
+                .bind(record.id.to_string())
+                .bind(encode(record)?)
+                .bind(expiry_ms(record))
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+            if r.rows_affected() == 1 {
+                return Ok(());
+            }
             record.id = Id::default();
         }
-        Ok(())
     }
 
     /// An update, never an upsert: a request still in flight when its session logged out (or

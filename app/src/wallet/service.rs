@@ -106,24 +106,15 @@ pub async fn issue_pay_code(db: &Db, me: &Me) -> Result<PayCode, AppError> {
     Ok(PayCode { code, expires_at: rfc3339(expires), valid_s: rules::PAY_CODE_TTL_MS / 1000, wallet_fen })
 }
 
-const PAY_CODE_SCOPE: &str = "pay_code";
-
-/// Refuses (429) a staff account that has tried too many wrong payment codes lately.
-pub async fn check_pay_code_throttle(db: &Db, staff_id: i64) -> Result<(), AppError> {
-    let since = now_ms() - rules::WRONG_PAY_CODE_WINDOW_MS;
-    if crate::accounts::store::recent_failures(&db.pool, PAY_CODE_SCOPE, &staff_id.to_string(), since).await? >= rules::MAX_WRONG_PAY_CODES {
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
-    }
-    Ok(())
-}
+/// Wrong, used or expired payment codes per staff account at the till.
+pub const PAY_CODE_GUESSES: crate::accounts::service::GuessLimit =
+    crate::accounts::service::GuessLimit { scope: "pay_code", max: rules::MAX_WRONG_PAY_CODES, window_ms: rules::WRONG_PAY_CODE_WINDOW_MS };
 
 /// Counts a wrong, used or expired payment code against the staff account that scanned it;
-/// answers with how many tries are left.
+/// the refusal says how many tries are left.
 pub async fn record_wrong_pay_code(db: &Db, staff_id: i64) -> Result<AppError, AppError> {
-    crate::accounts::store::record_failure(&db.pool, PAY_CODE_SCOPE, &staff_id.to_string()).await?;
-    let since = now_ms() - rules::WRONG_PAY_CODE_WINDOW_MS;
-    let used = crate::accounts::store::recent_failures(&db.pool, PAY_CODE_SCOPE, &staff_id.to_string(), since).await?;
-    Ok(AppError::field(ErrorCode::PayCodeInvalid, "pay_code").with_details(serde_json::json!({ "tries_left": (rules::MAX_WRONG_PAY_CODES - used).max(0) })))
+    let left = PAY_CODE_GUESSES.miss(db, staff_id).await?;
+    Ok(AppError::field(ErrorCode::PayCodeInvalid, "pay_code").with_details(serde_json::json!({ "tries_left": left })))
 }
 
 /// Redeems a payment code inside a sale's transaction: the member who consented, or `None`.
