@@ -22,6 +22,8 @@ pub struct Config {
     /// Run the deadline and housekeeping jobs in this instance (`LINLI_JOBS=off` to leave them to
     /// others; every job is safe to run on several instances at once).
     pub run_jobs: bool,
+    /// Timeouts and caps against slow and greedy clients (`crate::limits`).
+    pub limits: crate::limits::Limits,
 }
 
 /// The password part of a database URL, hidden: config is logged at start.
@@ -46,6 +48,7 @@ impl fmt::Debug for Config {
             .field("site_root", &self.site_root)
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy", &self.trust_proxy)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -83,6 +86,7 @@ impl Config {
             max_db_connections: var("LINLI_DB_CONNECTIONS").and_then(|v| v.parse().ok()).unwrap_or(16),
             public_url: var("LINLI_PUBLIC_URL").map(|u| public_url(&u)).transpose()?,
             run_jobs: !var("LINLI_JOBS").is_some_and(|v| matches!(v.as_str(), "0" | "off" | "false" | "no")),
+            limits: crate::limits::Limits::from_env(var)?,
         })
     }
 }

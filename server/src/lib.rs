@@ -5,9 +5,11 @@ pub mod config;
 pub mod csrf;
 pub mod demo;
 pub mod jobs;
+pub mod limits;
 pub mod media;
 pub mod observability;
 pub mod startup;
 
 pub use config::Config;
+pub use limits::Limits;
 pub use startup::Application;

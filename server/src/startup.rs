@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -25,6 +24,7 @@ pub struct Application {
     port: u16,
     listener: tokio::net::TcpListener,
     router: Router,
+    limits: crate::limits::Limits,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -41,7 +41,7 @@ impl Application {
             config.public_url = Some(format!("http://{}", listener.local_addr()?));
         }
         let router = router(&config, db);
-        Ok(Application { port, listener, router })
+        Ok(Application { port, listener, router, limits: config.limits })
     }
 
     pub fn port(&self) -> u16 {
@@ -50,13 +50,7 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        // Without TCP_NODELAY, streamed pages stall ~40 ms per response (Nagle + delayed ACK).
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        crate::limits::serve(self.listener, self.router, &self.limits, shutdown_signal()).await
     }
 }
 
@@ -164,6 +158,10 @@ pub fn router(config: &Config, db: Db) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(axum::Extension(crate::limits::StreamSlots::default()))
+        .layer(axum::Extension(config.limits.clone()))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(config.limits.body_idle))
+        .layer(axum::middleware::from_fn_with_state(crate::limits::Guard::new(config.limits.clone()), crate::limits::guard))
         .with_state(state)
 }
 

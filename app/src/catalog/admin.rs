@@ -51,6 +51,7 @@ pub async fn save_product(
     tag_4: Option<String>,
     tags_other: String,
     store_pricing: Option<String>,
+    version: Option<i64>,
 ) -> Result<i64, AppError> {
     // One checkbox per suggested tag (a form's repeated names do not survive the encoding).
     let picked: Vec<String> = [tag_0, tag_1, tag_2, tag_3, tag_4].into_iter().flatten().collect();
@@ -69,6 +70,7 @@ pub async fn save_product(
             description: description.clone(),
             tags: super::editing::collect_tags(picked.iter().map(String::as_str), &tags_other),
             store_pricing: store_pricing.as_deref() == Some("1"),
+            version,
         };
         let saved = match id {
             Some(id) => super::service::update_product(&state.db, &me, id, &input, crate::server::request::page_zh()?).await?,
@@ -81,6 +83,9 @@ pub async fn save_product(
         Ok(saved) => leptos_axum::redirect(&format!("/admin/products/{saved}?saved=1")),
         Err(e) => {
             let tags = picked.join(",");
+            // After a stale edit the form keeps what was typed but moves on to the latest
+            // version: a second 保存, once checked, saves it.
+            let version = super::editing::version_after(e, version).map(|v| v.to_string()).unwrap_or_default();
             crate::server::form::bounce_back(
                 e,
                 &[
@@ -96,6 +101,7 @@ pub async fn save_product(
                     ("picked", &tags),
                     ("tags_other", &tags_other),
                     ("store_pricing", store_pricing.as_deref().unwrap_or("")),
+                    ("version", &version),
                 ],
             );
         }

@@ -112,7 +112,15 @@ pub fn check_product(p: &ProductInput, today: i64) -> Result<ProductInput, AppEr
         description: description.to_string(),
         tags,
         store_pricing: p.store_pricing,
+        version: p.version,
     })
+}
+
+/// The version an editor goes on from after a failed save: the latest one when the save was
+/// stale (so the next 保存 keeps what was typed), else the one it had.
+pub fn version_after(err: &AppError, had: Option<i64>) -> Option<i64> {
+    let latest = (err.code == ErrorCode::StaleEdit).then(|| err.details.as_ref()?.get("version")?.as_i64()).flatten();
+    latest.or(had)
 }
 
 /// A store's own price as typed; empty means back to the chain's price.
@@ -223,6 +231,7 @@ mod tests {
             description: "散养，每天早上收。\n冷藏更久。".into(),
             tags: vec!["今日到货".into(), "今日到货".into(), " 本地直供".into()],
             store_pricing: false,
+            version: None,
         }
     }
 

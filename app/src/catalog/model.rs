@@ -129,6 +129,11 @@ pub struct ProductInput {
     /// /api/v1/staff/stores/{store_id}/prices/{product_id}`); the owner's call.
     #[serde(default)]
     pub store_pricing: bool,
+    /// On `PUT`: the product's `version` this edit starts from; if it was saved since, the
+    /// edit is refused with 409 `stale_edit` (and the latest version in its details). Without
+    /// it, the edit is checked against the version read when the request arrives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// A category as the back office writes it.
@@ -177,6 +182,9 @@ pub struct Photo {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductAdmin {
     pub id: i64,
+    /// Goes up by one with every save; send it back as `fields.version` to refuse an edit
+    /// based on an older one.
+    pub version: i64,
     /// What the editor writes (the body `PUT` takes).
     pub fields: ProductInput,
     /// The category's name in the reader's language.

@@ -144,6 +144,11 @@ pub async fn update_product(db: &Db, me: &Me, id: i64, input: &ProductInput, zh:
     let p = editing::check_product(input, today())?;
     let chain = chain(db).await?;
     let current = store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?;
+    // The edit is checked against, and may only overwrite, the version it was made from.
+    let based_on = p.version.unwrap_or(current.version);
+    if based_on != current.version {
+        return Err(stale(&current));
+    }
     let moved = current.fields.category_id != p.category_id;
     if !may_manage(me) {
         let owners = [(moved, "category_id"), (current.fields.price_fen != p.price_fen, "price"), (current.fields.store_pricing != p.store_pricing, "store_pricing")];
@@ -155,14 +160,22 @@ pub async fn update_product(db: &Db, me: &Me, id: i64, input: &ProductInput, zh:
     if moved && !store::category_usable(&mut tx, chain, p.category_id).await? {
         return Err(AppError::field(ErrorCode::CategoryRequired, "category_id"));
     }
-    if !store::update_product(&mut tx, chain, id, &p).await? {
-        return Err(AppError::not_found());
+    if !store::update_product(&mut tx, chain, id, &p, based_on).await? {
+        drop(tx);
+        // Saved by someone else between our read and our write.
+        let latest = store::admin_product(&db.pool, chain, id, zh).await?.ok_or_else(AppError::not_found)?;
+        return Err(stale(&latest));
     }
     tx.commit().await?;
     if current.fields.price_fen != p.price_fen {
         tracing::info!(from = current.fields.price_fen, to = p.price_fen, "price changed");
     }
     product(db, me, id, zh).await
+}
+
+/// 409 stale_edit, with what the product is now, so the editor can say what changed.
+fn stale(now: &ProductAdmin) -> AppError {
+    AppError::new(ErrorCode::StaleEdit).with_details(serde_json::json!({ "version": now.version, "price_fen": now.fields.price_fen }))
 }
 
 /// 下架 / 重新上架.
@@ -300,7 +313,7 @@ pub async fn set_components(db: &Db, me: &Me, id: i64, items: &[(i64, i64)], zh:
         return Err(AppError::not_found());
     }
     if !items.is_empty() {
-        let (part, stocked) = store::part_and_stock(&mut tx, id).await?;
+        let (part, stocked) = store::part_and_stock(&mut tx, chain, id, now_ms()).await?;
         if part {
             return Err(AppError::new(ErrorCode::BundleIsPart));
         }

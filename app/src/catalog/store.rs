@@ -436,15 +436,23 @@ pub async fn single_products(conn: &mut AnyConnection, chain_id: i64, ids: &[i64
 
 /// Whether the product is in some bundle's recipe, and whether any store still has stock of
 /// its own (on the shelf or held by orders): either keeps it from becoming a bundle.
-pub async fn part_and_stock(conn: &mut AnyConnection, product_id: i64) -> Result<(bool, bool), AppError> {
-    let (part, stocked): (i64, i64) = sqlx::query_as(
-        "select (select count(*) from bundle_items where product_id = $1),
-                (select count(*) from stock where product_id = $1 and (on_hand > 0 or reserved > 0))",
+pub async fn part_and_stock(conn: &mut AnyConnection, chain_id: i64, product_id: i64, now: i64) -> Result<(bool, bool), AppError> {
+    let (part,): (i64,) = sqlx::query_as("select count(*) from bundle_items where product_id = $1").bind(product_id).fetch_one(&mut *conn).await?;
+    // Touches (or makes) the product's stock row at every store, which locks them until the
+    // conversion commits: a delivery booked meanwhile waits, then finds a bundle and is
+    // refused, instead of landing on a product that no longer holds stock of its own.
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms)
+         select s.id, $1, 0, 0, $2 from stores s where s.chain_id = $3
+         on conflict (store_id, product_id) do update set updated_at_ms = excluded.updated_at_ms
+         returning on_hand, reserved",
     )
     .bind(product_id)
-    .fetch_one(&mut *conn)
+    .bind(now)
+    .bind(chain_id)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok((part > 0, stocked > 0))
+    Ok((part > 0, rows.iter().any(|(on_hand, reserved)| *on_hand > 0 || *reserved > 0)))
 }
 
 /// The chain's single products on sale, for the bundle form: (id, name, unit).
@@ -573,12 +581,14 @@ struct ProductAdminRow {
     active: i64,
     image_id: Option<i64>,
     store_pricing: i64,
+    version: i64,
 }
 
 impl ProductAdminRow {
     fn into_admin(self) -> super::model::ProductAdmin {
         super::model::ProductAdmin {
             id: self.id,
+            version: self.version,
             fields: super::model::ProductInput {
                 name: self.name,
                 unit: self.unit,
@@ -591,6 +601,7 @@ impl ProductAdminRow {
                 description: self.description,
                 tags: parse_tags(&self.tags),
                 store_pricing: self.store_pricing == 1,
+                version: None,
             },
             category: self.category,
             active: self.active == 1,
@@ -615,7 +626,7 @@ fn admin_select(zh: bool) -> String {
     format!(
         "select p.id, p.name, p.unit, p.price_fen, p.category_id, {name} as category, p.origin, p.producer, p.harvest_date,
             p.shelf_life_days, p.description, p.tags, case when p.active then 1 else 0 end as active, p.image_id,
-            case when p.store_pricing then 1 else 0 end as store_pricing
+            case when p.store_pricing then 1 else 0 end as store_pricing, p.version
          from products p join categories c on c.id = p.category_id"
     )
 }
@@ -663,11 +674,13 @@ pub async fn admin_product(pool: &AnyPool, chain_id: i64, id: i64, zh: bool) -> 
 }
 
 /// Writes a product's editable fields; false when the chain has no such product.
-pub async fn update_product(conn: &mut AnyConnection, chain_id: i64, id: i64, p: &super::model::ProductInput) -> Result<bool, AppError> {
+/// Saves an edit made to version `based_on`, and bumps the version; false when the product
+/// is not the chain's or was saved since (one statement: no save can slip in between).
+pub async fn update_product(conn: &mut AnyConnection, chain_id: i64, id: i64, p: &super::model::ProductInput, based_on: i64) -> Result<bool, AppError> {
     let done = sqlx::query(
         "update products set name = $3, unit = $4, price_fen = $5, category_id = $6, origin = $7, producer = $8,
-            harvest_date = $9, shelf_life_days = $10, description = $11, tags = $12, store_pricing = $13
-         where id = $1 and chain_id = $2",
+            harvest_date = $9, shelf_life_days = $10, description = $11, tags = $12, store_pricing = $13, version = version + 1
+         where id = $1 and chain_id = $2 and version = $14",
     )
     .bind(id)
     .bind(chain_id)
@@ -682,6 +695,7 @@ pub async fn update_product(conn: &mut AnyConnection, chain_id: i64, id: i64, p:
     .bind(&p.description)
     .bind(p.tags.join(","))
     .bind(p.store_pricing)
+    .bind(based_on)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -268,19 +268,26 @@ async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str
             closed(&g)
         });
     }
-    let Some(units) = store::household_add(&mut tx, id, user_id, req.qty, g.per_household_limit).await? else {
-        return Err(AppError::field(ErrorCode::LimitExceeded, "qty").with_details(serde_json::json!({ "limit": g.per_household_limit })));
+    // take_units marked the first join under this transaction's write lock, so no edit can land
+    // after this read: the order gets the terms in force now, not the ones read above (an edit
+    // racing the first join could otherwise sell at the old price).
+    let terms = store::find(&mut tx, id).await?.ok_or_else(AppError::not_found)?;
+    if !store::offered_at(&mut tx, id, store_id).await? {
+        return Err(AppError::field(ErrorCode::NotInGroup, "store_id"));
+    }
+    let Some(units) = store::household_add(&mut tx, id, user_id, req.qty, terms.per_household_limit).await? else {
+        return Err(AppError::field(ErrorCode::LimitExceeded, "qty").with_details(serde_json::json!({ "limit": terms.per_household_limit })));
     };
     if units == req.qty {
         store::count_household(&mut tx, id, 1).await?;
     }
-    let total = g.price_fen * req.qty;
+    let total = terms.price_fen * req.qty;
     let new_order = NewOrder {
         store_id,
         user_id,
         status: OrderStatus::AwaitingGroup,
         delivery: false,
-        pickup_date: Some(&g.pickup_date),
+        pickup_date: Some(&terms.pickup_date),
         window_from: Some(store.pickup_from.clone()),
         window_until: Some(store.pickup_until.clone()),
         address: None,
@@ -295,7 +302,7 @@ async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str
         note: "",
         group_buy_id: Some(id),
     };
-    let line = PricedProduct { id: g.product_id, name: g.product_name.clone(), unit: g.unit.clone(), price_fen: g.price_fen, regular_price_fen: None };
+    let line = PricedProduct { id: terms.product_id, name: terms.product_name, unit: terms.unit, price_fen: terms.price_fen, regular_price_fen: None };
     let order_id = crate::orders::service::write_order(&mut tx, &new_order, &[(line, req.qty)], req.payment, user_id, "").await?;
     idempotency::remember(&mut tx, user_id, JOIN_SCOPE, key, &order_id).await?;
     let event = progress_event(&mut tx, id).await?;

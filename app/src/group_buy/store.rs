@@ -84,6 +84,16 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<GroupBuyRo
     Ok(sqlx::query_as(&format!("{SELECT} where g.id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
+/// Whether `store_id` takes part in campaign `id` (read inside the join's transaction).
+pub async fn offered_at(conn: &mut AnyConnection, id: i64, store_id: i64) -> Result<bool, AppError> {
+    let hit: Option<(i64,)> = sqlx::query_as("select store_id from group_buy_stores where group_buy_id = $1 and store_id = $2")
+        .bind(id)
+        .bind(store_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(hit.is_some())
+}
+
 /// The stores of each of `ids`: (campaign, store).
 pub async fn stores_of(pool: &AnyPool, ids: &[i64]) -> Result<Vec<(i64, GroupStore)>, AppError> {
     if ids.is_empty() {

@@ -59,7 +59,14 @@ pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: Stoc
         return Err(AppError::not_found());
     }
     let m = Move { store_id, product_id, delta, reason, note: &note, by_user_id: Some(me.id), order_id: None, sale_id: None };
-    let Some(moved) = store::apply(&mut tx, &m).await? else {
+    let moved = store::apply(&mut tx, &m).await?;
+    // Asked again once the stock row is written (and so locked): a product turned into a
+    // bundle meanwhile is seen as one now, and the booking is undone.
+    if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
+        tx.rollback().await?;
+        return Err(AppError::not_found());
+    }
+    let Some(moved) = moved else {
         tx.rollback().await?;
         return Err(short(db, store_id, product_id).await?);
     };

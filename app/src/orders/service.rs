@@ -402,7 +402,7 @@ pub async fn mark_notifications_read(db: &Db, user_id: i64) -> Result<(), AppErr
 }
 
 /// The current state as a stream's first event: a page that (re)connects is never stale.
-pub async fn current_status_event(db: &Db, id: i64, may_see: impl Fn(&OrderRow) -> bool) -> Result<crate::server::events::Event, AppError> {
+pub async fn current_status_event(db: &Db, id: i64, may_see: impl FnOnce(&OrderRow) -> bool) -> Result<crate::server::events::Event, AppError> {
     let mut conn = db.pool.acquire().await?;
     let row = store::find(&mut conn, id).await?.filter(may_see).ok_or_else(AppError::not_found)?;
     let status = OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Placed);

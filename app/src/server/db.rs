@@ -39,6 +39,7 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "pay codes", include_str!("../../../migrations/sqlite/0016_pay_codes.sql")),
     (17, "pickup proof", include_str!("../../../migrations/sqlite/0017_pickup_proof.sql")),
     (18, "login devices", include_str!("../../../migrations/sqlite/0018_login_devices.sql")),
+    (19, "product versions", include_str!("../../../migrations/sqlite/0019_product_versions.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -59,6 +60,7 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "pay codes", include_str!("../../../migrations/postgres/0016_pay_codes.sql")),
     (17, "pickup proof", include_str!("../../../migrations/postgres/0017_pickup_proof.sql")),
     (18, "login devices", include_str!("../../../migrations/postgres/0018_login_devices.sql")),
+    (19, "product versions", include_str!("../../../migrations/postgres/0019_product_versions.sql")),
 ];
 
 impl Backend {

@@ -145,6 +145,10 @@ error_codes! {
     BundleIsPart => "bundle_is_part", 409, "这个商品是别的套餐里的一样，不能再做成套餐", "This product is part of another bundle and cannot become one";
     ClearOutUnconfirmed => "clear_out_unconfirmed", 422, "先勾选确认：这些货今天卖不掉、要报损", "Tick the box first: these goods will not sell today and are to be written off";
     InvalidClearOut => "invalid_clear_out", 422, "日清报损要选商品，每样数量为1到100000的整数", "Choose products to write off, each a whole number from 1 to 100,000";
+    StaleEdit => "stale_edit", 409, "这个商品刚被别人改过（比如售价），你的修改还没保存。请核对一下，确定用你填的内容就再点一次保存", "Someone changed this product meanwhile (the price, say) — your changes are not saved yet. Check them and save again to keep yours";
+    TooManyStreams => "too_many_streams", 429, "打开的实时页面太多了，关掉几个再试", "Too many live pages open at once — close some and try again";
+    Overloaded => "overloaded", 503, "现在人有点多，请过几秒再试", "We are busy right now — please try again in a few seconds";
+    Timeout => "timeout", 503, "处理得太慢了，请稍后再试（下单、付款不会重复）", "That took too long — please try again (orders and payments are never taken twice)";
     Internal => "internal", 500, "服务器开小差了，请稍后再试", "Something went wrong on our side — please try again";
     Network => "network", 503, "网络不太好，请稍后再试", "Network problem — please try again";
 }

@@ -47,7 +47,7 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.0.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         // Written in Chinese here; `localize` rewrites it for an English reader.
         let mut res = (status, Json(body(&self.0, Locale::Zh))).into_response();
-        if status == StatusCode::TOO_MANY_REQUESTS {
+        if self.0.code == ErrorCode::TooManyAttempts {
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("900"));
         }
         res.extensions_mut().insert(self.0);

@@ -1,8 +1,15 @@
 //! Server-sent event streams. A stream subscribes before it reads the current state, so no
 //! change can fall between the two; it starts with that state (a reconnecting client is never
 //! stale), then forwards the changes for its topic, with a comment line every 15 s so proxies
-//! and phones keep the connection open.
+//! and phones keep the connection open. Each client holds a bounded number of streams, and a
+//! stream that needs a role ends when its reader loses it.
+use crate::api::error::ApiError;
+use crate::limits::{Limits, StreamSlot, StreamSlots};
+use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use linli_app::accounts::model::Me;
+use linli_app::server::{AppState, Db};
 use futures::stream::{self, Stream, StreamExt};
 use linli_app::server::events::{Event, Topic};
 use std::convert::Infallible;
@@ -14,27 +21,89 @@ fn to_sse(e: &Event) -> SseEvent {
     SseEvent::default().event(e.name.clone()).data(e.data.clone())
 }
 
+/// A stream's place in its client's allowance: a signed-in reader counts against the account,
+/// anyone else against the address (several households behind one carrier NAT share it, so
+/// it allows four times as many).
+pub struct Opening {
+    _slot: StreamSlot,
+    /// Re-checked while the stream is open: the reader must still be an active account and,
+    /// when set, still work at this store.
+    reader: Option<(i64, Option<i64>)>,
+    db: Db,
+    recheck: Duration,
+}
+
+impl Opening {
+    pub fn take(
+        state: &AppState,
+        slots: &StreamSlots,
+        limits: &Limits,
+        me: Option<&Me>,
+        peer: &ConnectInfo<std::net::SocketAddr>,
+        headers: &HeaderMap,
+    ) -> Result<Opening, ApiError> {
+        let (key, max) = match me {
+            Some(me) => (format!("u:{}", me.id), limits.streams_per_client),
+            None => {
+                let ip = linli_app::server::request::client_ip(headers, Some(peer.0.ip()), state.trust_proxy).unwrap_or(peer.0.ip());
+                (format!("a:{}", linli_app::accounts::rules::client_bucket(ip)), limits.streams_per_client * 4)
+            }
+        };
+        let slot = slots.take(key, max)?;
+        Ok(Opening { _slot: slot, reader: me.map(|m| (m.id, None)), db: state.db.clone(), recheck: limits.stream_recheck })
+    }
+
+    /// The stream lasts only while its reader may still see `store_id`'s desk.
+    pub fn as_staff_of(mut self, store_id: i64) -> Opening {
+        self.reader = self.reader.map(|(uid, _)| (uid, Some(store_id)));
+        self
+    }
+
+    /// Whether the reader may still read on.
+    async fn still_allowed(&self) -> bool {
+        let Some((uid, store)) = self.reader else { return true };
+        match linli_app::accounts::store::load_me(&self.db.pool, uid).await {
+            Ok(Some(me)) => store.is_none_or(|s| linli_app::orders::flow::desk_may(&me, s)),
+            Ok(None) => false,
+            // A database hiccup is not a reason to cut a clerk's queue; the next check decides.
+            Err(_) => true,
+        }
+    }
+}
+
 /// The response: `first` (the current state), then every event for `topic` from `rx`.
-pub fn stream(rx: Receiver<Arc<Event>>, topic: Topic, first: Vec<Event>) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+pub fn stream(rx: Receiver<Arc<Event>>, topic: Topic, first: Vec<Event>, opening: Opening) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     metrics::gauge!("sse_streams_open").increment(1.0);
-    let opening = stream::iter(first.into_iter().map(|e| Ok(to_sse(&e))));
-    let live = stream::unfold(Feed { rx }, move |mut feed| async move {
+    let start = tokio::time::Instant::now() + opening.recheck;
+    let tick = tokio::time::interval_at(start, opening.recheck);
+    let head = stream::iter(first.into_iter().map(|e| Ok(to_sse(&e))));
+    let live = stream::unfold(Feed { rx, opening, tick }, move |mut feed| async move {
         loop {
-            match feed.rx.recv().await {
-                Ok(e) if e.concerns(topic) => return Some((Ok(to_sse(&e)), feed)),
-                Ok(_) => {}
-                // The stream fell behind the buffer: tell the page to fetch the state afresh.
-                Err(RecvError::Lagged(_)) => return Some((Ok(SseEvent::default().event("reload").data("{}")), feed)),
-                Err(RecvError::Closed) => return None,
+            tokio::select! {
+                got = feed.rx.recv() => match got {
+                    Ok(e) if e.concerns(topic) => return Some((Ok(to_sse(&e)), feed)),
+                    Ok(_) => {}
+                    // The stream fell behind the buffer: tell the page to fetch the state afresh.
+                    Err(RecvError::Lagged(_)) => return Some((Ok(SseEvent::default().event("reload").data("{}")), feed)),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = feed.tick.tick() => {
+                    if !feed.opening.still_allowed().await {
+                        return None;
+                    }
+                }
             }
         }
     });
-    Sse::new(opening.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Sse::new(head.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
-/// Holds the subscription; dropping it (the client went away) lowers the open-streams gauge.
+/// Holds the subscription and the client's stream slot; dropping it (the client went away, or
+/// the reader lost the right) gives the slot back and lowers the open-streams gauge.
 struct Feed {
     rx: Receiver<Arc<Event>>,
+    opening: Opening,
+    tick: tokio::time::Interval,
 }
 
 impl Drop for Feed {

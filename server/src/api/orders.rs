@@ -1,5 +1,11 @@
 //! `/api/v1/orders`: place (with an Idempotency-Key), list, look up, cancel — the resident's
 //! own orders only; anyone else's is 404.
+use super::events::Opening;
+use crate::limits::{Limits, StreamSlots};
+use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
+use axum::Extension;
+use std::net::SocketAddr;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -69,13 +75,32 @@ pub async fn cancel(State(state): State<AppState>, session: Session, ApiPath(id)
 /// whose order it is, and the staff of its store.
 #[utoipa::path(get, path = "/api/v1/orders/{id}/events", params(("id" = i64, Path)), tag = "orders",
     responses((status = 200, description = "text/event-stream of `status` events"), (status = 401), (status = 404)))]
-pub async fn events(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<impl axum::response::IntoResponse> {
+pub async fn events(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(slots): Extension<StreamSlots>,
+    Extension(limits): Extension<Limits>,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<impl axum::response::IntoResponse> {
     let me = resident(&state, &session).await?;
+    let mut opening = Opening::take(&state, &slots, &limits, Some(&me), &peer, &headers)?;
     // Subscribe first, then read: a change between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
-    let may_see = |r: &linli_app::orders::store::OrderRow| r.user_id == me.id || linli_app::orders::flow::desk_may(&me, r.store_id);
+    let mut staff_of = None;
+    let may_see = |r: &linli_app::orders::store::OrderRow| {
+        // Staff reading someone else's order read it as staff, for as long as they are.
+        if r.user_id != me.id {
+            staff_of = Some(r.store_id);
+        }
+        r.user_id == me.id || linli_app::orders::flow::desk_may(&me, r.store_id)
+    };
     let current = service::current_status_event(&state.db, id, may_see).await?;
-    Ok(super::events::stream(rx, linli_app::server::events::Topic::Order(id), vec![current]))
+    if let Some(store_id) = staff_of {
+        opening = opening.as_staff_of(store_id);
+    }
+    Ok(super::events::stream(rx, linli_app::server::events::Topic::Order(id), vec![current], opening))
 }
 
 /// The resident's notifications (accepted, ready, on its way, delivered, cancelled by the

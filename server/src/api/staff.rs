@@ -1,6 +1,12 @@
 //! `/api/v1/staff/…`: the store's order queue, moving orders along, the pickup desk, the pick
 //! list and the queue's event stream. Every handler checks that the caller works at the
 //! order's (or the path's) store; an order elsewhere does not exist for them (404).
+use super::events::Opening;
+use crate::limits::{Limits, StreamSlots};
+use axum::extract::ConnectInfo;
+use axum::http::HeaderMap;
+use axum::Extension;
+use std::net::SocketAddr;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -181,10 +187,19 @@ pub async fn pick_list(
 /// The queue's live feed: one `status` event per new order or status change at the store.
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/events", params(("store_id" = i64, Path)), tag = "staff",
     responses((status = 200, description = "text/event-stream of `status` events ({order_id, status, at, shelf_slot?, new})"), (status = 401), (status = 403)))]
-pub async fn events(State(state): State<AppState>, session: Session, ApiPath(store_id): ApiPath<i64>) -> ApiResult<impl IntoResponse> {
-    desk_staff(&state, &session, store_id).await?;
+pub async fn events(
+    State(state): State<AppState>,
+    session: Session,
+    Extension(slots): Extension<StreamSlots>,
+    Extension(limits): Extension<Limits>,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiPath(store_id): ApiPath<i64>,
+) -> ApiResult<impl IntoResponse> {
+    let me = desk_staff(&state, &session, store_id).await?;
+    let opening = Opening::take(&state, &slots, &limits, Some(&me), &peer, &headers)?.as_staff_of(store_id);
     let rx = state.db.events.subscribe();
-    Ok(super::events::stream(rx, Topic::Store(store_id), Vec::new()))
+    Ok(super::events::stream(rx, Topic::Store(store_id), Vec::new(), opening))
 }
 
 #[derive(serde::Serialize, Deserialize, utoipa::ToSchema)]

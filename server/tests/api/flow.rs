@@ -245,7 +245,7 @@ async fn a_code_works_only_at_its_own_store_and_guessing_is_throttled_per_staff_
 }
 
 /// Reads the next server-sent event (name, data) within `limit`.
-async fn next_event(res: &mut reqwest::Response, buf: &mut String, limit: Duration) -> Option<(String, Value)> {
+pub async fn next_event(res: &mut reqwest::Response, buf: &mut String, limit: Duration) -> Option<(String, Value)> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
         if let Some(end) = buf.find("\n\n") {

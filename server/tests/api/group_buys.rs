@@ -18,7 +18,7 @@ async fn join(c: &reqwest::Client, app: &TestApp, id: i64, key: &str, body: &Val
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn product(app: &TestApp) -> (i64, i64) {
+pub async fn product(app: &TestApp) -> (i64, i64) {
     sqlx::query_as("select id, price_fen from products where active = $1 and price_fen > 100 order by id limit 1")
         .bind(true)
         .fetch_one(&app.db.pool)
@@ -27,7 +27,7 @@ async fn product(app: &TestApp) -> (i64, i64) {
 }
 
 /// A campaign at the first store: opens now, closes in a day.
-fn campaign(store: i64, product: i64, price: i64, min: i64, cap: Option<i64>, limit: i64) -> Value {
+pub fn campaign(store: i64, product: i64, price: i64, min: i64, cap: Option<i64>, limit: i64) -> Value {
     let deadline = now_ms() + 86_400_000;
     json!({
         "store_id": store, "product_id": product, "price_fen": price, "min_households": min,
@@ -38,7 +38,7 @@ fn campaign(store: i64, product: i64, price: i64, min: i64, cap: Option<i64>, li
     })
 }
 
-async fn create(app: &TestApp, body: &Value) -> i64 {
+pub async fn create(app: &TestApp, body: &Value) -> i64 {
     let manager = logged_in(app, MANAGER_A).await;
     let (status, g) = post(&manager, app, "/api/v1/group-buys", body).await;
     assert_eq!(status, 201, "{g}");
@@ -420,6 +420,29 @@ async fn the_owner_edits_before_the_first_join_extends_once_and_cancelling_refun
     assert_eq!(count(&app, "select count(*) from wallet_entries where kind = 'refund'").await, 1);
     let (s, b) = post(&owner, &app, &format!("/api/v1/group-buys/{id}/cancel"), &json!({"reason": "again"})).await;
     assert_eq!((s, error_code(&b)), (409, "closed"));
+}
+
+/// An edit racing the first join: whichever wins, the order is priced by the terms in force
+/// when it was written — never an old price read before the edit committed.
+#[tokio::test]
+async fn an_edit_racing_the_first_join_never_charges_an_old_price() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let owner = logged_in(&app, OWNER).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    for round in 0..8 {
+        let id = create(&app, &campaign(store, product, price, 2, None, 2)).await;
+        let edit = campaign(store, product, price - 30, 2, None, 2);
+        let url = app.url(&format!("/api/v1/group-buys/{id}"));
+        let (key, body) = (format!("race-{round}"), json!({"qty": 2, "payment": "on_pickup"}));
+        let (put, (s, order)) = tokio::join!(owner.put(&url).json(&edit).send(), join(&resident, &app, id, &key, &body));
+        assert_eq!(s, 201, "{order}");
+        let edited = put.expect("put").status().as_u16() == 200;
+        let (final_price,): (i64,) = sqlx::query_as("select price_fen from group_buys where id = $1").bind(id).fetch_one(&app.db.pool).await.expect("price");
+        assert_eq!(final_price, if edited { price - 30 } else { price });
+        assert_eq!(order["total_fen"].as_i64(), Some(final_price * 2), "round {round}: edited={edited}, order {order}");
+    }
 }
 
 #[tokio::test]

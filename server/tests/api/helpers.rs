@@ -1,5 +1,5 @@
 use linli_app::server::Db;
-use linli_server::{Application, Config};
+use linli_server::{Application, Config, Limits};
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,6 +69,11 @@ pub async fn spawn_app() -> TestApp {
 /// `spawn_app`, with or without the deadline and housekeeping jobs (a test that runs them in a
 /// process of its own keeps this one's out of the way).
 pub async fn spawn_app_with(run_jobs: bool) -> TestApp {
+    spawn_app_limited(run_jobs, Limits::default()).await
+}
+
+/// `spawn_app_with`, under other limits (a test of the limits themselves).
+pub async fn spawn_app_limited(run_jobs: bool, limits: Limits) -> TestApp {
     sqlx::any::install_default_drivers();
     // LINLI_TEST_LOG=error (or any filter) shows the app's logs, e.g. the cause of a 500.
     if let Ok(filter) = std::env::var("LINLI_TEST_LOG") {
@@ -100,6 +105,7 @@ pub async fn spawn_app_with(run_jobs: bool) -> TestApp {
         max_db_connections: 8,
         public_url: None,
         run_jobs,
+        limits,
     };
     let app = Application::build(config).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -110,7 +116,12 @@ pub async fn spawn_app_with(run_jobs: bool) -> TestApp {
 
 /// `spawn_app` with the demo chain loaded.
 pub async fn spawn_app_with_demo() -> TestApp {
-    let app = spawn_app().await;
+    spawn_demo_limited(Limits::default()).await
+}
+
+/// `spawn_app_with_demo` under other limits.
+pub async fn spawn_demo_limited(limits: Limits) -> TestApp {
+    let app = spawn_app_limited(true, limits).await;
     assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
     app
 }

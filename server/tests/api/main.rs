@@ -8,6 +8,7 @@ mod customers;
 mod flow;
 mod group_buys;
 mod helpers;
+mod limits;
 mod markdowns;
 mod orders;
 mod platform;

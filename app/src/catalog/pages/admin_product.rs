@@ -115,12 +115,19 @@ fn DetailsForm(product: Option<ProductAdmin>, categories: Vec<crate::catalog::mo
     let other = start("tags_other", Some(tags.iter().filter(|t| !SUGGESTED_TAGS.contains(&t.as_str())).cloned().collect::<Vec<_>>().join("，")), String::new());
     let zh = locale == Locale::Zh;
     let product_id = product.as_ref().map(|p| p.id);
+    let version: Option<i64> = start("version", product.as_ref().map(|p| p.version.to_string()), String::new()).parse().ok();
+    // With JavaScript the page does not reload after a stale save: the next save goes on from
+    // the version the refusal named.
+    let version = move || {
+        let after = save.value().get().and_then(|r| r.err()).and_then(|e| crate::catalog::editing::version_after(&e, version));
+        after.or(version).map(|v| v.to_string()).unwrap_or_default()
+    };
     let category_name = categories.iter().find(|c| c.id.to_string() == category).map(|c| if zh { c.name_zh.clone() } else { c.name_en.clone() }).unwrap_or_default();
     view! {
         <section class="office-section">
             <h2 class="section-title">{locale.pick("商品信息", "Details")}</h2>
             <ActionForm action=save attr:class="form" attr:novalidate=true>
-                {product_id.map(|id| view! { <input type="hidden" name="id" value=id/> })}
+                {product_id.map(|id| view! { <input type="hidden" name="id" value=id/> <input type="hidden" name="version" value=version/> })}
                 <label class="field">
                     <span class="field-label">{locale.pick("商品名", "Name")}</span>
                     <input type="text" name="name" required maxlength=NAME_MAX.to_string() value=name placeholder=locale.pick("如：本地土鸡蛋", "e.g. Free-range eggs") aria-describedby="name-error"/>
