@@ -116,6 +116,20 @@ test("after the deadline the outcome shows on the open page and the store gets i
   const csv = await manager.request.get(`/api/v1/group-buys/${id}/purchase.csv`);
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toContain(",3,2,");
+
+  // The goods arrive: booked in once, held for the two orders, never sold at the till.
+  const product = (await (await manager.request.get(`/api/v1/group-buys/${id}`)).json()).product_id;
+  const before = await (await manager.request.get("/api/v1/staff/stores/1/stock")).json();
+  const line = (rows: { product_id: number; on_hand: number; reserved: number }[]) => rows.find((l) => l.product_id === product)!;
+  const arrival = manager.locator(".arrival").first();
+  await arrival.getByRole("button", { name: "到货入库" }).click();
+  await ready(manager, info);
+  await expect(manager.locator(".arrival").first()).toContainText("已入库");
+  await expect(manager.locator(".arrival").first().getByRole("button")).toHaveCount(0);
+  const after = await (await manager.request.get("/api/v1/staff/stores/1/stock")).json();
+  expect(line(after).on_hand - line(before).on_hand).toBe(3);
+  expect(line(after).reserved - line(before).reserved).toBe(3);
+  await manager.screenshot({ path: `test-results/group-buy-arrived-${info.project.name}.png`, fullPage: true });
 });
 
 test("the share poster becomes a picture to save", async ({ browser }, info) => {

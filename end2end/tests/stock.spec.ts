@@ -27,8 +27,8 @@ async function submitAndSettle(page: Page, info: TestInfo, button: string) {
 }
 
 /** The clerk at the till with one of `product` in the basket (a product nothing holds). */
-async function tillWithOne(browser: Browser, info: TestInfo, skip: number) {
-  const staff = await personPage(browser, info, STAFF, "/admin/till");
+async function tillWithOne(browser: Browser, info: TestInfo, skip: number, who = STAFF) {
+  const staff = await personPage(browser, info, who, "/admin/till");
   await ready(staff, info);
   const { store, lines } = await stockLines(staff.request);
   const product = untouched(lines, info, skip);
@@ -155,4 +155,51 @@ test("a member pays at the till from the wallet with the pay code on their phone
   await expect(receipt).toContainText("张**");
   await expect(receipt).toContainText("余额");
   await staff.screenshot({ path: `test-results/till-wallet-${info.project.name}.png`, fullPage: true });
+});
+
+test("a manager refunds part of a till sale: the goods go back on the shelf and the receipt says so", async ({ browser }, info) => {
+  const { staff: manager, product } = await tillWithOne(browser, info, 4, MANAGER);
+  await manager.locator(".till-line", { hasText: product.name }).getByRole("link", { name: "加一份" }).click();
+  await ready(manager, info);
+  await manager.getByLabel("现金").check();
+  await submitAndSettle(manager, info, "收款");
+  const receipt = manager.getByTestId("receipt");
+  await expect(receipt).toContainText(`${product.name} × 2`);
+
+  // 退款 starts with the whole sale; one of the two goes back.
+  await receipt.getByRole("link", { name: "退款" }).click();
+  await ready(manager, info);
+  const form = manager.getByTestId("refund-form");
+  await expect(form.locator(".step-qty")).toHaveText("2");
+  await form.getByRole("link", { name: "少退一份" }).click();
+  await ready(manager, info);
+  await expect(manager.getByTestId("refund-form").locator(".step-qty")).toHaveText("1");
+  await manager.getByLabel(/退款原因/).fill("压坏了一盒");
+  manager.once("dialog", (d) => d.accept()); // 确认退款 ¥…？确认后请从钱箱把现金退给顾客
+  await submitAndSettle(manager, info, "确认退款");
+  const done = manager.getByTestId("receipt-refund");
+  await expect(done).toContainText("已退款");
+  await expect(done).toContainText(`${product.name} × 1`);
+  await expect(done).toContainText("现金已从钱箱退给顾客");
+  await expect(done).toContainText("压坏了一盒");
+  await expect(manager.getByRole("link", { name: "退款" })).toHaveCount(0);
+  await manager.screenshot({ path: `test-results/till-refund-${info.project.name}.png`, fullPage: true });
+
+  const after = (await stockLines(manager.request)).lines.find((l) => l.product_id === product.product_id)!;
+  expect(after.on_hand).toBe(product.on_hand - 1);
+});
+
+test("a clerk sees a receipt without the refund button, and the API refuses them", async ({ browser }, info) => {
+  const { staff } = await tillWithOne(browser, info, 5);
+  await staff.getByLabel("现金").check();
+  await submitAndSettle(staff, info, "收款");
+  await expect(staff.getByTestId("receipt")).toBeVisible();
+  await expect(staff.getByRole("link", { name: "退款" })).toHaveCount(0);
+  const sale = new URL(staff.url()).searchParams.get("sale");
+  const res = await staff.request.post(`/api/v1/staff/counter-sales/${sale}/refund`, {
+    headers: { "x-requested-with": "linli", "idempotency-key": `e2e-refund-${sale}` },
+    data: {},
+  });
+  expect(res.status()).toBe(403);
+  expect((await res.json()).code).toBe("refund_is_managers");
 });

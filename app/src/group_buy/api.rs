@@ -257,14 +257,15 @@ pub async fn load_campaign_report(id: i64) -> Result<GroupBuyReport, AppError> {
 
 /// Publish, extend the deadline once, or cancel (with a reason), from the campaign's page.
 #[server(prefix = "/api", endpoint = "campaign_action")]
-pub async fn campaign_action(id: i64, action: String, deadline: Option<String>, reason: Option<String>) -> Result<(), AppError> {
+pub async fn campaign_action(id: i64, action: String, deadline: Option<String>, reason: Option<String>, store_id: Option<i64>) -> Result<(), AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
         match action.as_str() {
-            "publish" => super::service::publish(&state.db, &me, id).await,
-            "extend" => super::service::extend(&state.db, &me, id, deadline.as_deref().unwrap_or("")).await,
-            "cancel" => super::service::cancel(&state.db, &me, id, reason.as_deref().unwrap_or("")).await,
+            "publish" => super::service::publish(&state.db, &me, id).await.map(|_| ()),
+            "extend" => super::service::extend(&state.db, &me, id, deadline.as_deref().unwrap_or("")).await.map(|_| ()),
+            "cancel" => super::service::cancel(&state.db, &me, id, reason.as_deref().unwrap_or("")).await.map(|_| ()),
+            "receive" => super::service::receive(&state.db, &me, id, store_id.unwrap_or(0)).await.map(|_| ()),
             _ => Err(AppError::new(crate::shared::ErrorCode::BadRequest)),
         }
     }

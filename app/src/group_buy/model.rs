@@ -228,7 +228,29 @@ pub struct GroupBuyReport {
     pub can_extend: bool,
     /// Joins the deadline job has still to confirm or refund (0 once settled).
     pub unsettled_orders: i64,
+    /// Once succeeded: whether each store has booked the goods in (到货入库).
+    pub arrivals: Vec<Arrival>,
     pub now_ms: i64,
+}
+
+/// A store's 到货入库 for a succeeded campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Arrival {
+    pub store_id: i64,
+    pub store_name: String,
+    /// RFC 3339; `None` until booked in.
+    pub received_at: Option<String>,
+    /// The reader works at this store and it has not booked the goods in yet.
+    pub may_receive: bool,
+}
+
+/// `POST /api/v1/group-buys/{id}/receive`: the goods arrived at this store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveGoods {
+    pub store_id: i64,
 }
 
 /// The live progress a join page hears (SSE event `progress`).

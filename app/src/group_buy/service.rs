@@ -1,5 +1,5 @@
 //! Group-buy actions shared by the JSON API, the pages and the deadline job.
-use super::model::{GroupBuy, GroupBuyReport, GroupBuyStatus, GroupStore, JoinRequest, NewGroupBuy, Progress};
+use super::model::{Arrival, GroupBuy, GroupBuyReport, GroupBuyStatus, GroupStore, JoinRequest, NewGroupBuy, Progress};
 use super::rules;
 use super::store::{self, GroupBuyRow};
 use crate::accounts::{Me, Role};
@@ -11,7 +11,7 @@ use crate::server::events::{Event, Topic};
 use crate::server::idempotency::{self, Claim};
 use crate::server::retry::{Failure, Job, Retries};
 use crate::server::Db;
-use crate::shared::time::{now_ms, parse_instant};
+use crate::shared::time::{now_ms, parse_instant, rfc3339};
 use crate::shared::{AppError, ErrorCode};
 use sqlx::AnyConnection;
 
@@ -507,9 +507,75 @@ pub async fn report(db: &Db, me: &Me, id: i64) -> Result<GroupBuyReport, AppErro
         editable: row.first_join_at_ms.is_none() && matches!(g.status, GroupBuyStatus::Draft | GroupBuyStatus::Open),
         can_extend: open && !g.deadline_extended,
         unsettled_orders: if g.status == GroupBuyStatus::Open { 0 } else { store::waiting_count(&db.pool, id).await? },
+        arrivals: if g.status == GroupBuyStatus::Succeeded { arrivals(db, me, &g).await? } else { Vec::new() },
         now_ms: now,
         group: g,
     })
+}
+
+async fn arrivals(db: &Db, me: &Me, g: &GroupBuy) -> Result<Vec<Arrival>, AppError> {
+    let received = store::receipts(&db.pool, g.id).await?;
+    Ok(g.stores
+        .iter()
+        .map(|s| {
+            let at = received.iter().find(|(id, _)| *id == s.id).and_then(|(_, at)| *at);
+            Arrival { store_id: s.id, store_name: s.name.clone(), received_at: at.map(rfc3339), may_receive: at.is_none() && crate::inventory::service::may_book(me, s.id) }
+        })
+        .collect())
+}
+
+/// 到货入库: a succeeded campaign's goods arrived at a store. In one transaction, once: the
+/// campaign's orders there hold their goods, and the goods are booked in as stock that those
+/// holds cover (on hand and held rise together, a 进货 ledger row per product naming the
+/// campaign) — so they cannot be sold at the till or online, and handing an order over takes
+/// its goods out like any order's. Staff of the store (or the owner).
+#[tracing::instrument(skip_all, fields(by = me.id, group_buy = id, store_id))]
+pub async fn receive(db: &Db, me: &Me, id: i64, store_id: i64) -> Result<Vec<crate::inventory::model::StockLevel>, AppError> {
+    let g = get(db, id, Some(me)).await?.ok_or_else(AppError::not_found)?;
+    if !may_view(me, &g.stores) {
+        return Err(AppError::not_found());
+    }
+    if !g.stores.iter().any(|s| s.id == store_id) {
+        return Err(AppError::field(ErrorCode::NotInGroup, "store_id"));
+    }
+    if !crate::inventory::service::may_book(me, store_id) {
+        return Err(AppError::forbidden());
+    }
+    let mut tx = db.begin_write().await?;
+    if !store::claim_receipt(&mut tx, id, store_id, me.id, now_ms()).await? {
+        drop(tx);
+        let g = get(db, id, Some(me)).await?.ok_or_else(AppError::not_found)?;
+        return Err(if g.status == GroupBuyStatus::Succeeded {
+            AppError::new(ErrorCode::AlreadyReceived)
+        } else {
+            AppError::new(ErrorCode::GroupNotSucceeded).with_details(serde_json::json!({ "status": g.status }))
+        });
+    }
+    let note = format!("团购到货 #{id}");
+    let mut levels = Vec::new();
+    for (product_id, units) in store::hold_for_orders(&mut tx, id, store_id).await? {
+        let m = crate::inventory::store::Move {
+            store_id,
+            product_id,
+            delta: units,
+            reason: crate::inventory::model::StockReason::Receive,
+            note: &note,
+            by_user_id: Some(me.id),
+            order_id: None,
+            sale_id: None,
+        };
+        let moved = crate::inventory::store::receive_held(&mut tx, &m, id).await?;
+        levels.push(crate::inventory::model::StockLevel {
+            product_id,
+            on_hand: moved.on_hand,
+            reserved: moved.reserved,
+            available: moved.on_hand - moved.reserved,
+            movement_id: Some(moved.movement_id),
+        });
+    }
+    tx.commit().await?;
+    tracing::info!(products = levels.len(), "group buy goods booked in");
+    Ok(levels)
 }
 
 /// The supplier summary as CSV (UTF-8 with a BOM, so Excel on Windows reads the Chinese).

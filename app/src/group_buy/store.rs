@@ -509,6 +509,56 @@ pub async fn joins_of(pool: &AnyPool, id: i64, user_id: i64) -> Result<Vec<MyJoi
         .collect())
 }
 
+/// Marks a succeeded campaign's goods as arrived at a store; false when they were booked in
+/// already, or the campaign is not (or no longer) succeeded, or the store is not in it.
+pub async fn claim_receipt(conn: &mut AnyConnection, id: i64, store_id: i64, by: i64, now: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "update group_buy_stores set received_at_ms = $3, received_by = $4
+         where group_buy_id = $1 and store_id = $2 and received_at_ms is null
+           and exists (select 1 from group_buys g where g.id = $1 and g.status = 'succeeded')",
+    )
+    .bind(id)
+    .bind(store_id)
+    .bind(now)
+    .bind(by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Lets the campaign's live orders at a store hold their goods (a bundle holds its parts, as
+/// any order does), and answers the units held per product — what arrives and is held.
+pub async fn hold_for_orders(conn: &mut AnyConnection, id: i64, store_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    sqlx::query(
+        "insert into order_reservations (order_id, product_id, qty)
+         select o.id, coalesce(b.product_id, i.product_id), sum(i.qty * coalesce(b.qty, 1))
+         from orders o join order_items i on i.order_id = o.id
+         left join bundle_items b on b.bundle_id = i.product_id
+         where o.group_buy_id = $1 and o.store_id = $2
+           and o.status in ('awaiting_group', 'placed', 'accepted', 'picking', 'ready')
+           and not exists (select 1 from order_reservations r where r.order_id = o.id)
+         group by o.id, coalesce(b.product_id, i.product_id)",
+    )
+    .bind(id)
+    .bind(store_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_as(
+        "select r.product_id, cast(sum(r.qty) as bigint) from order_reservations r join orders o on o.id = r.order_id
+         where o.group_buy_id = $1 and o.store_id = $2 and o.status in ('awaiting_group', 'placed', 'accepted', 'picking', 'ready')
+         group by r.product_id order by r.product_id",
+    )
+    .bind(id)
+    .bind(store_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// When each store of a campaign booked its goods in (RFC 3339), if it has.
+pub async fn receipts(pool: &AnyPool, id: i64) -> Result<Vec<(i64, Option<i64>)>, AppError> {
+    Ok(sqlx::query_as("select store_id, received_at_ms from group_buy_stores where group_buy_id = $1 order by store_id").bind(id).fetch_all(pool).await?)
+}
+
 /// Households and units per store.
 pub async fn tallies(pool: &AnyPool, id: i64) -> Result<Vec<StoreTally>, AppError> {
     let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(&format!(

@@ -1,6 +1,6 @@
 //! Stock and till server functions for the back-office pages; the JSON API calls the same
 //! service. Each form bounces back with its error and what was typed when JavaScript is off.
-use super::model::{Receipt, StockItemView, StockView, TillView};
+use super::model::{ReceiptView, StockItemView, StockView, TillView};
 use crate::shared::AppError;
 use leptos::prelude::*;
 
@@ -194,10 +194,41 @@ pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: S
     }
 }
 
-/// A till sale's receipt (小票).
+/// A till sale's receipt (小票), and whether the reader may refund it.
 #[server(prefix = "/api", endpoint = "staff_receipt")]
-pub async fn load_receipt(id: i64) -> Result<Receipt, AppError> {
+pub async fn load_receipt(id: i64) -> Result<ReceiptView, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    super::service::receipt(&state.db, &me, id).await
+    let receipt = super::service::receipt(&state.db, &me, id).await?;
+    let may_refund = super::service::may_refund(&me, receipt.store_id);
+    Ok(ReceiptView { receipt, may_refund })
+}
+
+/// 确认退款: gives back the chosen lines (`lines` as in the till's basket: `12:2,15:1`) of a
+/// sale; back to its receipt, now marked 已退款.
+#[server(prefix = "/api", endpoint = "staff_till_refund")]
+pub async fn refund_at_till(store_id: i64, sale_id: i64, lines: String, note: String) -> Result<i64, AppError> {
+    let result = async {
+        use super::model::{SaleItem, TillRefundRequest};
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let items = super::rules::parse_basket(&lines).into_iter().map(|(product_id, qty)| SaleItem { product_id, qty }).collect();
+        let req = TillRefundRequest { items: Some(items), note: note.clone() };
+        // A sale is refunded once, so its refund has one key: a second tap replays the first,
+        // and the same page sent again with other lines is told it was refunded already.
+        super::service::refund(&state.db, &me, sale_id, &req, &format!("till-refund-{sale_id}")).await.map_err(|e| {
+            if e.code == crate::shared::ErrorCode::IdempotencyKeyReused { AppError::new(crate::shared::ErrorCode::AlreadyRefunded) } else { e }
+        })
+    }
+    .await;
+    match result {
+        Ok(receipt) => {
+            leptos_axum::redirect(&format!("/admin/till?store={store_id}&sale={}", receipt.id));
+            Ok(receipt.id)
+        }
+        Err(e) => {
+            crate::server::form::bounce_back(&e, &[("note", &note)]);
+            Err(e)
+        }
+    }
 }

@@ -24,10 +24,12 @@ pub enum StockReason {
     NoShowLoss,
     /// 日清报损: what was left of the day's fresh goods at closing, thrown away.
     ClearOut,
+    /// 退款: goods of a refunded till sale back on the shelf.
+    CounterRefund,
 }
 
 impl StockReason {
-    pub const ALL: [StockReason; 8] = [
+    pub const ALL: [StockReason; 9] = [
         StockReason::Receive,
         StockReason::Loss,
         StockReason::Count,
@@ -36,6 +38,7 @@ impl StockReason {
         StockReason::OnlineSale,
         StockReason::NoShowLoss,
         StockReason::ClearOut,
+        StockReason::CounterRefund,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl StockReason {
             StockReason::OnlineSale => "online_sale",
             StockReason::NoShowLoss => "no_show_loss",
             StockReason::ClearOut => "clear_out",
+            StockReason::CounterRefund => "counter_refund",
         }
     }
 
@@ -65,6 +69,7 @@ impl StockReason {
             StockReason::OnlineSale => locale.pick("线上订单", "Online order"),
             StockReason::NoShowLoss => locale.pick("逾期未取报损", "Uncollected, written off"),
             StockReason::ClearOut => locale.pick("日清报损", "Cleared out at closing"),
+            StockReason::CounterRefund => locale.pick("门店退款退回", "Refunded at the counter"),
         }
     }
 }
@@ -226,6 +231,13 @@ pub struct TillLine {
     pub available: i64,
 }
 
+/// A receipt on the till page, and whether the reader may refund it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    pub receipt: Receipt,
+    pub may_refund: bool,
+}
+
 /// The till page: products to tap, the basket (kept in the URL), its total.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TillView {
@@ -252,6 +264,38 @@ pub struct SaleSummary {
     pub total_fen: i64,
     pub payment: TillPayment,
     pub items: i64,
+    /// What was refunded of it, if it was.
+    pub refunded_fen: Option<i64>,
+}
+
+/// `POST /api/v1/staff/counter-sales/{id}/refund`: 退款, once per sale, by the store's manager.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TillRefundRequest {
+    /// The lines and how many of each to take back; absent: the whole sale.
+    #[serde(default)]
+    pub items: Option<Vec<SaleItem>>,
+    /// Why (up to 60 characters), kept with the refund and the ledger rows.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A sale's refund as its receipt shows it. The money went back the way it was paid: to the
+/// member's wallet, or in cash / by QR from the till.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReceiptRefund {
+    /// RFC 3339.
+    pub at: String,
+    pub amount_fen: i64,
+    /// The lines taken back (qty = how many of each), at the price paid.
+    pub lines: Vec<ReceiptLine>,
+    /// The manager who refunded it.
+    pub by: String,
+    pub note: String,
+    /// For a wallet sale: the member's balance after the money came back.
+    pub wallet_after_fen: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,4 +330,7 @@ pub struct Receipt {
     pub wallet_after_fen: Option<i64>,
     /// The staff member at the till.
     pub cashier: String,
+    /// 已退款: set once the sale has been refunded.
+    #[serde(default)]
+    pub refund: Option<ReceiptRefund>,
 }

@@ -25,7 +25,7 @@ pub fn check_delta(reason: StockReason, delta: i64) -> Result<i64, AppError> {
         StockReason::Count => delta != 0,
         // Sales and no-shows are booked by the sale or the order itself, 日清 by the
         // markdown page's clear-out, never one by one here.
-        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss | StockReason::ClearOut => false,
+        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss | StockReason::ClearOut | StockReason::CounterRefund => false,
     };
     if !sign_ok || delta.abs() > MAX_MOVE {
         return Err(invalid("delta"));
@@ -133,9 +133,39 @@ pub fn normalize_sale(items: &[(i64, i64)]) -> Result<Vec<(i64, i64)>, AppError>
     Ok(lines)
 }
 
+/// What a refund takes back, from what was `sold` ((product, qty) per line) and what was
+/// `asked`: nothing asked means the whole sale; otherwise each line must be on the sale, once,
+/// with 1 up to the number sold.
+pub fn normalize_refund(sold: &[(i64, i64)], asked: Option<&[(i64, i64)]>) -> Result<Vec<(i64, i64)>, AppError> {
+    let Some(asked) = asked else { return Ok(sold.to_vec()) };
+    let bad = || AppError::field(ErrorCode::InvalidRefund, "items");
+    if asked.is_empty() {
+        return Err(bad());
+    }
+    let mut lines: Vec<(i64, i64)> = Vec::with_capacity(asked.len());
+    for &(product_id, qty) in asked {
+        let on_sale = sold.iter().find(|(p, _)| *p == product_id).map(|(_, q)| *q).ok_or_else(bad)?;
+        if !(1..=on_sale).contains(&qty) || lines.iter().any(|(p, _)| *p == product_id) {
+            return Err(bad());
+        }
+        lines.push((product_id, qty));
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refund_takes_back_the_whole_sale_or_lines_of_it_never_more() {
+        let sold = [(1, 2), (7, 1)];
+        assert_eq!(normalize_refund(&sold, None).ok(), Some(vec![(1, 2), (7, 1)]));
+        assert_eq!(normalize_refund(&sold, Some(&[(1, 1)])).ok(), Some(vec![(1, 1)]));
+        for asked in [&[][..], &[(1, 3)], &[(1, 0)], &[(2, 1)], &[(1, 1), (1, 1)], &[(7, -1)]] {
+            assert_eq!(normalize_refund(&sold, Some(asked)).err().map(|e| e.code), Some(ErrorCode::InvalidRefund), "{asked:?}");
+        }
+    }
 
     #[test]
     fn each_reason_moves_stock_its_own_way() {

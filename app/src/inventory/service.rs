@@ -1,6 +1,6 @@
 //! Stock actions shared by the back-office pages and the JSON API: each checks that the
 //! asker works at the store, then runs as one write transaction.
-use super::model::{CounterSaleRequest, Receipt, ReceiptLine, StockLevel, StockLine, StockReason, TillPayment};
+use super::model::{CounterSaleRequest, Receipt, ReceiptLine, ReceiptRefund, StockLevel, StockLine, StockReason, TillPayment, TillRefundRequest};
 use super::store::{self, Move, Moved};
 use super::rules;
 use crate::accounts::{Me, Role};
@@ -16,10 +16,17 @@ pub const STOCK_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 /// Who sets a product's alert level.
 pub const THRESHOLD_ROLES: &[Role] = &[Role::Manager];
 const SALE_SCOPE: &str = "till.sale";
+const REFUND_SCOPE: &str = "till.refund";
+/// Who may give money back at the till (the owner too, as everywhere).
+pub const REFUND_ROLES: &[Role] = &[Role::Manager];
 const BOOK_SCOPE: &str = "stock.book";
 
 pub fn may_book(me: &Me, store_id: i64) -> bool {
     crate::accounts::rules::may_act(&me.roles, store_id, STOCK_ROLES)
+}
+
+pub fn may_refund(me: &Me, store_id: i64) -> bool {
+    crate::accounts::rules::may_act(&me.roles, store_id, REFUND_ROLES)
 }
 
 fn level(product_id: i64, m: Moved) -> StockLevel {
@@ -247,10 +254,87 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
     receipt(db, me, sale_id).await
 }
 
+/// 退款: gives a till sale back, whole or some of its lines, once. One transaction writes the
+/// refund (the sale's unique refund row decides a race between two taps or two managers), puts
+/// the goods back on the shelf with a ledger row each, and for a wallet sale credits the
+/// member's wallet (even an account closed since: money owed always arrives). Cash and QR
+/// sales are paid back from the till by hand; the receipt says so. The same key replays.
+#[tracing::instrument(skip_all, fields(by = me.id, sale_id))]
+pub async fn refund(db: &Db, me: &Me, sale_id: i64, req: &TillRefundRequest, key: &str) -> Result<Receipt, AppError> {
+    let key = idempotency::parse_key(key)?;
+    let sale = store::sale(&db.pool, sale_id).await?.filter(|s| may_book(me, s.store_id)).ok_or_else(AppError::not_found)?;
+    if !may_refund(me, sale.store_id) {
+        return Err(AppError::new(ErrorCode::RefundIsManagers));
+    }
+    let note = rules::parse_note(&req.note)?;
+    let sold = store::sale_lines(&db.pool, sale_id).await?;
+    let sold_qty: Vec<(i64, i64)> = sold.iter().map(|l| (l.product_id, l.qty)).collect();
+    let asked: Option<Vec<(i64, i64)>> = req.items.as_ref().map(|items| items.iter().map(|i| (i.product_id, i.qty)).collect());
+    let lines = rules::normalize_refund(&sold_qty, asked.as_deref())?;
+    let price_of = |p: i64| sold.iter().find(|l| l.product_id == p).map_or(0, |l| l.price_fen);
+    let amount_fen: i64 = lines.iter().map(|(p, q)| price_of(*p) * q).sum();
+
+    let mut tx = db.begin_write().await?;
+    if let Claim::Replay(saved) = idempotency::claim::<i64>(&mut tx, me.id, REFUND_SCOPE, &key, &(sale_id, &lines, &note)).await? {
+        tx.commit().await?;
+        return receipt(db, me, saved).await;
+    }
+    let new = store::NewRefund { sale_id, store_id: sale.store_id, by_user_id: me.id, amount_fen, note: &note };
+    let Some(refund_id) = store::insert_refund(&mut tx, &new).await? else {
+        tx.rollback().await?;
+        return Err(AppError::new(ErrorCode::AlreadyRefunded));
+    };
+    for (product_id, qty) in &lines {
+        store::insert_refund_line(&mut tx, refund_id, *product_id, *qty, price_of(*product_id)).await?;
+    }
+    // The goods go back as the sale took them (a bundle's parts as they were then). Part of a
+    // sale goes back by today's recipe, never more of a part than the sale took.
+    let took = store::sale_takes(&mut tx, sale_id).await?;
+    let back = if lines == sold_qty {
+        took
+    } else {
+        let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+        let needs = stock_needs(&lines, &crate::catalog::store::stock_draws(&mut tx, sale.store_id, &ids).await?);
+        needs.into_iter().map(|(p, q)| (p, q.min(took.iter().find(|(t, _)| *t == p).map_or(0, |(_, n)| *n)))).filter(|(_, q)| *q > 0).collect()
+    };
+    for (product_id, qty) in back {
+        let m = Move { store_id: sale.store_id, product_id, delta: qty, reason: StockReason::CounterRefund, note: &note, by_user_id: Some(me.id), order_id: None, sale_id: Some(sale_id) };
+        store::apply(&mut tx, &m).await?.ok_or_else(|| AppError::internal("putting refunded goods back failed"))?;
+    }
+    if sale.payment == TillPayment::Wallet.as_str() {
+        let user_id = sale.customer_id.ok_or_else(|| AppError::internal("a wallet sale without its member"))?;
+        let m = crate::wallet::store::Movement {
+            user_id,
+            amount_fen,
+            kind: EntryKind::Refund,
+            by_user_id: Some(me.id),
+            store_id: Some(sale.store_id),
+            order_id: None,
+            sale_id: Some(sale_id),
+        };
+        crate::wallet::store::move_money(&mut tx, &m).await?.ok_or_else(|| AppError::internal("refund to a missing account"))?;
+    }
+    idempotency::remember(&mut tx, me.id, REFUND_SCOPE, &key, &sale_id).await?;
+    tx.commit().await?;
+    tracing::info!(amount_fen, payment = %sale.payment, "counter refund");
+    receipt(db, me, sale_id).await
+}
+
 /// A till sale's receipt, for staff of its store (anyone else: 404).
 pub async fn receipt(db: &Db, me: &Me, sale_id: i64) -> Result<Receipt, AppError> {
     let sale = store::sale(&db.pool, sale_id).await?.filter(|s| may_book(me, s.store_id)).ok_or_else(AppError::not_found)?;
     let lines = store::sale_lines(&db.pool, sale_id).await?;
+    let refund = match store::refund_of(&db.pool, sale_id).await? {
+        Some(r) => Some(ReceiptRefund {
+            at: rfc3339(r.created_at_ms),
+            amount_fen: r.amount_fen,
+            lines: store::refund_lines(&db.pool, r.id).await?,
+            by: r.by_name,
+            note: r.note,
+            wallet_after_fen: r.wallet_after_fen,
+        }),
+        None => None,
+    };
     Ok(Receipt {
         id: sale.id,
         // "S" keeps a receipt's number apart from an order's (both are day + serial).
@@ -264,5 +348,6 @@ pub async fn receipt(db: &Db, me: &Me, sale_id: i64) -> Result<Receipt, AppError
         customer: sale.customer_name.as_deref().map(crate::accounts::rules::mask_name),
         wallet_after_fen: sale.wallet_after_fen,
         cashier: sale.cashier,
+        refund,
     })
 }

@@ -98,6 +98,28 @@ async fn insert_stock(conn: &mut AnyConnection, m: &Move<'_>, now: i64, on_confl
     .await?)
 }
 
+/// 进货 of a group buy's goods: on hand and held rise together (its orders hold them, so the
+/// till and the storefront cannot sell them), with a ledger row naming the campaign — at most
+/// one per campaign, store and product (a unique index), so goods are never booked in twice.
+pub async fn receive_held(conn: &mut AnyConnection, m: &Move<'_>, group_buy_id: i64) -> Result<Moved, AppError> {
+    let now = now_ms();
+    let (on_hand, reserved): (i64, i64) = sqlx::query_as(
+        "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, $3, $4)
+         on conflict (store_id, product_id) do update set on_hand = stock.on_hand + excluded.on_hand,
+            reserved = stock.reserved + excluded.reserved, updated_at_ms = excluded.updated_at_ms
+         returning on_hand, reserved",
+    )
+    .bind(m.store_id)
+    .bind(m.product_id)
+    .bind(m.delta)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let movement_id = record(conn, m, on_hand, now).await?;
+    sqlx::query("update stock_movements set group_buy_id = $2 where id = $1").bind(movement_id).bind(group_buy_id).execute(&mut *conn).await?;
+    Ok(Moved { on_hand, reserved, movement_id })
+}
+
 /// A count of a product the store has never stocked: creates its stock row with the counted
 /// units, only if no row appeared meanwhile (a concurrent count or delivery) — `None` then,
 /// and nothing written.
@@ -306,6 +328,8 @@ pub struct SaleRow {
     pub store_name: String,
     pub cashier: String,
     pub customer_name: Option<String>,
+    /// The member a wallet sale was paid by.
+    pub customer_id: Option<i64>,
     pub payment: String,
     pub total_fen: i64,
     pub created_at_ms: i64,
@@ -315,7 +339,7 @@ pub struct SaleRow {
 
 pub async fn sale(pool: &AnyPool, id: i64) -> Result<Option<SaleRow>, AppError> {
     Ok(sqlx::query_as(
-        "select s.id, s.store_id, st.name as store_name, u.name as cashier, c.name as customer_name, s.payment, s.total_fen,
+        "select s.id, s.store_id, st.name as store_name, u.name as cashier, c.name as customer_name, s.customer_id, s.payment, s.total_fen,
                 s.created_at_ms, (select e.balance_after_fen from wallet_entries e where e.sale_id = s.id and e.kind = 'payment') as wallet_after_fen
          from counter_sales s
          join stores st on st.id = s.store_id
@@ -343,8 +367,9 @@ pub async fn sale_lines(pool: &AnyPool, sale_id: i64) -> Result<Vec<ReceiptLine>
 
 /// The store's latest sales, newest first.
 pub async fn recent_sales(pool: &AnyPool, store_id: i64, limit: i64) -> Result<Vec<SaleSummary>, AppError> {
-    let rows: Vec<(i64, i64, i64, String, i64)> = sqlx::query_as(
-        "select s.id, s.created_at_ms, s.total_fen, s.payment, coalesce((select sum(l.qty) from counter_sale_lines l where l.sale_id = s.id), 0)
+    let rows: Vec<(i64, i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+        "select s.id, s.created_at_ms, s.total_fen, s.payment, coalesce((select sum(l.qty) from counter_sale_lines l where l.sale_id = s.id), 0),
+                (select r.amount_fen from counter_refunds r where r.sale_id = s.id)
          from counter_sales s where s.store_id = $1 order by s.id desc limit $2",
     )
     .bind(store_id)
@@ -353,8 +378,97 @@ pub async fn recent_sales(pool: &AnyPool, store_id: i64, limit: i64) -> Result<V
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, at, total_fen, payment, items)| {
-            Some(SaleSummary { id, at: rfc3339(at), total_fen, payment: TillPayment::parse(&payment)?, items })
+        .filter_map(|(id, at, total_fen, payment, items, refunded_fen)| {
+            Some(SaleSummary { id, at: rfc3339(at), total_fen, payment: TillPayment::parse(&payment)?, items, refunded_fen })
         })
+        .collect())
+}
+
+/// A refund as written: once per sale.
+pub struct NewRefund<'a> {
+    pub sale_id: i64,
+    pub store_id: i64,
+    pub by_user_id: i64,
+    pub amount_fen: i64,
+    pub note: &'a str,
+}
+
+/// Writes a sale's refund; None when the sale already has one (the unique sale_id decides,
+/// so two managers tapping at once refund once).
+pub async fn insert_refund(conn: &mut AnyConnection, r: &NewRefund<'_>) -> Result<Option<i64>, AppError> {
+    let id: Option<(i64,)> = sqlx::query_as(
+        "insert into counter_refunds (sale_id, store_id, by_user_id, amount_fen, note, created_at_ms) values ($1, $2, $3, $4, $5, $6)
+         on conflict (sale_id) do nothing returning id",
+    )
+    .bind(r.sale_id)
+    .bind(r.store_id)
+    .bind(r.by_user_id)
+    .bind(r.amount_fen)
+    .bind(r.note)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(id.map(|(id,)| id))
+}
+
+pub async fn insert_refund_line(conn: &mut AnyConnection, refund_id: i64, product_id: i64, qty: i64, price_fen: i64) -> Result<(), AppError> {
+    sqlx::query("insert into counter_refund_lines (refund_id, product_id, qty, price_fen) values ($1, $2, $3, $4)")
+        .bind(refund_id)
+        .bind(product_id)
+        .bind(qty)
+        .bind(price_fen)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// What a sale took off the shelf, per stock product (a bundle's parts, as they were then).
+pub async fn sale_takes(conn: &mut AnyConnection, sale_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "select product_id, cast(-sum(delta) as bigint) from stock_movements where sale_id = $1 and reason = 'counter_sale'
+         group by product_id order by product_id",
+    )
+    .bind(sale_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A sale's refund, for its receipt.
+#[derive(FromRow)]
+pub struct RefundRow {
+    pub id: i64,
+    pub amount_fen: i64,
+    pub note: String,
+    pub by_name: String,
+    pub created_at_ms: i64,
+    pub wallet_after_fen: Option<i64>,
+}
+
+pub async fn refund_of(pool: &AnyPool, sale_id: i64) -> Result<Option<RefundRow>, AppError> {
+    Ok(sqlx::query_as(
+        "select r.id, r.amount_fen, r.note, u.name as by_name, r.created_at_ms,
+                (select e.balance_after_fen from wallet_entries e where e.sale_id = r.sale_id and e.kind = 'refund') as wallet_after_fen
+         from counter_refunds r join users u on u.id = r.by_user_id where r.sale_id = $1",
+    )
+    .bind(sale_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A refund's lines, named as the sale named them.
+pub async fn refund_lines(pool: &AnyPool, refund_id: i64) -> Result<Vec<ReceiptLine>, AppError> {
+    let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+        "select rl.product_id, l.name, l.unit, rl.qty, rl.price_fen
+         from counter_refund_lines rl
+         join counter_refunds r on r.id = rl.refund_id
+         join counter_sale_lines l on l.sale_id = r.sale_id and l.product_id = rl.product_id
+         where rl.refund_id = $1 order by rl.product_id",
+    )
+    .bind(refund_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(product_id, name, unit, qty, price_fen)| ReceiptLine { product_id, name, unit, qty, price_fen, regular_price_fen: None })
         .collect())
 }

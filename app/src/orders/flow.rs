@@ -60,6 +60,11 @@ pub async fn apply_in(tx: &mut AnyConnection, db: &Db, row: &OrderRow, to: Order
     let from = OrderStatus::parse(&row.status).ok_or_else(|| AppError::internal("unknown order status"))?;
     let delivery = row.fulfillment == "delivery";
     let effect = lifecycle::step(from, to, delivery, asker.actor).ok_or_else(|| invalid(from, to))?;
+    // A group buy's goods are on the shelf only once the store booked them in (到货入库), which
+    // makes its orders hold them: before that there is nothing to shelve or hand over.
+    if row.group_buy_id.is_some() && matches!(effect, Effect::Shelve | Effect::Consume) && store::reservations(tx, id).await?.is_empty() {
+        return Err(AppError::new(ErrorCode::GroupNotReceived));
+    }
     // Compare-and-set: of two staff tapping at once, or a tap racing a cancel, one wins and
     // the other is told the order has moved on.
     if !store::set_status(tx, id, from, to).await? {

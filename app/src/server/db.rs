@@ -40,6 +40,8 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "pickup proof", include_str!("../../../migrations/sqlite/0017_pickup_proof.sql")),
     (18, "login devices", include_str!("../../../migrations/sqlite/0018_login_devices.sql")),
     (19, "product versions", include_str!("../../../migrations/sqlite/0019_product_versions.sql")),
+    (20, "till refunds", include_str!("../../../migrations/sqlite/0020_till_refunds.sql")),
+    (21, "group buy stock", include_str!("../../../migrations/sqlite/0021_group_buy_stock.sql")),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../../../migrations/postgres/0001_foundation.sql")),
@@ -61,6 +63,8 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "pickup proof", include_str!("../../../migrations/postgres/0017_pickup_proof.sql")),
     (18, "login devices", include_str!("../../../migrations/postgres/0018_login_devices.sql")),
     (19, "product versions", include_str!("../../../migrations/postgres/0019_product_versions.sql")),
+    (20, "till refunds", include_str!("../../../migrations/postgres/0020_till_refunds.sql")),
+    (21, "group buy stock", include_str!("../../../migrations/postgres/0021_group_buy_stock.sql")),
 ];
 
 impl Backend {

@@ -145,6 +145,12 @@ error_codes! {
     BundleIsPart => "bundle_is_part", 409, "这个商品是别的套餐里的一样，不能再做成套餐", "This product is part of another bundle and cannot become one";
     ClearOutUnconfirmed => "clear_out_unconfirmed", 422, "先勾选确认：这些货今天卖不掉、要报损", "Tick the box first: these goods will not sell today and are to be written off";
     InvalidClearOut => "invalid_clear_out", 422, "日清报损要选商品，每样数量为1到100000的整数", "Choose products to write off, each a whole number from 1 to 100,000";
+    AlreadyRefunded => "already_refunded", 409, "这张小票已经退过款了，每张小票只能退一次", "This receipt has already been refunded (once per receipt)";
+    InvalidRefund => "invalid_refund", 422, "请选这张小票上的商品，退的数量在1件和卖出的件数之间", "Choose lines of this receipt, from 1 up to the number sold";
+    RefundIsManagers => "refund_is_managers", 403, "退款要店长来操作，请找店长", "Refunds are done by the store's manager";
+    AlreadyReceived => "already_received", 409, "这家店已经为这个团购做过到货入库了", "This store has already booked in this group buy's goods";
+    GroupNotSucceeded => "group_not_succeeded", 409, "团购成团以后才能到货入库", "Goods are booked in only once the group buy has succeeded";
+    GroupNotReceived => "group_not_received", 409, "这个团购的货还没在本店入库：先到团购页点「到货入库」，再备货交付", "This group buy's goods are not booked in at this store yet — use Goods arrived on the group buy's page first";
     StaleEdit => "stale_edit", 409, "这个商品刚被别人改过（比如售价），你的修改还没保存。请核对一下，确定用你填的内容就再点一次保存", "Someone changed this product meanwhile (the price, say) — your changes are not saved yet. Check them and save again to keep yours";
     TooManyStreams => "too_many_streams", 429, "打开的实时页面太多了，关掉几个再试", "Too many live pages open at once — close some and try again";
     Overloaded => "overloaded", 503, "现在人有点多，请过几秒再试", "We are busy right now — please try again in a few seconds";

@@ -12,7 +12,8 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use linli_app::accounts::Me;
-use linli_app::group_buy::model::{GroupBuy, GroupBuyReport, JoinRequest, NewGroupBuy};
+use linli_app::group_buy::model::{GroupBuy, GroupBuyReport, JoinRequest, NewGroupBuy, ReceiveGoods};
+use linli_app::inventory::model::StockLevel;
 use linli_app::group_buy::service;
 use linli_app::orders::model::Order;
 use linli_app::server::events::Topic;
@@ -217,4 +218,15 @@ pub async fn purchase_csv(State(state): State<AppState>, session: Session, ApiPa
         ],
         csv,
     ))
+}
+
+/// 到货入库: a succeeded campaign's goods arrived at `store_id`. Booked in once, held by the
+/// campaign's orders there (on hand and held rise together, a 进货 ledger row per product);
+/// before this, its orders cannot be made ready or handed over (409 `group_not_received`).
+#[utoipa::path(post, path = "/api/v1/group-buys/{id}/receive", params(("id" = i64, Path)), request_body = ReceiveGoods, tag = "group_buys",
+    responses((status = 200, body = [StockLevel], description = "the stock of each product after"), (status = 401), (status = 403, description = "not staff of that store"),
+        (status = 404), (status = 409, description = "already_received, group_not_succeeded"), (status = 422, description = "not_in_group")))]
+pub async fn receive(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<ReceiveGoods>) -> ApiResult<Json<Vec<StockLevel>>> {
+    let me = signed_in(&state, &session).await?;
+    Ok(Json(service::receive(&state.db, &me, id, body.store_id).await?))
 }

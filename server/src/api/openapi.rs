@@ -21,12 +21,12 @@ use utoipa::OpenApi;
         super::products::retire_category, super::products::restore_category, super::products::set_store_price, super::products::clear_store_price, super::products::set_components,
         super::team::list, super::team::invite, super::team::revoke, super::team::show, super::team::accept,
         super::team::remove_role, super::team::deactivate, super::team::reactivate,
-        super::stock::levels, super::stock::book, super::stock::movements, super::stock::sell, super::stock::receipt,
+        super::stock::levels, super::stock::book, super::stock::movements, super::stock::sell, super::stock::receipt, super::stock::refund,
         super::markdowns::list, super::markdowns::create, super::markdowns::set_active, super::markdowns::delete,
         super::markdowns::preview, super::markdowns::leftovers, super::markdowns::report, super::markdowns::clear_out,
         super::group_buys::create, super::group_buys::list, super::group_buys::get, super::group_buys::update,
         super::group_buys::publish, super::group_buys::extend, super::group_buys::cancel, super::group_buys::join,
-        super::group_buys::leave, super::group_buys::events, super::group_buys::report, super::group_buys::purchase_csv,
+        super::group_buys::leave, super::group_buys::events, super::group_buys::report, super::group_buys::purchase_csv, super::group_buys::receive,
     ),
     tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"))
 )]

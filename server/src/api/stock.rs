@@ -6,7 +6,7 @@ use super::staff::signed_in;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use linli_app::inventory::model::{CounterSaleRequest, Receipt, StockLevel, StockLine, StockMovement, StockReason};
+use linli_app::inventory::model::{CounterSaleRequest, Receipt, StockLevel, StockLine, StockMovement, StockReason, TillRefundRequest};
 use linli_app::inventory::service;
 use linli_app::server::{request, AppState};
 use linli_app::shared::{AppError, ErrorCode};
@@ -108,4 +108,24 @@ pub async fn sell(
 pub async fn receipt(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Receipt>> {
     let me = signed_in(&state, &session).await?;
     Ok(Json(service::receipt(&state.db, &me, id).await?))
+}
+
+/// 退款: gives a till sale back, whole (no `items`) or some of its lines, once, to the way it
+/// was paid (a wallet sale to the member's wallet; cash and QR from the till by hand); the
+/// goods go back on the shelf with a ledger row. The store's manager (or the owner) only.
+/// `Idempotency-Key` is required: a retry returns the refunded receipt and refunds nothing more.
+#[utoipa::path(post, path = "/api/v1/staff/counter-sales/{id}/refund", params(("id" = i64, Path)), request_body = TillRefundRequest, tag = "stock",
+    responses((status = 201, body = Receipt, description = "the receipt with its refund"), (status = 400, description = "idempotency_key_required or malformed"), (status = 401),
+        (status = 403, description = "refund_is_managers: staff of the store who are not its manager"), (status = 404, description = "no such sale at a store of yours"),
+        (status = 409, description = "already_refunded"), (status = 422, description = "invalid_refund, note_too_long, idempotency_key_reused")))]
+pub async fn refund(
+    State(state): State<AppState>,
+    session: Session,
+    ApiPath(id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
+    ApiJson(body): ApiJson<TillRefundRequest>,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    let me = signed_in(&state, &session).await?;
+    let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
+    Ok((StatusCode::CREATED, Json(service::refund(&state.db, &me, id, &body, &key).await?)))
 }

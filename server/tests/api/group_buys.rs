@@ -2,7 +2,7 @@
 //! the deadline is decided once, even when run twice or killed half-way.
 use crate::flow::{get, post};
 use crate::helpers::{client, error_code, spawn_app_with, spawn_app_with_demo, TestApp};
-use crate::orders::{count, first_store, logged_in, wallet};
+use crate::orders::{count, first_store, logged_in, stock, wallet};
 use linli_app::shared::time::{iso_date, local_input, local_time, now_ms};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -683,4 +683,79 @@ async fn a_join_that_cannot_be_settled_is_retried_with_backoff_and_holds_back_no
     let (status, g) = post(&manager, &app, &format!("/api/v1/group-buys/{third}/cancel"), &json!({"reason": "供应商断货"})).await;
     assert_eq!((status, g["status"].as_str()), (200, Some("cancelled")), "{g}");
     assert_eq!(count(&app, &format!("select count(*) from job_retries where item_id = {stuck}")).await, 1, "waiting for its retry");
+}
+
+/// A succeeded campaign's goods are booked in once per store, held by its orders (so the till
+/// cannot sell them), and handed over with a ledger row; before that nothing can be handed over.
+#[tokio::test]
+async fn succeeded_goods_are_booked_in_once_held_by_their_orders_and_handed_over_with_a_ledger_row() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = product(&app).await;
+    let id = create(&app, &campaign(store, product, price - 100, 2, None, 2)).await;
+    let people = households(&app, 2, "136120", 10_000).await;
+    let mut orders = Vec::new();
+    for (i, (_, c)) in people.iter().enumerate() {
+        let (status, order) = join(c, &app, id, &format!("gs{i}"), &json!({"qty": i + 1, "payment": "on_pickup"})).await;
+        assert_eq!(status, 201, "{order}");
+        orders.push((order["id"].as_i64().expect("id"), order["pickup_code"].as_str().unwrap_or_default().to_string()));
+    }
+    let manager = logged_in(&app, MANAGER_A).await;
+    let receive = |c: reqwest::Client| {
+        let url = app.url(&format!("/api/v1/group-buys/{id}/receive"));
+        async move {
+            let r = c.post(url).json(&json!({ "store_id": store })).send().await.expect("receive");
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // Not yet succeeded: nothing to book in.
+    let (status, err) = receive(manager.clone()).await;
+    assert_eq!((status, error_code(&err)), (409, "group_not_succeeded"), "{err}");
+    pass_deadline(&app, id).await;
+    resolve(&app).await;
+
+    let staff = logged_in(&app, "13900000021").await;
+    let (order, _) = orders[1].clone();
+    let (_, mine) = get(&people[1].1, &app, &format!("/api/v1/orders/{order}")).await;
+    let code = mine["pickup_code"].as_str().expect("pickup code once placed").to_string();
+    for step in ["accepted", "picking"] {
+        assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{order}/transition"), &json!({ "to": step })).await.0, 200);
+    }
+    let (status, err) = post(&staff, &app, &format!("/api/v1/staff/orders/{order}/transition"), &json!({ "to": "ready" })).await;
+    assert_eq!((status, error_code(&err)), (409, "group_not_received"), "before the goods are in, nothing is handed over");
+
+    let (on_hand, held) = stock(&app, store, product).await;
+    // Someone of another store, or a resident, cannot book them in here.
+    assert!(matches!(receive(logged_in(&app, MANAGER_B).await).await.0, 403 | 404));
+    assert_eq!(receive(people[0].1.clone()).await.0, 404);
+    let (status, levels) = receive(manager.clone()).await;
+    assert_eq!(status, 200, "{levels}");
+    assert_eq!(levels[0]["product_id"].as_i64(), Some(product));
+    assert_eq!(stock(&app, store, product).await, (on_hand + 3, held + 3), "on hand and held rise together");
+    let (status, err) = receive(manager.clone()).await;
+    assert_eq!((status, error_code(&err)), (409, "already_received"), "{err}");
+    assert_eq!(stock(&app, store, product).await, (on_hand + 3, held + 3), "booked in once");
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as("select delta, reason, group_buy_id from stock_movements where group_buy_id = $1")
+        .bind(id)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("rows");
+    assert_eq!(rows, vec![(3, "receive".to_string(), Some(id))]);
+    crate::stock::assert_ledger_balances(&app, store, product).await;
+
+    // The till cannot sell the held goods: only what was free before.
+    let free = on_hand - held;
+    let body = json!({ "items": [{ "product_id": product, "qty": free + 1 }], "payment": "cash" });
+    let (status, err) = crate::stock::sell(&staff, &app, store, "gs-till", &body).await;
+    assert_eq!((status, error_code(&err)), (409, "insufficient_stock"), "{err}");
+
+    // Handed over: out of the shelf with the order's ledger row.
+    assert_eq!(post(&staff, &app, &format!("/api/v1/staff/orders/{order}/transition"), &json!({ "to": "ready" })).await.0, 200);
+    let (status, done) = post(&staff, &app, &format!("/api/v1/staff/orders/{order}/hand-over"), &json!({ "code": code })).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(stock(&app, store, product).await, (on_hand + 1, held + 1));
+    let out: Vec<(i64, String)> = sqlx::query_as("select delta, reason from stock_movements where order_id = $1").bind(order).fetch_all(&app.db.pool).await.expect("out");
+    assert_eq!(out, vec![(-2, "online_sale".to_string())]);
+    crate::stock::assert_ledger_balances(&app, store, product).await;
 }

@@ -15,7 +15,7 @@ async fn book(c: &reqwest::Client, app: &TestApp, store: i64, product: i64, reas
     post(c, app, &format!("/api/v1/staff/stores/{store}/stock"), &json!({ "product_id": product, "delta": delta, "reason": reason })).await
 }
 
-async fn sell(c: &reqwest::Client, app: &TestApp, store: i64, key: &str, body: &Value) -> (u16, Value) {
+pub async fn sell(c: &reqwest::Client, app: &TestApp, store: i64, key: &str, body: &Value) -> (u16, Value) {
     let r = c.post(app.url(&format!("/api/v1/staff/stores/{store}/counter-sales"))).header("idempotency-key", key).json(body).send().await.expect("sell");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
@@ -36,7 +36,7 @@ async fn ledger(app: &TestApp, store: i64, product: i64) -> Vec<(i64, i64, Strin
 }
 
 /// Every ledger row follows from the one before, and the last one is the shelf.
-async fn assert_ledger_balances(app: &TestApp, store: i64, product: i64) {
+pub async fn assert_ledger_balances(app: &TestApp, store: i64, product: i64) {
     let rows = ledger(app, store, product).await;
     let mut running = 0;
     for (delta, after, reason) in &rows {
@@ -372,5 +372,119 @@ async fn a_resent_booking_with_its_key_books_once() {
     // The same key for another movement is a mistake, not a replay.
     let r = staff.post(&path).header("x-requested-with", "linli").header("idempotency-key", "delivery-0742").json(&json!({ "product_id": product, "delta": 5, "reason": "receive" })).send().await.expect("post");
     assert_eq!(r.status().as_u16(), 422);
+    assert_ledger_balances(&app, store, product).await;
+}
+
+const MANAGER_A: &str = "13900000011"; // 刘店长, first store
+const OWNER: &str = "13900000000";
+
+async fn refund(c: &reqwest::Client, app: &TestApp, sale: i64, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url(&format!("/api/v1/staff/counter-sales/{sale}/refund"))).header("idempotency-key", key).json(body).send().await.expect("refund");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Two single products with plenty of stock at the store.
+async fn two_products(app: &TestApp, store: i64) -> ((i64, i64), (i64, i64)) {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "select p.id, p.price_fen from products p join stock s on s.product_id = p.id and s.store_id = $1
+         where s.on_hand - s.reserved >= 10 and not exists (select 1 from bundle_items b where b.bundle_id = p.id) order by p.id limit 2",
+    )
+    .bind(store)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("products");
+    (rows[0], rows[1])
+}
+
+#[tokio::test]
+async fn a_manager_refunds_a_cash_sale_once_and_the_goods_go_back_on_the_shelf() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let ((a, price_a), (b, price_b)) = two_products(&app, store).await;
+    let (start_a, start_b) = (stock(&app, store, a).await.0, stock(&app, store, b).await.0);
+    let staff = logged_in(&app, STAFF_A).await;
+    let manager = logged_in(&app, MANAGER_A).await;
+    let body = json!({ "items": [{ "product_id": a, "qty": 3 }, { "product_id": b, "qty": 1 }], "payment": "cash" });
+    let (status, receipt) = sell(&staff, &app, store, "r-sale-1", &body).await;
+    assert_eq!(status, 201, "{receipt}");
+    let sale = receipt["id"].as_i64().expect("id");
+    assert!(receipt["refund"].is_null());
+
+    // The clerk may not; someone of another store does not see the sale; signed out is 401.
+    let (status, err) = refund(&staff, &app, sale, "r-1", &json!({})).await;
+    assert_eq!((status, error_code(&err)), (403, "refund_is_managers"));
+    assert_eq!(refund(&logged_in(&app, MANAGER_B).await, &app, sale, "r-1", &json!({})).await.0, 404);
+    assert_eq!(refund(&crate::helpers::client(), &app, sale, "r-1", &json!({})).await.0, 401);
+    // Bad choices change nothing.
+    for bad in [
+        json!({ "items": [] }),
+        json!({ "items": [{ "product_id": a, "qty": 4 }] }),
+        json!({ "items": [{ "product_id": a, "qty": 0 }] }),
+        json!({ "items": [{ "product_id": 999_999, "qty": 1 }] }),
+        json!({ "items": [{ "product_id": a, "qty": 1 }, { "product_id": a, "qty": 1 }] }),
+    ] {
+        let (status, err) = refund(&manager, &app, sale, &format!("bad-{bad}"), &bad).await;
+        assert_eq!((status, error_code(&err)), (422, "invalid_refund"), "{bad}: {err}");
+    }
+    let (status, err) = refund(&manager, &app, sale, "r-note", &json!({ "note": "坏".repeat(61) })).await;
+    assert_eq!((status, error_code(&err)), (422, "note_too_long"));
+    assert_eq!(refund(&manager, &app, sale, "r-x", &json!({ "whole": true })).await.0, 400, "unknown fields are refused");
+    let r = manager.post(app.url(&format!("/api/v1/staff/counter-sales/{sale}/refund"))).json(&json!({})).send().await.expect("no key");
+    assert_eq!(r.status().as_u16(), 400);
+    assert_eq!(count(&app, "select count(*) from counter_refunds").await, 0);
+    assert_eq!((stock(&app, store, a).await.0, stock(&app, store, b).await.0), (start_a - 3, start_b - 1));
+
+    // Two of the three of a come back.
+    let part = json!({ "items": [{ "product_id": a, "qty": 2 }], "note": "压坏了" });
+    let (status, done) = refund(&manager, &app, sale, "r-2", &part).await;
+    assert_eq!(status, 201, "{done}");
+    assert_eq!(done["refund"]["amount_fen"].as_i64(), Some(price_a * 2));
+    assert_eq!((done["refund"]["by"].as_str(), done["refund"]["note"].as_str()), (Some("刘店长"), Some("压坏了")));
+    assert_eq!(done["refund"]["lines"][0]["qty"], 2);
+    assert!(done["refund"]["wallet_after_fen"].is_null(), "cash goes back from the till");
+    assert_eq!((stock(&app, store, a).await.0, stock(&app, store, b).await.0), (start_a - 1, start_b - 1));
+    assert_eq!(ledger(&app, store, a).await.iter().rev().take(2).map(|(d, _, r)| (*d, r.clone())).collect::<Vec<_>>(), vec![(2, "counter_refund".to_string()), (-3, "counter_sale".to_string())]);
+    assert_ledger_balances(&app, store, a).await;
+    assert_ledger_balances(&app, store, b).await;
+    // A double tap replays; another refund of the same sale is refused.
+    let (status, again) = refund(&manager, &app, sale, "r-2", &part).await;
+    assert_eq!((status, &again["refund"]), (201, &done["refund"]));
+    let (status, err) = refund(&logged_in(&app, OWNER).await, &app, sale, "r-3", &json!({})).await;
+    assert_eq!((status, error_code(&err)), (409, "already_refunded"));
+    assert_eq!(stock(&app, store, a).await.0, start_a - 1);
+    let (_, seen) = get(&staff, &app, &format!("/api/v1/staff/counter-sales/{sale}")).await;
+    assert_eq!(seen["refund"]["amount_fen"].as_i64(), Some(price_a * 2), "the receipt shows its refund");
+    let _ = price_b;
+}
+
+#[tokio::test]
+async fn a_wallet_sale_is_refunded_to_the_wallet_once_even_when_two_managers_tap_at_once() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, price) = stocked_product(&app, store).await;
+    let (start, _) = stock(&app, store, product).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let balance = wallet(&app, RESIDENT).await;
+    let code = pay_code(&app, RESIDENT).await;
+    let (status, receipt) = sell(&staff, &app, store, "rw-1", &wallet_sale(product, 2, &code)).await;
+    assert_eq!(status, 201, "{receipt}");
+    let sale = receipt["id"].as_i64().expect("id");
+    assert_eq!(wallet(&app, RESIDENT).await, balance - price * 2);
+
+    let manager = logged_in(&app, MANAGER_A).await;
+    let owner = logged_in(&app, OWNER).await;
+    let whole = json!({});
+    let (one, two) = tokio::join!(refund(&manager, &app, sale, "rw-m", &whole), refund(&owner, &app, sale, "rw-o", &whole));
+    let mut statuses = [one.0, two.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409], "{one:?} {two:?}");
+    let done = if one.0 == 201 { one.1 } else { two.1 };
+    assert_eq!(done["refund"]["amount_fen"].as_i64(), Some(price * 2));
+    assert_eq!(done["refund"]["wallet_after_fen"].as_i64(), Some(balance));
+    assert_eq!(wallet(&app, RESIDENT).await, balance, "the money is back, once");
+    let entries: Vec<(i64, String)> = sqlx::query_as("select amount_fen, kind from wallet_entries where sale_id = $1 order by id").bind(sale).fetch_all(&app.db.pool).await.expect("entries");
+    assert_eq!(entries, vec![(-price * 2, "payment".to_string()), (price * 2, "refund".to_string())]);
+    assert_eq!(stock(&app, store, product).await.0, start, "the goods are back, once");
     assert_ledger_balances(&app, store, product).await;
 }

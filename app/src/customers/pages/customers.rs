@@ -244,7 +244,7 @@ fn LedgerRow(line: WalletLine, store: i64, user: i64, reversed: ServerAction<Rev
                     <input type="hidden" name="store_id" value=store/>
                     <input type="hidden" name="user_id" value=user/>
                     <input type="hidden" name="entry_id" value=line.id/>
-                    <button type="submit" class="btn btn-secondary btn-small" onclick=confirm_js(locale.pick("确认冲正这笔充值？会从余额里扣回。", "Reverse this top-up? It is taken back out of the balance."))>
+                    <button type="submit" class="btn btn-secondary btn-small" onclick=crate::ui::form::confirm_js(locale.pick("确认冲正这笔充值？会从余额里扣回。", "Reverse this top-up? It is taken back out of the balance."))>
                         {locale.pick("冲正", "Reverse")}
                     </button>
                 </ActionForm>
@@ -253,11 +253,6 @@ fn LedgerRow(line: WalletLine, store: i64, user: i64, reversed: ServerAction<Rev
     }
 }
 
-/// A browser confirmation before a money correction (without JavaScript the tap goes straight
-/// through, as a plain form does).
-fn confirm_js(question: &str) -> String {
-    format!("return confirm('{}')", question.replace(['\\', '\''], ""))
-}
 
 /// The counter's receipt for a top-up or a reversal. Prints on its own.
 #[component]

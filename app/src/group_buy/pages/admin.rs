@@ -292,6 +292,27 @@ fn ReportView(r: GroupBuyReport, action: ServerAction<CampaignAction>, edit_form
                     }).collect_view()}</tbody>
                     <tfoot><tr><td colspan="2">{locale.pick("合计", "Total")}</td><td class="num">{total_units}</td><td></td></tr></tfoot>
                 </table>
+                <h3 class="field-group-title">{locale.pick("到货入库", "Goods arrived")}</h3>
+                <p class="hint">{locale.pick("货到店后点一下：货记进本店库存，专门留给参团的订单，不会被门店或线上卖掉", "Tap when the goods reach the store: they are booked into its stock, kept for the group's orders and not sold at the till or online")}</p>
+                <ul class="arrivals">
+                    {r.arrivals.clone().into_iter().map(|a| view! {
+                        <li class="arrival">
+                            <span>{a.store_name.clone()}</span>
+                            {match (a.received_at, a.may_receive) {
+                                (Some(at), _) => view! { <span class="badge badge-ok">{locale.pick("已入库 ", "Booked in ")}{local_clock(&at)}</span> }.into_any(),
+                                (None, true) => view! {
+                                    <ActionForm action=action attr:class="inline-form">
+                                        <input type="hidden" name="id" value=g.id/>
+                                        <input type="hidden" name="action" value="receive"/>
+                                        <input type="hidden" name="store_id" value=a.store_id/>
+                                        <button type="submit" class="btn btn-primary">{locale.pick("到货入库", "Goods arrived")}</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                (None, false) => view! { <span class="muted">{locale.pick("未入库", "Not yet")}</span> }.into_any(),
+                            }}
+                        </li>
+                    }).collect_view()}
+                </ul>
                 <p class="office-actions">
                     <a class="btn btn-primary" href=format!("/api/v1/group-buys/{}/purchase.csv", g.id) download="">{locale.pick("下载采购单 CSV", "Download CSV")}</a>
                     {g.stores.iter().map(|s| view! {

@@ -2,8 +2,8 @@
 //! storefront sells from. The basket lives in the URL (`b=12:2,15:1`), so every tap is a
 //! plain link and the page works without JavaScript; 收款 posts it once (idempotency key)
 //! and shows the receipt (小票), ready to print.
-use crate::inventory::api::{load_receipt, load_till, SellAtTill};
-use crate::inventory::model::{Receipt, TillPayment, TillView};
+use crate::inventory::api::{load_receipt, load_till, RefundAtTill, SellAtTill};
+use crate::inventory::model::{ReceiptView, TillPayment, TillView};
 use crate::inventory::rules::{basket_with, parse_basket};
 use crate::shared::money::Fen;
 use crate::shared::time::local_clock;
@@ -34,15 +34,17 @@ pub fn TillPage() -> impl IntoView {
     let locale = use_locale();
     let query = use_query_map();
     let sold = ServerAction::<SellAtTill>::new();
+    let refunded = ServerAction::<RefundAtTill>::new();
     let params = Memo::new(move |_| {
         let q = query.read();
         (q.get("store").and_then(|s| s.parse::<i64>().ok()), q.get("b"), q.get("q"), q.get("sale").and_then(|s| s.parse::<i64>().ok()), q.get("t"))
     });
     let sold_ok = successes(move || sold.value().get());
     let data = Resource::new(move || (params.get(), sold_ok.get()), |((store, b, q, _, t), _)| load_till(store, b, q, t));
+    let refunded_ok = successes(move || refunded.value().get());
     let receipt = Resource::new(
-        move || params.get().3,
-        |sale| async move {
+        move || (params.get().3, refunded_ok.get()),
+        |(sale, _)| async move {
             match sale {
                 Some(id) => load_receipt(id).await.ok(),
                 None => None,
@@ -59,7 +61,7 @@ pub fn TillPage() -> impl IntoView {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(v) => {
                         let (_, b, q, _, _) = params.get_untracked();
-                        view! { <Till view=v basket=b.unwrap_or_default() q=q.unwrap_or_default() receipt=receipt sold=sold/> }.into_any()
+                        view! { <Till view=v basket=b.unwrap_or_default() q=q.unwrap_or_default() receipt=receipt sold=sold refunded=refunded/> }.into_any()
                     }
                 }
             })}
@@ -68,7 +70,7 @@ pub fn TillPage() -> impl IntoView {
 }
 
 #[component]
-fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sold: ServerAction<SellAtTill>) -> impl IntoView {
+fn Till(view: TillView, basket: String, q: String, receipt: Option<ReceiptView>, sold: ServerAction<SellAtTill>, refunded: ServerAction<RefundAtTill>) -> impl IntoView {
     let locale = use_locale();
     let store = view.store_id;
     let token = view.token.clone();
@@ -85,7 +87,7 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
             </nav>
         </header>
         {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store, |id| format!("/admin/till?store={id}"))}
-        {receipt.map(|r| view! { <ReceiptCard receipt=r store=store/> })}
+        {receipt.map(|r| view! { <ReceiptCard view=r store=store refunded=refunded/> })}
         <section class="till-basket no-print" aria-label=locale.pick("这一单", "This sale")>
             <h2 class="section-title">{locale.pick("这一单", "This sale")}</h2>
             {if view.basket.is_empty() {
@@ -189,6 +191,7 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
                             <span class="num muted">{local_clock(&s.at)}</span>
                             " " {s.payment.label(locale)} " · " {format!("{}{}", s.items, locale.pick("件", " items"))}
                             " " <span class="num">{Fen(s.total_fen).to_string()}</span>
+                            {s.refunded_fen.map(|r| view! { " " <span class="badge">{format!("{} {}", locale.pick("已退款", "Refunded"), Fen(r))}</span> })}
                         </a>
                     </li>
                 }).collect_view()}
@@ -197,10 +200,46 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<Receipt>, sol
     }
 }
 
-/// 小票: what was sold, for how much, how it was paid. Prints on its own.
+/// 小票: what was sold, for how much, how it was paid, and what was refunded. Prints on its own.
 #[component]
-fn ReceiptCard(receipt: Receipt, store: i64) -> impl IntoView {
+fn ReceiptCard(view: ReceiptView, store: i64, refunded: ServerAction<RefundAtTill>) -> impl IntoView {
     let locale = use_locale();
+    let receipt = view.receipt;
+    let query = use_query_map();
+    // `refund=…` in the address: the refund being chosen (the basket's format), `all` at first.
+    let choosing = query.with_untracked(|q| q.get("refund"));
+    let refund_block = match (&receipt.refund, choosing) {
+        (Some(r), _) => {
+            let back = match receipt.payment {
+                TillPayment::Wallet => locale.pick("已退回会员储值余额", "returned to the member's wallet"),
+                TillPayment::Cash => locale.pick("现金已从钱箱退给顾客", "paid back in cash from the till"),
+                TillPayment::Qr => locale.pick("已原路退回扫码付款", "paid back to the QR payment"),
+            };
+            view! {
+                <div class="receipt-refund" data-testid="receipt-refund">
+                    <p class="receipt-total"><span>{locale.pick("已退款", "Refunded")}</span><span class="num">"−" {Fen(r.amount_fen).to_string()}</span></p>
+                    <ul class="receipt-lines">
+                        {r.lines.iter().map(|l| view! { <li><span>{l.name.clone()} " × " {l.qty}</span><span class="num">"−" {Fen(l.price_fen * l.qty).to_string()}</span></li> }).collect_view()}
+                    </ul>
+                    <p class="muted">
+                        {back}
+                        {r.wallet_after_fen.map(|w| format!(" · {}{}", locale.pick("余额", "balance "), Fen(w)))}
+                        " · " {locale.pick("店长", "Manager")} " " {r.by.clone()} " · " {local_clock(&r.at)}
+                        {(!r.note.is_empty()).then(|| format!(" · {}", r.note))}
+                    </p>
+                </div>
+            }
+            .into_any()
+        }
+        (None, Some(chosen)) if view.may_refund => view! { <RefundForm receipt=receipt.clone() store=store chosen=chosen refunded=refunded/> }.into_any(),
+        (None, _) if view.may_refund => view! {
+            <p class="office-actions no-print">
+                <a class="btn btn-secondary" href=format!("/admin/till?store={store}&sale={}&refund=all", receipt.id)>{locale.pick("退款", "Refund")}</a>
+            </p>
+        }
+        .into_any(),
+        (None, _) => ().into_any(),
+    };
     view! {
         <section class="receipt" aria-label=locale.pick("小票", "Receipt") data-testid="receipt">
             <h2 class="receipt-head">{receipt.store_name.clone()}</h2>
@@ -222,10 +261,79 @@ fn ReceiptCard(receipt: Receipt, store: i64) -> impl IntoView {
                 {receipt.wallet_after_fen.map(|w| format!(" · {}{}", locale.pick("余额", "balance "), Fen(w)))}
                 " · " {locale.pick("收银员", "Cashier")} " " {receipt.cashier.clone()}
             </p>
+            {refund_block}
             <p class="office-actions no-print">
                 <button type="button" class="btn btn-secondary" onclick="window.print()">{locale.pick("打印小票", "Print receipt")}</button>
                 <a class="btn btn-primary" href=format!("/admin/till?store={store}")>{locale.pick("下一单", "Next sale")}</a>
             </p>
         </section>
+    }
+}
+
+/// 退款 being chosen: every line of the sale with how many go back (plain links, like the
+/// basket, so it works before the WASM arrives), the amount, a reason, and one confirmed tap.
+#[component]
+fn RefundForm(receipt: crate::inventory::model::Receipt, store: i64, chosen: String, refunded: ServerAction<RefundAtTill>) -> impl IntoView {
+    let locale = use_locale();
+    let error = form_error(move || refunded.value().get());
+    let sold: Vec<(i64, i64)> = receipt.lines.iter().map(|l| (l.product_id, l.qty)).collect();
+    // The choice, never more of a line than was sold.
+    let lines: Vec<(i64, i64)> = if chosen == "all" {
+        sold.clone()
+    } else {
+        parse_basket(&chosen).into_iter().filter_map(|(p, q)| sold.iter().find(|(s, _)| *s == p).map(|(_, n)| (p, q.min(*n)))).collect()
+    };
+    let qty_of = |p: i64| lines.iter().find(|(x, _)| *x == p).map_or(0, |(_, q)| *q);
+    let amount: i64 = receipt.lines.iter().map(|l| l.price_fen * qty_of(l.product_id)).sum();
+    let href = |selection: String| {
+        let selection = if selection.is_empty() { "none".to_string() } else { selection };
+        format!("/admin/till?store={store}&sale={}&refund={selection}", receipt.id)
+    };
+    let chosen_str = lines.iter().map(|(p, q)| format!("{p}:{q}")).collect::<Vec<_>>().join(",");
+    let to = match receipt.payment {
+        TillPayment::Wallet => locale.pick("退回会员的储值余额", "goes back to the member's wallet"),
+        TillPayment::Cash => locale.pick("确认后请从钱箱把现金退给顾客", "then pay it back in cash from the till"),
+        TillPayment::Qr => locale.pick("确认后请在收款码后台原路退回", "then refund it in the QR payment app"),
+    };
+    let question = format!("{} {}？{}", locale.pick("确认退款", "Refund"), Fen(amount), to);
+    view! {
+        <div class="receipt-refund no-print" data-testid="refund-form">
+            <h3 class="section-title">{locale.pick("退款：选要退的商品和数量", "Refund: choose what comes back")}</h3>
+            <ul class="till-lines">
+                {receipt.lines.iter().map(|l| {
+                    let q = qty_of(l.product_id);
+                    let minus = href(basket_with(&lines, l.product_id, -1));
+                    let plus = href(basket_with(&lines, l.product_id, 1));
+                    view! {
+                        <li class="till-line">
+                            <span class="till-line-name">{l.name.clone()} " " <small class="muted">{format!("{}{}", locale.pick("卖出 ", "sold "), l.qty)}</small></span>
+                            <span class="stepper">
+                                {if q > 0 { view! { <a class="step" href=minus aria-label=locale.pick("少退一份", "One less")>"−"</a> }.into_any() } else { view! { <span class="step" aria-disabled="true">"−"</span> }.into_any() }}
+                                <span class="num step-qty">{q}</span>
+                                {if q < l.qty { view! { <a class="step" href=plus aria-label=locale.pick("多退一份", "One more")>"+"</a> }.into_any() } else { view! { <span class="step" aria-disabled="true">"+"</span> }.into_any() }}
+                            </span>
+                            <span class="num">{Fen(l.price_fen * q).to_string()}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <ActionForm action=refunded attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="store_id" value=store/>
+                <input type="hidden" name="sale_id" value=receipt.id/>
+                <input type="hidden" name="lines" value=chosen_str/>
+                <label class="field">
+                    <span class="field-label">{locale.pick("退款原因（可不填）", "Reason (optional)")}</span>
+                    <input type="text" name="note" maxlength="60" value=kept("note") placeholder=locale.pick("如：草莓压坏了", "e.g. strawberries crushed") aria-describedby="note-error"/>
+                    <FieldError error=error field="note"/>
+                </label>
+                <FieldError error=error field="items"/>
+                <FormError error=error/>
+                <p class="muted">{to}</p>
+                <button type="submit" class="btn btn-primary btn-block" disabled=amount == 0 onclick=crate::ui::form::confirm_js(&question)>
+                    {locale.pick("确认退款", "Refund")} " " {Fen(amount).to_string()}
+                </button>
+            </ActionForm>
+            <a class="btn btn-secondary btn-block" href=format!("/admin/till?store={store}&sale={}", receipt.id)>{locale.pick("不退了", "Cancel")}</a>
+        </div>
     }
 }
