@@ -47,6 +47,8 @@ fn initial_locale() -> Locale {
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
+    #[cfg(feature = "ssr")]
+    crate::server::csp::send_for_page();
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>

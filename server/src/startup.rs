@@ -154,7 +154,8 @@ pub fn router(config: &Config, db: Db) -> Router {
         .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
         .layer(sessions)
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        // Pages send their own, with their nonce (linli_app::server::csp); everything else this.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp_default()))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -165,14 +166,10 @@ pub fn router(config: &Config, db: Db) -> Router {
         .with_state(state)
 }
 
-/// What pages may load and who may frame them. Everything comes from our own origin; no page
-/// is framed by another site (clickjacking), no plugin runs, forms post only to us. Scripts
-/// are 'self' plus inline, because Leptos's hydration and streaming emit inline scripts and a
-/// few buttons print with an inline handler; 'wasm-unsafe-eval' lets the WASM start. Pictures
-/// may be data:/blob: (QR codes, the poster turned into a PNG in the browser).
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; \
-form-action 'self'; frame-ancestors 'none'";
+
+fn csp_default() -> HeaderValue {
+    HeaderValue::from_str(&linli_app::server::csp::policy(None)).expect("the policy is ASCII")
+}
 
 /// A signed-out visit to a back-office page (or the rider's) goes to the login page, and back
 /// after. The pages redirect too, but only once their data has loaded: without JavaScript the

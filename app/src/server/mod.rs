@@ -1,4 +1,5 @@
 //! Server-only plumbing shared by every domain: state, database, sessions, form handling.
+pub mod csp;
 pub mod db;
 pub mod events;
 pub mod form;

@@ -103,8 +103,3 @@ pub fn TextField(
     }
 }
 
-/// A browser confirmation before a money correction (without JavaScript the tap goes straight
-/// through, as a plain form does).
-pub fn confirm_js(question: &str) -> String {
-    format!("return confirm('{}')", question.replace(['\\', '\''], ""))
-}

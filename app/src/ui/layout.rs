@@ -2,6 +2,7 @@
 use super::use_locale;
 use crate::shared::Msg;
 use leptos::prelude::*;
+use leptos_meta::Script;
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
@@ -64,6 +65,8 @@ pub fn BackOfficeShell() -> impl IntoView {
         ("/admin/team", locale.pick("员工", "Team")),
     ];
     view! {
+        // data-confirm / data-print buttons (money corrections, 小票): public/office.js.
+        <Script src="/office.js" defer="true"/>
         <div class="office-shell">
             <header class="office-top">
                 <a href="/admin" class="brand">{locale.t(Msg::AppName)} " · " {locale.t(Msg::BackOffice)}</a>

@@ -122,3 +122,35 @@ async fn hostile_redirect_targets_fall_back_home_instead_of_failing() {
     assert_eq!(r.status().as_u16(), 302);
     assert_eq!(r.headers()["location"], "/");
 }
+
+/// Every inline script of a page carries that response's nonce, and the policy allows no
+/// other inline script: markup that slipped into a page does not run.
+#[tokio::test]
+async fn pages_allow_only_their_own_nonced_scripts_and_are_never_framed() {
+    let app = spawn_app_with_demo().await;
+    let nonce_of = |csp: &str| csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).map(str::to_string);
+    let mut seen = Vec::new();
+    for path in ["/", "/login", "/no-such-page"] {
+        let r = reqwest::get(app.url(path)).await.expect("page");
+        let h = r.headers().clone();
+        let csp = h["content-security-policy"].to_str().expect("ascii").to_string();
+        assert!(!csp.contains("'unsafe-inline' 'wasm") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{path}: {csp}");
+        assert_eq!((&h["x-frame-options"], &h["x-content-type-options"], &h["referrer-policy"]), (&"DENY".parse().unwrap(), &"nosniff".parse().unwrap(), &"strict-origin-when-cross-origin".parse().unwrap()));
+        let nonce = nonce_of(&csp).unwrap_or_else(|| panic!("{path} has no nonce: {csp}"));
+        assert!(nonce.len() >= 16, "{nonce}");
+        let html = r.text().await.expect("html");
+        let scripts = html.matches("<script").count();
+        assert!(scripts > 0, "{path} has no script at all");
+        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "{path}: a script without this response's nonce");
+        assert!(!html.contains(" onclick="), "{path}: an inline handler");
+        seen.push(nonce);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "every response has its own nonce");
+    // Not a page: no inline script at all.
+    let r = reqwest::get(app.url("/api/v1/stores")).await.expect("api");
+    let csp = r.headers()["content-security-policy"].to_str().expect("ascii");
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';") && !csp.contains("nonce"), "{csp}");
+}

@@ -244,7 +244,7 @@ fn LedgerRow(line: WalletLine, store: i64, user: i64, reversed: ServerAction<Rev
                     <input type="hidden" name="store_id" value=store/>
                     <input type="hidden" name="user_id" value=user/>
                     <input type="hidden" name="entry_id" value=line.id/>
-                    <button type="submit" class="btn btn-secondary btn-small" onclick=crate::ui::form::confirm_js(locale.pick("确认冲正这笔充值？会从余额里扣回。", "Reverse this top-up? It is taken back out of the balance."))>
+                    <button type="submit" class="btn btn-secondary btn-small" data-confirm=locale.pick("确认冲正这笔充值？会从余额里扣回。", "Reverse this top-up? It is taken back out of the balance.")>
                         {locale.pick("冲正", "Reverse")}
                     </button>
                 </ActionForm>
@@ -269,7 +269,7 @@ fn TopUpReceipt(line: WalletLine, store: String, customer: String) -> impl IntoV
                 " · " {locale.pick("经办", "By")} " " {line.by.clone().unwrap_or_default()}
             </p>
             <p class="office-actions no-print">
-                <button type="button" class="btn btn-secondary" onclick="window.print()">{locale.pick("打印小票", "Print receipt")}</button>
+                <button type="button" class="btn btn-secondary" data-print="">{locale.pick("打印小票", "Print receipt")}</button>
             </p>
         </section>
     }

@@ -263,7 +263,7 @@ fn ReceiptCard(view: ReceiptView, store: i64, refunded: ServerAction<RefundAtTil
             </p>
             {refund_block}
             <p class="office-actions no-print">
-                <button type="button" class="btn btn-secondary" onclick="window.print()">{locale.pick("打印小票", "Print receipt")}</button>
+                <button type="button" class="btn btn-secondary" data-print="">{locale.pick("打印小票", "Print receipt")}</button>
                 <a class="btn btn-primary" href=format!("/admin/till?store={store}")>{locale.pick("下一单", "Next sale")}</a>
             </p>
         </section>
@@ -329,7 +329,7 @@ fn RefundForm(receipt: crate::inventory::model::Receipt, store: i64, chosen: Str
                 <FieldError error=error field="items"/>
                 <FormError error=error/>
                 <p class="muted">{to}</p>
-                <button type="submit" class="btn btn-primary btn-block" disabled=amount == 0 onclick=crate::ui::form::confirm_js(&question)>
+                <button type="submit" class="btn btn-primary btn-block" disabled=amount == 0 data-confirm=question>
                     {locale.pick("确认退款", "Refund")} " " {Fen(amount).to_string()}
                 </button>
             </ActionForm>

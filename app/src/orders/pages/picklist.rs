@@ -36,7 +36,7 @@ pub fn PickListPage() -> impl IntoView {
                                 <nav class="office-actions no-print">
                                     <a class="btn btn-secondary" href=format!("/admin/picklist?store={store}&date={prev}")>{locale.pick("前一天", "Previous day")}</a>
                                     <a class="btn btn-secondary" href=format!("/admin/picklist?store={store}&date={next}")>{locale.pick("后一天", "Next day")}</a>
-                                    <button type="button" class="btn btn-primary" onclick="window.print()">{locale.pick("打印", "Print")}</button>
+                                    <button type="button" class="btn btn-primary" data-print="">{locale.pick("打印", "Print")}</button>
                                 </nav>
                             </header>
                             <p class="hint no-print">{locale.pick("含当天自提订单和当天下的配送订单中还没拣的货", "The day's pickup orders and delivery orders placed that day, not yet picked")}</p>

@@ -1,0 +1,45 @@
+//! The Content-Security-Policy. Scripts run only from our own origin or when they carry the
+//! page's nonce: Leptos marks its hydration and streaming scripts with it, our own buttons
+//! use plain script files (public/office.js) instead of inline handlers — so a script that
+//! got into a page some other way (a product description, a resident's note) does not run.
+//! 'wasm-unsafe-eval' lets the WASM start. Styles may be inline (the `style` attributes a few
+//! views set); pictures may be data:/blob: (QR codes, the poster turned into a PNG in the
+//! browser). No page is framed by another site, no plugin runs, forms post only to us.
+
+/// The policy for a page rendered with `nonce`, or for any other answer (`None`: no inline
+/// script at all).
+pub fn policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
+        None => "'self' 'wasm-unsafe-eval'".to_string(),
+    };
+    format!(
+        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; \
+connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Puts the page's policy, with the nonce Leptos made for this response, on the answer.
+pub fn send_for_page() {
+    use leptos::prelude::use_context;
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&policy(Some(&nonce))) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy;
+
+    #[test]
+    fn inline_scripts_need_the_nonce_and_nothing_frames_us() {
+        let page = policy(Some("abc123"));
+        assert!(page.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval';"));
+        let scripts = |p: &str| p.split(';').find(|d| d.trim_start().starts_with("script-src")).map(str::to_string).unwrap_or_default();
+        assert!(!scripts(&page).contains("unsafe-inline") && !scripts(&policy(None)).contains("unsafe-inline"));
+        assert!(page.ends_with("frame-ancestors 'none'"));
+        assert!(!policy(None).contains("nonce"));
+    }
+}
