@@ -179,16 +179,22 @@ pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: S
         })
     }
     .await;
+    // A refused code is shown again to be checked; a good one (refused for the balance, say)
+    // still pays for a minute and stays out of the address bar and the logs.
+    let shown = if result.as_ref().is_err_and(|e| e.code == crate::shared::ErrorCode::PayCodeInvalid) { code.as_str() } else { "" };
+    to_receipt(store_id, result, &[("payment", &payment), ("pay_code", shown)])
+}
+
+/// After 收款 or 退款: the till with the receipt shown, or the form again with what was typed.
+#[cfg(feature = "ssr")]
+fn to_receipt(store_id: i64, result: Result<super::model::Receipt, AppError>, keep: &[(&str, &str)]) -> Result<i64, AppError> {
     match result {
         Ok(receipt) => {
             leptos_axum::redirect(&format!("/admin/till?store={store_id}&sale={}", receipt.id));
             Ok(receipt.id)
         }
         Err(e) => {
-            // A refused code is shown again to be checked; a good one (refused for the balance,
-            // say) still pays for a minute and stays out of the address bar and the logs.
-            let code = if e.code == crate::shared::ErrorCode::PayCodeInvalid { code.as_str() } else { "" };
-            crate::server::form::bounce_back(&e, &[("payment", &payment), ("pay_code", code)]);
+            crate::server::form::bounce_back(&e, keep);
             Err(e)
         }
     }
@@ -221,14 +227,5 @@ pub async fn refund_at_till(store_id: i64, sale_id: i64, lines: String, note: St
         })
     }
     .await;
-    match result {
-        Ok(receipt) => {
-            leptos_axum::redirect(&format!("/admin/till?store={store_id}&sale={}", receipt.id));
-            Ok(receipt.id)
-        }
-        Err(e) => {
-            crate::server::form::bounce_back(&e, &[("note", &note)]);
-            Err(e)
-        }
-    }
+    to_receipt(store_id, result, &[("note", &note)])
 }

@@ -218,8 +218,20 @@ fn wallet_sale(product: i64, qty: i64, code: &str) -> Value {
     json!({ "items": [{ "product_id": product, "qty": qty }], "payment": "wallet", "pay_code": code })
 }
 
-#[tokio::test]
-async fn a_member_pays_at_the_till_from_the_wallet_with_a_one_time_pay_code_and_gets_a_receipt() {
+/// A clerk of the first store at the till, a stocked product (its price and stock), and the
+/// resident 张女士 with her wallet balance and a fresh pay code.
+struct MemberAtTill {
+    app: crate::helpers::TestApp,
+    store: i64,
+    product: i64,
+    price: i64,
+    start: i64,
+    staff: reqwest::Client,
+    balance: i64,
+    code: String,
+}
+
+async fn member_at_the_till() -> MemberAtTill {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
     let (product, price) = stocked_product(&app, store).await;
@@ -227,6 +239,12 @@ async fn a_member_pays_at_the_till_from_the_wallet_with_a_one_time_pay_code_and_
     let staff = logged_in(&app, STAFF_A).await;
     let balance = wallet(&app, RESIDENT).await;
     let code = pay_code(&app, RESIDENT).await;
+    MemberAtTill { app, store, product, price, start, staff, balance, code }
+}
+
+#[tokio::test]
+async fn a_member_pays_at_the_till_from_the_wallet_with_a_one_time_pay_code_and_gets_a_receipt() {
+    let MemberAtTill { app, store, product, price, start, staff, balance, code } = member_at_the_till().await;
     assert_eq!((code.len(), &code[..2]), (18, "68"), "{code}");
     let body = wallet_sale(product, 2, &code);
 
@@ -460,13 +478,7 @@ async fn a_manager_refunds_a_cash_sale_once_and_the_goods_go_back_on_the_shelf()
 
 #[tokio::test]
 async fn a_wallet_sale_is_refunded_to_the_wallet_once_even_when_two_managers_tap_at_once() {
-    let app = spawn_app_with_demo().await;
-    let store = first_store(&app).await;
-    let (product, price) = stocked_product(&app, store).await;
-    let (start, _) = stock(&app, store, product).await;
-    let staff = logged_in(&app, STAFF_A).await;
-    let balance = wallet(&app, RESIDENT).await;
-    let code = pay_code(&app, RESIDENT).await;
+    let MemberAtTill { app, store, product, price, start, staff, balance, code } = member_at_the_till().await;
     let (status, receipt) = sell(&staff, &app, store, "rw-1", &wallet_sale(product, 2, &code)).await;
     assert_eq!(status, 201, "{receipt}");
     let sale = receipt["id"].as_i64().expect("id");
