@@ -15,7 +15,8 @@ use linli_app::server::{session, AppState, Db};
 use linli_app::shared::i18n::LOCALE_COOKIE;
 use linli_app::shared::Locale;
 use std::collections::HashMap;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
@@ -153,7 +154,7 @@ pub fn router(config: &Config, db: Db) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), back_office_login))
         .layer(axum::middleware::from_fn(csrf::reject_cross_site_writes))
         .layer(sessions)
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(compress_when(config.leptos_env_prod)))
         // Pages send their own, with their nonce (linli_app::server::csp); everything else this.
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp_default()))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
@@ -166,6 +167,15 @@ pub fn router(config: &Config, db: Db) -> Router {
         .with_state(state)
 }
 
+
+/// What is compressed on the fly: what tower-http would (not images, not event streams), and
+/// outside production not the WASM — a debug build's is 20 MB, which brotli takes seconds over
+/// for every new browser (the browser tests open dozens), while loopback carries it in
+/// milliseconds. A release build's WASM is sent as the .br beside it (scripts/precompress.sh).
+fn compress_when(prod: bool) -> impl Predicate {
+    let skip = if prod { NotForContentType::GRPC } else { NotForContentType::const_new("application/wasm") };
+    DefaultPredicate::new().and(skip)
+}
 
 fn csp_default() -> HeaderValue {
     HeaderValue::from_str(&linli_app::server::csp::policy(None)).expect("the policy is ASCII")

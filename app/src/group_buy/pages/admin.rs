@@ -293,7 +293,7 @@ fn ReportView(r: GroupBuyReport, action: ServerAction<CampaignAction>, edit_form
                     <tfoot><tr><td colspan="2">{locale.pick("合计", "Total")}</td><td class="num">{total_units}</td><td></td></tr></tfoot>
                 </table>
                 <h3 class="field-group-title">{locale.pick("到货入库", "Goods arrived")}</h3>
-                <p class="hint">{locale.pick("货到店后点一下：货记进本店库存，专门留给参团的订单，不会被门店或线上卖掉", "Tap when the goods reach the store: they are booked into its stock, kept for the group's orders and not sold at the till or online")}</p>
+                <p class="muted">{locale.pick("货到店后点一下：货记进本店库存，专门留给参团的订单，不会被门店或线上卖掉", "Tap when the goods reach the store: they are booked into its stock, kept for the group's orders and not sold at the till or online")}</p>
                 <ul class="arrivals">
                     {r.arrivals.clone().into_iter().map(|a| view! {
                         <li class="arrival">

@@ -207,10 +207,13 @@ fn ReceiptCard(view: ReceiptView, store: i64, refunded: ServerAction<RefundAtTil
     let receipt = view.receipt;
     let query = use_query_map();
     // `refund=…` in the address: the refund being chosen (the basket's format), `all` at first.
-    let choosing = query.with_untracked(|q| q.get("refund"));
-    let refund_block = match (&receipt.refund, choosing) {
+    // Read as it changes: each − / + is a link to the same page with another choice.
+    let choosing = Memo::new(move |_| query.read().get("refund"));
+    let may_refund = view.may_refund;
+    let shown = receipt.clone();
+    let refund_block = move || match (&shown.refund, choosing.get()) {
         (Some(r), _) => {
-            let back = match receipt.payment {
+            let back = match shown.payment {
                 TillPayment::Wallet => locale.pick("已退回会员储值余额", "returned to the member's wallet"),
                 TillPayment::Cash => locale.pick("现金已从钱箱退给顾客", "paid back in cash from the till"),
                 TillPayment::Qr => locale.pick("已原路退回扫码付款", "paid back to the QR payment"),
@@ -231,10 +234,10 @@ fn ReceiptCard(view: ReceiptView, store: i64, refunded: ServerAction<RefundAtTil
             }
             .into_any()
         }
-        (None, Some(chosen)) if view.may_refund => view! { <RefundForm receipt=receipt.clone() store=store chosen=chosen refunded=refunded/> }.into_any(),
-        (None, _) if view.may_refund => view! {
+        (None, Some(chosen)) if may_refund => view! { <RefundForm receipt=shown.clone() store=store chosen=chosen refunded=refunded/> }.into_any(),
+        (None, _) if may_refund => view! {
             <p class="office-actions no-print">
-                <a class="btn btn-secondary" href=format!("/admin/till?store={store}&sale={}&refund=all", receipt.id)>{locale.pick("退款", "Refund")}</a>
+                <a class="btn btn-secondary" href=format!("/admin/till?store={store}&sale={}&refund=all", shown.id)>{locale.pick("退款", "Refund")}</a>
             </p>
         }
         .into_any(),
