@@ -79,22 +79,7 @@ pub async fn spawn_app_limited(run_jobs: bool, limits: Limits) -> TestApp {
     if let Ok(filter) = std::env::var("LINLI_TEST_LOG") {
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
     }
-    let name = unique_name();
-    let (database_url, guard) = match std::env::var("LINLI_TEST_PG_URL").ok().filter(|v| !v.is_empty()) {
-        Some(admin) => {
-            let admin = admin.trim_end_matches('/').to_string();
-            let admin_db = format!("{admin}/postgres");
-            let pool = sqlx::AnyPool::connect(&admin_db).await.expect("connect to PostgreSQL");
-            sqlx::query(&format!("create database {name}")).execute(&pool).await.expect("create test database");
-            pool.close().await;
-            (format!("{admin}/{name}"), DbGuard { pg: Some((admin_db, name)), sqlite_dir: None })
-        }
-        None => {
-            let dir = std::env::temp_dir().join(&name);
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            (format!("sqlite://{}/linli.db", dir.display()), DbGuard { pg: None, sqlite_dir: Some(dir) })
-        }
-    };
+    let (database_url, guard) = empty_database(backend_name() == "postgres").await;
     let config = Config {
         database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().expect("addr"),
@@ -112,6 +97,40 @@ pub async fn spawn_app_limited(run_jobs: bool, limits: Limits) -> TestApp {
     tokio::spawn(app.run_until_stopped());
     let db = Db::connect(&database_url, 4).await.expect("test db handle");
     TestApp { address, db, api: client(), database_url, _guard: guard }
+}
+
+/// A new empty database of the test's own (not migrated): on LINLI_TEST_PG_URL's server when
+/// `postgres`, else a SQLite file; dropped however the test ends.
+async fn empty_database(postgres: bool) -> (String, DbGuard) {
+    let name = unique_name();
+    match std::env::var("LINLI_TEST_PG_URL").ok().filter(|v| !v.is_empty() && postgres) {
+        Some(admin) => {
+            let admin = admin.trim_end_matches('/').to_string();
+            let admin_db = format!("{admin}/postgres");
+            let pool = sqlx::AnyPool::connect(&admin_db).await.expect("connect to PostgreSQL");
+            sqlx::query(&format!("create database {name}")).execute(&pool).await.expect("create test database");
+            pool.close().await;
+            (format!("{admin}/{name}"), DbGuard { pg: Some((admin_db, name)), sqlite_dir: None })
+        }
+        None => {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            (format!("sqlite://{}/linli.db", dir.display()), DbGuard { pg: None, sqlite_dir: Some(dir) })
+        }
+    }
+}
+
+/// A database without an app, for tests of the database itself.
+pub struct ScratchDb {
+    pub db: Db,
+    _guard: DbGuard,
+}
+
+/// `empty_database`, connected.
+pub async fn scratch_database(postgres: bool) -> ScratchDb {
+    sqlx::any::install_default_drivers();
+    let (url, guard) = empty_database(postgres).await;
+    ScratchDb { db: Db::connect(&url, 2).await.expect("connect"), _guard: guard }
 }
 
 /// `spawn_app` with the demo chain loaded.

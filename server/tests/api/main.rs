@@ -13,6 +13,7 @@ mod markdowns;
 mod orders;
 mod platform;
 mod products;
+mod schema;
 mod stock;
 mod team;
 mod wallet;

@@ -7,7 +7,7 @@ alter table orders add column shelf_slot text;
 create unique index orders_ready_shelf_slot on orders (store_id, shelf_slot)
     where status = 'ready' and shelf_slot is not null;
 -- The rider who claimed a delivery order.
-alter table orders add column rider_id integer references users(id);
+alter table orders add column rider_id {{i64}} references users(id);
 -- When the order left the reserved state: 'sold' (handed over or delivered), 'returned' (back on
 -- the shelf: cancelled, or a no-show the staff put back) or 'loss' (a no-show written off).
 -- Null while the order still holds its reservation, including a no-show awaiting that choice.
@@ -19,17 +19,17 @@ update orders set stock_outcome = 'sold' where status = 'completed';
 
 -- Taking the next shelf slot locks the store's row with this counter first, so two staff
 -- marking orders ready at once never pick the same free slot (PostgreSQL: row lock until commit).
-alter table stores add column shelf_seq integer not null default 0;
+alter table stores add column shelf_seq {{i64}} not null default 0;
 
 -- 过敏: 坚果 · 香蕉要软一点 · 无糖: written by the resident ('resident') or by staff ('staff'),
 -- shown while picking and at the desk. Removing keeps the row (who wrote what stays known).
 create table customer_notes (
-    id integer primary key,
-    user_id integer not null references users(id),
+    id {{serial_id}},
+    user_id {{i64}} not null references users(id),
     kind text not null check (kind in ('resident', 'staff')),
     text text not null,
-    by_user_id integer not null references users(id),
-    store_id integer references stores(id),
+    by_user_id {{i64}} not null references users(id),
+    store_id {{i64}} references stores(id),
     created_at_ms bigint not null,
     removed_at_ms bigint
 );
@@ -37,11 +37,11 @@ create index customer_notes_user on customer_notes (user_id, id);
 
 -- Every pickup-code check at a desk: who tried which code where, and what it matched.
 create table pickup_attempts (
-    id integer primary key,
-    store_id integer not null references stores(id),
-    staff_user_id integer not null references users(id),
+    id {{serial_id}},
+    store_id {{i64}} not null references stores(id),
+    staff_user_id {{i64}} not null references users(id),
     code text not null,
-    order_id integer references orders(id),
+    order_id {{i64}} references orders(id),
     outcome text not null check (outcome in ('ok', 'wrong', 'not_ready', 'throttled')),
     at_ms bigint not null
 );
@@ -49,9 +49,9 @@ create index pickup_attempts_store on pickup_attempts (store_id, id);
 
 -- The resident's bell: accepted, ready, out for delivery, delivered, cancelled by the store.
 create table notifications (
-    id integer primary key,
-    user_id integer not null references users(id),
-    order_id integer references orders(id),
+    id {{serial_id}},
+    user_id {{i64}} not null references users(id),
+    order_id {{i64}} references orders(id),
     kind text not null,
     created_at_ms bigint not null,
     read_at_ms bigint

@@ -2,7 +2,7 @@
 -- acting twice. The row is written in the same transaction as the action it guards, so
 -- either both happened or neither did (a failed action leaves the key free to retry).
 create table idempotency_keys (
-    user_id bigint not null references users(id),
+    user_id {{i64}} not null references users(id),
     scope text not null,            -- which action, e.g. 'wallet.top_up'
     key text not null,              -- the client's Idempotency-Key header
     request text not null,          -- the canonical request, to refuse a reused key

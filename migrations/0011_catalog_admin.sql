@@ -5,12 +5,12 @@
 alter table categories add column active boolean not null default true;
 
 create table product_photos (
-    id integer primary key,
-    product_id integer not null references products(id),
-    card_media_id integer not null references media(id),
-    large_media_id integer not null references media(id),
+    id {{id}},
+    product_id {{i64}} not null references products(id),
+    card_media_id {{i64}} not null references media(id),
+    large_media_id {{i64}} not null references media(id),
     position integer not null,
-    created_by integer references users(id),
+    created_by {{i64}} references users(id),
     created_at_ms bigint not null
 );
 create index product_photos_product on product_photos (product_id, position);

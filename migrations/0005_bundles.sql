@@ -1,8 +1,8 @@
 -- Scenario bundles (烧烤套餐, 快手晚餐): a bundle is a product with its own price whose stock is
 -- its components' — available = the least of (component available / quantity in the bundle).
 create table bundle_items (
-    bundle_id integer not null references products(id),
-    product_id integer not null references products(id),
+    bundle_id {{i64}} not null references products(id),
+    product_id {{i64}} not null references products(id),
     qty integer not null check (qty > 0),
     primary key (bundle_id, product_id),
     check (bundle_id <> product_id)
@@ -13,8 +13,8 @@ create index bundle_items_product on bundle_items (product_id);
 -- Cancelling gives back exactly these, and handing over takes exactly these, whatever
 -- happens to the bundle's recipe later.
 create table order_reservations (
-    order_id integer not null references orders(id),
-    product_id integer not null references products(id),
+    order_id {{i64}} not null references orders(id),
+    product_id {{i64}} not null references products(id),
     qty integer not null check (qty > 0),
     primary key (order_id, product_id)
 );

@@ -1,5 +1,6 @@
 -- The desk's audit learns two more outcomes: a code that was already collected (a clerk
 -- re-entering it is not guessing) and a hand-over proven by the code or phone tail, or a
+-- @sqlite
 -- manager's override with its reason (note). SQLite cannot change a check constraint in
 -- place, so the audit is copied into a table that allows them.
 create table pickup_attempts_new (
@@ -17,4 +18,11 @@ select id, store_id, staff_user_id, code, order_id, outcome, at_ms from pickup_a
 drop table pickup_attempts;
 alter table pickup_attempts_new rename to pickup_attempts;
 create index pickup_attempts_store on pickup_attempts (store_id, id);
+-- @postgres
+-- manager's override with its reason (note).
+alter table pickup_attempts drop constraint pickup_attempts_outcome_check;
+alter table pickup_attempts add constraint pickup_attempts_outcome_check
+    check (outcome in ('ok', 'wrong', 'not_ready', 'throttled', 'collected', 'proof', 'override'));
+alter table pickup_attempts add column note text not null default '';
+-- @end
 create index pickup_attempts_order on pickup_attempts (order_id, at_ms);

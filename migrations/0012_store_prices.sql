@@ -4,10 +4,10 @@
 alter table products add column store_pricing boolean not null default false;
 
 create table store_prices (
-    store_id bigint not null references stores(id),
-    product_id bigint not null references products(id),
+    store_id {{i64}} not null references stores(id),
+    product_id {{i64}} not null references products(id),
     price_fen bigint not null check (price_fen > 0),
-    set_by bigint references users(id),
+    set_by {{i64}} references users(id),
     updated_at_ms bigint not null,
     primary key (store_id, product_id)
 );

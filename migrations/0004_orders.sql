@@ -1,12 +1,12 @@
 -- Residential estates (小区) and streets near the chain's stores, with coordinates: residents
 -- find their store by name, and a delivery address starts from one.
 create table communities (
-    id integer primary key,
-    chain_id integer not null references chains(id),
+    id {{id}},
+    chain_id {{i64}} not null references chains(id),
     name text not null,
     district text not null default '',   -- street or area, e.g. 文三路
-    lat real not null,
-    lng real not null
+    lat {{f64}} not null,
+    lng {{f64}} not null
 );
 create index communities_chain on communities (chain_id);
 
@@ -17,8 +17,8 @@ create index communities_chain on communities (chain_id);
 -- at adding is kept so the cart can say when it changed.
 create table cart_items (
     cart_key text not null,
-    store_id integer not null references stores(id),
-    product_id integer not null references products(id),
+    store_id {{i64}} not null references stores(id),
+    product_id {{i64}} not null references products(id),
     qty integer not null check (qty > 0),
     price_fen_at_add bigint not null,
     updated_at_ms bigint not null,
@@ -30,10 +30,10 @@ create index cart_items_age on cart_items (updated_at_ms);
 -- total = goods - discount + delivery fee. Stock is reserved at placing (stock.reserved) and
 -- leaves the shelf at hand-over.
 create table orders (
-    id integer primary key,
+    id {{id}},
     number text unique,                 -- set from the id right after insert: 26112200042
-    store_id integer not null references stores(id),
-    user_id integer not null references users(id),
+    store_id {{i64}} not null references stores(id),
+    user_id {{i64}} not null references users(id),
     status text not null check (status in ('awaiting_group', 'placed', 'accepted', 'picking', 'ready',
         'out_for_delivery', 'completed', 'cancelled', 'no_show')),
     fulfillment text not null check (fulfillment in ('pickup', 'delivery')),
@@ -41,8 +41,8 @@ create table orders (
     window_from text,                   -- 'HH:MM'; null with window_until for 尽快 (delivery)
     window_until text,
     address text,                       -- delivery only
-    lat real,
-    lng real,
+    lat {{f64}},
+    lng {{f64}},
     distance_m integer,
     payment text not null check (payment in ('wallet', 'on_pickup')),
     paid_fen bigint not null default 0 check (paid_fen >= 0),  -- taken from the wallet
@@ -64,8 +64,8 @@ create unique index orders_open_pickup_code on orders (store_id, pickup_code)
 -- The lines as sold: name, spec and price are copied, so later catalog edits leave
 -- placed orders alone.
 create table order_items (
-    order_id integer not null references orders(id),
-    product_id integer not null references products(id),
+    order_id {{i64}} not null references orders(id),
+    product_id {{i64}} not null references products(id),
     name text not null,
     unit text not null,
     price_fen bigint not null check (price_fen >= 0),
@@ -75,11 +75,11 @@ create table order_items (
 
 -- Every status change: who, when, from, to.
 create table order_events (
-    id integer primary key,
-    order_id integer not null references orders(id),
+    id {{id}},
+    order_id {{i64}} not null references orders(id),
     from_status text,
     to_status text not null,
-    by_user_id integer references users(id),
+    by_user_id {{i64}} references users(id),
     reason text not null default '',
     at_ms bigint not null
 );
@@ -87,5 +87,5 @@ create index order_events_order on order_events (order_id, id);
 
 -- Wallet movements for an order name it; one payment and at most one refund per order,
 -- enforced here so a retried cancel can never refund twice.
-alter table wallet_entries add column order_id integer references orders(id);
+alter table wallet_entries add column order_id {{i64}} references orders(id);
 create unique index wallet_entries_order_kind on wallet_entries (order_id, kind) where order_id is not null;

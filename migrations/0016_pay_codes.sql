@@ -3,11 +3,11 @@
 -- one conditional update inside the sale's transaction, so a code pays once.
 create table pay_codes (
     code_hash text primary key,
-    user_id bigint not null references users(id),
+    user_id {{i64}} not null references users(id),
     created_at_ms bigint not null,
     expires_at_ms bigint not null,
     used_at_ms bigint,
-    store_id bigint references stores(id),
-    sale_id bigint references counter_sales(id)
+    store_id {{i64}} references stores(id),
+    sale_id {{i64}} references counter_sales(id)
 );
 create index pay_codes_user on pay_codes (user_id, created_at_ms);

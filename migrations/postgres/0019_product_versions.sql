@@ -1,3 +1,0 @@
--- Optimistic product edits: every save bumps the version, and a save based on an older
--- version is refused (409 stale_edit) instead of overwriting a price changed meanwhile.
-alter table products add column version bigint not null default 1;
