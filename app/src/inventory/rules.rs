@@ -27,7 +27,8 @@ pub fn check_delta(reason: StockReason, delta: i64) -> Result<i64, AppError> {
         // markdown page's clear-out, never one by one here.
         StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss | StockReason::ClearOut | StockReason::CounterRefund => false,
     };
-    if !sign_ok || delta.abs() > MAX_MOVE {
+    // Not `delta.abs()`: the API takes any i64, and i64::MIN has no absolute value.
+    if !sign_ok || !(-MAX_MOVE..=MAX_MOVE).contains(&delta) {
         return Err(invalid("delta"));
     }
     Ok(delta)
@@ -175,6 +176,11 @@ mod tests {
         assert!(check_delta(StockReason::Loss, 2).is_err());
         assert!(check_delta(StockReason::Return, 3).is_err());
         assert_eq!(check_delta(StockReason::Count, -7), Ok(-7));
+        // The fuzzer's numbers: refused, not a panic.
+        for extreme in [i64::MIN, i64::MAX, -MAX_MOVE - 1, MAX_MOVE + 1] {
+            assert!(check_delta(StockReason::Count, extreme).is_err(), "{extreme}");
+        }
+        assert!(check_delta(StockReason::Loss, i64::MIN).is_err());
         assert_eq!(check_delta(StockReason::Count, 7), Ok(7));
         assert!(check_delta(StockReason::Count, 0).is_err());
         assert!(check_delta(StockReason::CounterSale, -1).is_err(), "sales are booked by the sale");
