@@ -60,7 +60,7 @@ pub async fn get(State(state): State<AppState>, session: Session, headers: axum:
 /// Replaces what the editor writes. A manager may not change `price_fen` or `category_id`
 /// (403 price_is_owners).
 #[utoipa::path(put, path = "/api/v1/staff/products/{id}", params(("id" = i64, Path)), request_body = ProductInput, tag = "catalog",
-    responses((status = 200, body = ProductAdmin), (status = 401), (status = 403, description = "forbidden or price_is_owners"), (status = 404), (status = 422)))]
+    responses((status = 200, body = ProductAdmin), (status = 401), (status = 403, description = "forbidden or price_is_owners"), (status = 404), (status = 409, description = "stale_edit: saved since `version`; the latest in details.version"), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
     session: Session,
