@@ -526,35 +526,37 @@ pub async fn claim_receipt(conn: &mut AnyConnection, id: i64, store_id: i64, by:
     Ok(done.rows_affected() == 1)
 }
 
+/// A campaign's orders that still want their goods (not handed over, cancelled or written off).
+const LIVE_ORDER: &str = "o.status in ('awaiting_group', 'placed', 'accepted', 'picking', 'ready')";
+
 /// Lets the campaign's live orders at a store hold their goods (a bundle holds its parts, as
 /// any order does), and answers the units held per product — what arrives and is held.
 pub async fn hold_for_orders(conn: &mut AnyConnection, id: i64, store_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
-    sqlx::query(
+    sqlx::query(&format!(
         "insert into order_reservations (order_id, product_id, qty)
          select o.id, coalesce(b.product_id, i.product_id), sum(i.qty * coalesce(b.qty, 1))
          from orders o join order_items i on i.order_id = o.id
          left join bundle_items b on b.bundle_id = i.product_id
-         where o.group_buy_id = $1 and o.store_id = $2
-           and o.status in ('awaiting_group', 'placed', 'accepted', 'picking', 'ready')
+         where o.group_buy_id = $1 and o.store_id = $2 and {LIVE_ORDER}
            and not exists (select 1 from order_reservations r where r.order_id = o.id)
-         group by o.id, coalesce(b.product_id, i.product_id)",
-    )
+         group by o.id, coalesce(b.product_id, i.product_id)"
+    ))
     .bind(id)
     .bind(store_id)
     .execute(&mut *conn)
     .await?;
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "select r.product_id, cast(sum(r.qty) as bigint) from order_reservations r join orders o on o.id = r.order_id
-         where o.group_buy_id = $1 and o.store_id = $2 and o.status in ('awaiting_group', 'placed', 'accepted', 'picking', 'ready')
-         group by r.product_id order by r.product_id",
-    )
+         where o.group_buy_id = $1 and o.store_id = $2 and {LIVE_ORDER}
+         group by r.product_id order by r.product_id"
+    ))
     .bind(id)
     .bind(store_id)
     .fetch_all(&mut *conn)
     .await?)
 }
 
-/// When each store of a campaign booked its goods in (RFC 3339), if it has.
+/// Each store of a campaign and when it booked the goods in (unix ms), if it has.
 pub async fn receipts(pool: &AnyPool, id: i64) -> Result<Vec<(i64, Option<i64>)>, AppError> {
     Ok(sqlx::query_as("select store_id, received_at_ms from group_buy_stores where group_buy_id = $1 order by store_id").bind(id).fetch_all(pool).await?)
 }
