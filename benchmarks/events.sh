@@ -11,7 +11,7 @@ pg=0
 if [ "${1:-}" = "--pg" ]; then pg=1; shift; fi
 streams=${1:-2000}
 scripts/setup.sh --release
-PATH="$PWD/tools/node_modules/.bin:$PATH" cargo leptos build --release >/dev/null 2>&1
+scripts/build.sh --release >/dev/null 2>&1
 bin="${CARGO_TARGET_DIR:-target}/release/linli"
 port=3211
 dir=$(mktemp -d)

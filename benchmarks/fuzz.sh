@@ -14,7 +14,7 @@ if [ ! -x "$venv/bin/st" ]; then
   "$venv/bin/pip" install -q "schemathesis==4.32.5"
 fi
 scripts/setup.sh
-cargo leptos build >/dev/null 2>&1
+scripts/build.sh >/dev/null 2>&1
 bin="${CARGO_TARGET_DIR:-target}/debug/linli"
 port=3212
 dir=$(mktemp -d)

@@ -11,7 +11,7 @@ pg=0
 if [ "${1:-}" = "--pg" ]; then pg=1; shift; fi
 rounds=${1:-20}
 scripts/setup.sh
-cargo leptos build >/dev/null 2>&1
+scripts/build.sh >/dev/null 2>&1
 bin="${CARGO_TARGET_DIR:-target}/debug/linli"
 port=3211
 dir=$(mktemp -d)

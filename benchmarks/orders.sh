@@ -12,7 +12,7 @@ secs=${1:-10}
 conns=${2:-8}
 scripts/setup.sh --release
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
-PATH="$PWD/tools/node_modules/.bin:$PATH" cargo leptos build --release >/dev/null 2>&1
+scripts/build.sh --release >/dev/null 2>&1
 bin="${CARGO_TARGET_DIR:-target}/release/linli"
 port=3210
 dir=$(mktemp -d)

@@ -8,11 +8,10 @@ if [ "$release" = 1 ]; then scripts/setup.sh --release; else scripts/setup.sh; f
 
 target_dir=${CARGO_TARGET_DIR:-target}
 if [ "$release" = 1 ]; then
-  PATH="$PWD/tools/node_modules/.bin:$PATH" cargo leptos build --release
-  scripts/precompress.sh
+  scripts/build.sh --release
   bin="$target_dir/release/linli"
 else
-  cargo leptos build
+  scripts/build.sh
   bin="$target_dir/debug/linli"
 fi
 

@@ -23,7 +23,7 @@ else
 fi
 
 say "browser tests"
-cargo leptos build
+run scripts/build.sh
 (cd end2end && run npx playwright test)
 
 cargo_passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')

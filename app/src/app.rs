@@ -18,7 +18,7 @@ use crate::wallet::pages::PayCodePage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The reader's language: on the server from the request, in the browser from `<html lang>`
 /// (which the server wrote), so both render the same words.
@@ -55,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#1f9d55"/>
+                <meta name="theme-color" content="#187b43"/>
                 <meta name="format-detection" content="telephone=no"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
@@ -90,49 +90,105 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("/admin") view=BackOfficeShell>
-                    <Route path=path!("") view=OverviewPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orders") view=QueuePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("desk") view=DeskPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("picklist") view=PickListPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("products") view=ProductsAdminPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("products/:id") view=ProductEditorPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("categories") view=CategoriesPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("stock") view=StockPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("stock/:id") view=StockItemPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("till") view=TillPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("markdowns") view=MarkdownsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("team") view=TeamPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("customers") view=CustomersPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("customers/:id") view=CustomerPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("group-buys") view=CampaignsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("group-buys/new") view=NewCampaignPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("group-buys/:id") view=CampaignPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("orders") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("picklist") view={Lazy::<PickListRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("products") view={Lazy::<ProductsAdminRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("products/:id") view={Lazy::<ProductEditorRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("categories") view={Lazy::<CategoriesRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("stock/:id") view={Lazy::<StockItemRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("till") view={Lazy::<TillRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("markdowns") view={Lazy::<MarkdownsRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys") view={Lazy::<CampaignsRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys/new") view={Lazy::<NewCampaignRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("group-buys/:id") view={Lazy::<CampaignRoute>::new()} ssr=SsrMode::InOrder/>
                 </ParentRoute>
-                <ParentRoute path=path!("") view=ResidentShell>
+                <ParentRoute path=path!("") view=|| view! { <ResidentShell corner=crate::orders::widgets::Bell/> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("stores") view=StorePickerPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("stores") view={Lazy::<StorePickerRoute>::new()} ssr=SsrMode::InOrder/>
                     // Async: the title and share-preview meta depend on the product.
-                    <Route path=path!("p/:id") view=ProductPage ssr=SsrMode::Async/>
-                    <Route path=path!("group-buys") view=GroupBuysPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("p/:id") view={Lazy::<ProductRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("group-buys") view={Lazy::<GroupBuysRoute>::new()} ssr=SsrMode::InOrder/>
                     // Async: a shared link's preview (title, price, picture) is in the first bytes.
-                    <Route path=path!("g/:id") view=GroupBuyJoinPage ssr=SsrMode::Async/>
-                    <Route path=path!("g/:id/poster") view=PosterPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("live") view=LivePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("cart") view=CartPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("checkout") view=CheckoutPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orders") view=OrdersPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("orders/:id") view=OrderDetailPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("me") view=MePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("me/pay") view=PayCodePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("rider") view=RiderPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("join/:token") view=JoinPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("login") view=LoginPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("register") view=RegisterPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("g/:id") view={Lazy::<GroupBuyJoinRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("g/:id/poster") view={Lazy::<PosterRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("live") view={Lazy::<LiveRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("cart") view={Lazy::<CartRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("checkout") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("me/pay") view={Lazy::<PayCodeRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("rider") view={Lazy::<RiderRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("join/:token") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::InOrder/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// Every page but the home page is its own WASM chunk (`cargo leptos build --split`): the
+/// browser fetches it the first time someone opens that page (the server names it in a
+/// preload link when it renders the page), so a resident never downloads the back office and
+/// the home page's first load carries only the home page. Without JavaScript nothing changes.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    OverviewRoute => OverviewPage,
+    QueueRoute => QueuePage,
+    DeskRoute => DeskPage,
+    PickListRoute => PickListPage,
+    ProductsAdminRoute => ProductsAdminPage,
+    ProductEditorRoute => ProductEditorPage,
+    CategoriesRoute => CategoriesPage,
+    StockRoute => StockPage,
+    StockItemRoute => StockItemPage,
+    TillRoute => TillPage,
+    MarkdownsRoute => MarkdownsPage,
+    TeamRoute => TeamPage,
+    CustomersRoute => CustomersPage,
+    CustomerRoute => CustomerPage,
+    CampaignsRoute => CampaignsPage,
+    NewCampaignRoute => NewCampaignPage,
+    CampaignRoute => CampaignPage,
+    StorePickerRoute => StorePickerPage,
+    ProductRoute => ProductPage,
+    GroupBuysRoute => GroupBuysPage,
+    GroupBuyJoinRoute => GroupBuyJoinPage,
+    PosterRoute => PosterPage,
+    LiveRoute => LivePage,
+    CartRoute => CartPage,
+    CheckoutRoute => CheckoutPage,
+    OrdersRoute => OrdersPage,
+    OrderDetailRoute => OrderDetailPage,
+    MeRoute => MePage,
+    PayCodeRoute => PayCodePage,
+    NotificationsRoute => NotificationsPage,
+    RiderRoute => RiderPage,
+    JoinRoute => JoinPage,
+    LoginRoute => LoginPage,
+    RegisterRoute => RegisterPage,
 }
 
 #[component]

@@ -27,9 +27,13 @@ pub mod wallet;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for the browser tests (and anyone debugging): the page is now interactive.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("body").ok().flatten()) {
+    // Asynchronous hydration: a page whose code is a lazy chunk (app.rs) is fetched first,
+    // then hydrated in place (what leptos::mount::hydrate_lazy does, plus the marker).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    any_spawner::Executor::spawn_local(async {
+        let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        // A marker for the browser tests (and anyone debugging): the page is now interactive.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }
