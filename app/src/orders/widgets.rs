@@ -4,6 +4,7 @@ use super::model::{OrderStatus, Payment, StaffOrder};
 use crate::shared::{Fen, Locale};
 use crate::ui::use_locale;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 /// The button for moving an order to `to`: 接单, 开始拣货, 备好了…
 pub fn step_label(locale: Locale, to: OrderStatus) -> &'static str {
@@ -75,7 +76,7 @@ pub fn StaffOrderCard(order: StaffOrder, #[prop(optional)] children: Option<Chil
 
 /// 添加顾客备注: staff write down a resident's preference; it shows on their orders from then on.
 #[component]
-pub fn StaffNoteForm(action: ServerAction<crate::pickup::api::AddCustomerNote>, store: i64, customer: i64) -> impl IntoView {
+pub fn StaffNoteForm(action: ServerAction<super::staff_api::AddCustomerNote>, store: i64, customer: i64) -> impl IntoView {
     let locale = use_locale();
     view! {
         <ActionForm action=action attr:class="form inline-form staff-note-form">
@@ -87,5 +88,27 @@ pub fn StaffNoteForm(action: ServerAction<crate::pickup::api::AddCustomerNote>, 
             </label>
             <button type="submit" class="btn btn-secondary">{locale.pick("记下", "Save")}</button>
         </ActionForm>
+    }
+}
+
+/// The bell: unread notifications, leading to 消息通知. Shown only when there is news.
+#[component]
+pub fn Bell() -> impl IntoView {
+    let locale = use_locale();
+    let location = use_location();
+    // Re-read on each navigation (opening the list clears it).
+    let unread = Resource::new(move || location.pathname.get(), |_| super::api::unread_count());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                (n > 0).then(|| view! {
+                    <a href="/notifications" class="bell" aria-label=format!("{} {n}", locale.pick("未读消息", "Unread notifications"))>
+                        <svg viewBox="0 0 24 24" aria-hidden="true" class="bell-icon"><path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>
+                        <span class="bell-count num">{n}</span>
+                    </a>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -152,7 +152,6 @@ messages! {
     RoleResident => "居民", "Resident";
     HomeStore => "常去门店", "Home store";
     BackOffice => "门店后台", "Back office";
-    BackOfficeHome => "今日概况", "Today";
     StaffOrders => "订单", "Orders";
     StaffPickup => "自提台", "Pickup desk";
     StaffProducts => "商品", "Products";

@@ -20,8 +20,10 @@ pub fn LanguageSwitch() -> impl IntoView {
 }
 
 /// Residents' pages: content, then the fixed bottom tab bar 首页 · 团购 · 直播 · 订单 · 我的.
+/// `corner` sits in the top strip beside the language switch (the app puts the bell there:
+/// the frame itself knows no domain).
 #[component]
-pub fn ResidentShell() -> impl IntoView {
+pub fn ResidentShell(#[prop(into)] corner: ViewFn) -> impl IntoView {
     let locale = use_locale();
     let tabs = [
         ("/", Msg::TabHome, "M3 10.5 12 3l9 7.5V21H3z"),
@@ -32,7 +34,7 @@ pub fn ResidentShell() -> impl IntoView {
     ];
     view! {
         <div class="resident-shell">
-            <div class="top-strip"><span class="brand">{locale.t(Msg::AppName)}</span><Bell/><LanguageSwitch/></div>
+            <div class="top-strip"><span class="brand">{locale.t(Msg::AppName)}</span>{corner.run()}<LanguageSwitch/></div>
             <main class="resident-main"><Outlet/></main>
             <nav class="tab-bar" aria-label=locale.t(Msg::AppName)>
                 {tabs.into_iter().map(|(href, label, icon)| view! {
@@ -46,24 +48,27 @@ pub fn ResidentShell() -> impl IntoView {
     }
 }
 
+/// The back office's menu: (address, 中文, English). Each is a route in app.rs; a test
+/// (platform.rs) opens every one as the owner, so the menu cannot point at a missing page.
+pub const OFFICE_MENU: &[(&str, &str, &str)] = &[
+    ("/admin", "今日概况", "Today"),
+    ("/admin/orders", "订单", "Orders"),
+    ("/admin/desk", "自提台", "Pickup desk"),
+    ("/admin/picklist", "拣货单", "Pick list"),
+    ("/admin/products", "商品", "Products"),
+    ("/admin/stock", "库存", "Stock"),
+    ("/admin/till", "收银", "Till"),
+    ("/admin/markdowns", "晚市特惠", "Markdowns"),
+    ("/admin/customers", "会员", "Customers"),
+    ("/admin/group-buys", "团购", "Group buys"),
+    ("/admin/team", "员工", "Team"),
+];
+
 /// Staff and owners' pages: a left rail on wide screens, a top menu on phones.
 /// Only pages that exist are listed.
 #[component]
 pub fn BackOfficeShell() -> impl IntoView {
     let locale = use_locale();
-    let items = [
-        ("/admin", locale.t(Msg::BackOfficeHome)),
-        ("/admin/orders", locale.pick("订单", "Orders")),
-        ("/admin/desk", locale.pick("自提台", "Pickup desk")),
-        ("/admin/picklist", locale.pick("拣货单", "Pick list")),
-        ("/admin/products", locale.pick("商品", "Products")),
-        ("/admin/stock", locale.pick("库存", "Stock")),
-        ("/admin/till", locale.pick("收银", "Till")),
-        ("/admin/markdowns", locale.pick("晚市特惠", "Markdowns")),
-        ("/admin/customers", locale.pick("会员", "Customers")),
-        ("/admin/group-buys", locale.pick("团购", "Group buys")),
-        ("/admin/team", locale.pick("员工", "Team")),
-    ];
     view! {
         // data-confirm / data-print buttons (money corrections, 小票): public/office.js.
         <Script src="/office.js" defer="true"/>
@@ -74,31 +79,9 @@ pub fn BackOfficeShell() -> impl IntoView {
                 <a href="/" class="office-exit">{locale.t(Msg::TabHome)}</a>
             </header>
             <nav class="office-menu" aria-label=locale.t(Msg::BackOffice)>
-                {items.into_iter().map(|(href, label)| view! { <A href=href attr:class="office-link" exact=true>{label}</A> }).collect_view()}
+                {OFFICE_MENU.iter().map(|&(href, zh, en)| view! { <A href=href attr:class="office-link" exact=true>{locale.pick(zh, en)}</A> }).collect_view()}
             </nav>
             <main class="office-main"><Outlet/></main>
         </div>
-    }
-}
-
-/// The bell: unread notifications, leading to 消息通知. Shown only when there is news.
-#[component]
-fn Bell() -> impl IntoView {
-    let locale = use_locale();
-    let location = use_location();
-    // Re-read on each navigation (opening the list clears it).
-    let unread = Resource::new(move || location.pathname.get(), |_| crate::orders::api::unread_count());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let n = unread.await.unwrap_or(0);
-                (n > 0).then(|| view! {
-                    <a href="/notifications" class="bell" aria-label=format!("{} {n}", locale.pick("未读消息", "Unread notifications"))>
-                        <svg viewBox="0 0 24 24" aria-hidden="true" class="bell-icon"><path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3a1.5 1.5 0 0 0-3 0v1.2A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/></svg>
-                        <span class="bell-count num">{n}</span>
-                    </a>
-                })
-            })}
-        </Suspense>
     }
 }

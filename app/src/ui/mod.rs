@@ -5,10 +5,12 @@ pub mod geo;
 pub mod layout;
 #[cfg(feature = "hydrate")]
 pub mod live;
+pub mod office;
 pub mod scan;
 
 pub use form::{FieldError, FormError};
 pub use layout::{BackOfficeShell, ResidentShell};
+pub use office::OfficePage;
 pub use scan::ScanOverlay;
 
 use crate::shared::{AppError, Fen, Locale};

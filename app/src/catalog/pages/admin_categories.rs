@@ -1,12 +1,9 @@
 //! 分类 (the owner keeps them; managers look): rename, reorder, add, retire once empty.
 use crate::catalog::admin::{load_categories, SaveCategory, SetCategoryInUse};
 use crate::catalog::model::CategoryAdmin;
-use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept, successes};
-use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use crate::ui::{use_locale, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn CategoriesPage() -> impl IntoView {
@@ -16,20 +13,13 @@ pub fn CategoriesPage() -> impl IntoView {
     let (saved, toggled) = (successes(move || save.value().get()), successes(move || toggle.value().get()));
     let data = Resource::new(move || (saved.get(), toggled.get()), |_| load_categories());
     view! {
-        <Title text=locale.pick("分类", "Categories")/>
         <header class="office-head">
             <h1 class="page-title">{locale.pick("分类", "Categories")}</h1>
             <nav class="office-actions"><a class="btn btn-secondary" href="/admin/products">{locale.pick("返回商品", "Back to products")}</a></nav>
         </header>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/categories"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((list, may_manage)) => view! { <Categories list=list may_manage=may_manage save=save toggle=toggle/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("分类", "Categories") data=data let:v>
+            {let (list, may_manage) = v; view! { <Categories list=list may_manage=may_manage save=save toggle=toggle/> }}
+        </OfficePage>
     }
 }
 

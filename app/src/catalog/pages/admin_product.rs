@@ -4,12 +4,10 @@
 use crate::catalog::admin::{load_product_editor, ChangePhoto, SaveProduct, SetBundle, SetProductOnSale, SetStorePrice};
 use crate::catalog::editing::{DESCRIPTION_MAX, NAME_MAX, PART_KEYS, QTY_KEYS, SUGGESTED_TAGS, UNIT_MAX};
 use crate::catalog::model::{Photo, ProductAdmin, ProductEditView};
-use crate::shared::{ErrorCode, Fen, Locale};
+use crate::shared::{Fen, Locale};
 use crate::ui::form::{form_error, kept, start, successes};
-use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, ShelfSkeleton};
+use crate::ui::{use_locale, FieldError, FormError, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -28,17 +26,9 @@ pub fn ProductEditorPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
     let data = Resource::new(move || (id.get(), saved.get(), toggled.get(), changed.get(), repriced.get(), rebundled.get()), |(id, ..)| load_product_editor(id));
     view! {
-        <Title text=locale.pick("编辑商品", "Edit product")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/products"/> }.into_any(),
-                    Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Editor view=v save=save on_sale=on_sale photo=photo priced=priced bundled=bundled/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("编辑商品", "Edit product") data=data let:v>
+            <Editor view=v save=save on_sale=on_sale photo=photo priced=priced bundled=bundled/>
+        </OfficePage>
     }
 }
 

@@ -3,11 +3,9 @@
 //! JavaScript.
 use crate::catalog::admin::load_products_admin;
 use crate::catalog::model::{ProductAdmin, ProductsAdminView};
-use crate::shared::{ErrorCode, Fen};
-use crate::ui::{chip, use_locale, ErrorNotice, ShelfSkeleton};
+use crate::shared::Fen;
+use crate::ui::{chip, use_locale, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[derive(Clone, PartialEq)]
@@ -44,16 +42,9 @@ pub fn ProductsAdminPage() -> impl IntoView {
     });
     let data = Resource::new(move || filter.get(), |f| load_products_admin(f.q, f.category, f.status));
     view! {
-        <Title text=locale.pick("商品", "Products")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/products"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <ProductsAdmin view=v filter=filter.get_untracked()/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("商品", "Products") data=data let:v>
+            <ProductsAdmin view=v filter=filter.get_untracked()/>
+        </OfficePage>
     }
 }
 

@@ -3,16 +3,14 @@
 //! top-up. Plain forms and links: works without JavaScript.
 use crate::customers::api::{load_customer, load_customers, ReverseTopUp, TopUpWallet};
 use crate::customers::model::{CustomerHit, CustomerView, CustomersView, WalletLine};
+use crate::shared::AppError;
 use crate::shared::money::Fen;
 use crate::shared::time::local_clock;
-use crate::shared::ErrorCode;
 use crate::stores::model::StoreChoice;
 use crate::ui::form::{form_error, kept, successes};
-use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, Price, ShelfSkeleton};
+use crate::ui::{store_chips, use_locale, FieldError, FormError, Price, OfficePage};
 use crate::wallet::model::EntryKind;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -25,17 +23,9 @@ pub fn CustomersPage() -> impl IntoView {
     });
     let data = Resource::new(move || params.get(), |(store, q)| load_customers(store, q));
     view! {
-        <Title text=locale.pick("会员", "Customers")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                let q = params.get_untracked().1.unwrap_or_default();
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/customers"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <CustomerList view=v q=q/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("会员", "Customers") data=data let:v>
+            <CustomerList view=v q=params.get_untracked().1.unwrap_or_default()/>
+        </OfficePage>
     }
 }
 
@@ -113,28 +103,18 @@ pub fn CustomerPage() -> impl IntoView {
     let data = Resource::new(
         move || (key.get(), topped_ok.get(), reversed_ok.get()),
         |((store, id, _), _, _)| async move {
-            match id {
-                Some(id) => load_customer(store, id).await.map(Some),
-                None => Ok(None),
-            }
+            load_customer(store, id.ok_or_else(AppError::not_found)?).await
         },
     );
     view! {
-        <Title text=locale.pick("会员", "Customer")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
+        <OfficePage title=locale.pick("会员", "Customer") data=data let:v>
+            {
                 // With JavaScript on, the new entry comes from the action itself; the newest
                 // entry (ids only grow) is the one just booked.
-                let shown = [topped.value().get().and_then(|r| r.ok()), reversed.value().get().and_then(|r| r.ok()), key.get_untracked().2].into_iter().flatten().max();
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/customers"/> }.into_any(),
-                    Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(None) => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Ok(Some(v)) => view! { <Customer view=v shown=shown topped=topped reversed=reversed/> }.into_any(),
-                }
-            })}
-        </Transition>
+                let shown = [topped.value().get_untracked().and_then(|r| r.ok()), reversed.value().get_untracked().and_then(|r| r.ok()), key.get_untracked().2].into_iter().flatten().max();
+                view! { <Customer view=v shown=shown topped=topped reversed=reversed/> }
+            }
+        </OfficePage>
     }
 }
 

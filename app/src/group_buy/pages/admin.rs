@@ -4,13 +4,13 @@
 use crate::group_buy::api::{load_campaign_form, load_campaign_report, load_campaigns, CampaignAction, SaveCampaign};
 use crate::group_buy::model::{CampaignForm, GroupBuy, GroupBuyReport, GroupBuyStatus};
 use crate::group_buy::widgets::{status_word, Countdown, GroupProgress};
+use crate::shared::AppError;
 use crate::shared::time::local_clock;
-use crate::shared::{ErrorCode, Fen, Locale};
+use crate::shared::{Fen, Locale};
 use crate::ui::form::{form_error, kept, start};
-use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, ShelfSkeleton};
+use crate::ui::{use_locale, FieldError, FormError, OfficePage};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -18,36 +18,32 @@ pub fn CampaignsPage() -> impl IntoView {
     let locale = use_locale();
     let data = Resource::new(|| (), |()| load_campaigns());
     view! {
-        <Title text=locale.pick("团购活动", "Group buys")/>
         <header class="office-head">
             <h1 class="page-title">{locale.pick("团购活动", "Group buys")}</h1>
             <nav class="office-actions"><a class="btn btn-primary" href="/admin/group-buys/new">{locale.pick("发起团购", "New group buy")}</a></nav>
         </header>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/group-buys"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="empty-state">{locale.pick("还没有团购。发起一个：选商品、定团购价和成团户数，发到小区群。", "No group buys yet. Start one: a product, a group price and a threshold, then share it.")}</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <table class="office-table gb-table">
-                            <thead><tr>
-                                <th>{locale.pick("活动", "Campaign")}</th>
-                                <th>{locale.pick("状态", "Status")}</th>
-                                <th class="num">{locale.pick("户数", "Households")}</th>
-                                <th class="num">{locale.pick("份数", "Units")}</th>
-                                <th>{locale.pick("截止", "Deadline")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|g| row(locale, g)).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("团购活动", "Group buys") data=data let:list>
+            {if list.is_empty() {
+                view! {
+                    <p class="empty-state">{locale.pick("还没有团购。发起一个：选商品、定团购价和成团户数，发到小区群。", "No group buys yet. Start one: a product, a group price and a threshold, then share it.")}</p>
+                }.into_any()
+            } else {
+                view! {
+                    <table class="office-table gb-table">
+                        <thead><tr>
+                            <th>{locale.pick("活动", "Campaign")}</th>
+                            <th>{locale.pick("状态", "Status")}</th>
+                            <th class="num">{locale.pick("户数", "Households")}</th>
+                            <th class="num">{locale.pick("份数", "Units")}</th>
+                            <th>{locale.pick("截止", "Deadline")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|g| row(locale, g)).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </OfficePage>
     }
 }
 
@@ -69,17 +65,9 @@ pub fn NewCampaignPage() -> impl IntoView {
     let locale = use_locale();
     let data = Resource::new(|| (), |()| load_campaign_form());
     view! {
-        <Title text=locale.pick("发起团购", "New group buy")/>
-        <h1 class="page-title">{locale.pick("发起团购", "New group buy")}</h1>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/group-buys/new"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(form) => view! { <CampaignFormView form=form current=None/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("发起团购", "New group buy") heading=true data=data let:form>
+            <CampaignFormView form=form current=None/>
+        </OfficePage>
     }
 }
 
@@ -197,34 +185,23 @@ fn CampaignFormView(form: CampaignForm, current: Option<GroupBuy>) -> impl IntoV
 
 #[component]
 pub fn CampaignPage() -> impl IntoView {
+    let locale = use_locale();
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
     let action = ServerAction::<CampaignAction>::new();
     let data = Resource::new(
         move || (id(), action.version().get()),
         |(id, _)| async move {
-            match id {
-                Some(id) => load_campaign_report(id).await.map(Some),
-                None => Ok(None),
-            }
+            let report = load_campaign_report(id.ok_or_else(AppError::not_found)?).await?;
+            // The edit form's choices only while nobody has joined.
+            let edit = if report.editable { load_campaign_form().await.ok() } else { None };
+            Ok((report, edit))
         },
     );
-    let form = Resource::new(|| (), |()| load_campaign_form());
     view! {
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/group-buys"/> }.into_any(),
-                    Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(None) => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Ok(Some(r)) => {
-                        let edit = if r.editable { form.await.ok() } else { None };
-                        view! { <ReportView r=r action=action edit_form=edit/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("团购活动", "Group buy") data=data let:v>
+            {let (r, edit) = v; view! { <ReportView r=r action=action edit_form=edit/> }}
+        </OfficePage>
     }
 }
 

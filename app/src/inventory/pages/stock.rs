@@ -3,14 +3,12 @@
 //! Plain forms and links: works without JavaScript.
 use crate::inventory::api::{load_stock, load_stock_item, BookStock, CountStock, SetStockAlert};
 use crate::inventory::model::{StockItemView, StockLine, StockMovement, StockReason, StockView};
+use crate::shared::AppError;
 use crate::shared::time::local_clock;
-use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept, successes};
 use crate::stores::model::StoreChoice;
-use crate::ui::{chip, store_chips, use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, ShelfSkeleton};
+use crate::ui::{chip, store_chips, use_locale, FieldError, FormError, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -23,16 +21,9 @@ pub fn StockPage() -> impl IntoView {
     });
     let data = Resource::new(move || params.get(), |(store, low, q)| load_stock(store, low, q));
     view! {
-        <Title text=locale.pick("库存", "Stock")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/stock"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <StockList view=v only_low=params.get_untracked().1.as_deref() == Some("1") q=params.get_untracked().2.unwrap_or_default()/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("库存", "Stock") data=data let:v>
+            <StockList view=v only_low=params.get_untracked().1.as_deref() == Some("1") q=params.get_untracked().2.unwrap_or_default()/>
+        </OfficePage>
     }
 }
 
@@ -150,25 +141,13 @@ pub fn StockItemPage() -> impl IntoView {
     let data = Resource::new(
         move || (key.get(), booked_ok.get(), counted_ok.get(), alerted_ok.get()),
         |((store, product), _, _, _)| async move {
-            match product {
-                Some(p) => load_stock_item(store, p).await.map(Some),
-                None => Ok(None),
-            }
+            load_stock_item(store, product.ok_or_else(AppError::not_found)?).await
         },
     );
     view! {
-        <Title text=locale.pick("库存", "Stock")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/stock"/> }.into_any(),
-                    Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(None) => view! { <NotFoundNotice body=crate::shared::Msg::NotFoundBody/> }.into_any(),
-                    Ok(Some(v)) => view! { <StockItem view=v booked=booked counted=counted alerted=alerted/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("库存", "Stock") data=data let:v>
+            <StockItem view=v booked=booked counted=counted alerted=alerted/>
+        </OfficePage>
     }
 }
 

@@ -7,13 +7,10 @@ use crate::inventory::model::{ReceiptView, TillPayment, TillView};
 use crate::inventory::rules::{basket_with, parse_basket};
 use crate::shared::money::Fen;
 use crate::shared::time::local_clock;
-use crate::shared::ErrorCode;
 use crate::ui::form::{form_error, kept, successes};
 use crate::stores::model::StoreChoice;
-use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, Price, ScanOverlay, ShelfSkeleton};
+use crate::ui::{store_chips, use_locale, FieldError, FormError, Price, ScanOverlay, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 /// The till's URL for a store, a basket (with its token: the sale's key comes from it) and a
@@ -40,32 +37,28 @@ pub fn TillPage() -> impl IntoView {
         (q.get("store").and_then(|s| s.parse::<i64>().ok()), q.get("b"), q.get("q"), q.get("sale").and_then(|s| s.parse::<i64>().ok()), q.get("t"))
     });
     let sold_ok = successes(move || sold.value().get());
-    let data = Resource::new(move || (params.get(), sold_ok.get()), |((store, b, q, _, t), _)| load_till(store, b, q, t));
     let refunded_ok = successes(move || refunded.value().get());
-    let receipt = Resource::new(
-        move || (params.get().3, refunded_ok.get()),
-        |(sale, _)| async move {
-            match sale {
+    // The till and the receipt of the sale just made (or being refunded) load together: a
+    // sale or a refund changes both the shelf counts and the receipt.
+    let data = Resource::new(
+        move || (params.get(), sold_ok.get(), refunded_ok.get()),
+        |((store, b, q, sale, t), _, _)| async move {
+            let till = load_till(store, b, q, t).await?;
+            let receipt = match sale {
                 Some(id) => load_receipt(id).await.ok(),
                 None => None,
-            }
+            };
+            Ok((till, receipt))
         },
     );
     view! {
-        <Title text=locale.pick("收银台", "Till")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                let receipt = receipt.await;
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/till"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => {
-                        let (_, b, q, _, _) = params.get_untracked();
-                        view! { <Till view=v basket=b.unwrap_or_default() q=q.unwrap_or_default() receipt=receipt sold=sold refunded=refunded/> }.into_any()
-                    }
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("收银台", "Till") data=data let:v>
+            {
+                let (till, receipt) = v;
+                let (_, b, q, _, _) = params.get_untracked();
+                view! { <Till view=till basket=b.unwrap_or_default() q=q.unwrap_or_default() receipt=receipt sold=sold refunded=refunded/> }
+            }
+        </OfficePage>
     }
 }
 

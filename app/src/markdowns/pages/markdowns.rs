@@ -4,13 +4,11 @@
 use crate::markdowns::api::{load_markdowns, ChangeMarkdown, ClearOut, SaveMarkdown};
 use crate::markdowns::model::{Leftover, MarkdownReport, MarkdownRule, MarkdownsView};
 use crate::markdowns::rules::zhe;
-use crate::shared::{ErrorCode, Fen};
+use crate::shared::Fen;
 use crate::stores::model::StoreChoice;
 use crate::ui::form::{form_error, kept, start, successes};
-use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, Price, ShelfSkeleton};
+use crate::ui::{store_chips, use_locale, FieldError, FormError, Price, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -24,16 +22,9 @@ pub fn MarkdownsPage() -> impl IntoView {
     let store = Memo::new(move |_| query.read().get("store").and_then(|s| s.parse::<i64>().ok()));
     let data = Resource::new(move || (store.get(), saved.get(), changed.get(), cleared.get()), |(store, ..)| load_markdowns(store));
     view! {
-        <Title text=locale.pick("晚市特惠", "Evening markdowns")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/markdowns"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Markdowns view=v save=save change=change clear=clear/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("晚市特惠", "Evening markdowns") data=data let:v>
+            <Markdowns view=v save=save change=change clear=clear/>
+        </OfficePage>
     }
 }
 

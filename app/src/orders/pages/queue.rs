@@ -3,16 +3,13 @@
 //! JavaScript too (plain forms, reload to see new orders).
 use crate::orders::lifecycle::next_for_staff;
 use crate::orders::model::{OrderStatus, QueueView, StaffOrder};
-use crate::orders::staff_api::{load_queue, DecideNoShow, MoveOrder};
+use crate::orders::staff_api::{load_queue, AddCustomerNote, DecideNoShow, MoveOrder};
 use crate::orders::widgets::{step_label, StaffNoteForm, StaffOrderCard};
-use crate::pickup::api::AddCustomerNote;
-use crate::shared::{ErrorCode, Msg};
+use crate::shared::Msg;
 use crate::ui::form::form_error;
 use crate::stores::model::StoreChoice;
-use crate::ui::{chip, store_chips, use_locale, ErrorNotice, FormError, ShelfSkeleton};
+use crate::ui::{chip, store_chips, use_locale, FormError, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,16 +82,9 @@ pub fn QueuePage() -> impl IntoView {
     }
 
     view! {
-        <Title text=locale.pick("订单", "Orders")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/orders"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Queue view=v filters=filters.get_untracked() moved=moved decided=decided noted=noted error=error unseen=unseen/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("订单", "Orders") data=data let:v>
+            <Queue view=v filters=filters.get_untracked() moved=moved decided=decided noted=noted error=error unseen=unseen/>
+        </OfficePage>
     }
 }
 

@@ -3,14 +3,12 @@
 //! (过敏 in red) and one big 确认取货; the ready orders below. Live: the list follows the queue.
 use crate::orders::model::{DeskView, StaffOrder};
 use crate::orders::widgets::{StaffNoteForm, StaffOrderCard};
-use crate::pickup::api::{load_desk, AddCustomerNote, HandOver, VerifyCode};
-use crate::shared::ErrorCode;
+use crate::orders::staff_api::AddCustomerNote;
+use crate::pickup::api::{load_desk, HandOver, VerifyCode};
 use crate::ui::form::{form_error, kept};
 use crate::stores::model::StoreChoice;
-use crate::ui::{store_chips, use_locale, ErrorNotice, FieldError, FormError, ScanOverlay, ShelfSkeleton};
+use crate::ui::{store_chips, use_locale, FieldError, FormError, ScanOverlay, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -46,16 +44,9 @@ pub fn DeskPage() -> impl IntoView {
     }
 
     view! {
-        <Title text=locale.pick("自提台", "Pickup desk")/>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/desk"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Desk view=v verify=verify hand=hand note=note verify_error=verify_error hand_error=hand_error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("自提台", "Pickup desk") data=data let:v>
+            <Desk view=v verify=verify hand=hand note=note verify_error=verify_error hand_error=hand_error/>
+        </OfficePage>
     }
 }
 

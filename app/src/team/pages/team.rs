@@ -1,14 +1,11 @@
 //! 员工 (the owner): who works at which store in which role, open invitations, and the
 //! forms to invite, withdraw, remove a role, deactivate. Plain forms: works without JS.
 use crate::accounts::model::Role;
-use crate::shared::ErrorCode;
 use crate::team::api::{load_team, ChangeTeam, InvitePerson};
 use crate::team::model::{TeamMember, TeamView};
 use crate::ui::form::{form_error, kept, start, successes};
-use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, ShelfSkeleton};
+use crate::ui::{use_locale, FieldError, FormError, OfficePage};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -18,17 +15,9 @@ pub fn TeamPage() -> impl IntoView {
     let (invited, changed) = (successes(move || invite.value().get()), successes(move || change.value().get()));
     let data = Resource::new(move || (invited.get(), changed.get()), |_| load_team());
     view! {
-        <Title text=locale.pick("员工", "Team")/>
-        <h1 class="page-title">{locale.pick("员工", "Team")}</h1>
-        <Transition fallback=|| view! { <ShelfSkeleton/> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) if e.code == ErrorCode::Unauthenticated => view! { <Redirect path="/login?next=/admin/team"/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(v) => view! { <Team view=v invite=invite change=change/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <OfficePage title=locale.pick("员工", "Team") heading=true data=data let:v>
+            <Team view=v invite=invite change=change/>
+        </OfficePage>
     }
 }
 
