@@ -3,7 +3,7 @@
 //! a store manager keeps descriptions, tags, traceability and photos up to date. Staff and
 //! residents edit nothing.
 use super::editing;
-use super::model::{CategoryAdmin, CategoryInput, Photo, ProductAdmin, ProductEditView, ProductInput, ProductsAdminView, StorePrice};
+use super::model::{Category, CategoryAdmin, CategoryInput, Photo, ProductAdmin, ProductEditView, ProductInput, ProductsAdminView, StorePrice, Product, ProductDetail};
 use super::store::{self, AdminFilter};
 use crate::accounts::{Me, Role};
 use crate::server::Db;
@@ -30,6 +30,25 @@ async fn chain(db: &Db) -> Result<i64, AppError> {
 
 fn today() -> i64 {
     local_time(now_ms()).day
+}
+
+/// A store's shelf as residents see it: what is on sale there with what is available, one
+/// category (by slug) or a search. The home page and `GET /api/v1/stores/{id}/products` both
+/// read it here.
+pub async fn shelf(db: &Db, store_id: i64, category: Option<&str>, q: Option<&str>) -> Result<Vec<Product>, AppError> {
+    let term = super::rules::search_term(q);
+    let category = super::rules::category_slug(category);
+    store::list_for_store(&db.pool, store_id, category.as_deref(), term.as_deref()).await
+}
+
+/// One product with its traceability card and availability at a store; `None`: no such product.
+pub async fn detail(db: &Db, id: i64, store_id: i64) -> Result<Option<ProductDetail>, AppError> {
+    store::detail(&db.pool, id, store_id).await
+}
+
+/// The chain's categories, for the shelf's chips.
+pub async fn shelf_categories(db: &Db) -> Result<Vec<Category>, AppError> {
+    store::categories(&db.pool).await
 }
 
 /// The back office's product list.

@@ -32,7 +32,7 @@ pub async fn deliver(id: i64, code: String) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let result = async {
         let me = crate::server::require_user().await?;
-        crate::orders::flow::rider_deliver(&state.db, &me, id, &code).await.map(|_| ())
+        super::service::deliver(&state.db, &me, id, &code).await.map(|_| ())
     }
     .await;
     if let Err(e) = &result {

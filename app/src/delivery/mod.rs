@@ -1,4 +1,6 @@
-//! Delivery: a rider's screen. The rules and the transactions are the orders' (flow.rs); this is
-//! the rider's door to them.
+//! Delivery: a rider's screen and the hand-over at the door. The transactions are the
+//! orders' (flow.rs); the code check and its throttle come from pickup.
 pub mod api;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;

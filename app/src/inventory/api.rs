@@ -28,7 +28,7 @@ pub async fn load_stock(store: Option<i64>, low: Option<String>, q: Option<Strin
         store_name: chosen.name,
         lines,
         low: low_count,
-        movements: super::store::movements(&state.db.pool, chosen.id, None, LEDGER_ROWS).await?,
+        movements: super::service::ledger(&state.db, &me, chosen.id, None, LEDGER_ROWS).await?,
     })
 }
 
@@ -43,7 +43,7 @@ pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockIt
         store_id: chosen.id,
         store_name: chosen.name,
         line,
-        movements: super::store::movements(&state.db.pool, chosen.id, Some(product), LEDGER_ROWS).await?,
+        movements: super::service::ledger(&state.db, &me, chosen.id, Some(product), LEDGER_ROWS).await?,
         may_set_threshold: crate::accounts::rules::may_act(&me.roles, chosen.id, super::service::THRESHOLD_ROLES),
         key: crate::server::random_token()?,
     })

@@ -1,6 +1,6 @@
 //! Stock actions shared by the back-office pages and the JSON API: each checks that the
 //! asker works at the store, then runs as one write transaction.
-use super::model::{CounterSaleRequest, Receipt, ReceiptLine, ReceiptRefund, StockLevel, StockLine, StockReason, TillPayment, TillRefundRequest};
+use super::model::{CounterSaleRequest, StockMovement, Receipt, ReceiptLine, ReceiptRefund, StockLevel, StockLine, StockReason, TillPayment, TillRefundRequest};
 use super::store::{self, Move, Moved};
 use super::rules;
 use crate::accounts::{Me, Role};
@@ -23,6 +23,15 @@ const BOOK_SCOPE: &str = "stock.book";
 
 pub fn may_book(me: &Me, store_id: i64) -> bool {
     crate::accounts::rules::may_act(&me.roles, store_id, STOCK_ROLES)
+}
+
+/// A store's stock ledger, newest first (one product's, or every product's), for those who
+/// book stock there. The stock pages and `GET /api/v1/staff/stores/{id}/stock/movements` read it.
+pub async fn ledger(db: &Db, me: &Me, store_id: i64, product_id: Option<i64>, limit: i64) -> Result<Vec<StockMovement>, AppError> {
+    if !may_book(me, store_id) {
+        return Err(AppError::forbidden());
+    }
+    store::movements(&db.pool, store_id, product_id, limit).await
 }
 
 pub fn may_refund(me: &Me, store_id: i64) -> bool {

@@ -213,24 +213,30 @@ pub async fn rider_claim(db: &Db, me: &crate::accounts::Me, id: i64) -> Result<O
     apply(db, id, OrderStatus::OutForDelivery, Asker { user_id: Some(me.id), actor }, "", may).await
 }
 
-/// The rider hands the goods over at the door against the resident's code. Wrong codes
-/// count towards the same per-person throttle as the desk's.
-pub async fn rider_deliver(db: &Db, me: &crate::accounts::Me, id: i64, code: &str) -> Result<OrderRow, AppError> {
-    let actor = if me.has(Role::Rider) { Actor::Rider } else { Actor::Staff };
+/// An order `me` carries (or runs the desk for); anyone else's is not found.
+pub async fn carried_order(db: &Db, me: &crate::accounts::Me, id: i64) -> Result<OrderRow, AppError> {
     let mut conn = db.pool.acquire().await?;
-    let row = store::find(&mut conn, id)
-        .await?
-        .filter(|r| r.rider_id == Some(me.id) || desk_may(me, r.store_id))
-        .ok_or_else(AppError::not_found)?;
-    drop(conn);
-    crate::pickup::service::check_throttle(db, me.id).await?;
-    let code = crate::pickup::rules::parse_code(code)?;
-    if code != row.pickup_code {
-        crate::pickup::service::record_wrong(db, me.id, row.store_id, &code).await?;
-        return Err(AppError::field(ErrorCode::WrongDeliveryCode, "code"));
-    }
+    store::find(&mut conn, id).await?.filter(|r| r.rider_id == Some(me.id) || desk_may(me, r.store_id)).ok_or_else(AppError::not_found)
+}
+
+/// The goods are handed over at the door: the delivery is complete. The caller
+/// (delivery::service) has checked the resident's code.
+pub async fn delivered(db: &Db, me: &crate::accounts::Me, id: i64) -> Result<OrderRow, AppError> {
+    let actor = if me.has(Role::Rider) { Actor::Rider } else { Actor::Staff };
     let may = |r: &OrderRow| r.rider_id == Some(me.id) || desk_may(me, r.store_id);
     apply(db, id, OrderStatus::Completed, Asker { user_id: Some(me.id), actor }, "", may).await
+}
+
+/// Staff note a resident's preference (常买, 要小袋装…) — only about someone who has ordered
+/// at a store they work at; anyone else does not exist for them.
+pub async fn add_staff_note(db: &Db, me: &crate::accounts::Me, customer_id: i64, store_id: i64, text: &str) -> Result<crate::accounts::model::CustomerNote, AppError> {
+    if !desk_may(me, store_id) {
+        return Err(AppError::forbidden());
+    }
+    if !store::has_ordered_at(&db.pool, customer_id, store_id).await? {
+        return Err(AppError::not_found());
+    }
+    crate::accounts::service::add_note(db, customer_id, "staff", text, me.id, Some(store_id)).await
 }
 
 /// Staff decide what becomes of a no-show's units: back on the shelf, or written off (过期,
@@ -286,6 +292,21 @@ pub async fn sweep_no_shows(db: &Db) -> Result<Swept, AppError> {
 pub struct Swept {
     pub moved: usize,
     pub failed: Vec<Failure>,
+}
+
+/// The most orders one look at the queue shows (oldest first): a busy store's whole day.
+pub const QUEUE_LIMIT: i64 = 300;
+
+/// A store's queue as staff see it, oldest first, at most QUEUE_LIMIT orders. The caller has
+/// checked that the asker works the desk there.
+pub async fn queue(db: &Db, store_id: i64, ask: &super::rules::QueueAsk) -> Result<Vec<StaffOrder>, AppError> {
+    let filter = store::QueueFilter {
+        status: ask.status.as_deref(),
+        fulfillment: ask.fulfillment.as_deref(),
+        pickup_date: ask.date.as_deref(),
+        phone_tail: None,
+    };
+    staff_orders(db, store::queue(&db.pool, store_id, &filter, QUEUE_LIMIT).await?).await
 }
 
 /// The staff's view of orders: masked resident, items, notes, what to collect, the next step.

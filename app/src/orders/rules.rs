@@ -253,8 +253,41 @@ pub fn route_to(chosen_distance_m: u32, candidates: &[RouteCandidate]) -> Option
         .map(|c| c.store_id)
 }
 
+/// What the queue is narrowed to, as the page's address or the API's query spells it (blank
+/// means any). Read the same way for both: an unknown status or fulfilment, or a day that is
+/// not a date, is refused (400) rather than quietly showing something else.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueAsk {
+    pub status: Option<String>,
+    pub fulfillment: Option<String>,
+    pub date: Option<String>,
+}
+
+impl QueueAsk {
+    pub fn parse(status: Option<&str>, fulfillment: Option<&str>, date: Option<&str>) -> Result<Self, crate::shared::AppError> {
+        let clean = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let ask = QueueAsk { status: clean(status), fulfillment: clean(fulfillment), date: clean(date) };
+        let status_ok = ask.status.as_deref().is_none_or(|s| super::model::OrderStatus::parse(s).is_some());
+        let fulfillment_ok = ask.fulfillment.as_deref().is_none_or(|f| f == "pickup" || f == "delivery");
+        let date_ok = ask.date.as_deref().is_none_or(|d| crate::shared::time::parse_iso_date(d).is_some());
+        if status_ok && fulfillment_ok && date_ok { Ok(ask) } else { Err(crate::shared::AppError::new(crate::shared::ErrorCode::BadRequest)) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_queue_filter_is_read_the_same_for_the_page_and_the_api() {
+        use super::QueueAsk;
+        let any = QueueAsk::parse(Some(" "), None, Some("")).expect("blank means any");
+        assert_eq!(any, QueueAsk::default());
+        let ask = QueueAsk::parse(Some("ready"), Some("pickup"), Some("2026-12-02")).expect("valid");
+        assert_eq!((ask.status.as_deref(), ask.fulfillment.as_deref(), ask.date.as_deref()), (Some("ready"), Some("pickup"), Some("2026-12-02")));
+        for (s, f, d) in [(Some("shipped"), None, None), (None, Some("drone"), None), (None, None, Some("12/02")), (None, None, Some("2026-13-40"))] {
+            assert!(QueueAsk::parse(s, f, d).is_err(), "{s:?} {f:?} {d:?}");
+        }
+    }
+
     use super::*;
     use crate::shared::time::iso_date;
 

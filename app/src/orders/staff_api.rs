@@ -22,22 +22,16 @@ pub async fn load_queue(
     fulfillment: Option<String>,
     date: Option<String>,
 ) -> Result<QueueView, AppError> {
-    use super::store::QueueFilter;
     use crate::shared::time::{iso_date, local_time, now_ms};
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
+    let ask = super::rules::QueueAsk::parse(status.as_deref(), fulfillment.as_deref(), date.as_deref())?;
     let (stores, chosen) = desk_stores(&state.db, &me, store).await?;
-    let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let status = clean(&status).filter(|s| super::model::OrderStatus::parse(s).is_some());
-    let fulfillment = clean(&fulfillment).filter(|f| f == "pickup" || f == "delivery");
-    let date = clean(&date).filter(|d| crate::shared::time::parse_iso_date(d).is_some());
-    let filter = QueueFilter { status: status.as_deref(), fulfillment: fulfillment.as_deref(), pickup_date: date.as_deref(), phone_tail: None };
-    let rows = super::store::queue(&state.db.pool, chosen.id, &filter, 300).await?;
     Ok(QueueView {
         stores,
         store_id: chosen.id,
         store_name: chosen.name,
-        orders: super::flow::staff_orders(&state.db, rows).await?,
+        orders: super::flow::queue(&state.db, chosen.id, &ask).await?,
         today: iso_date(local_time(now_ms()).day),
     })
 }
@@ -85,7 +79,22 @@ pub async fn load_pick_list(store: Option<i64>, date: Option<String>) -> Result<
     let lines = super::flow::pick_list(&state.db, &me, chosen.id, Some(&date)).await?;
     // Labels: the day's pickup orders that are being picked or wait on the shelf.
     let filter = QueueFilter { status: None, fulfillment: Some("pickup"), pickup_date: Some(&date), phone_tail: None };
-    let rows = super::store::queue(&state.db.pool, chosen.id, &filter, 300).await?;
+    let rows = super::store::queue(&state.db.pool, chosen.id, &filter, super::flow::QUEUE_LIMIT).await?;
     let orders = super::flow::staff_orders(&state.db, rows).await?;
     Ok(PickListView { store_id: chosen.id, store_name: chosen.name, date, lines, orders })
+}
+
+/// Staff note a resident's preference (常买小份, 要发票…) from the desk or the queue.
+#[server(prefix = "/api", endpoint = "staff_note")]
+pub async fn add_customer_note(store: i64, customer: i64, text: String) -> Result<(), AppError> {
+    let state = crate::server::state::app_state()?;
+    let result = async {
+        let me = crate::server::require_user().await?;
+        super::flow::add_staff_note(&state.db, &me, customer, store, &text).await.map(|_| ())
+    }
+    .await;
+    if let Err(e) = &result {
+        crate::server::form::bounce_back(e, &[("note_text", &text)]);
+    }
+    result
 }

@@ -66,21 +66,6 @@ pub async fn hand_over(store: i64, id: i64, proof: Option<String>, override_reas
     result
 }
 
-/// Staff note a resident's preference (常买小份, 要发票…) from the desk or the queue.
-#[server(prefix = "/api", endpoint = "staff_note")]
-pub async fn add_customer_note(store: i64, customer: i64, text: String) -> Result<(), AppError> {
-    let state = crate::server::state::app_state()?;
-    let result = async {
-        let me = crate::server::require_user().await?;
-        super::service::add_staff_note(&state.db, &me, customer, store, &text).await.map(|_| ())
-    }
-    .await;
-    if let Err(e) = &result {
-        crate::server::form::bounce_back(e, &[("note_text", &text)]);
-    }
-    result
-}
-
 /// The tries a refusal says are left, kept in the address for a page without JavaScript.
 #[cfg(feature = "ssr")]
 fn tries_left_of(e: &AppError) -> String {

@@ -94,16 +94,6 @@ pub async fn ready(db: &Db, me: &Me, store_id: i64, phone_tail: Option<&str>) ->
     staff_orders(db, rows).await
 }
 
-/// Staff note a resident's preference (常买, 要小袋装…) — only about someone who has ordered
-/// at a store they work at; anyone else does not exist for them.
-pub async fn add_staff_note(db: &Db, me: &Me, customer_id: i64, store_id: i64, text: &str) -> Result<crate::accounts::model::CustomerNote, AppError> {
-    staff_here(me, store_id)?;
-    if !orders_store::has_ordered_at(&db.pool, customer_id, store_id).await? {
-        return Err(AppError::not_found());
-    }
-    crate::accounts::service::add_note(db, customer_id, "staff", text, me.id, Some(store_id)).await
-}
-
 /// How the clerk knows the person at the desk is the order's resident.
 #[derive(Clone, Debug, Default)]
 pub struct Proof {

@@ -42,15 +42,15 @@ pub async fn list_stores(lat: Option<f64>, lng: Option<f64>, place: Option<Strin
             None => not_found = true,
         }
     }
-    let stores = super::store::list_active(&state.db.pool).await?;
-    Ok(StoreList { stores: super::rules::nearby(&stores, point), place: found, other_places: others, place_not_found: not_found })
+    let stores = super::service::nearby_to(&state.db, point).await?;
+    Ok(StoreList { stores, place: found, other_places: others, place_not_found: not_found })
 }
 
 /// Makes `store_id` the resident's store, then goes to its home page.
 #[server(prefix = "/api", endpoint = "choose_store")]
 pub async fn choose_store(store_id: i64) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
-    let store = super::store::get_active(&state.db.pool, store_id).await?.ok_or_else(AppError::not_found)?;
+    let store = super::service::open_store(&state.db, store_id).await?;
     if let Some(me) = crate::server::current_user().await? {
         crate::accounts::store::set_home_store(&state.db.pool, me.id, store.id).await?;
     }

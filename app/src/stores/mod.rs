@@ -4,6 +4,8 @@ pub mod model;
 pub mod pages;
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 pub use model::{Community, NearbyStore, Store, StoreChoice};

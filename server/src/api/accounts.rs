@@ -1,12 +1,12 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
-use super::error::{ApiError, ApiJson, ApiResult};
+use super::who::SignedIn;
+use super::error::{ApiJson, ApiResult};
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
 use linli_app::accounts::model::CustomerNote;
 use linli_app::accounts::{service, Me};
 use linli_app::server::{session, AppState};
-use linli_app::shared::AppError;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use tower_sessions::Session;
@@ -86,8 +86,8 @@ pub async fn logout(session: Session) -> ApiResult<StatusCode> {
 
 /// The signed-in person with roles and wallet balance.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, description = "unauthenticated")))]
-pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<Me>> {
-    session::user_of(&state.db, &session).await?.map(Json).ok_or(ApiError(AppError::unauthenticated()))
+pub async fn me(SignedIn(me): SignedIn) -> ApiResult<Json<Me>> {
+    Ok(Json(me))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -100,22 +100,19 @@ pub struct NoteBody {
 /// The resident's notes for the store, and those the staff keep about them; both show
 /// while picking and at the desk.
 #[utoipa::path(get, path = "/api/v1/me/notes", tag = "accounts", responses((status = 200, body = [CustomerNote]), (status = 401)))]
-pub async fn notes(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<CustomerNote>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn notes(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<Json<Vec<CustomerNote>>> {
     Ok(Json(service::notes(&state.db, me.id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/me/notes", request_body = NoteBody, tag = "accounts",
     responses((status = 201, body = CustomerNote), (status = 401), (status = 422, description = "invalid_note or too_many_notes")))]
-pub async fn add_note(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<NoteBody>) -> ApiResult<(StatusCode, Json<CustomerNote>)> {
-    let me = signed_in(&state, &session).await?;
+pub async fn add_note(State(state): State<AppState>, SignedIn(me): SignedIn, ApiJson(body): ApiJson<NoteBody>) -> ApiResult<(StatusCode, Json<CustomerNote>)> {
     Ok((StatusCode::CREATED, Json(service::add_note(&state.db, me.id, "resident", &body.text, me.id, None).await?)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/notes/{id}", params(("id" = i64, Path)), tag = "accounts",
     responses((status = 204), (status = 401), (status = 404)))]
-pub async fn remove_note(State(state): State<AppState>, session: Session, super::error::ApiPath(id): super::error::ApiPath<i64>) -> ApiResult<StatusCode> {
-    let me = signed_in(&state, &session).await?;
+pub async fn remove_note(State(state): State<AppState>, SignedIn(me): SignedIn, super::error::ApiPath(id): super::error::ApiPath<i64>) -> ApiResult<StatusCode> {
     service::remove_own_note(&state.db, me.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -132,15 +129,11 @@ pub struct StaffNoteBody {
     responses((status = 201, body = CustomerNote), (status = 401), (status = 403), (status = 404, description = "not a customer of this store"), (status = 422)))]
 pub async fn add_staff_note(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     super::error::ApiPath(user_id): super::error::ApiPath<i64>,
     ApiJson(body): ApiJson<StaffNoteBody>,
 ) -> ApiResult<(StatusCode, Json<CustomerNote>)> {
-    let me = signed_in(&state, &session).await?;
-    let note = linli_app::pickup::service::add_staff_note(&state.db, &me, user_id, body.store_id, &body.text).await?;
+    let note = linli_app::orders::flow::add_staff_note(&state.db, &me, user_id, body.store_id, &body.text).await?;
     Ok((StatusCode::CREATED, Json(note)))
 }
 
-async fn signed_in(state: &AppState, session: &Session) -> Result<Me, ApiError> {
-    session::user_of(&state.db, session).await?.ok_or(ApiError(AppError::unauthenticated()))
-}

@@ -17,9 +17,7 @@ pub struct NearQuery {
 /// The chain's stores, nearest first when a point is given.
 #[utoipa::path(get, path = "/api/v1/stores", params(NearQuery), tag = "catalog", responses((status = 200, body = [NearbyStore])))]
 pub async fn stores(State(state): State<AppState>, ApiQuery(q): ApiQuery<NearQuery>) -> ApiResult<Json<Vec<NearbyStore>>> {
-    let point = stores::rules::point(q.lat, q.lng)?;
-    let list = stores::store::list_active(&state.db.pool).await?;
-    Ok(Json(stores::rules::nearby(&list, point)))
+    Ok(Json(stores::service::nearby(&state.db, q.lat, q.lng).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -36,10 +34,8 @@ pub async fn store_products(
     ApiPath(store_id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ShelfQuery>,
 ) -> ApiResult<Json<Vec<Product>>> {
-    let store = stores::store::get_active(&state.db.pool, store_id).await?.ok_or(ApiError(AppError::not_found()))?;
-    let term = catalog::rules::search_term(q.q.as_deref());
-    let category = catalog::rules::category_slug(q.category.as_deref());
-    Ok(Json(catalog::store::list_for_store(&state.db.pool, store.id, category.as_deref(), term.as_deref()).await?))
+    let store = stores::service::open_store(&state.db, store_id).await?;
+    Ok(Json(catalog::service::shelf(&state.db, store.id, q.category.as_deref(), q.q.as_deref()).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -56,11 +52,6 @@ pub async fn product(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ProductQuery>,
 ) -> ApiResult<Json<ProductDetail>> {
-    let pool = &state.db.pool;
-    let store = match q.store_id {
-        Some(sid) => stores::store::get_active(pool, sid).await?,
-        None => stores::store::list_active(pool).await?.into_iter().next(),
-    }
-    .ok_or(ApiError(AppError::not_found()))?;
-    catalog::store::detail(pool, id, store.id).await?.map(Json).ok_or(ApiError(AppError::not_found()))
+    let store = stores::service::open_store_or_first(&state.db, q.store_id).await?;
+    catalog::service::detail(&state.db, id, store.id).await?.map(Json).ok_or(ApiError(AppError::not_found()))
 }

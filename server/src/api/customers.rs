@@ -1,7 +1,7 @@
 //! `/api/v1/staff/customers…` and top-up reversals: the counter's view of residents. Staff
 //! search at a store they work at; a reversal of another store's top-up does not exist (404).
 use super::error::{ApiPath, ApiQuery, ApiResult};
-use super::staff::signed_in;
+use super::who::SignedIn;
 use axum::extract::State;
 use axum::Json;
 use linli_app::customers::model::{CustomerHit, CustomerView};
@@ -9,7 +9,6 @@ use linli_app::customers::service;
 use linli_app::server::AppState;
 use linli_app::wallet::model::Balance;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct SearchQuery {
@@ -23,8 +22,7 @@ pub struct SearchQuery {
 /// Residents matching a name or phone digits, those who shop at the store first (at most 20).
 #[utoipa::path(get, path = "/api/v1/staff/customers", params(SearchQuery), tag = "customers",
     responses((status = 200, body = [CustomerHit]), (status = 401), (status = 403, description = "not staff of this store"), (status = 422, description = "invalid_search")))]
-pub async fn search(State(state): State<AppState>, session: Session, ApiQuery(q): ApiQuery<SearchQuery>) -> ApiResult<Json<Vec<CustomerHit>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn search(State(state): State<AppState>, SignedIn(me): SignedIn, ApiQuery(q): ApiQuery<SearchQuery>) -> ApiResult<Json<Vec<CustomerHit>>> {
     Ok(Json(service::search(&state.db, &me, q.store_id, &q.q).await?))
 }
 
@@ -36,8 +34,7 @@ pub struct StoreQuery {
 /// A resident as the store's counter sees them: wallet and ledger, orders at this store, notes.
 #[utoipa::path(get, path = "/api/v1/staff/customers/{user_id}", params(("user_id" = i64, Path), StoreQuery), tag = "customers",
     responses((status = 200, body = CustomerView), (status = 401), (status = 403), (status = 404)))]
-pub async fn get(State(state): State<AppState>, session: Session, ApiPath(user_id): ApiPath<i64>, ApiQuery(q): ApiQuery<StoreQuery>) -> ApiResult<Json<CustomerView>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn get(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(user_id): ApiPath<i64>, ApiQuery(q): ApiQuery<StoreQuery>) -> ApiResult<Json<CustomerView>> {
     let (_, store) = linli_app::stores::api::working_stores(&state.db, &me, linli_app::wallet::service::COUNTER_ROLES, Some(q.store_id)).await?;
     if store.id != q.store_id {
         return Err(linli_app::shared::AppError::forbidden().into());
@@ -50,7 +47,6 @@ pub async fn get(State(state): State<AppState>, session: Session, ApiPath(user_i
 #[utoipa::path(post, path = "/api/v1/staff/wallet-entries/{entry_id}/reversal", params(("entry_id" = i64, Path)), tag = "wallet",
     responses((status = 200, body = Balance), (status = 401), (status = 404, description = "no such entry at a store of yours"),
         (status = 409, description = "already_reversed, not_reversible or reversal_not_covered")))]
-pub async fn reverse(State(state): State<AppState>, session: Session, ApiPath(entry_id): ApiPath<i64>) -> ApiResult<Json<Balance>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn reverse(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(entry_id): ApiPath<i64>) -> ApiResult<Json<Balance>> {
     Ok(Json(linli_app::wallet::service::reverse(&state.db, &me, entry_id).await?))
 }

@@ -6,33 +6,28 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use axum::Extension;
 use std::net::SocketAddr;
+use super::who::{Asker, SignedIn};
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use linli_app::accounts::Me;
 use linli_app::group_buy::model::{GroupBuy, GroupBuyReport, JoinRequest, NewGroupBuy, ReceiveGoods};
 use linli_app::inventory::model::StockLevel;
 use linli_app::group_buy::service;
 use linli_app::orders::model::Order;
 use linli_app::server::events::Topic;
-use linli_app::server::{session, AppState};
+use linli_app::server::AppState;
 use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-async fn signed_in(state: &AppState, session: &Session) -> Result<Me, ApiError> {
-    session::user_of(&state.db, session).await?.ok_or(ApiError(AppError::unauthenticated()))
-}
 
 /// Sets up a campaign for one store (`store_id`) or several (`store_ids`) of the chain: open at
 /// once, or a draft with `"draft": true`.
 #[utoipa::path(post, path = "/api/v1/group-buys", request_body = NewGroupBuy, tag = "group_buys",
     responses((status = 201, body = GroupBuy), (status = 401), (status = 403, description = "not a manager of every store named"),
         (status = 422, description = "invalid_group_price, invalid_threshold, invalid_deadline, invalid_pickup_date, title_required, stores_required, product_unavailable")))]
-pub async fn create(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<NewGroupBuy>) -> ApiResult<(StatusCode, Json<GroupBuy>)> {
-    let me = signed_in(&state, &session).await?;
+pub async fn create(State(state): State<AppState>, SignedIn(me): SignedIn, ApiJson(body): ApiJson<NewGroupBuy>) -> ApiResult<(StatusCode, Json<GroupBuy>)> {
     Ok((StatusCode::CREATED, Json(service::create(&state.db, &me, &body).await?)))
 }
 
@@ -48,11 +43,10 @@ pub struct ListQuery {
 /// `store_id`, every campaign of the stores the asker works at.
 #[utoipa::path(get, path = "/api/v1/group-buys", params(ListQuery), tag = "group_buys",
     responses((status = 200, body = [GroupBuy]), (status = 401, description = "no store_id and not signed in"), (status = 403)))]
-pub async fn list(State(state): State<AppState>, session: Session, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<Vec<GroupBuy>>> {
+pub async fn list(State(state): State<AppState>, SignedIn(me): SignedIn, ApiQuery(q): ApiQuery<ListQuery>) -> ApiResult<Json<Vec<GroupBuy>>> {
     match q.store_id {
         Some(store_id) => Ok(Json(service::for_store(&state.db, store_id).await?)),
         None => {
-            let me = signed_in(&state, &session).await?;
             Ok(Json(service::for_staff(&state.db, &me).await?))
         }
     }
@@ -62,8 +56,7 @@ pub async fn list(State(state): State<AppState>, session: Session, ApiQuery(q): 
 /// for its store's people only; 404 for everyone else).
 #[utoipa::path(get, path = "/api/v1/group-buys/{id}", params(("id" = i64, Path)), tag = "group_buys",
     responses((status = 200, body = GroupBuy), (status = 404)))]
-pub async fn get(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<GroupBuy>> {
-    let me = session::user_of(&state.db, &session).await?;
+pub async fn get(State(state): State<AppState>, Asker(me): Asker, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<GroupBuy>> {
     service::get(&state.db, id, me.as_ref()).await?.map(Json).ok_or(ApiError(AppError::not_found()))
 }
 
@@ -72,19 +65,17 @@ pub async fn get(State(state): State<AppState>, session: Session, ApiPath(id): A
     responses((status = 200, body = GroupBuy), (status = 401), (status = 403), (status = 404), (status = 409, description = "group_not_editable"), (status = 422)))]
 pub async fn update(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NewGroupBuy>,
 ) -> ApiResult<Json<GroupBuy>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(service::update(&state.db, &me, id, &body).await?))
 }
 
 /// Publishes a draft.
 #[utoipa::path(post, path = "/api/v1/group-buys/{id}/publish", params(("id" = i64, Path)), tag = "group_buys",
     responses((status = 200, body = GroupBuy), (status = 401), (status = 403), (status = 404), (status = 409, description = "closed"), (status = 422, description = "invalid_deadline: it has passed")))]
-pub async fn publish(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<GroupBuy>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn publish(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<GroupBuy>> {
     Ok(Json(service::publish(&state.db, &me, id).await?))
 }
 
@@ -100,11 +91,10 @@ pub struct Extend {
     responses((status = 200, body = GroupBuy), (status = 401), (status = 403), (status = 404), (status = 409, description = "already_extended or closed"), (status = 422, description = "invalid_deadline")))]
 pub async fn extend(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Extend>,
 ) -> ApiResult<Json<GroupBuy>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(service::extend(&state.db, &me, id, &body.deadline).await?))
 }
 
@@ -120,11 +110,10 @@ pub struct Cancel {
     responses((status = 200, body = GroupBuy), (status = 401), (status = 403), (status = 404), (status = 409, description = "closed"), (status = 422, description = "reason_required")))]
 pub async fn cancel(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Cancel>,
 ) -> ApiResult<Json<GroupBuy>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(service::cancel(&state.db, &me, id, &body.reason).await?))
 }
 
@@ -139,12 +128,11 @@ pub async fn cancel(
         (status = 422, description = "invalid_quantity, not_in_group, idempotency_key_reused")))]
 pub async fn join(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     headers: axum::http::HeaderMap,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<JoinRequest>,
 ) -> ApiResult<(StatusCode, Json<Order>)> {
-    let me = signed_in(&state, &session).await?;
     let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
     Ok((StatusCode::CREATED, Json(service::join(&state.db, me.id, id, &body, &key).await?)))
 }
@@ -161,11 +149,10 @@ pub struct Leave {
     responses((status = 200, body = Order), (status = 401), (status = 404, description = "no such join of yours"), (status = 409, description = "closed")))]
 pub async fn leave(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<Leave>,
 ) -> ApiResult<Json<Order>> {
-    let me = signed_in(&state, &session).await?;
     let order = linli_app::orders::service::load(&state.db, body.order_id, me.id).await?.filter(|o| o.group_buy_id == Some(id));
     if order.is_none() {
         return Err(ApiError(AppError::not_found()));
@@ -179,14 +166,13 @@ pub async fn leave(
     responses((status = 200, description = "text/event-stream of `progress` events"), (status = 404)))]
 pub async fn events(
     State(state): State<AppState>,
-    session: Session,
+    Asker(me): Asker,
     Extension(slots): Extension<StreamSlots>,
     Extension(limits): Extension<Limits>,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<impl IntoResponse> {
-    let me = session::user_of(&state.db, &session).await?;
     let opening = Opening::take(&state, &slots, &limits, me.as_ref(), &peer, &headers)?;
     // Subscribe first, then read: a join between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
@@ -199,16 +185,14 @@ pub async fn events(
 /// The staff's view: households and units by store, the supplier summary once succeeded.
 #[utoipa::path(get, path = "/api/v1/group-buys/{id}/report", params(("id" = i64, Path)), tag = "group_buys",
     responses((status = 200, body = GroupBuyReport), (status = 401), (status = 404, description = "not a campaign of your stores")))]
-pub async fn report(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<GroupBuyReport>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn report(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<GroupBuyReport>> {
     Ok(Json(service::report(&state.db, &me, id).await?))
 }
 
 /// The supplier purchase summary as CSV (门店, 商品, 规格, 数量, 户数, 提货日), once succeeded.
 #[utoipa::path(get, path = "/api/v1/group-buys/{id}/purchase.csv", params(("id" = i64, Path)), tag = "group_buys",
     responses((status = 200, content_type = "text/csv", description = "UTF-8 with BOM"), (status = 401), (status = 404), (status = 409, description = "closed: not succeeded")))]
-pub async fn purchase_csv(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<impl IntoResponse> {
-    let me = signed_in(&state, &session).await?;
+pub async fn purchase_csv(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<impl IntoResponse> {
     let (name, csv) = service::purchases_csv(&state.db, &me, id).await?;
     Ok((
         [
@@ -226,7 +210,6 @@ pub async fn purchase_csv(State(state): State<AppState>, session: Session, ApiPa
 #[utoipa::path(post, path = "/api/v1/group-buys/{id}/receive", params(("id" = i64, Path)), request_body = ReceiveGoods, tag = "group_buys",
     responses((status = 200, body = [StockLevel], description = "the stock of each product after"), (status = 401), (status = 403, description = "not staff of that store"),
         (status = 404), (status = 409, description = "already_received, group_not_succeeded"), (status = 422, description = "not_in_group")))]
-pub async fn receive(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<ReceiveGoods>) -> ApiResult<Json<Vec<StockLevel>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn receive(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<ReceiveGoods>) -> ApiResult<Json<Vec<StockLevel>>> {
     Ok(Json(service::receive(&state.db, &me, id, body.store_id).await?))
 }

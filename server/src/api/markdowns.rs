@@ -3,7 +3,7 @@
 //! rules' categories, 日清报损 and the day's report. Managers (and the owner) write rules;
 //! staff of the store read them and clear out; anyone else is refused (403).
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::staff::signed_in;
+use super::who::SignedIn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -13,14 +13,12 @@ use linli_app::markdowns::service;
 use linli_app::server::{request, AppState};
 use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 
 /// The store's rules, with the tier in force now.
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/markdowns", params(("store_id" = i64, Path)), tag = "markdowns",
     responses((status = 200, body = [MarkdownRule]), (status = 401), (status = 403)))]
-pub async fn list(State(state): State<AppState>, session: Session, headers: axum::http::HeaderMap, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<MarkdownRule>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn list(State(state): State<AppState>, SignedIn(me): SignedIn, headers: axum::http::HeaderMap, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<MarkdownRule>>> {
     Ok(Json(service::list(&state.db, &me, store_id, request::api_zh(&headers)).await?))
 }
 
@@ -32,12 +30,11 @@ pub async fn list(State(state): State<AppState>, session: Session, headers: axum
         (status = 422, description = "invalid_markdown_name, markdown_categories_required, invalid_markdown_tiers, invalid_markdown_until")))]
 pub async fn create(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     headers: axum::http::HeaderMap,
     ApiPath(store_id): ApiPath<i64>,
     ApiJson(body): ApiJson<RuleInput>,
 ) -> ApiResult<(StatusCode, Json<MarkdownRule>)> {
-    let me = signed_in(&state, &session).await?;
     Ok((StatusCode::CREATED, Json(service::create(&state.db, &me, store_id, &body, request::api_zh(&headers)).await?)))
 }
 
@@ -47,19 +44,17 @@ pub async fn create(
     responses((status = 200, body = MarkdownRule), (status = 401), (status = 403), (status = 404), (status = 409, description = "markdown_overlap")))]
 pub async fn set_active(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     headers: axum::http::HeaderMap,
     ApiPath((store_id, rule_id)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<ActiveInput>,
 ) -> ApiResult<Json<MarkdownRule>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(service::set_active(&state.db, &me, store_id, rule_id, body.active, request::api_zh(&headers)).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/staff/stores/{store_id}/markdowns/{rule_id}", params(("store_id" = i64, Path), ("rule_id" = i64, Path)), tag = "markdowns",
     responses((status = 204), (status = 401), (status = 403), (status = 404)))]
-pub async fn delete(State(state): State<AppState>, session: Session, ApiPath((store_id, rule_id)): ApiPath<(i64, i64)>) -> ApiResult<StatusCode> {
-    let me = signed_in(&state, &session).await?;
+pub async fn delete(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath((store_id, rule_id)): ApiPath<(i64, i64)>) -> ApiResult<StatusCode> {
     service::delete(&state.db, &me, store_id, rule_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -74,16 +69,14 @@ pub struct PreviewQuery {
 /// in force).
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/markdowns/preview", params(("store_id" = i64, Path), PreviewQuery), tag = "markdowns",
     responses((status = 200, body = [Product]), (status = 400), (status = 401), (status = 403)))]
-pub async fn preview(State(state): State<AppState>, session: Session, ApiPath(store_id): ApiPath<i64>, ApiQuery(q): ApiQuery<PreviewQuery>) -> ApiResult<Json<Vec<Product>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn preview(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(store_id): ApiPath<i64>, ApiQuery(q): ApiQuery<PreviewQuery>) -> ApiResult<Json<Vec<Product>>> {
     Ok(Json(service::preview(&state.db, &me, store_id, &q.at).await?))
 }
 
 /// What can still be sold now of the categories the store's active rules cover.
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/markdowns/leftovers", params(("store_id" = i64, Path)), tag = "markdowns",
     responses((status = 200, body = [Leftover]), (status = 401), (status = 403)))]
-pub async fn leftovers(State(state): State<AppState>, session: Session, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<Leftover>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn leftovers(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<Leftover>>> {
     Ok(Json(service::leftovers(&state.db, &me, store_id).await?))
 }
 
@@ -96,8 +89,7 @@ pub struct ReportQuery {
 /// A day's markdown sales (online and at the counter) and write-offs (日清报损 and other losses).
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/markdowns/report", params(("store_id" = i64, Path), ReportQuery), tag = "markdowns",
     responses((status = 200, body = MarkdownReport), (status = 400), (status = 401), (status = 403)))]
-pub async fn report(State(state): State<AppState>, session: Session, ApiPath(store_id): ApiPath<i64>, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Json<MarkdownReport>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn report(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(store_id): ApiPath<i64>, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Json<MarkdownReport>> {
     Ok(Json(service::report(&state.db, &me, store_id, q.date.as_deref()).await?))
 }
 
@@ -109,12 +101,11 @@ pub async fn report(State(state): State<AppState>, session: Session, ApiPath(sto
         (status = 404, description = "no such product here (or a bundle)"), (status = 409, description = "insufficient_stock"), (status = 422, description = "invalid_clear_out")))]
 pub async fn clear_out(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<ClearOutRequest>,
 ) -> ApiResult<(StatusCode, Json<ClearedOut>)> {
-    let me = signed_in(&state, &session).await?;
     let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
     let items: Vec<(i64, i64)> = body.items.iter().map(ItemRequest::pair).collect();
     Ok((StatusCode::CREATED, Json(service::clear_out(&state.db, &me, store_id, &items, &key).await?)))

@@ -15,6 +15,7 @@ pub mod staff;
 pub mod stock;
 pub mod team;
 pub mod wallet;
+pub mod who;
 
 use axum::routing::{any, delete, get, post};
 use axum::Router;

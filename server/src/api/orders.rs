@@ -6,20 +6,16 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use axum::Extension;
 use std::net::SocketAddr;
+use super::who::SignedIn;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use linli_app::accounts::Me;
 use linli_app::orders::model::{Notification, Order, OrderSummary, PlaceOrder};
 use linli_app::orders::service;
-use linli_app::server::{session, AppState};
+use linli_app::server::AppState;
 use linli_app::shared::{AppError, ErrorCode};
-use tower_sessions::Session;
 
-async fn resident(state: &AppState, session: &Session) -> Result<Me, ApiError> {
-    session::user_of(&state.db, session).await?.ok_or(ApiError(AppError::unauthenticated()))
-}
 
 /// Places an order at a store. Stock for every line is reserved in the same transaction that
 /// writes the order (all or nothing); prices come from the catalog, never from the request.
@@ -31,11 +27,10 @@ async fn resident(state: &AppState, session: &Session) -> Result<Me, ApiError> {
         (status = 422, description = "outside_delivery_area, invalid_quantity, product_unavailable, invalid_pickup_time, invalid_slot, below_min_order, idempotency_key_reused")))]
 pub async fn place(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<PlaceOrder>,
 ) -> ApiResult<(StatusCode, Json<Order>)> {
-    let me = resident(&state, &session).await?;
     let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
     let order = service::place(&state.db, me.id, &body, &key, None).await?;
     Ok((StatusCode::CREATED, Json(order)))
@@ -43,24 +38,21 @@ pub async fn place(
 
 /// The signed-in resident's orders, newest first.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", responses((status = 200, body = [OrderSummary]), (status = 401)))]
-pub async fn list(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<OrderSummary>>> {
-    let me = resident(&state, &session).await?;
+pub async fn list(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<Json<Vec<OrderSummary>>> {
     Ok(Json(service::list(&state.db, me.id).await?))
 }
 
 /// One of the resident's orders with its lines and history.
 #[utoipa::path(get, path = "/api/v1/orders/{id}", params(("id" = i64, Path)), tag = "orders",
     responses((status = 200, body = Order), (status = 401), (status = 404, description = "no such order of yours")))]
-pub async fn get(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
-    let me = resident(&state, &session).await?;
+pub async fn get(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
     service::load(&state.db, id, me.id).await?.map(Json).ok_or(ApiError(AppError::not_found()))
 }
 
 /// Cancels while the store has not started picking; stock and any wallet payment go back.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", params(("id" = i64, Path)), tag = "orders",
     responses((status = 200, body = Order), (status = 401), (status = 404), (status = 409, description = "not_cancellable")))]
-pub async fn cancel(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
-    let me = resident(&state, &session).await?;
+pub async fn cancel(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Order>> {
     match service::cancel(&state.db, id, me.id).await {
         // A group-buy join is cancelled by leaving its group (409 closed once decided).
         Err(e) if e.code == ErrorCode::NotCancellable && e.details.as_ref().is_some_and(|d| d.get("group_buy_id").is_some()) => {
@@ -77,14 +69,13 @@ pub async fn cancel(State(state): State<AppState>, session: Session, ApiPath(id)
     responses((status = 200, description = "text/event-stream of `status` events"), (status = 401), (status = 404)))]
 pub async fn events(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     Extension(slots): Extension<StreamSlots>,
     Extension(limits): Extension<Limits>,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<impl axum::response::IntoResponse> {
-    let me = resident(&state, &session).await?;
     let mut opening = Opening::take(&state, &slots, &limits, Some(&me), &peer, &headers)?;
     // Subscribe first, then read: a change between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
@@ -106,15 +97,13 @@ pub async fn events(
 /// The resident's notifications (accepted, ready, on its way, delivered, cancelled by the
 /// store), newest first.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "orders", responses((status = 200, body = [Notification]), (status = 401)))]
-pub async fn notifications(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<Notification>>> {
-    let me = resident(&state, &session).await?;
+pub async fn notifications(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<Json<Vec<Notification>>> {
     Ok(Json(service::notifications(&state.db, me.id).await?))
 }
 
 /// Marks every notification read (the bell's badge clears).
 #[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "orders", responses((status = 204), (status = 401)))]
-pub async fn notifications_read(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
-    let me = resident(&state, &session).await?;
+pub async fn notifications_read(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<StatusCode> {
     service::mark_notifications_read(&state.db, me.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

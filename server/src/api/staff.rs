@@ -7,27 +7,21 @@ use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
 use axum::Extension;
 use std::net::SocketAddr;
+use super::who::SignedIn;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::Json;
 use linli_app::accounts::Me;
 use linli_app::orders::flow::{self, desk_may};
-use linli_app::orders::model::{CodeRequest, OrderStatus, PickLine, StaffOrder, TransitionRequest};
-use linli_app::orders::store::QueueFilter;
+use linli_app::orders::model::{CodeRequest, PickLine, StaffOrder, TransitionRequest};
 use linli_app::server::events::Topic;
-use linli_app::server::{session, AppState};
-use linli_app::shared::{AppError, ErrorCode};
+use linli_app::server::AppState;
+use linli_app::shared::AppError;
 use serde::Deserialize;
-use tower_sessions::Session;
-
-pub async fn signed_in(state: &AppState, session: &Session) -> Result<Me, ApiError> {
-    session::user_of(&state.db, session).await?.ok_or(ApiError(AppError::unauthenticated()))
-}
 
 /// Staff of `store_id` (or the owner); anyone else is refused.
-async fn desk_staff(state: &AppState, session: &Session, store_id: i64) -> Result<Me, ApiError> {
-    let me = signed_in(state, session).await?;
+fn desk_staff(me: Me, store_id: i64) -> Result<Me, ApiError> {
     if desk_may(&me, store_id) { Ok(me) } else { Err(ApiError(AppError::forbidden())) }
 }
 
@@ -48,21 +42,16 @@ pub struct QueueQuery {
 
 /// The store's queue, oldest first.
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/orders", params(("store_id" = i64, Path), QueueQuery), tag = "staff",
-    responses((status = 200, body = [StaffOrder]), (status = 400, description = "unknown status or fulfillment"), (status = 401), (status = 403)))]
+    responses((status = 200, body = [StaffOrder]), (status = 400, description = "unknown status or fulfillment, or a date that is not YYYY-MM-DD"), (status = 401), (status = 403)))]
 pub async fn queue(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Json<Vec<StaffOrder>>> {
-    desk_staff(&state, &session, store_id).await?;
-    let status = q.status.as_deref().filter(|s| !s.is_empty());
-    if status.is_some_and(|s| OrderStatus::parse(s).is_none()) || q.fulfillment.as_deref().is_some_and(|f| !["", "pickup", "delivery"].contains(&f)) {
-        return Err(ErrorCode::BadRequest.into());
-    }
-    let filter = QueueFilter { status, fulfillment: q.fulfillment.as_deref(), pickup_date: q.date.as_deref(), phone_tail: None };
-    let rows = linli_app::orders::store::queue(&state.db.pool, store_id, &filter, 500).await?;
-    Ok(Json(flow::staff_orders(&state.db, rows).await?))
+    desk_staff(me, store_id)?;
+    let ask = linli_app::orders::rules::QueueAsk::parse(q.status.as_deref(), q.fulfillment.as_deref(), q.date.as_deref())?;
+    Ok(Json(flow::queue(&state.db, store_id, &ask).await?))
 }
 
 /// Moves an order one step: accepted, picking, ready (a pickup order gets its shelf slot),
@@ -72,11 +61,10 @@ pub async fn queue(
         (status = 409, description = "invalid_transition, with details.from and details.to"), (status = 422, description = "reason_required")))]
 pub async fn transition(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<TransitionRequest>,
 ) -> ApiResult<Json<StaffOrder>> {
-    let me = signed_in(&state, &session).await?;
     let row = flow::staff_transition(&state.db, &me, id, body.to, body.reason.as_deref().unwrap_or("")).await?;
     one(&state, row).await
 }
@@ -89,11 +77,10 @@ pub async fn transition(
         (status = 409, description = "order_not_ready"), (status = 422, description = "invalid_pickup_code"), (status = 429, description = "too_many_attempts")))]
 pub async fn verify(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> ApiResult<Json<StaffOrder>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(linli_app::pickup::service::verify(&state.db, &me, store_id, &body.code).await?))
 }
 
@@ -108,11 +95,10 @@ pub struct ReadyQuery {
     responses((status = 200, body = [StaffOrder]), (status = 401), (status = 403), (status = 422, description = "invalid_phone_tail"), (status = 429)))]
 pub async fn ready(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ReadyQuery>,
 ) -> ApiResult<Json<Vec<StaffOrder>>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(linli_app::pickup::service::ready(&state.db, &me, store_id, q.phone_tail.as_deref()).await?))
 }
 
@@ -121,8 +107,7 @@ pub async fn ready(
     request_body = HandOverRequest,
     responses((status = 200, body = StaffOrder), (status = 401), (status = 404), (status = 409, description = "order_not_ready"),
         (status = 422, description = "pickup_proof_required, or pickup_proof_mismatch with tries_left"), (status = 429, description = "too_many_attempts")))]
-pub async fn hand_over(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<HandOverRequest>) -> ApiResult<Json<StaffOrder>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn hand_over(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>, ApiJson(body): ApiJson<HandOverRequest>) -> ApiResult<Json<StaffOrder>> {
     let proof = linli_app::pickup::service::Proof { code_or_tail: body.code.or(body.phone_tail), override_reason: body.override_reason };
     let row = linli_app::pickup::service::hand_over(&state.db, &me, id, &proof).await?;
     one(&state, row).await
@@ -156,11 +141,10 @@ pub struct NoShowStock {
     responses((status = 200, body = StaffOrder), (status = 401), (status = 404), (status = 409, description = "not a no-show, or already decided")))]
 pub async fn no_show_stock(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<NoShowStock>,
 ) -> ApiResult<Json<StaffOrder>> {
-    let me = signed_in(&state, &session).await?;
     let row = flow::settle_no_show(&state.db, &me, id, body.back_on_shelf).await?;
     one(&state, row).await
 }
@@ -176,11 +160,10 @@ pub struct DayQuery {
     responses((status = 200, body = [PickLine]), (status = 400, description = "bad date"), (status = 401), (status = 403)))]
 pub async fn pick_list(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DayQuery>,
 ) -> ApiResult<Json<Vec<PickLine>>> {
-    let me = signed_in(&state, &session).await?;
     Ok(Json(flow::pick_list(&state.db, &me, store_id, q.date.as_deref()).await?))
 }
 
@@ -189,14 +172,14 @@ pub async fn pick_list(
     responses((status = 200, description = "text/event-stream of `status` events ({order_id, status, at, shelf_slot?, new})"), (status = 401), (status = 403)))]
 pub async fn events(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     Extension(slots): Extension<StreamSlots>,
     Extension(limits): Extension<Limits>,
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ApiPath(store_id): ApiPath<i64>,
 ) -> ApiResult<impl IntoResponse> {
-    let me = desk_staff(&state, &session, store_id).await?;
+    let me = desk_staff(me, store_id)?;
     let opening = Opening::take(&state, &slots, &limits, Some(&me), &peer, &headers)?.as_staff_of(store_id);
     let rx = state.db.events.subscribe();
     Ok(super::events::stream(rx, Topic::Store(store_id), Vec::new(), opening))
@@ -211,14 +194,12 @@ pub struct Routing {
 
 /// The chain's LBS 分单 setting (the owner only).
 #[utoipa::path(get, path = "/api/v1/owner/routing", tag = "staff", responses((status = 200, body = Routing), (status = 401), (status = 403)))]
-pub async fn routing(State(state): State<AppState>, session: Session) -> ApiResult<Json<Routing>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn routing(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<Json<Routing>> {
     Ok(Json(Routing { lbs_routing: linli_app::stores::api::routing_of(&state.db, &me).await? }))
 }
 
 #[utoipa::path(put, path = "/api/v1/owner/routing", request_body = Routing, tag = "staff", responses((status = 200, body = Routing), (status = 401), (status = 403)))]
-pub async fn set_routing(State(state): State<AppState>, session: Session, ApiJson(body): ApiJson<Routing>) -> ApiResult<Json<Routing>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn set_routing(State(state): State<AppState>, SignedIn(me): SignedIn, ApiJson(body): ApiJson<Routing>) -> ApiResult<Json<Routing>> {
     linli_app::stores::api::set_routing_for(&state.db, &me, body.lbs_routing).await?;
     Ok(Json(body))
 }

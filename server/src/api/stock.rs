@@ -2,7 +2,7 @@
 //! ledger, booking a movement, selling to a walk-in customer. Only staff of that store (or
 //! the owner) may read or move its stock; a receipt of another store does not exist (404).
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
-use super::staff::signed_in;
+use super::who::SignedIn;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -11,7 +11,6 @@ use linli_app::inventory::service;
 use linli_app::server::{request, AppState};
 use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -34,12 +33,11 @@ pub struct StockMoveBody {
         (status = 409, description = "insufficient_stock"), (status = 422, description = "invalid_stock_change or note_too_long")))]
 pub async fn book(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<StockMoveBody>,
 ) -> ApiResult<Json<StockLevel>> {
-    let me = signed_in(&state, &session).await?;
     let key = super::idempotency_key(&headers)?;
     Ok(Json(service::book(&state.db, &me, store_id, body.product_id, body.reason, body.delta, &body.note, key.as_deref()).await?))
 }
@@ -48,8 +46,7 @@ pub async fn book(
 /// whether it is low.
 #[utoipa::path(get, path = "/api/v1/staff/stores/{store_id}/stock", params(("store_id" = i64, Path)), tag = "stock",
     responses((status = 200, body = [StockLine]), (status = 401), (status = 403)))]
-pub async fn levels(State(state): State<AppState>, session: Session, headers: axum::http::HeaderMap, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<StockLine>>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn levels(State(state): State<AppState>, SignedIn(me): SignedIn, headers: axum::http::HeaderMap, ApiPath(store_id): ApiPath<i64>) -> ApiResult<Json<Vec<StockLine>>> {
     if !service::may_book(&me, store_id) {
         return Err(ApiError(AppError::forbidden()));
     }
@@ -69,19 +66,15 @@ pub struct LedgerQuery {
     responses((status = 200, body = [StockMovement]), (status = 400), (status = 401), (status = 403)))]
 pub async fn movements(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<LedgerQuery>,
 ) -> ApiResult<Json<Vec<StockMovement>>> {
-    let me = signed_in(&state, &session).await?;
-    if !service::may_book(&me, store_id) {
-        return Err(ApiError(AppError::forbidden()));
-    }
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ErrorCode::BadRequest.into());
     }
-    Ok(Json(linli_app::inventory::store::movements(&state.db.pool, store_id, q.product_id, limit).await?))
+    Ok(Json(service::ledger(&state.db, &me, store_id, q.product_id, limit).await?))
 }
 
 /// Sells to a walk-in customer from the store's stock (the same rows the storefront sells).
@@ -92,12 +85,11 @@ pub async fn movements(
         (status = 422, description = "basket_empty, invalid_stock_change, product_unavailable, pay_code_required, pay_code_invalid (with tries_left)"), (status = 429, description = "too_many_attempts: too many wrong pay codes")))]
 pub async fn sell(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(store_id): ApiPath<i64>,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<CounterSaleRequest>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
-    let me = signed_in(&state, &session).await?;
     let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
     Ok((StatusCode::CREATED, Json(service::sell(&state.db, &me, store_id, &body, &key).await?)))
 }
@@ -105,8 +97,7 @@ pub async fn sell(
 /// A till receipt, for staff of its store.
 #[utoipa::path(get, path = "/api/v1/staff/counter-sales/{id}", params(("id" = i64, Path)), tag = "stock",
     responses((status = 200, body = Receipt), (status = 401), (status = 404)))]
-pub async fn receipt(State(state): State<AppState>, session: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Receipt>> {
-    let me = signed_in(&state, &session).await?;
+pub async fn receipt(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Receipt>> {
     Ok(Json(service::receipt(&state.db, &me, id).await?))
 }
 
@@ -120,12 +111,11 @@ pub async fn receipt(State(state): State<AppState>, session: Session, ApiPath(id
         (status = 409, description = "already_refunded"), (status = 422, description = "invalid_refund, note_too_long, idempotency_key_reused")))]
 pub async fn refund(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(me): SignedIn,
     ApiPath(id): ApiPath<i64>,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TillRefundRequest>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
-    let me = signed_in(&state, &session).await?;
     let key = super::idempotency_key(&headers)?.ok_or(ApiError(AppError::new(ErrorCode::IdempotencyKeyRequired)))?;
     Ok((StatusCode::CREATED, Json(service::refund(&state.db, &me, id, &body, &key).await?)))
 }

@@ -1,13 +1,12 @@
 //! `/api/v1/staff/users/{user_id}/wallet/top-up`.
-use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use super::who::SignedIn;
+use super::error::{ApiJson, ApiPath, ApiResult};
 use axum::extract::State;
 use axum::Json;
-use linli_app::server::{session, AppState};
-use linli_app::shared::AppError;
+use linli_app::server::AppState;
 use linli_app::wallet::model::{Balance, PayCode};
 use linli_app::wallet::service;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -22,12 +21,11 @@ pub struct TopUpBody {
     responses((status = 200, body = Balance), (status = 401), (status = 403, description = "not counter staff"), (status = 404, description = "no such user"), (status = 422, description = "invalid_amount or idempotency_key_reused")))]
 pub async fn top_up(
     State(state): State<AppState>,
-    session: Session,
+    SignedIn(staff): SignedIn,
     ApiPath(user_id): ApiPath<i64>,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TopUpBody>,
 ) -> ApiResult<Json<Balance>> {
-    let staff = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
     let key = super::idempotency_key(&headers)?;
     Ok(Json(service::top_up(&state.db, &staff, user_id, body.amount_fen, key.as_deref(), None).await?))
 }
@@ -36,8 +34,7 @@ pub async fn top_up(
 /// sale from the wallet. One use, about a minute; making more than 30 in ten minutes is 429.
 #[utoipa::path(post, path = "/api/v1/me/pay-codes", tag = "wallet",
     responses((status = 201, body = PayCode), (status = 401), (status = 429, description = "too_many_attempts")))]
-pub async fn pay_code(State(state): State<AppState>, session: Session) -> ApiResult<(axum::http::StatusCode, [(axum::http::HeaderName, &'static str); 1], Json<PayCode>)> {
-    let me = session::user_of(&state.db, &session).await?.ok_or(ApiError(AppError::unauthenticated()))?;
+pub async fn pay_code(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<(axum::http::StatusCode, [(axum::http::HeaderName, &'static str); 1], Json<PayCode>)> {
     let code = service::issue_pay_code(&state.db, &me).await?;
     Ok((axum::http::StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, "no-store")], Json(code)))
 }
