@@ -1,4 +1,4 @@
-use crate::helpers::{client, error_code, spawn_app, spawn_app_with_demo};
+use crate::helpers::*;
 use serde_json::json;
 
 #[tokio::test]

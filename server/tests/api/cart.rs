@@ -1,6 +1,6 @@
 //! The cart and checkout through the pages' server functions (form posts, as a browser without
 //! JavaScript sends them; the hydrated page sends the same).
-use crate::helpers::{client, spawn_app_with_demo, TestApp};
+use crate::helpers::*;
 use serde_json::Value;
 
 /// Posts a server function's form; returns (status, body as JSON or Null).

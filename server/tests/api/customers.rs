@@ -1,8 +1,6 @@
 //! The counter's customers: search by name or phone digits, a resident's page at one store,
 //! top-ups corrected by reversing entries that keep the wallet ledger balanced.
-use crate::flow::{get, post};
-use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
-use crate::orders::{first_store, logged_in, pickup_order, place, stocked_product, wallet};
+use crate::helpers::*;
 use serde_json::json;
 
 const STAFF_A: &str = "13900000021"; // 小赵, 文三路店

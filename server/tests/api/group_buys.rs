@@ -1,9 +1,7 @@
 //! Group buys: 满N户成团 or everyone is refunded. Joins race for a cap and a household limit;
 //! the deadline is decided once, even when run twice or killed half-way.
-use crate::flow::{get, post};
-use crate::helpers::{client, error_code, spawn_app_with, spawn_app_with_demo, TestApp};
-use crate::orders::{count, first_store, logged_in, stock, wallet};
-use linli_app::shared::time::{iso_date, local_input, local_time, now_ms};
+use crate::helpers::*;
+use linli_app::shared::time::{local_input, now_ms};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -16,34 +14,6 @@ async fn join(c: &reqwest::Client, app: &TestApp, id: i64, key: &str, body: &Val
     let r = c.post(app.url(&format!("/api/v1/group-buys/{id}/join"))).header("idempotency-key", key).json(body).send().await.expect("join");
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
-}
-
-pub async fn product(app: &TestApp) -> (i64, i64) {
-    sqlx::query_as("select id, price_fen from products where active = $1 and price_fen > 100 order by id limit 1")
-        .bind(true)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("product")
-}
-
-/// A campaign at the first store: opens now, closes in a day.
-pub fn campaign(store: i64, product: i64, price: i64, min: i64, cap: Option<i64>, limit: i64) -> Value {
-    let deadline = now_ms() + 86_400_000;
-    json!({
-        "store_id": store, "product_id": product, "price_fen": price, "min_households": min,
-        "max_units": cap, "per_household_limit": limit,
-        "deadline": local_input(deadline),
-        "pickup_date": iso_date(local_time(deadline).day + 1),
-        "title": "赣南脐橙产地直发", "story": "果园直采，这一批糖度13以上"
-    })
-}
-
-pub async fn create(app: &TestApp, body: &Value) -> i64 {
-    let manager = logged_in(app, MANAGER_A).await;
-    let (status, g) = post(&manager, app, "/api/v1/group-buys", body).await;
-    assert_eq!(status, 201, "{g}");
-    assert_eq!(g["status"], "open");
-    g["id"].as_i64().expect("id")
 }
 
 /// `n` new households (the demo resident's password), each with `wallet_fen` booked as a
@@ -80,7 +50,7 @@ async fn households(app: &TestApp, n: usize, prefix: &str, wallet_fen: i64) -> V
             .map(|i| {
                 let (base, phone) = (app.url(""), format!("{prefix}{i:05}"));
                 tokio::spawn(async move {
-                    let c = crate::orders::login_at(base.clone(), phone).await;
+                    let c = crate::helpers::login_at(base.clone(), phone).await;
                     let me: Value = c.get(format!("{base}/api/v1/me")).send().await.expect("me").json().await.expect("me json");
                     (me["id"].as_i64().expect("id"), c)
                 })
@@ -127,8 +97,8 @@ async fn ledger_balances(app: &TestApp) {
 async fn a_group_that_reaches_its_threshold_goes_ahead_and_freezes_the_supplier_summary() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price - 100, 3, None, 2)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price - 100, 3, None, 2)).await;
 
     let people = households(&app, 3, "136110", 10_000).await;
     let mut joined = Vec::new();
@@ -191,8 +161,8 @@ async fn a_group_that_reaches_its_threshold_goes_ahead_and_freezes_the_supplier_
 async fn a_group_that_misses_its_threshold_cancels_every_join_and_refunds_each_once() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 5, None, 3)).await;
     let people = households(&app, 3, "136220", 10_000).await;
     for (i, (_, c)) in people.iter().enumerate() {
         let (status, body) = join(c, &app, id, "k", &json!({"qty": 2, "payment": "wallet"})).await;
@@ -232,8 +202,8 @@ async fn a_group_that_misses_its_threshold_cancels_every_join_and_refunds_each_o
 async fn five_hundred_concurrent_joins_against_a_cap_of_one_hundred_sell_exactly_one_hundred() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 10, Some(100), 2)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 10, Some(100), 2)).await;
     // 100 households, five joins each: 500 joins for 100 units, two units a household at most.
     let people = households(&app, 100, "137330", 0).await;
     let mut tasks = Vec::new();
@@ -278,8 +248,8 @@ async fn five_hundred_concurrent_joins_against_a_cap_of_one_hundred_sell_exactly
 async fn bad_joins_get_a_clear_code_and_change_nothing() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 2, Some(10), 2)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 2, Some(10), 2)).await;
     let resident = logged_in(&app, RESIDENT).await;
     let cases = [
         (json!({"qty": 3, "payment": "wallet"}), 409, "limit_exceeded"),
@@ -351,8 +321,8 @@ async fn bad_joins_get_a_clear_code_and_change_nothing() {
 async fn a_household_leaves_and_rejoins_before_the_deadline() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 2, None, 3)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 2, None, 3)).await;
     let resident = logged_in(&app, RESIDENT).await;
     let before = wallet(&app, RESIDENT).await;
     let (_, order) = join(&resident, &app, id, "a", &json!({"qty": 2, "payment": "wallet"})).await;
@@ -385,8 +355,8 @@ async fn a_household_leaves_and_rejoins_before_the_deadline() {
 async fn the_owner_edits_before_the_first_join_extends_once_and_cancelling_refunds_everyone() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 2, None, 2)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 2, None, 2)).await;
     let owner = logged_in(&app, OWNER).await;
     let mut edit = campaign(store, product, price - 50, 2, None, 2);
     edit["title"] = json!("改个标题");
@@ -428,11 +398,11 @@ async fn the_owner_edits_before_the_first_join_extends_once_and_cancelling_refun
 async fn an_edit_racing_the_first_join_never_charges_an_old_price() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
+    let (product, price) = group_buy_product(&app).await;
     let owner = logged_in(&app, OWNER).await;
     let resident = logged_in(&app, RESIDENT).await;
     for round in 0..8 {
-        let id = create(&app, &campaign(store, product, price, 2, None, 2)).await;
+        let id = create_group_buy(&app, &campaign(store, product, price, 2, None, 2)).await;
         let edit = campaign(store, product, price - 30, 2, None, 2);
         let url = app.url(&format!("/api/v1/group-buys/{id}"));
         let (key, body) = (format!("race-{round}"), json!({"qty": 2, "payment": "on_pickup"}));
@@ -449,8 +419,8 @@ async fn an_edit_racing_the_first_join_never_charges_an_old_price() {
 async fn progress_reaches_an_open_event_stream_when_someone_joins() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 5, None, 2)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 5, None, 2)).await;
     let mut res = client().get(app.url(&format!("/api/v1/group-buys/{id}/events"))).send().await.expect("stream");
     assert_eq!(res.status().as_u16(), 200);
     let mut buf = String::new();
@@ -500,8 +470,8 @@ async fn a_resolution_killed_half_way_finishes_after_a_restart_with_each_refund_
     let app = spawn_app_with(false).await;
     assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price, 100, None, 1)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price, 100, None, 1)).await;
     let people = households(&app, 30, "138440", 10_000).await;
     for (i, (_, c)) in people.iter().enumerate() {
         let (s, b) = join(c, &app, id, &format!("kill{i}"), &json!({"qty": 1, "payment": "wallet"})).await;
@@ -575,9 +545,9 @@ async fn settled(app: &TestApp, id: i64) -> bool {
 async fn a_refund_reaches_an_account_deactivated_since_it_joined_and_a_later_campaign_is_settled_on_time() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let first = create(&app, &campaign(store, product, price, 5, None, 3)).await;
-    let second = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let first = create_group_buy(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let second = create_group_buy(&app, &campaign(store, product, price, 5, None, 3)).await;
     let people = households(&app, 2, "136230", 10_000).await;
     for (i, (_, c)) in people.iter().enumerate() {
         let (status, body) = join(c, &app, first, "k", &json!({"qty": 1, "payment": "wallet"})).await;
@@ -615,9 +585,9 @@ async fn a_join_that_cannot_be_settled_is_retried_with_backoff_and_holds_back_no
     let app = spawn_app_with(false).await;
     assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let first = create(&app, &campaign(store, product, price, 5, None, 3)).await;
-    let second = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let first = create_group_buy(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let second = create_group_buy(&app, &campaign(store, product, price, 5, None, 3)).await;
     let people = households(&app, 2, "136240", 10_000).await;
     let mut joins = Vec::new();
     for (_, c) in &people {
@@ -674,7 +644,7 @@ async fn a_join_that_cannot_be_settled_is_retried_with_backoff_and_holds_back_no
 
     // A manager's cancel with a join that cannot be refunded now answers as cancelled (the
     // join is left to the job), never 500.
-    let third = create(&app, &campaign(store, product, price, 5, None, 3)).await;
+    let third = create_group_buy(&app, &campaign(store, product, price, 5, None, 3)).await;
     let (status, body) = join(&people[0].1, &app, third, "k3", &json!({"qty": 1, "payment": "wallet"})).await;
     assert_eq!(status, 201, "{body}");
     let stuck = body["id"].as_i64().expect("order id");
@@ -691,8 +661,8 @@ async fn a_join_that_cannot_be_settled_is_retried_with_backoff_and_holds_back_no
 async fn succeeded_goods_are_booked_in_once_held_by_their_orders_and_handed_over_with_a_ledger_row() {
     let app = spawn_app_with_demo().await;
     let store = first_store(&app).await;
-    let (product, price) = product(&app).await;
-    let id = create(&app, &campaign(store, product, price - 100, 2, None, 2)).await;
+    let (product, price) = group_buy_product(&app).await;
+    let id = create_group_buy(&app, &campaign(store, product, price - 100, 2, None, 2)).await;
     let people = households(&app, 2, "136120", 10_000).await;
     let mut orders = Vec::new();
     for (i, (_, c)) in people.iter().enumerate() {
@@ -742,12 +712,12 @@ async fn succeeded_goods_are_booked_in_once_held_by_their_orders_and_handed_over
         .await
         .expect("rows");
     assert_eq!(rows, vec![(3, "receive".to_string(), Some(id))]);
-    crate::stock::assert_ledger_balances(&app, store, product).await;
+    crate::helpers::assert_ledger_balances(&app, store, product).await;
 
     // The till cannot sell the held goods: only what was free before.
     let free = on_hand - held;
     let body = json!({ "items": [{ "product_id": product, "qty": free + 1 }], "payment": "cash" });
-    let (status, err) = crate::stock::sell(&staff, &app, store, "gs-till", &body).await;
+    let (status, err) = crate::helpers::sell(&staff, &app, store, "gs-till", &body).await;
     assert_eq!((status, error_code(&err)), (409, "insufficient_stock"), "{err}");
 
     // Handed over: out of the shelf with the order's ledger row.
@@ -757,5 +727,5 @@ async fn succeeded_goods_are_booked_in_once_held_by_their_orders_and_handed_over
     assert_eq!(stock(&app, store, product).await, (on_hand + 1, held + 1));
     let out: Vec<(i64, String)> = sqlx::query_as("select delta, reason from stock_movements where order_id = $1").bind(order).fetch_all(&app.db.pool).await.expect("out");
     assert_eq!(out, vec![(-2, "online_sale".to_string())]);
-    crate::stock::assert_ledger_balances(&app, store, product).await;
+    crate::helpers::assert_ledger_balances(&app, store, product).await;
 }

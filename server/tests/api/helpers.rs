@@ -1,7 +1,9 @@
 use linli_app::server::Db;
 use linli_server::{Application, Config, Limits};
 use reqwest::header::{HeaderMap, HeaderValue};
-use serde_json::Value;
+use linli_app::shared::time::{iso_date, local_input, local_time, now_ms};
+use serde_json::{json, Value};
+use std::time::Duration;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub struct TestApp {
@@ -177,4 +179,224 @@ impl TestApp {
 
 pub fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("")
+}
+
+// ---- Stores, stock, money and orders ----
+
+/// The first demo store (文三路店: 立减¥3 for pickup, delivers 3 km, ¥29 minimum).
+pub async fn first_store(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1").fetch_one(&app.db.pool).await.expect("store");
+    id
+}
+
+/// A product at the store with plenty of stock: (id, price).
+pub async fn stocked_product(app: &TestApp, store_id: i64) -> (i64, i64) {
+    sqlx::query_as(
+        "select p.id, p.price_fen from products p join stock s on s.product_id = p.id and s.store_id = $1
+         where s.on_hand - s.reserved >= 10 order by p.id limit 1",
+    )
+    .bind(store_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a stocked product")
+}
+
+pub async fn set_stock(app: &TestApp, store_id: i64, product_id: i64, on_hand: i64) {
+    sqlx::query("update stock set on_hand = $3, reserved = 0 where store_id = $1 and product_id = $2")
+        .bind(store_id)
+        .bind(product_id)
+        .bind(on_hand)
+        .execute(&app.db.pool)
+        .await
+        .expect("set stock");
+}
+
+/// (on_hand, reserved) of a product at a store.
+pub async fn stock(app: &TestApp, store_id: i64, product_id: i64) -> (i64, i64) {
+    sqlx::query_as("select on_hand, reserved from stock where store_id = $1 and product_id = $2")
+        .bind(store_id)
+        .bind(product_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("stock")
+}
+
+pub async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.expect("count");
+    n
+}
+
+pub async fn wallet(app: &TestApp, phone: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("select wallet_fen from users where phone = $1").bind(phone).fetch_one(&app.db.pool).await.expect("wallet");
+    n
+}
+
+pub fn tomorrow() -> String {
+    iso_date(local_time(now_ms()).day + 1)
+}
+
+pub fn pickup_order(store_id: i64, product_id: i64, qty: i64, payment: &str) -> Value {
+    json!({
+        "store_id": store_id,
+        "items": [{"product_id": product_id, "qty": qty}],
+        "fulfillment": {"type": "pickup", "pickup_date": tomorrow(), "window": "17:00-18:00"},
+        "payment": payment,
+        "note": "切块，不要香菜"
+    })
+}
+
+pub async fn place(c: &reqwest::Client, app: &TestApp, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url("/api/v1/orders")).header("idempotency-key", key).json(body).send().await.expect("post order");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn logged_in(app: &TestApp, phone: &str) -> reqwest::Client {
+    login_at(app.url(""), phone.to_string()).await
+}
+
+pub async fn login_at(base: String, phone: String) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"phone": phone, "password": linli_server::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status().as_u16(), 200, "login {phone}");
+    c
+}
+
+// ---- Plain HTTP calls with any client, and event streams ----
+
+pub async fn second_store(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from stores order by id limit 1 offset 1").fetch_one(&app.db.pool).await.expect("store");
+    id
+}
+
+pub async fn post(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url(path)).json(body).send().await.expect("post");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value) {
+    let r = c.get(app.url(path)).send().await.expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Reads the next server-sent event (name, data) within `limit`.
+pub async fn next_event(res: &mut reqwest::Response, buf: &mut String, limit: Duration) -> Option<(String, Value)> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        if let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let name = block.lines().find_map(|l| l.strip_prefix("event:")).map(|s| s.trim().to_string());
+            let data = block.lines().find_map(|l| l.strip_prefix("data:")).map(str::trim);
+            match (name, data) {
+                (Some(name), Some(data)) => return Some((name, serde_json::from_str(data).unwrap_or(Value::Null))),
+                _ => continue, // a keep-alive comment
+            }
+        }
+        let chunk = tokio::time::timeout_at(deadline, res.chunk()).await.ok()?.ok()??;
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+pub async fn put(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
+    let r = c.put(app.url(path)).json(body).send().await.expect("put");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+// ---- The till and the stock ledger ----
+
+pub async fn sell(c: &reqwest::Client, app: &TestApp, store: i64, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url(&format!("/api/v1/staff/stores/{store}/counter-sales"))).header("idempotency-key", key).json(body).send().await.expect("sell");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Every ledger row follows from the one before, and the last one is the shelf.
+pub async fn assert_ledger_balances(app: &TestApp, store: i64, product: i64) {
+    let rows = ledger(app, store, product).await;
+    let mut running = 0;
+    for (delta, after, reason) in &rows {
+        running += delta;
+        assert_eq!(running, *after, "{reason} {delta} should leave {running}: {rows:?}");
+    }
+    assert_eq!(stock(app, store, product).await.0, running, "the ledger sums to on hand: {rows:?}");
+}
+
+// ---- Group buys ----
+
+pub async fn group_buy_product(app: &TestApp) -> (i64, i64) {
+    sqlx::query_as("select id, price_fen from products where active = $1 and price_fen > 100 order by id limit 1")
+        .bind(true)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("product")
+}
+
+/// A campaign at the first store: opens now, closes in a day.
+pub fn campaign(store: i64, product: i64, price: i64, min: i64, cap: Option<i64>, limit: i64) -> Value {
+    let deadline = now_ms() + 86_400_000;
+    json!({
+        "store_id": store, "product_id": product, "price_fen": price, "min_households": min,
+        "max_units": cap, "per_household_limit": limit,
+        "deadline": local_input(deadline),
+        "pickup_date": iso_date(local_time(deadline).day + 1),
+        "title": "赣南脐橙产地直发", "story": "果园直采，这一批糖度13以上"
+    })
+}
+
+/// Creates a campaign as the first store's manager; it opens at once.
+pub async fn create_group_buy(app: &TestApp, body: &Value) -> i64 {
+    let manager = logged_in(app, "13900000011").await;
+    let (status, g) = post(&manager, app, "/api/v1/group-buys", body).await;
+    assert_eq!(status, 201, "{g}");
+    assert_eq!(g["status"], "open");
+    g["id"].as_i64().expect("id")
+}
+
+// ---- Orders along their way (the queue, the desk, riders) ----
+
+/// Moves an order as staff (`POST /staff/orders/{id}/transition`).
+pub async fn to(c: &reqwest::Client, app: &TestApp, order: i64, status: &str) -> (u16, Value) {
+    post(c, app, &format!("/api/v1/staff/orders/{order}/transition"), &json!({ "to": status })).await
+}
+
+/// A placed wallet-paid pickup order for tomorrow: (order id, product, qty, code).
+pub async fn placed_order(app: &TestApp, resident: &reqwest::Client, key: &str) -> (i64, i64, i64, String) {
+    let store = first_store(app).await;
+    let (product, _) = stocked_product(app, store).await;
+    let (status, order) = place(resident, app, key, &pickup_order(store, product, 2, "wallet")).await;
+    assert_eq!(status, 201, "{order}");
+    (order["id"].as_i64().expect("id"), product, 2, order["pickup_code"].as_str().expect("code").to_string())
+}
+
+/// An order's status as stored.
+pub async fn status_of(app: &TestApp, order: i64) -> String {
+    let (s,): (String,) = sqlx::query_as("select status from orders where id = $1").bind(order).fetch_one(&app.db.pool).await.expect("status");
+    s
+}
+
+/// An order of the resident's, taken to ready by the store.
+pub async fn ready_order(app: &TestApp, resident: &reqwest::Client, staff: &reqwest::Client, key: &str) -> (i64, String) {
+    let (order, _, _, code) = placed_order(app, resident, key).await;
+    for step in ["accepted", "picking", "ready"] {
+        assert_eq!(to(staff, app, order, step).await.0, 200, "{step}");
+    }
+    (order, code)
+}
+
+/// The ledger of a product at a store, oldest first: (delta, on_hand_after, reason).
+pub async fn ledger(app: &TestApp, store: i64, product: i64) -> Vec<(i64, i64, String)> {
+    sqlx::query_as("select delta, on_hand_after, reason from stock_movements where store_id = $1 and product_id = $2 order by id")
+        .bind(store)
+        .bind(product)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("ledger")
 }

@@ -1,8 +1,6 @@
 //! Slow and greedy clients: a request head or body that dawdles is cut off, live streams are
 //! bounded per client, and a clerk's open queue stream ends when the clerk loses the role.
-use crate::flow::{get, next_event, post};
-use crate::helpers::{error_code, spawn_app_limited, spawn_demo_limited};
-use crate::orders::{first_store, logged_in};
+use crate::helpers::*;
 use linli_server::Limits;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -64,8 +62,8 @@ async fn a_request_body_that_stalls_is_refused() {
 async fn live_streams_are_bounded_per_account_and_given_back() {
     let app = spawn_demo_limited(Limits { streams_per_client: 2, ..Limits::default() }).await;
     let resident = logged_in(&app, RESIDENT).await;
-    let (product, price) = crate::group_buys::product(&app).await;
-    let id = crate::group_buys::create(&app, &crate::group_buys::campaign(first_store(&app).await, product, price - 50, 3, None, 2)).await;
+    let (product, price) = crate::helpers::group_buy_product(&app).await;
+    let id = crate::helpers::create_group_buy(&app, &crate::helpers::campaign(first_store(&app).await, product, price - 50, 3, None, 2)).await;
     let url = app.url(&format!("/api/v1/group-buys/{id}/events"));
     let first = resident.get(&url).send().await.expect("first");
     let second = resident.get(&url).send().await.expect("second");

@@ -2,10 +2,7 @@
 //! page, checkout and the till alike, and outside it nothing changes; tiers follow the clock;
 //! only the store's managers write rules; 日清报损 writes off what is left (never what
 //! orders hold) once; the day's report adds up the markdown sales and the write-offs.
-use crate::flow::{get, post, second_store};
-use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
-use crate::orders::{first_store, logged_in, pickup_order, place, stock};
-use crate::products::put;
+use crate::helpers::*;
 use linli_app::markdowns::rules::marked_down;
 use linli_app::shared::time::{local_time, now_ms};
 use serde_json::{json, Value};

@@ -1,4 +1,4 @@
-use crate::helpers::{backend_name, error_code, spawn_app, spawn_app_with_demo};
+use crate::helpers::*;
 use serde_json::json;
 
 #[tokio::test]
@@ -153,4 +153,26 @@ async fn pages_allow_only_their_own_nonced_scripts_and_are_never_framed() {
     let r = reqwest::get(app.url("/api/v1/stores")).await.expect("api");
     let csp = r.headers()["content-security-policy"].to_str().expect("ascii");
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';") && !csp.contains("nonce"), "{csp}");
+}
+
+#[tokio::test]
+async fn every_back_office_menu_entry_opens_and_a_signed_out_clerk_comes_back_to_the_same_address() {
+    let app = spawn_app_with_demo().await;
+    let owner = crate::helpers::logged_in(&app, "13900000000").await;
+    for &(href, zh, _) in linli_app::ui::layout::OFFICE_MENU {
+        let r = owner.get(app.url(href)).send().await.expect("menu page");
+        assert_eq!(r.status().as_u16(), 200, "{href}");
+        let page = r.text().await.expect("body");
+        assert!(page.contains(zh), "{href} names itself {zh}");
+        assert!(!page.contains("页面不存在"), "{href} is a page");
+    }
+    // Signed out, a detail page with a query sends the clerk to log in, and back to exactly it.
+    let guest = crate::helpers::client();
+    for path in ["/admin/products/3?from=stock", "/admin/stock/2?store=1", "/admin/customers/4", "/admin/group-buys/1"] {
+        let r = guest.get(app.url(path)).send().await.expect("signed out");
+        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let body = r.text().await.unwrap_or_default();
+        let want = format!("/login?next={}", linli_app::shared::url::encode(path));
+        assert!(location == want || body.contains(&want.replace('&', "&amp;")), "{path}: location {location:?}");
+    }
 }

@@ -2,9 +2,7 @@
 //! a manager edits what the shelf says and the photos, nobody else edits anything; uploads
 //! are re-encoded (EXIF and GPS gone), refused with a clear code when they are not a usable
 //! picture, and never more than nine a product even when sent at once.
-use crate::flow::{get, post, second_store};
-use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
-use crate::orders::{first_store, logged_in, pickup_order, place};
+use crate::helpers::*;
 use image::ImageFormat;
 use linli_app::catalog::photos::samples::{jpeg_claiming, phone_jpeg, picture, png_claiming};
 use serde_json::{json, Value};
@@ -13,12 +11,6 @@ const OWNER: &str = "13900000000";
 const MANAGER: &str = "13900000011";
 const STAFF: &str = "13900000021";
 const RESIDENT: &str = "13800000003";
-
-pub async fn put(c: &reqwest::Client, app: &TestApp, path: &str, body: &Value) -> (u16, Value) {
-    let r = c.put(app.url(path)).json(body).send().await.expect("put");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
 
 async fn upload(c: &reqwest::Client, app: &TestApp, product: i64, bytes: Vec<u8>, name: &str) -> (u16, Value) {
     let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
@@ -208,7 +200,7 @@ async fn what_is_not_a_usable_picture_is_refused_with_a_clear_code_and_nothing_i
     let owner = logged_in(&app, OWNER).await;
     let (_, products) = get(&owner, &app, "/api/v1/staff/products").await;
     let id = products[0]["id"].as_i64().unwrap_or_else(|| panic!("a product: {products}"));
-    let media_before = crate::orders::count(&app, "select count(*) from media").await;
+    let media_before = crate::helpers::count(&app, "select count(*) from media").await;
 
     let cases: Vec<(Vec<u8>, &str, u16, &str)> = vec![
         ("我是一段文字，不是照片".as_bytes().to_vec(), "photo.jpg", 422, "not_an_image"),
@@ -223,7 +215,7 @@ async fn what_is_not_a_usable_picture_is_refused_with_a_clear_code_and_nothing_i
         assert_eq!(body["error"]["details"]["field"], "photo");
     }
     assert_eq!(photo_count(&app, id).await, 0);
-    assert_eq!(crate::orders::count(&app, "select count(*) from media").await, media_before);
+    assert_eq!(crate::helpers::count(&app, "select count(*) from media").await, media_before);
     assert_eq!(upload(&owner, &app, 999_999, picture(300, 300, ImageFormat::Png), "a.png").await.0, 404);
 }
 
@@ -347,8 +339,8 @@ async fn the_owner_makes_a_bundle_from_single_products_and_its_stock_is_theirs()
     .await
     .expect("parts");
     let (a, b) = (parts[0].0, parts[1].0);
-    crate::orders::set_stock(&app, store, a, 4).await;
-    crate::orders::set_stock(&app, store, b, 3).await;
+    crate::helpers::set_stock(&app, store, a, 4).await;
+    crate::helpers::set_stock(&app, store, b, 3).await;
     let path = format!("/api/v1/staff/products/{id}/components");
 
     // Nobody but the owner; nonsense recipes change nothing.
@@ -380,7 +372,7 @@ async fn the_owner_makes_a_bundle_from_single_products_and_its_stock_is_theirs()
     let resident = logged_in(&app, RESIDENT).await;
     let (status, order) = place(&resident, &app, "bundle-order-1", &pickup_order(store, id, 1, "wallet")).await;
     assert_eq!(status, 201, "{order}");
-    assert_eq!((crate::orders::stock(&app, store, a).await.1, crate::orders::stock(&app, store, b).await.1), (2, 1));
+    assert_eq!((crate::helpers::stock(&app, store, a).await.1, crate::helpers::stock(&app, store, b).await.1), (2, 1));
     assert_eq!(on_shelf(&app, store, id).await.expect("on the shelf")["available"].as_i64(), Some(1));
 
     // Emptied, it is a single product again (with no stock of its own: sold out).

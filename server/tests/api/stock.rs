@@ -1,9 +1,7 @@
 //! Stock per store and the till: booked movements with a ledger that sums to the shelf, the
 //! shelf never below what orders hold, one store's staff kept out of another's stock, and
 //! the counter and the storefront racing for the same units.
-use crate::flow::{get, post};
-use crate::helpers::{error_code, spawn_app_with_demo, TestApp};
-use crate::orders::{count, first_store, logged_in, pickup_order, place, set_stock, stock, stocked_product, wallet};
+use crate::helpers::*;
 use serde_json::{json, Value};
 
 const STAFF_A: &str = "13900000021"; // 小赵, first store
@@ -15,35 +13,8 @@ async fn book(c: &reqwest::Client, app: &TestApp, store: i64, product: i64, reas
     post(c, app, &format!("/api/v1/staff/stores/{store}/stock"), &json!({ "product_id": product, "delta": delta, "reason": reason })).await
 }
 
-pub async fn sell(c: &reqwest::Client, app: &TestApp, store: i64, key: &str, body: &Value) -> (u16, Value) {
-    let r = c.post(app.url(&format!("/api/v1/staff/stores/{store}/counter-sales"))).header("idempotency-key", key).json(body).send().await.expect("sell");
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 fn cash(product: i64, qty: i64) -> Value {
     json!({ "items": [{ "product_id": product, "qty": qty }], "payment": "cash" })
-}
-
-/// The ledger of a product at a store, oldest first: (delta, on_hand_after, reason).
-async fn ledger(app: &TestApp, store: i64, product: i64) -> Vec<(i64, i64, String)> {
-    sqlx::query_as("select delta, on_hand_after, reason from stock_movements where store_id = $1 and product_id = $2 order by id")
-        .bind(store)
-        .bind(product)
-        .fetch_all(&app.db.pool)
-        .await
-        .expect("ledger")
-}
-
-/// Every ledger row follows from the one before, and the last one is the shelf.
-pub async fn assert_ledger_balances(app: &TestApp, store: i64, product: i64) {
-    let rows = ledger(app, store, product).await;
-    let mut running = 0;
-    for (delta, after, reason) in &rows {
-        running += delta;
-        assert_eq!(running, *after, "{reason} {delta} should leave {running}: {rows:?}");
-    }
-    assert_eq!(stock(app, store, product).await.0, running, "the ledger sums to on hand: {rows:?}");
 }
 
 #[tokio::test]

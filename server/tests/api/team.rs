@@ -1,9 +1,7 @@
 //! The team: the owner invites a person to a store with a role, the link works once for the
 //! number it names, and removing a role or deactivating an account takes effect at the
 //! person's very next request.
-use crate::flow::{get, post};
-use crate::helpers::{client, error_code, spawn_app_with_demo, TestApp};
-use crate::orders::{first_store, logged_in};
+use crate::helpers::*;
 use serde_json::{json, Value};
 
 const OWNER: &str = "13900000000";
@@ -30,7 +28,7 @@ async fn a_new_person_accepts_an_invitation_once_and_works_at_the_store_at_once(
     assert!(url.starts_with("http://") && url.contains("/join/"), "{url}");
     let token = token_of(url);
     // Only the token's hash is kept.
-    let kept = crate::orders::count(&app, &format!("select count(*) from staff_invites where token_hash = '{token}'")).await;
+    let kept = crate::helpers::count(&app, &format!("select count(*) from staff_invites where token_hash = '{token}'")).await;
     assert_eq!(kept, 0);
 
     let newcomer = client();
@@ -140,7 +138,7 @@ async fn bad_invitations_are_refused_and_a_withdrawn_one_is_dead() {
     assert_eq!(r.status().as_u16(), 204);
     let (status, body) = post(&client(), &app, &format!("/api/v1/invites/{token}/accept"), &json!({ "password": "manager123" })).await;
     assert_eq!((status, error_code(&body)), (404, "invite_not_valid"));
-    assert_eq!(crate::orders::count(&app, "select count(*) from users where phone = '13700000097'").await, 0);
+    assert_eq!(crate::helpers::count(&app, "select count(*) from users where phone = '13700000097'").await, 0);
 }
 
 #[tokio::test]
@@ -158,9 +156,9 @@ async fn ten_taps_on_one_invitation_make_one_account_with_one_role() {
     let accepted = results.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(accepted, 1, "{results:?}");
     assert!(results.iter().all(|(s, _)| matches!(s, 200 | 404 | 409)), "the others are refused, never a 500: {results:?}");
-    assert_eq!(crate::orders::count(&app, "select count(*) from users where phone = '13700000096'").await, 1);
+    assert_eq!(crate::helpers::count(&app, "select count(*) from users where phone = '13700000096'").await, 1);
     assert_eq!(
-        crate::orders::count(&app, "select count(*) from user_roles r join users u on u.id = r.user_id where u.phone = '13700000096' and r.role = 'staff'").await,
+        crate::helpers::count(&app, "select count(*) from user_roles r join users u on u.id = r.user_id where u.phone = '13700000096' and r.role = 'staff'").await,
         1
     );
 }

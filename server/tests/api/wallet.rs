@@ -1,4 +1,4 @@
-use crate::helpers::{client, error_code, spawn_app_with_demo};
+use crate::helpers::*;
 use serde_json::json;
 
 async fn user_id(app: &crate::helpers::TestApp, phone: &str) -> i64 {
