@@ -66,7 +66,7 @@ cp -u tools/node_modules/jsqr/dist/jsQR.js public/vendor/jsQR.js
 
 if [ "$want_browser" -eq 1 ]; then
   apt_install chromium fonts-noto-cjk
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/@axe-core/playwright ]; then
     say "installing the end2end npm packages"
     # The browser is Debian's Chromium; Playwright must not download one.
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

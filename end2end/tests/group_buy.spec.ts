@@ -1,6 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { jsOn, personPage, ready } from "./helpers";
+import { jsOn, personPage, ready, sql } from "./helpers";
 
 // Three or four people sign in per test (argon2 in a debug build takes its time).
 test.describe.configure({ timeout: 90_000 });
@@ -31,9 +30,7 @@ async function campaign(page: Page, min: number, title: string): Promise<number>
 
 /** The deadline passes, as time would (the test server's job looks every half second). */
 function passDeadline(id: number) {
-  const db = process.env.E2E_DB ?? ".state/e2e.db";
-  const sql = `update group_buys set deadline_ms = ${Date.now() - 1000} where id = ${id}`;
-  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db, sql]);
+  sql(`update group_buys set deadline_ms = ${Date.now() - 1000} where id = ${id}`);
 }
 
 test("a manager sets up a group buy, a resident joins from the shared link, and another open page sees the count move", async ({ browser }, info) => {

@@ -1,4 +1,6 @@
+import AxeBuilder from "@axe-core/playwright";
 import { Browser, expect, Page, TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 export const DEMO_PASSWORD = "linli1234";
 
@@ -11,12 +13,23 @@ export function jsOn(info: TestInfo): boolean {
   return info.project.name === "js";
 }
 
-/** With JavaScript on, wait until the page has hydrated (the locate button only renders then). */
+/** With JavaScript on, wait until the page has hydrated (the locate button only renders then);
+ * then check the page with axe-core: no serious or critical accessibility violation. */
 export async function ready(page: Page, info: TestInfo) {
   await page.waitForLoadState("networkidle");
   if (jsOn(info)) {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   }
+  await accessible(page);
+}
+
+/** axe-core's WCAG 2.1 A/AA rules on the page as it is now; fails on a serious or critical
+ * violation and names each one (rule, what it says, the offending elements). */
+export async function accessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1).join(" ")}`).join("\n"));
+  expect(report, `axe on ${page.url()}`).toEqual([]);
 }
 
 export async function login(page: Page, info: TestInfo, phone: string, password = DEMO_PASSWORD, next = "/me") {
@@ -35,4 +48,11 @@ export async function personPage(browser: Browser, info: TestInfo, phone: string
   // The login page's own URL ends with `next` too: wait for the path itself.
   await expect(page).toHaveURL((url) => url.pathname === next.split("?")[0]);
   return page;
+}
+
+/** Runs one SQL statement on the test server's SQLite file (start-server.sh puts it in
+ * .state/), for what a test cannot wait for: a deadline passing, a delivery slot opening. */
+export function sql(statement: string) {
+  const db = process.env.E2E_DB ?? ".state/e2e.db";
+  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db, statement]);
 }

@@ -1,6 +1,5 @@
 import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { jsOn, personPage, ready } from "./helpers";
+import { jsOn, personPage, ready, sql } from "./helpers";
 
 const RESIDENT = "13800000003"; // 张女士
 const STAFF = "13900000021"; // 小赵, the first store
@@ -112,9 +111,7 @@ test("a rider takes a delivery order out and delivers it against the resident's 
   const { id, code } = await placeOrder(resident.request);
   // Delivery slots depend on the hour the tests run; checkout's rules are covered by the API
   // tests, so this order becomes a 尽快 delivery in the test database directly.
-  const db = process.env.E2E_DB ?? ".state/e2e.db"; // start-server.sh puts it there
-  const sql = `update orders set fulfillment = 'delivery', pickup_date = null, window_from = null, window_until = null, address = '嘉绿苑 3幢201', lat = 30.29, lng = 120.13, distance_m = 1500 where id = ${id}`;
-  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db, sql]);
+  sql(`update orders set fulfillment = 'delivery', pickup_date = null, window_from = null, window_until = null, address = '嘉绿苑 3幢201', lat = 30.29, lng = 120.13, distance_m = 1500 where id = ${id}`);
   const staff = await personPage(browser, info, STAFF, "/admin/orders");
   for (const s of ["accepted", "picking", "ready"]) {
     const r = await staff.request.post(`/api/v1/staff/orders/${id}/transition`, { headers: { "x-requested-with": "linli" }, data: { to: s } });
