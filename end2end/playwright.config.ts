@@ -17,7 +17,8 @@ const phone = {
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // A ceiling, not a speed test: every page a test opens is also checked by axe (helpers.ts).
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
   workers: 1,

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { deflateSync } from "node:zlib";
-import { jsOn, personPage, ready } from "./helpers";
+import { jsOn, newPerson, personPage, ready } from "./helpers";
 
 const OWNER = "13900000000";
 const MANAGER = "13900000011"; // 刘店长
@@ -87,7 +87,7 @@ test("the owner creates a product, uploads its photo, and residents see it on th
   await owner.screenshot({ path: `test-results/catalog-editor-${info.project.name}.png`, fullPage: true });
 
   // The resident's product page shows the photo, at the price just set.
-  const resident = await browser.newPage({ ...info.project.use });
+  const resident = await newPerson(browser, info);
   await resident.goto(`/p/${id}`);
   await ready(resident, info);
   await expect(resident.locator(".product-gallery img")).toBeVisible();
@@ -148,7 +148,7 @@ test("the owner lets stores price a product; the first store's manager sets its 
   await manager.locator("#store-prices").screenshot({ path: `test-results/catalog-store-price-${info.project.name}.png` });
 
   // A resident of the first store (the default for a new visitor) sees the store's price.
-  const resident = await browser.newPage({ ...info.project.use });
+  const resident = await newPerson(browser, info);
   await resident.goto(`/p/${id}`);
   await ready(resident, info);
   await expect(resident.locator(".product-summary")).toContainText("¥1.5");
@@ -189,7 +189,7 @@ test("the owner makes a bundle from single products and residents see what is in
   await owner.locator("#bundle").screenshot({ path: `test-results/catalog-bundle-${info.project.name}.png` });
 
   // The resident's page lists what is in it, and its stock is its parts'.
-  const resident = await browser.newPage({ ...info.project.use });
+  const resident = await newPerson(browser, info);
   await resident.goto(`/p/${id}`);
   await ready(resident, info);
   await expect(resident.locator(".bundle-card")).toContainText(first);

@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { jsOn, personPage, ready, sql } from "./helpers";
+import { jsOn, newPerson, personPage, ready, sql } from "./helpers";
 
 // Three or four people sign in per test (argon2 in a debug build takes its time).
 test.describe.configure({ timeout: 90_000 });
@@ -49,7 +49,7 @@ test("a manager sets up a group buy, a resident joins from the shared link, and 
   const id = Number(new URL(manager.url()).pathname.split("/").pop());
 
   // Someone who was sent the link watches the count.
-  const watcher = await (await browser.newContext({ ...info.project.use })).newPage();
+  const watcher = await newPerson(browser, info);
   await watcher.goto(`/g/${id}`);
   await ready(watcher, info);
   await expect(watcher.locator(".gb-count strong")).toHaveText("0");
@@ -132,7 +132,7 @@ test("after the deadline the outcome shows on the open page and the store gets i
 test("the share poster becomes a picture to save", async ({ browser }, info) => {
   const manager = await personPage(browser, info, MANAGER, "/admin/group-buys");
   const id = await campaign(manager, 5, `海报 ${info.project.name}`);
-  const page = await (await browser.newContext({ ...info.project.use })).newPage();
+  const page = await newPerson(browser, info);
   await page.goto(`/g/${id}/poster`);
   const poster = page.locator("#poster");
   // Loaded and drawn (naturalWidth is 0 for a picture the browser could not read).

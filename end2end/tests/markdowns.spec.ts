@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { jsOn, personPage, ready } from "./helpers";
+import { jsOn, newPerson, personPage, ready } from "./helpers";
 
 const MANAGER = "13900000011"; // 刘店长, 文三路店 (the store a guest sees first)
 
@@ -42,7 +42,7 @@ test("a manager sets up 晚市特惠 and residents see the markdown on the shelf
   await expect(manager.locator(".leftover")).toHaveCount(leftBefore);
 
   // A resident (signed out) sees the markdown on the shelf: the tag, the price struck through.
-  const resident = await browser.newPage({ ...info.project.use });
+  const resident = await newPerson(browser, info);
   await resident.goto(`/?category=${slug}`);
   await ready(resident, info);
   const first = resident.locator(".product-card:not(.sold-out)").first();

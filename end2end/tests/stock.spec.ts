@@ -1,5 +1,5 @@
 import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
-import { jsOn, personPage, ready } from "./helpers";
+import { jsOn, newPerson, personPage, ready } from "./helpers";
 
 const STAFF = "13900000021"; // 小赵, the first store
 const MANAGER = "13900000011"; // 刘店长, the first store
@@ -47,7 +47,7 @@ test("staff count a product down to nothing, receive goods, and the storefront's
   await expect(staff.locator(".stock-list")).toContainText(product.name);
   await staff.screenshot({ path: `test-results/stock-list-${info.project.name}.png` });
 
-  const shelf = await browser.newPage({ ...info.project.use });
+  const shelf = await newPerson(browser, info);
   const storefront = async (text: string) => {
     await shelf.goto(`/p/${product.product_id}?store=${store}`);
     await ready(shelf, info);

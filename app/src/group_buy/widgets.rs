@@ -48,7 +48,7 @@ pub fn GroupProgress(households: Signal<i64>, min_households: i64) -> impl IntoV
                     }
                 }}</span>
             </p>
-            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct>
+            <div class="bar" role="progressbar" aria-label=locale.pick("成团进度", "Progress to the threshold") aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct>
                 <span class="bar-fill" style=move || format!("width:{}%", pct())></span>
             </div>
         </div>

@@ -77,7 +77,8 @@ fn CartLineRow(line: CartLine) -> impl IntoView {
     let blocked = !line.orderable();
     view! {
         <li class="cart-line" class:blocked=blocked data-product-id=line.product_id>
-            <a href=format!("/p/{}", line.product_id) class="cart-line-photo">
+            // The photo repeats the name's link: one stop for the keyboard and screen readers.
+            <a href=format!("/p/{}", line.product_id) class="cart-line-photo" tabindex="-1" aria-hidden="true">
                 {line.image_url.clone().map(|src| view! { <img src=src alt="" width="64" height="64" loading="lazy"/> })}
             </a>
             <div class="cart-line-body">

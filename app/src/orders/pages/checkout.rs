@@ -198,11 +198,12 @@ fn CheckoutForm(
                     {(!delivery && v.pickup_quote.discount_fen > 0).then(|| view! {
                         <div class="saving"><dt>{locale.t(Msg::PickupDiscountLine)} " " <small>{store.pickup_discount.describe(locale)}</small></dt><dd>{format!("−{}", Fen(v.pickup_quote.discount_fen))}</dd></div>
                     })}
+                    // What is missing for the pickup discount: a term of its own (再买¥20.04 | 即可享…).
                     {(!delivery && v.pickup_quote.discount_short_fen > 0).then(|| view! {
-                        <p class="notice notice-warn" data-testid="discount-short">
-                            {format!("{}{}{}", locale.pick("再买", "Add "), Fen(v.pickup_quote.discount_short_fen), locale.pick("，即可享", " more to get "))}
-                            {store.pickup_discount.describe(locale)}
-                        </p>
+                        <div class="notice notice-warn" data-testid="discount-short">
+                            <dt>{format!("{}{}", locale.pick("再买", "Add "), Fen(v.pickup_quote.discount_short_fen))}</dt>
+                            <dd>{locale.pick("即可享", "more to get ")} {store.pickup_discount.describe(locale)}</dd>
+                        </div>
                     })}
                     {delivery.then(|| view! {
                         <div><dt>{locale.t(Msg::DeliveryFeeLine)}</dt>
@@ -211,15 +212,17 @@ fn CheckoutForm(
                     {(delivery && store.min_order_fen > 0).then(|| view! {
                         <div class="muted"><dt>{locale.t(Msg::MinOrderForDelivery)}</dt><dd>{Fen(store.min_order_fen).to_string()}</dd></div>
                     })}
-                    {(delivery && goods < store.min_order_fen).then(|| view! {
-                        <p class="notice notice-warn">{short_of_min_order(locale, &Fen(store.min_order_fen - goods).to_string())}</p>
-                    })}
                     <div class="summary-total"><dt>{locale.t(Msg::TotalDue)}</dt>
                         <dd>{move || match total.get() {
                             Some(t) => view! { <Price fen=t/> }.into_any(),
                             None => view! { <span>{format!("{} + {}", Fen(goods), locale.t(Msg::DeliveryFeeLine))}</span> }.into_any(),
                         }}</dd></div>
                 </dl>
+                // What is missing for the delivery minimum, under the sums (a list of terms holds
+                // only terms).
+                {(delivery && goods < store.min_order_fen).then(|| view! {
+                    <p class="notice notice-warn">{short_of_min_order(locale, &Fen(store.min_order_fen - goods).to_string())}</p>
+                })}
             </section>
             <div class="checkout-bar">
                 <div class="checkout-sum">{move || total.get().map(|t| view! { <Price fen=t/> })}</div>
