@@ -20,6 +20,8 @@ export async function ready(page: Page, info: TestInfo) {
   await page.waitForLoadState("networkidle");
   if (jsOn(info)) {
     await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+    // After a click the old page's title goes while the new page's code is still arriving.
+    await expect(page).toHaveTitle(/\S/);
     await accessible(page);
   }
 }
