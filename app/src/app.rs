@@ -1,7 +1,8 @@
 //! The HTML shell and the route table: the one file that names every page.
 use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage};
 use crate::analytics::pages::OverviewPage;
-use crate::catalog::pages::{CategoriesPage, HomePage, ProductEditorPage, ProductPage, ProductsAdminPage};
+use crate::catalog::pages::{CategoriesPage, ProductEditorPage, ProductsAdminPage};
+use crate::storefront::pages::{HomePage, ProductPage};
 use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
 use crate::customers::pages::{CustomerPage, CustomersPage};
@@ -13,12 +14,17 @@ use crate::pickup::pages::DeskPage;
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
 use crate::team::pages::{JoinPage, TeamPage};
+use crate::accounts::{Me, Role};
+use crate::group_buy::VIEW_ROLES;
+use crate::inventory::STOCK_ROLES;
+use crate::orders::DESK_ROLES;
 use crate::ui::{BackOfficeShell, NotFoundNotice, ResidentShell};
+use crate::wallet::COUNTER_ROLES;
 use crate::wallet::pages::PayCodePage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+use leptos_router::components::{Router, Routes, A};
+use leptos_router::{path, Lazy, LazyRoute, NestedRoute, SsrMode};
 
 /// The reader's language: on the server from the request, in the browser from `<html lang>`
 /// (which the server wrote), so both render the same words.
@@ -84,111 +90,197 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="linli" href="/pkg/linli.css"/>
         <Title formatter=move |t: String| if t.is_empty() { locale.t(Msg::AppName).to_string() } else { format!("{t} · {}", locale.t(Msg::AppName)) }/>
         <Meta name="description" content=locale.pick("邻里：家门口的生鲜店，线上线下同价同库存，到店自提更便宜。", "Linli: your neighbourhood fresh-food store — same price and stock online and in store.")/>
-        // In-order streaming everywhere: the shell and skeleton go out at once, and each
-        // page's data follows in place, so the HTML is whole without JavaScript (out-of-order
-        // streaming would need a script to move it there).
         <Router>
             <Routes fallback=NotFound>
-                <ParentRoute path=path!("/admin") view=BackOfficeShell>
-                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("orders") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("picklist") view={Lazy::<PickListRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("products") view={Lazy::<ProductsAdminRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("products/:id") view={Lazy::<ProductEditorRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("categories") view={Lazy::<CategoriesRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("stock") view={Lazy::<StockRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("stock/:id") view={Lazy::<StockItemRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("till") view={Lazy::<TillRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("markdowns") view={Lazy::<MarkdownsRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("customers") view={Lazy::<CustomersRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("customers/:id") view={Lazy::<CustomerRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("group-buys") view={Lazy::<CampaignsRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("group-buys/new") view={Lazy::<NewCampaignRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("group-buys/:id") view={Lazy::<CampaignRoute>::new()} ssr=SsrMode::InOrder/>
-                </ParentRoute>
-                <ParentRoute path=path!("") view=|| view! { <ResidentShell corner=crate::orders::widgets::Bell/> }>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("stores") view={Lazy::<StorePickerRoute>::new()} ssr=SsrMode::InOrder/>
-                    // Async: the title and share-preview meta depend on the product.
-                    <Route path=path!("p/:id") view={Lazy::<ProductRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("group-buys") view={Lazy::<GroupBuysRoute>::new()} ssr=SsrMode::InOrder/>
-                    // Async: a shared link's preview (title, price, picture) is in the first bytes.
-                    <Route path=path!("g/:id") view={Lazy::<GroupBuyJoinRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("g/:id/poster") view={Lazy::<PosterRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("live") view={Lazy::<LiveRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("cart") view={Lazy::<CartRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("checkout") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("orders") view={Lazy::<OrdersRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("orders/:id") view={Lazy::<OrderDetailRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("me") view={Lazy::<MeRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("me/pay") view={Lazy::<PayCodeRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("rider") view={Lazy::<RiderRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("join/:token") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::InOrder/>
-                </ParentRoute>
+                <OfficeRoutes/>
+                <StaffRoutes/>
+                <ResidentRoutes/>
             </Routes>
         </Router>
     }
 }
 
-/// Every page but the home page is its own WASM chunk (`cargo leptos build --split`): the
-/// browser fetches it the first time someone opens that page (the server names it in a
-/// preload link when it renders the page), so a resident never downloads the back office and
-/// the home page's first load carries only the home page. Without JavaScript nothing changes.
-macro_rules! lazy_pages {
-    ($($route:ident => $page:ident),* $(,)?) => {$(
-        struct $route;
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    )*};
+/// A back-office menu entry: where it goes, its words, and who besides the owner (who may
+/// open every page) has the role its page asks for, so nobody is shown a page that would
+/// only answer 没有权限.
+#[derive(Clone, Copy, Debug)]
+pub struct MenuEntry {
+    pub href: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub roles: &'static [Role],
 }
 
-lazy_pages! {
-    OverviewRoute => OverviewPage,
-    QueueRoute => QueuePage,
-    DeskRoute => DeskPage,
-    PickListRoute => PickListPage,
-    ProductsAdminRoute => ProductsAdminPage,
-    ProductEditorRoute => ProductEditorPage,
-    CategoriesRoute => CategoriesPage,
-    StockRoute => StockPage,
-    StockItemRoute => StockItemPage,
-    TillRoute => TillPage,
-    MarkdownsRoute => MarkdownsPage,
-    TeamRoute => TeamPage,
-    CustomersRoute => CustomersPage,
-    CustomerRoute => CustomerPage,
-    CampaignsRoute => CampaignsPage,
-    NewCampaignRoute => NewCampaignPage,
-    CampaignRoute => CampaignPage,
-    StorePickerRoute => StorePickerPage,
-    ProductRoute => ProductPage,
-    GroupBuysRoute => GroupBuysPage,
-    GroupBuyJoinRoute => GroupBuyJoinPage,
-    PosterRoute => PosterPage,
-    LiveRoute => LivePage,
-    CartRoute => CartPage,
-    CheckoutRoute => CheckoutPage,
-    OrdersRoute => OrdersPage,
-    OrderDetailRoute => OrderDetailPage,
-    MeRoute => MePage,
-    PayCodeRoute => PayCodePage,
-    NotificationsRoute => NotificationsPage,
-    RiderRoute => RiderPage,
-    JoinRoute => JoinPage,
-    LoginRoute => LoginPage,
-    RegisterRoute => RegisterPage,
+impl MenuEntry {
+    pub fn open_to(&self, me: &Me) -> bool {
+        me.has(Role::Owner) || me.roles.iter().any(|g| self.roles.contains(&g.role))
+    }
+}
+
+/// What `ssr=` a table line asks for: in-order streaming unless it says `async`.
+macro_rules! ssr_mode {
+    () => {
+        SsrMode::InOrder
+    };
+    (async) => {
+        SsrMode::Async
+    };
+}
+
+/// Sibling routes as nested pairs, in order: the router matches tuples of at most 16.
+macro_rules! route_list {
+    ($last:expr $(,)?) => {
+        ($last,)
+    };
+    ($first:expr, $($rest:expr),+ $(,)?) => {
+        ($first, route_list!($($rest),+))
+    };
+}
+
+/// The route table. Each group is a frame (a parent route and its shell) and one WASM chunk
+/// (`cargo leptos build --split`): the browser fetches a group's chunk the first time someone
+/// opens one of its pages, and the server names it in a preload link when it renders one. So a
+/// resident's first visit carries the home page only, their other pages arrive together in one
+/// file, and the back office (and riders' and invitees' pages) never reach a resident at all.
+/// `main` pages are in the first download; `__preload_<chunk>` is the loader `#[lazy]` makes. Each group's pages also make its routes, and the
+/// back office's `menu(...)` lines make the menu — the router and the menu read this one table.
+macro_rules! route_table {
+    ($(
+        $routes:ident at $base:tt in $Shell:ident, chunk $chunk:ident($Chunk:ident, $preload:ident) {
+            $( main $mpath:tt => $MPage:ident; )*
+            $( page $path:tt => $Route:ident($Page:ident) $([$ssr:tt])? $(menu($zh:literal, $en:literal, $roles:expr))?; )*
+        }
+    )*) => {
+        $(
+            #[derive(Clone, Copy)]
+            enum $Chunk { $($Route),* }
+
+            /// Every page of this group: the code that lands in the group's chunk.
+            #[leptos::lazy]
+            fn $chunk(page: $Chunk) -> AnyView {
+                match page { $($Chunk::$Route => view! { <$Page/> }.into_any()),* }
+            }
+
+            $(
+                struct $Route;
+                impl LazyRoute for $Route {
+                    fn data() -> Self {
+                        $Route
+                    }
+                    async fn view(_this: Self) -> AnyView {
+                        $chunk($Chunk::$Route).await
+                    }
+                    // Fetch the chunk before the page is built: hydration needs the page's code
+                    // at hand to walk the HTML the server streamed.
+                    async fn preload() {
+                        #[cfg(feature = "hydrate")]
+                        $preload().await;
+                    }
+                }
+            )*
+
+            #[component(transparent)]
+            fn $routes() -> impl leptos_router::MatchNestedRoutes + Clone {
+                NestedRoute::new(path!($base), $Shell)
+                    .ssr_mode(SsrMode::InOrder)
+                    .child(route_list!(
+                        $( NestedRoute::new(path!($mpath), $MPage).ssr_mode(SsrMode::InOrder), )*
+                        $( NestedRoute::new(path!($path), Lazy::<$Route>::new()).ssr_mode(ssr_mode!($($ssr)?)), )*
+                    ))
+                    // Type-erased where components are (cargo-leptos builds): what the
+                    // transparent component then returns.
+                    .into_maybe_erased()
+            }
+        )*
+
+        /// The back office's menu, in the table's order. A test (platform.rs) opens every
+        /// entry as the owner, so the menu cannot point at a missing page.
+        pub const OFFICE_MENU: &[MenuEntry] = &[
+            $($($( MenuEntry { href: concat!($base, "/", $path), zh: $zh, en: $en, roles: $roles }, )?)*)*
+        ];
+    };
+}
+
+/// Who may open a back-office page besides the owner: the service's own role lists.
+const ANY_STAFF: &[Role] = &[Role::Manager, Role::Staff, Role::Rider];
+const MANAGERS: &[Role] = &[Role::Manager];
+const OWNER_ONLY: &[Role] = &[];
+
+route_table! {
+    OfficeRoutes at "/admin" in Office, chunk office_page(OfficeChunk, __preload_office_page) {
+        page "" => OverviewRoute(OverviewPage) menu("今日概况", "Today", ANY_STAFF);
+        page "orders" => QueueRoute(QueuePage) menu("订单", "Orders", DESK_ROLES);
+        page "desk" => DeskRoute(DeskPage) menu("自提台", "Pickup desk", DESK_ROLES);
+        page "picklist" => PickListRoute(PickListPage) menu("拣货单", "Pick list", DESK_ROLES);
+        page "products" => ProductsAdminRoute(ProductsAdminPage) menu("商品", "Products", MANAGERS);
+        page "products/:id" => ProductEditorRoute(ProductEditorPage);
+        page "categories" => CategoriesRoute(CategoriesPage);
+        page "stock" => StockRoute(StockPage) menu("库存", "Stock", STOCK_ROLES);
+        page "stock/:id" => StockItemRoute(StockItemPage);
+        page "till" => TillRoute(TillPage) menu("收银", "Till", COUNTER_ROLES);
+        page "markdowns" => MarkdownsRoute(MarkdownsPage) menu("晚市特惠", "Markdowns", STOCK_ROLES);
+        page "customers" => CustomersRoute(CustomersPage) menu("会员", "Customers", COUNTER_ROLES);
+        page "customers/:id" => CustomerRoute(CustomerPage);
+        page "group-buys" => CampaignsRoute(CampaignsPage) menu("团购", "Group buys", VIEW_ROLES);
+        page "group-buys/new" => NewCampaignRoute(NewCampaignPage);
+        page "group-buys/:id" => CampaignRoute(CampaignPage);
+        page "team" => TeamRoute(TeamPage) menu("员工", "Team", OWNER_ONLY);
+    }
+    // Staff pages in the residents' frame (a rider's phone, an invitee's first visit).
+    StaffRoutes at "" in Resident, chunk staff_page(StaffChunk, __preload_staff_page) {
+        page "rider" => RiderRoute(RiderPage);
+        page "join/:token" => JoinRoute(JoinPage);
+    }
+    ResidentRoutes at "" in Resident, chunk resident_page(ResidentChunk, __preload_resident_page) {
+        main "" => HomePage;
+        page "stores" => StorePickerRoute(StorePickerPage);
+        // Async: the title and share-preview meta depend on the product.
+        page "p/:id" => ProductRoute(ProductPage) [async];
+        page "group-buys" => GroupBuysRoute(GroupBuysPage);
+        // Async: a shared link's preview (title, price, picture) is in the first bytes.
+        page "g/:id" => GroupBuyJoinRoute(GroupBuyJoinPage) [async];
+        page "g/:id/poster" => PosterRoute(PosterPage);
+        page "live" => LiveRoute(LivePage);
+        page "cart" => CartRoute(CartPage);
+        page "checkout" => CheckoutRoute(CheckoutPage);
+        page "orders" => OrdersRoute(OrdersPage);
+        page "orders/:id" => OrderDetailRoute(OrderDetailPage);
+        page "me" => MeRoute(MePage);
+        page "me/pay" => PayCodeRoute(PayCodePage);
+        page "notifications" => NotificationsRoute(NotificationsPage);
+        page "login" => LoginRoute(LoginPage);
+        page "register" => RegisterRoute(RegisterPage);
+    }
+}
+
+/// The residents' frame, with the bell in its corner.
+#[component]
+fn Resident() -> impl IntoView {
+    view! { <ResidentShell corner=crate::orders::widgets::Bell/> }
+}
+
+/// The back office's frame, with the menu entries this person may open.
+#[component]
+fn Office() -> impl IntoView {
+    view! { <BackOfficeShell menu=OfficeMenu/> }
+}
+
+#[component]
+fn OfficeMenu() -> impl IntoView {
+    let locale = crate::ui::use_locale();
+    let me = expect_context::<MeResource>();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let me = me.await.ok().flatten();
+                OFFICE_MENU
+                    .iter()
+                    .filter(|e| me.as_ref().is_some_and(|me| e.open_to(me)))
+                    .map(|e| view! { <A href=e.href.strip_suffix('/').unwrap_or(e.href) attr:class="office-link" exact=true>{locale.pick(e.zh, e.en)}</A> })
+                    .collect_view()
+            })}
+        </Transition>
+    }
 }
 
 #[component]

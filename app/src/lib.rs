@@ -19,6 +19,7 @@ pub mod pickup;
 pub mod server;
 pub mod shared;
 pub mod stores;
+pub mod storefront;
 pub mod team;
 pub mod ui;
 pub mod wallet;

@@ -11,7 +11,7 @@ pub async fn serve(State(state): State<AppState>, Path(id): Path<String>, header
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return StatusCode::NOT_MODIFIED.into_response();
     }
-    match linli_app::catalog::store::media(&state.db.pool, id).await {
+    match linli_app::catalog::media(&state.db.pool, id).await {
         Ok(Some((content_type, bytes))) => {
             let mut res = bytes.into_response();
             let h = res.headers_mut();

@@ -11,3 +11,7 @@ pub mod service;
 pub mod store;
 
 pub use model::{Me, Role, RoleGrant};
+
+/// What other domains use of this one's storage (they never reach into store.rs).
+#[cfg(feature = "ssr")]
+pub use store::{load_me, notes_of, set_home_store};

@@ -61,7 +61,7 @@ pub async fn create_user_with_role(
     let store_id = if role.is_store_role() { store_id } else { None };
     match store_id {
         None if role.is_store_role() => return Err(AppError::field(ErrorCode::BadRequest, "store")),
-        Some(id) if crate::stores::store::get_active(&db.pool, id).await?.is_none() => {
+        Some(id) if crate::stores::get_active(&db.pool, id).await?.is_none() => {
             return Err(AppError::field(ErrorCode::NotFound, "store"));
         }
         _ => {}

@@ -13,11 +13,11 @@ pub async fn office_overview() -> Result<Vec<StoreOverview>, AppError> {
     }
     let allowed = crate::accounts::rules::staff_store_ids(&me);
     let mut out = Vec::new();
-    for s in crate::stores::store::list_active(&state.db.pool).await? {
+    for s in crate::stores::list_active(&state.db.pool).await? {
         if allowed.as_ref().is_some_and(|ids| !ids.contains(&s.id)) {
             continue;
         }
-        let f = crate::catalog::store::stock_summary(&state.db.pool, s.id, crate::catalog::rules::LOW_STOCK_HINT).await?;
+        let f = crate::catalog::stock_summary(&state.db.pool, s.id, crate::catalog::rules::LOW_STOCK_HINT).await?;
         out.push(StoreOverview { store_id: s.id, name: s.name, address: s.address, products: f.products, low_stock: f.low, out_of_stock: f.out });
     }
     Ok(out)

@@ -11,3 +11,7 @@ pub mod store;
 
 pub use pages::CartPage;
 pub use widgets::{CartActions, CartBar, QtyStepper};
+
+/// What other domains use of this one's storage (they never reach into store.rs).
+#[cfg(feature = "ssr")]
+pub use store::{remove_ordered};

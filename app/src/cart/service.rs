@@ -3,7 +3,7 @@ use super::model::{Cart, CartLine, LineNotice};
 use super::store;
 use crate::catalog::rules::line_limits;
 use crate::orders::rules::MAX_QTY;
-use crate::orders::store::PricedProduct;
+use crate::orders::PricedProduct;
 use crate::server::Db;
 use crate::shared::{AppError, ErrorCode};
 use crate::stores::model::Store;
@@ -43,7 +43,7 @@ pub async fn load(db: &Db, cart_key: &str, store: &Store) -> Result<Cart, AppErr
     // line's limit counts what the other lines take.
     let sold: Vec<(i64, i64)> = rows.iter().filter(|r| r.sold != 0).map(|r| (r.product_id, r.qty)).collect();
     let ids: Vec<i64> = sold.iter().map(|(p, _)| *p).collect();
-    let draws = crate::catalog::store::stock_draws(&mut conn, store.id, &ids).await?;
+    let draws = crate::catalog::stock_draws(&mut conn, store.id, &ids).await?;
     let limits = line_limits(&sold, &draws);
     let mut cart = Cart { store_id: store.id, store_name: store.name.clone(), ..Cart::default() };
     for r in rows {
@@ -89,7 +89,7 @@ async fn limit_for(conn: &mut AnyConnection, cart_key: &str, store: &Store, prod
         lines.push((product_id, 0));
     }
     let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
-    let draws = crate::catalog::store::stock_draws(conn, store.id, &ids).await?;
+    let draws = crate::catalog::stock_draws(conn, store.id, &ids).await?;
     Ok(line_limits(&lines, &draws).into_iter().find(|(p, _)| *p == product_id).map_or(0, |(_, n)| n))
 }
 
@@ -103,7 +103,7 @@ fn too_many(product: &PricedProduct, requested: i64, available: i64) -> AppError
 }
 
 async fn sold_product(conn: &mut AnyConnection, store: &Store, product_id: i64) -> Result<PricedProduct, AppError> {
-    crate::orders::store::priced_products(conn, store.id, &[product_id])
+    crate::orders::priced_products(conn, store.id, &[product_id])
         .await?
         .into_iter()
         .next()

@@ -29,14 +29,14 @@ pub async fn lines(conn: &mut AnyConnection, cart_key: &str, store_id: i64) -> R
          {joins}
          where c.store_id = $1 and c.cart_key = $2
          order by c.updated_at_ms, c.product_id",
-        price = crate::catalog::store::PRICE_SQL,
-        available = crate::catalog::store::AVAILABLE_SQL,
-        joins = crate::catalog::store::price_joins("$1", "$4"),
+        price = crate::catalog::PRICE_SQL,
+        available = crate::catalog::AVAILABLE_SQL,
+        joins = crate::catalog::price_joins("$1", "$4"),
     ))
     .bind(store_id)
     .bind(cart_key)
     .bind(true)
-    .bind(crate::catalog::store::minute_now())
+    .bind(crate::catalog::minute_now())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -58,15 +58,15 @@ pub async fn lower(conn: &mut AnyConnection, cart_key: &str, store_id: i64, prod
         "update cart_items set qty = $4, updated_at_ms = $5,
             price_fen_at_add = (select {price} from products p {join} where p.id = $3)
          where cart_key = $1 and store_id = $2 and product_id = $3 and qty >= $4",
-        price = crate::catalog::store::PRICE_SQL,
-        join = crate::catalog::store::price_joins("$2", "$6"),
+        price = crate::catalog::PRICE_SQL,
+        join = crate::catalog::price_joins("$2", "$6"),
     ))
     .bind(cart_key)
     .bind(store_id)
     .bind(product_id)
     .bind(qty)
     .bind(now_ms())
-    .bind(crate::catalog::store::minute_now())
+    .bind(crate::catalog::minute_now())
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)

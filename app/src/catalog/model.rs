@@ -65,27 +65,6 @@ pub struct BundleComponent {
     pub qty: i64,
 }
 
-/// One store's shelf, as the home page shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Shelf {
-    pub store: crate::stores::Store,
-    pub categories: Vec<Category>,
-    pub products: Vec<Product>,
-    /// What the resident has in the cart here (the cards' steppers, the sticky bar).
-    pub cart: crate::cart::model::CartSummary,
-}
-
-/// The product page: the product at the resident's store, and how to share it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ProductPage {
-    pub detail: ProductDetail,
-    pub store_name: String,
-    /// Absolute URLs for share previews (WeChat and others need them absolute).
-    pub share_url: String,
-    pub share_image_url: Option<String>,
-    pub cart: crate::cart::model::CartSummary,
-}
-
 /// A line that could not be had: `error.details.items` of 409 insufficient_stock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

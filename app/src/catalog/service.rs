@@ -25,7 +25,7 @@ fn require(allowed: bool) -> Result<(), AppError> {
 }
 
 async fn chain(db: &Db) -> Result<i64, AppError> {
-    crate::stores::store::chain_id(&db.pool).await?.ok_or_else(AppError::not_found)
+    crate::stores::chain_id(&db.pool).await?.ok_or_else(AppError::not_found)
 }
 
 fn today() -> i64 {
@@ -75,7 +75,7 @@ pub async fn product(db: &Db, me: &Me, id: i64, zh: bool) -> Result<ProductAdmin
 /// Adds the stores the reader may price, with their own prices.
 async fn with_store_prices(db: &Db, me: &Me, mut p: ProductAdmin) -> Result<ProductAdmin, AppError> {
     let prices = store::store_prices(&db.pool, p.id).await?;
-    p.store_prices = crate::stores::store::list_active(&db.pool)
+    p.store_prices = crate::stores::list_active(&db.pool)
         .await?
         .into_iter()
         .filter(|s| crate::accounts::rules::may_act(&me.roles, s.id, STORE_PRICE_ROLES))

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn load_customers(store: Option<i64>, q: Option<String>) -> Result<CustomersView, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::service::COUNTER_ROLES, store).await?;
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::COUNTER_ROLES, store).await?;
     let q = q.unwrap_or_default();
     let (hits, search_error) = match super::service::search(&state.db, &me, chosen.id, &q).await {
         Ok(hits) => (hits, None),
@@ -23,7 +23,7 @@ pub async fn load_customers(store: Option<i64>, q: Option<String>) -> Result<Cus
 pub async fn load_customer(store: Option<i64>, id: i64) -> Result<CustomerView, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::service::COUNTER_ROLES, store).await?;
+    let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::COUNTER_ROLES, store).await?;
     super::service::profile(&state.db, &me, chosen.id, chosen.name, id).await
 }
 

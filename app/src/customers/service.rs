@@ -10,7 +10,7 @@ use crate::server::Db;
 use crate::shared::time::rfc3339;
 use crate::shared::{AppError, Phone};
 use crate::wallet::model::EntryKind;
-use crate::wallet::service::COUNTER_ROLES;
+use crate::wallet::COUNTER_ROLES;
 
 /// How much of the history a customer's page shows.
 const HISTORY: i64 = 30;
@@ -38,7 +38,7 @@ pub async fn profile(db: &Db, me: &Me, store_id: i64, store_name: String, user_i
         return Err(AppError::forbidden());
     }
     let c = store::customer(&db.pool, store_id, user_id).await?.ok_or_else(AppError::not_found)?;
-    let entries = crate::wallet::store::entries(&db.pool, user_id, HISTORY)
+    let entries = crate::wallet::entries(&db.pool, user_id, HISTORY)
         .await?
         .into_iter()
         .map(|e| {
@@ -73,7 +73,7 @@ pub async fn profile(db: &Db, me: &Me, store_id: i64, store_name: String, user_i
             })
         })
         .collect();
-    let notes = crate::accounts::store::notes_of(&db.pool, &[user_id]).await?.into_iter().map(|(_, n)| n).collect();
+    let notes = crate::accounts::notes_of(&db.pool, &[user_id]).await?.into_iter().map(|(_, n)| n).collect();
     Ok(CustomerView {
         store_id,
         store_name,

@@ -1,6 +1,6 @@
 //! The rider's hand-over at the door.
 use crate::accounts::Me;
-use crate::orders::store::OrderRow;
+use crate::orders::OrderRow;
 use crate::server::Db;
 use crate::shared::{AppError, ErrorCode};
 

@@ -117,7 +117,7 @@ pub async fn load_campaign_form() -> Result<CampaignForm, AppError> {
     use crate::shared::time::{iso_date, local_input, local_time, now_ms};
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    let stores: Vec<super::model::GroupStore> = crate::stores::store::list_active(&state.db.pool)
+    let stores: Vec<super::model::GroupStore> = crate::stores::list_active(&state.db.pool)
         .await?
         .into_iter()
         .filter(|s| crate::accounts::rules::may_act(&me.roles, s.id, super::service::MANAGE_ROLES))
@@ -209,7 +209,7 @@ pub async fn save_campaign(
     let result = async {
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
-        let all: Vec<i64> = crate::stores::store::list_active(&state.db.pool)
+        let all: Vec<i64> = crate::stores::list_active(&state.db.pool)
             .await?
             .into_iter()
             .filter(|s| crate::accounts::rules::may_act(&me.roles, s.id, super::service::MANAGE_ROLES))

@@ -13,3 +13,4 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 pub mod widgets;
+pub use rules::VIEW_ROLES;

@@ -4,6 +4,9 @@ use super::model::{GroupBuyStatus, NewGroupBuy};
 use crate::shared::time::{local_time, parse_instant, parse_iso_date, Millis};
 use crate::shared::{AppError, ErrorCode};
 
+/// Who sees a store's campaigns in the back office.
+pub const VIEW_ROLES: &[crate::accounts::Role] = &[crate::accounts::Role::Manager, crate::accounts::Role::Staff];
+
 pub const MAX_TITLE_CHARS: usize = 30;
 pub const MAX_STORY_CHARS: usize = 300;
 pub const MAX_HOUSEHOLDS: i64 = 10_000;

@@ -2,11 +2,12 @@
 use super::model::{Arrival, GroupBuy, GroupBuyReport, GroupBuyStatus, GroupStore, JoinRequest, NewGroupBuy, Progress};
 use super::rules;
 use super::store::{self, GroupBuyRow};
+use super::rules::VIEW_ROLES;
 use crate::accounts::{Me, Role};
 use crate::orders::flow::{apply_in, Asker};
 use crate::orders::lifecycle::Actor;
 use crate::orders::model::{Order, OrderStatus, Payment};
-use crate::orders::store::{NewOrder, PricedProduct};
+use crate::orders::{NewOrder, PricedProduct};
 use crate::server::events::{Event, Topic};
 use crate::server::idempotency::{self, Claim};
 use crate::server::retry::{Failure, Job, Retries};
@@ -18,8 +19,6 @@ use sqlx::AnyConnection;
 const JOIN_SCOPE: &str = "group_buy.join";
 /// Who sets campaigns up: a store's manager (the owner everywhere).
 pub const MANAGE_ROLES: &[Role] = &[Role::Manager];
-/// Who sees a store's campaigns in the back office.
-pub const VIEW_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 
 /// Whether `me` may set up or change campaigns at every one of `stores`.
 fn may_manage(me: &Me, stores: &[i64]) -> bool {
@@ -249,7 +248,7 @@ async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str
         (None, [only]) => only.id,
         _ => return Err(AppError::field(ErrorCode::NotInGroup, "store_id")),
     };
-    let store = crate::stores::store::get_active(&db.pool, store_id).await?.ok_or_else(|| AppError::field(ErrorCode::NotInGroup, "store_id"))?;
+    let store = crate::stores::get_active(&db.pool, store_id).await?.ok_or_else(|| AppError::field(ErrorCode::NotInGroup, "store_id"))?;
     let held = store::household_units(&db.pool, id, user_id).await?;
     rules::check_join_qty(req.qty, held, g.per_household_limit)?;
 
@@ -322,7 +321,7 @@ fn closed(g: &GroupBuy) -> AppError {
 pub async fn leave(db: &Db, user_id: i64, order_id: i64) -> Result<Order, AppError> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let row = crate::orders::store::find(&mut tx, order_id)
+    let row = crate::orders::find(&mut tx, order_id)
         .await?
         .filter(|r| r.user_id == user_id && r.group_buy_id.is_some())
         .ok_or_else(AppError::not_found)?;
@@ -330,7 +329,7 @@ pub async fn leave(db: &Db, user_id: i64, order_id: i64) -> Result<Order, AppErr
     if row.status != OrderStatus::AwaitingGroup.as_str() {
         return Err(AppError::new(ErrorCode::Closed).with_details(serde_json::json!({ "order_status": row.status })));
     }
-    let qty: i64 = crate::orders::store::items(&mut tx, order_id).await?.iter().map(|i| i.qty).sum();
+    let qty: i64 = crate::orders::items(&mut tx, order_id).await?.iter().map(|i| i.qty).sum();
     if !store::give_back_units(&mut tx, id, qty, now).await? {
         return Err(AppError::new(ErrorCode::Closed));
     }
@@ -475,7 +474,7 @@ pub async fn settle(db: &Db, id: i64) -> Result<Settled, AppError> {
 /// settled it meanwhile.
 async fn settle_join(db: &Db, order_id: i64, to: OrderStatus, reason: &str) -> Result<bool, AppError> {
     let mut tx = db.begin_write().await?;
-    let Some(order) = crate::orders::store::find(&mut tx, order_id).await? else {
+    let Some(order) = crate::orders::find(&mut tx, order_id).await? else {
         return Ok(false);
     };
     let asker = Asker { user_id: None, actor: Actor::System };
@@ -554,7 +553,7 @@ pub async fn receive(db: &Db, me: &Me, id: i64, store_id: i64) -> Result<Vec<cra
     let note = format!("团购到货 #{id}");
     let mut levels = Vec::new();
     for (product_id, units) in store::hold_for_orders(&mut tx, id, store_id).await? {
-        let m = crate::inventory::store::Move {
+        let m = crate::inventory::Move {
             store_id,
             product_id,
             delta: units,
@@ -564,7 +563,7 @@ pub async fn receive(db: &Db, me: &Me, id: i64, store_id: i64) -> Result<Vec<cra
             order_id: None,
             sale_id: None,
         };
-        let moved = crate::inventory::store::receive_held(&mut tx, &m, id).await?;
+        let moved = crate::inventory::receive_held(&mut tx, &m, id).await?;
         levels.push(crate::inventory::model::StockLevel {
             product_id,
             on_hand: moved.on_hand,
@@ -605,7 +604,7 @@ pub async fn poster(db: &Db, id: i64, origin: &str) -> Result<Option<String>, Ap
     };
     let share_url = format!("{origin}/g/{id}");
     let qr = crate::server::qr::svg(&share_url, 280)?;
-    let chain = crate::stores::store::chain_name(&db.pool).await?.unwrap_or_default();
+    let chain = crate::stores::chain_name(&db.pool).await?.unwrap_or_default();
     // Store names already carry the chain's ("绿源生活·文三路店").
     let store_line = match g.stores.as_slice() {
         [one] => one.name.clone(),

@@ -13,7 +13,7 @@ pub const LEDGER_ROWS: i64 = 40;
 pub async fn load_stock(store: Option<i64>, low: Option<String>, q: Option<String>) -> Result<StockView, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::STOCK_ROLES, store).await?;
     let mut lines = super::service::lines(&state.db, chosen.id, crate::server::request::page_zh()?).await?;
     let low_count = lines.iter().filter(|l| l.low).count();
     if low.as_deref() == Some("1") {
@@ -37,7 +37,7 @@ pub async fn load_stock(store: Option<i64>, low: Option<String>, q: Option<Strin
 pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockItemView, AppError> {
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
+    let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, super::STOCK_ROLES, store).await?;
     let line = super::service::lines(&state.db, chosen.id, crate::server::request::page_zh()?).await?.into_iter().find(|l| l.product_id == product).ok_or_else(AppError::not_found)?;
     Ok(StockItemView {
         store_id: chosen.id,
@@ -122,9 +122,9 @@ pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<Str
     use super::model::{TillLine, TillProduct};
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
-    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::service::STOCK_ROLES, store).await?;
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, super::STOCK_ROLES, store).await?;
     let q = crate::catalog::rules::search_term(q.as_deref());
-    let shelf = crate::catalog::store::list_for_store(&state.db.pool, chosen.id, None, None).await?;
+    let shelf = crate::catalog::list_for_store(&state.db.pool, chosen.id, None, None).await?;
     let basket: Vec<TillLine> = super::rules::parse_basket(basket.as_deref().unwrap_or(""))
         .into_iter()
         .filter_map(|(id, qty)| {

@@ -11,3 +11,8 @@ pub mod service;
 pub mod store;
 
 pub use model::{StockLevel, StockReason};
+
+/// What other domains use of this one's storage (they never reach into store.rs).
+#[cfg(feature = "ssr")]
+pub use store::{Move, apply, consume_reserved, receive_held};
+pub use rules::STOCK_ROLES;

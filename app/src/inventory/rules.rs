@@ -2,6 +2,9 @@
 use super::model::StockReason;
 use crate::shared::{AppError, ErrorCode};
 
+/// Who books stock and works the till at a store (the owner everywhere).
+pub const STOCK_ROLES: &[crate::accounts::Role] = &[crate::accounts::Role::Manager, crate::accounts::Role::Staff];
+
 /// The most units one movement may move: a typo of three extra zeros is refused, a pallet is not.
 pub const MAX_MOVE: i64 = 100_000;
 /// The highest alert level.

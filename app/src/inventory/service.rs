@@ -3,6 +3,7 @@
 use super::model::{CounterSaleRequest, StockMovement, Receipt, ReceiptLine, ReceiptRefund, StockLevel, StockLine, StockReason, TillPayment, TillRefundRequest};
 use super::store::{self, Move, Moved};
 use super::rules;
+use super::rules::STOCK_ROLES;
 use crate::accounts::{Me, Role};
 use crate::catalog::rules::stock_needs;
 use crate::server::idempotency::{self, Claim};
@@ -11,8 +12,6 @@ use crate::shared::time::{local_time, rfc3339};
 use crate::shared::{AppError, ErrorCode};
 use crate::wallet::model::EntryKind;
 
-/// Who books stock and works the till at a store (the owner everywhere).
-pub const STOCK_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 /// Who sets a product's alert level.
 pub const THRESHOLD_ROLES: &[Role] = &[Role::Manager];
 const SALE_SCOPE: &str = "till.sale";
@@ -71,14 +70,14 @@ pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: Stoc
         tx.commit().await?;
         return Ok(saved);
     }
-    if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
+    if !crate::catalog::stockable(&mut tx, store_id, product_id).await? {
         return Err(AppError::not_found());
     }
     let m = Move { store_id, product_id, delta, reason, note: &note, by_user_id: Some(me.id), order_id: None, sale_id: None };
     let moved = store::apply(&mut tx, &m).await?;
     // Asked again once the stock row is written (and so locked): a product turned into a
     // bundle meanwhile is seen as one now, and the booking is undone.
-    if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
+    if !crate::catalog::stockable(&mut tx, store_id, product_id).await? {
         tx.rollback().await?;
         return Err(AppError::not_found());
     }
@@ -105,7 +104,7 @@ pub async fn count(db: &Db, me: &Me, store_id: i64, product_id: i64, counted: i6
     }
     let note = rules::parse_note(note)?;
     let mut tx = db.begin_write().await?;
-    if !crate::catalog::store::stockable(&mut tx, store_id, product_id).await? {
+    if !crate::catalog::stockable(&mut tx, store_id, product_id).await? {
         return Err(AppError::not_found());
     }
     let existing = store::level(&mut tx, store_id, product_id).await?;
@@ -143,7 +142,7 @@ pub async fn set_low_at(db: &Db, me: &Me, store_id: i64, product_id: i64, low_at
         return Err(AppError::forbidden());
     }
     let mut conn = db.pool.acquire().await?;
-    if !crate::catalog::store::stockable(&mut conn, store_id, product_id).await? {
+    if !crate::catalog::stockable(&mut conn, store_id, product_id).await? {
         return Err(AppError::not_found());
     }
     drop(conn);
@@ -212,7 +211,7 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
         }
         None => None,
     };
-    let priced = crate::catalog::store::priced_lines(&mut tx, store_id, &lines).await?;
+    let priced = crate::catalog::priced_lines(&mut tx, store_id, &lines).await?;
     let total_fen: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let sale_id =
         store::insert_sale(&mut tx, &store::NewSale { store_id, by_user_id: me.id, customer_id: customer, payment: req.payment, total_fen }).await?;
@@ -221,7 +220,7 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
         store::insert_sale_line(&mut tx, sale_id, &line).await?;
     }
     let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
-    let needs = stock_needs(&lines, &crate::catalog::store::stock_draws(&mut tx, store_id, &ids).await?);
+    let needs = stock_needs(&lines, &crate::catalog::stock_draws(&mut tx, store_id, &ids).await?);
     for (product_id, qty) in &needs {
         let m = Move {
             store_id,
@@ -235,11 +234,11 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
         };
         if store::apply(&mut tx, &m).await?.is_none() {
             tx.rollback().await?;
-            return Err(crate::catalog::store::short_stock(&db.pool, store_id, &priced, &lines).await?);
+            return Err(crate::catalog::short_stock(&db.pool, store_id, &priced, &lines).await?);
         }
     }
     if let Some(user_id) = customer {
-        let m = crate::wallet::store::Movement {
+        let m = crate::wallet::Movement {
             user_id,
             amount_fen: -total_fen,
             kind: EntryKind::Payment,
@@ -248,7 +247,7 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
             order_id: None,
             sale_id: Some(sale_id),
         };
-        if crate::wallet::store::move_money(&mut tx, &m).await?.is_none() {
+        if crate::wallet::move_money(&mut tx, &m).await?.is_none() {
             // The code stays unused: the member may top up or pay another way.
             tx.rollback().await?;
             return Err(AppError::field(ErrorCode::InsufficientBalance, "payment"));
@@ -303,7 +302,7 @@ pub async fn refund(db: &Db, me: &Me, sale_id: i64, req: &TillRefundRequest, key
         took
     } else {
         let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
-        let needs = stock_needs(&lines, &crate::catalog::store::stock_draws(&mut tx, sale.store_id, &ids).await?);
+        let needs = stock_needs(&lines, &crate::catalog::stock_draws(&mut tx, sale.store_id, &ids).await?);
         needs.into_iter().map(|(p, q)| (p, q.min(took.iter().find(|(t, _)| *t == p).map_or(0, |(_, n)| *n)))).filter(|(_, q)| *q > 0).collect()
     };
     for (product_id, qty) in back {
@@ -312,7 +311,7 @@ pub async fn refund(db: &Db, me: &Me, sale_id: i64, req: &TillRefundRequest, key
     }
     if sale.payment == TillPayment::Wallet.as_str() {
         let user_id = sale.customer_id.ok_or_else(|| AppError::internal("a wallet sale without its member"))?;
-        let m = crate::wallet::store::Movement {
+        let m = crate::wallet::Movement {
             user_id,
             amount_fen,
             kind: EntryKind::Refund,
@@ -321,7 +320,7 @@ pub async fn refund(db: &Db, me: &Me, sale_id: i64, req: &TillRefundRequest, key
             order_id: None,
             sale_id: Some(sale_id),
         };
-        crate::wallet::store::move_money(&mut tx, &m).await?.ok_or_else(|| AppError::internal("refund to a missing account"))?;
+        crate::wallet::move_money(&mut tx, &m).await?.ok_or_else(|| AppError::internal("refund to a missing account"))?;
     }
     idempotency::remember(&mut tx, me.id, REFUND_SCOPE, &key, &sale_id).await?;
     tx.commit().await?;

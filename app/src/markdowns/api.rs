@@ -13,8 +13,8 @@ pub async fn load_markdowns(store: Option<i64>) -> Result<MarkdownsView, AppErro
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
     let zh = crate::server::request::page_zh()?;
-    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::inventory::service::STOCK_ROLES, store).await?;
-    let categories = crate::catalog::store::categories(&state.db.pool)
+    let (stores, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::inventory::STOCK_ROLES, store).await?;
+    let categories = crate::catalog::categories(&state.db.pool)
         .await?
         .into_iter()
         .filter(|c| c.slug != "bundles")

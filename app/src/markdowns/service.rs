@@ -5,8 +5,8 @@ use super::rules::{self, TierSpan};
 use super::store;
 use crate::accounts::{Me, Role};
 use crate::inventory::model::StockReason;
-use crate::inventory::service::STOCK_ROLES;
-use crate::inventory::store::{apply, Move};
+use crate::inventory::STOCK_ROLES;
+use crate::inventory::{apply, Move};
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
 use crate::shared::time::{iso_date, local_time, now_ms, parse_iso_date, STORE_UTC_OFFSET_MS};
@@ -30,7 +30,7 @@ async fn check_store(db: &Db, me: &Me, store_id: i64, edit: bool) -> Result<(), 
     if !may_see(me, store_id) || (edit && !may_edit(me, store_id)) {
         return Err(AppError::forbidden());
     }
-    if crate::stores::store::get_active(&db.pool, store_id).await?.is_none() {
+    if crate::stores::get_active(&db.pool, store_id).await?.is_none() {
         return Err(AppError::not_found());
     }
     Ok(())
@@ -41,7 +41,7 @@ pub async fn list(db: &Db, me: &Me, store_id: i64, zh: bool) -> Result<Vec<Markd
     check_store(db, me, store_id, false).await?;
     let (heads, tiers, categories) =
         (store::rules(&db.pool, store_id).await?, store::tiers(&db.pool, store_id).await?, store::rule_categories(&db.pool, store_id, zh).await?);
-    let minute = crate::catalog::store::minute_now();
+    let minute = crate::catalog::minute_now();
     Ok(heads
         .into_iter()
         .map(|h| {
@@ -118,7 +118,7 @@ pub async fn delete(db: &Db, me: &Me, store_id: i64, rule_id: i64) -> Result<(),
 /// What is left now of the rules' categories.
 pub async fn leftovers(db: &Db, me: &Me, store_id: i64) -> Result<Vec<super::model::Leftover>, AppError> {
     check_store(db, me, store_id, false).await?;
-    store::leftovers(&db.pool, store_id, crate::catalog::store::minute_now()).await
+    store::leftovers(&db.pool, store_id, crate::catalog::minute_now()).await
 }
 
 /// 日清报损: writes off what is left at closing, one ledger row per product, all in one
@@ -137,7 +137,7 @@ pub async fn clear_out(db: &Db, me: &Me, store_id: i64, items: &[(i64, i64)], ke
     }
     let mut done = ClearedOut { products: 0, units: 0, movement_ids: Vec::new() };
     for (product_id, qty) in items {
-        if !crate::catalog::store::stockable(&mut tx, store_id, *product_id).await? {
+        if !crate::catalog::stockable(&mut tx, store_id, *product_id).await? {
             return Err(AppError::not_found());
         }
         let m = Move { store_id, product_id: *product_id, delta: -qty, reason: StockReason::ClearOut, note: "", by_user_id: Some(me.id), order_id: None, sale_id: None };
@@ -187,5 +187,5 @@ pub async fn report(db: &Db, me: &Me, store_id: i64, date: Option<&str>) -> Resu
 pub async fn preview(db: &Db, me: &Me, store_id: i64, at: &str) -> Result<Vec<crate::catalog::model::Product>, AppError> {
     check_store(db, me, store_id, false).await?;
     let minute = rules::parse_clock(at, false).ok_or_else(|| AppError::field(ErrorCode::BadRequest, "at"))?;
-    crate::catalog::store::shelf_at(&db.pool, store_id, None, None, minute).await
+    crate::catalog::shelf_at(&db.pool, store_id, None, None, minute).await
 }

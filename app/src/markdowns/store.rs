@@ -3,7 +3,7 @@
 //! (`catalog::store::PRICE_SQL`), which reads the tiers written here.
 use super::model::{Leftover, MarkdownSale, RuleCategory};
 use super::rules::{TierSpan, ValidRule};
-use crate::catalog::store::{price_joins, PRICE_SQL, REGULAR_PRICE_SQL};
+use crate::catalog::{price_joins, PRICE_SQL, REGULAR_PRICE_SQL};
 use crate::shared::time::now_ms;
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};

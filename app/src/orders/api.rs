@@ -29,7 +29,7 @@ pub async fn load_checkout() -> Result<CheckoutView, AppError> {
         .collect();
     let delivery_slots =
         rules::delivery_slots(&store, now).into_iter().map(|s| s.map_or_else(|| "asap".to_string(), rules::window_text)).collect();
-    let communities = crate::stores::store::communities(&state.db.pool).await?;
+    let communities = crate::stores::communities(&state.db.pool).await?;
     let delivery_points = crate::stores::rules::delivery_points(&store, &communities)
         .into_iter()
         .take(30)
@@ -118,7 +118,7 @@ async fn place_from_cart(
             let community = match community.filter(|c| !c.is_empty()) {
                 Some(c) => {
                     let id = c.parse::<i64>().map_err(|_| AppError::field(ErrorCode::AddressRequired, "address"))?;
-                    crate::stores::store::community(&state.db.pool, id).await?
+                    crate::stores::community(&state.db.pool, id).await?
                 }
                 None => None,
             };

@@ -4,20 +4,19 @@
 use super::lifecycle::{self, Actor, Effect};
 use super::model::{OrderStatus, StaffOrder, StatusChange};
 use super::store::{self, OrderRow};
+use super::rules::DESK_ROLES;
 use crate::accounts::Role;
 use crate::inventory::model::StockReason;
-use crate::inventory::store as inventory;
+use crate::inventory;
 use crate::server::events::{Event, Topic};
 use crate::server::retry::{Failure, Job, Retries};
 use crate::server::Db;
 use crate::shared::time::{local_time, now_ms, parse_hhmm, parse_iso_date, rfc3339};
 use crate::shared::{AppError, ErrorCode};
 use crate::wallet::model::EntryKind;
-use crate::wallet::store::{move_money, Movement};
+use crate::wallet::{move_money, Movement};
 use sqlx::AnyConnection;
 
-/// The roles that work the queue and the desk at a store (the owner everywhere).
-pub const DESK_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 /// The roles that carry deliveries for a store.
 pub const RIDER_ROLES: &[Role] = &[Role::Rider, Role::Manager, Role::Staff];
 
@@ -316,7 +315,7 @@ pub async fn staff_orders(db: &Db, rows: Vec<OrderRow>) -> Result<Vec<StaffOrder
     users.sort_unstable();
     users.dedup();
     let items = store::items_of(&db.pool, &ids).await?;
-    let notes = crate::accounts::store::notes_of(&db.pool, &users).await?;
+    let notes = crate::accounts::notes_of(&db.pool, &users).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -378,7 +377,7 @@ pub async fn pick_list(db: &Db, me: &crate::accounts::Me, store_id: i64, date: O
 /// the way.
 pub async fn rider_orders(db: &Db, me: &crate::accounts::Me) -> Result<Vec<StaffOrder>, AppError> {
     let stores: Vec<i64> = if me.has(Role::Owner) {
-        crate::stores::store::list_active(&db.pool).await?.into_iter().map(|s| s.id).collect()
+        crate::stores::list_active(&db.pool).await?.into_iter().map(|s| s.id).collect()
     } else {
         me.roles.iter().filter(|g| RIDER_ROLES.contains(&g.role)).filter_map(|g| g.store_id).collect()
     };

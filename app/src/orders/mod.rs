@@ -13,3 +13,8 @@ pub mod widgets;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// What other domains use of this one's storage (they never reach into store.rs).
+#[cfg(feature = "ssr")]
+pub use store::{NewOrder, OrderRow, PricedProduct, QueueFilter, find, find_open_by_code, items, priced_products, queue};
+pub use rules::DESK_ROLES;

@@ -6,6 +6,9 @@ use crate::shared::{AppError, ErrorCode};
 use crate::stores::model::Store;
 use crate::stores::rules::{delivery_fee, pickup_discount, pickup_discount_short};
 
+/// The roles that work the queue and the desk at a store (the owner everywhere).
+pub const DESK_ROLES: &[crate::accounts::Role] = &[crate::accounts::Role::Manager, crate::accounts::Role::Staff];
+
 /// Most units of one product in one order; more is a typo (or a wholesale order for the phone).
 pub const MAX_QTY: i64 = 99;
 /// Most distinct products in one order.

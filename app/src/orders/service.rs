@@ -3,7 +3,7 @@ use super::model::{Fulfillment, FulfillmentRequest, Order, OrderStatus, OrderSum
 use super::rules;
 use super::store::{self, OrderRow, PricedProduct};
 use crate::catalog::rules::{line_limits, stock_needs};
-use crate::catalog::store::stock_draws;
+use crate::catalog::stock_draws;
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
 use crate::shared::geo::{distance_m, valid_coordinate};
@@ -11,7 +11,7 @@ use crate::shared::time::{hhmm, iso_date, local_time, now_ms, rfc3339, LocalTime
 use crate::shared::{AppError, ErrorCode};
 use crate::stores::model::Store;
 use crate::wallet::model::EntryKind;
-use crate::wallet::store::{move_money, Movement};
+use crate::wallet::{move_money, Movement};
 use sqlx::AnyConnection;
 
 const PLACE_SCOPE: &str = "orders.place";
@@ -54,7 +54,7 @@ fn quote(store: &Store, plan: &Plan, goods_fen: i64) -> Result<Quote, AppError> 
 /// What an order would cost, for the checkout page (nothing is written).
 pub async fn preview(db: &Db, store: &Store, lines: &[(i64, i64)], f: &FulfillmentRequest) -> Result<Quote, AppError> {
     let mut conn = db.pool.acquire().await?;
-    let priced = crate::catalog::store::priced_lines(&mut conn, store.id, lines).await?;
+    let priced = crate::catalog::priced_lines(&mut conn, store.id, lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     quote(store, &plan(store, local_time(now_ms()), f)?, goods)
 }
@@ -97,7 +97,7 @@ pub async fn place(
 async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_key: Option<&str>) -> Result<i64, AppError> {
     let lines = rules::normalize_items(&req.items)?;
     let note = rules::parse_note(req.note.as_deref())?;
-    let chosen = crate::stores::store::get_active(&db.pool, req.store_id).await?.ok_or_else(AppError::not_found)?;
+    let chosen = crate::stores::get_active(&db.pool, req.store_id).await?.ok_or_else(AppError::not_found)?;
     let now = local_time(now_ms());
     // A nearer store may take a delivery the chosen one could not (beyond its radius) as well
     // as one it could; without one, the chosen store's own answer stands.
@@ -117,7 +117,7 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
         tx.commit().await?;
         return Ok(saved);
     }
-    let priced = crate::catalog::store::priced_lines(&mut tx, store.id, &lines).await?;
+    let priced = crate::catalog::priced_lines(&mut tx, store.id, &lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let q = quote(&store, &plan, goods)?;
 
@@ -129,7 +129,7 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
     for (product_id, qty) in &needs {
         if !store::adjust_reserved(&mut tx, store.id, *product_id, *qty).await? {
             tx.rollback().await?;
-            return Err(crate::catalog::store::short_stock(&db.pool, store.id, &priced, &lines).await?);
+            return Err(crate::catalog::short_stock(&db.pool, store.id, &priced, &lines).await?);
         }
     }
 
@@ -169,7 +169,7 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
     }
     if let Some(cart_key) = cart_key {
         // The cart is the one at the store the resident chose, wherever the order went.
-        crate::cart::store::remove_ordered(&mut tx, cart_key, req.store_id, &lines).await?;
+        crate::cart::remove_ordered(&mut tx, cart_key, req.store_id, &lines).await?;
     }
     idempotency::remember(&mut tx, user_id, PLACE_SCOPE, key, &id).await?;
     // The store's queue hears of the new order the moment it is committed.
@@ -236,17 +236,17 @@ pub(crate) async fn write_order(
 /// conditional reservation still decides.
 pub async fn route(db: &Db, chosen: &Store, f: &FulfillmentRequest, lines: &[(i64, i64)], now: LocalTime) -> Result<Option<Store>, AppError> {
     let FulfillmentRequest::Delivery { lat, lng, .. } = f else { return Ok(None) };
-    if !valid_coordinate(*lat, *lng) || !crate::stores::store::lbs_routing(&db.pool, chosen.id).await? {
+    if !valid_coordinate(*lat, *lng) || !crate::stores::lbs_routing(&db.pool, chosen.id).await? {
         return Ok(None);
     }
     let here = distance_m(*lat, *lng, chosen.lat, chosen.lng);
     let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
     let mut conn = db.pool.acquire().await?;
-    let priced = crate::catalog::store::priced_lines(&mut conn, chosen.id, lines).await?;
+    let priced = crate::catalog::priced_lines(&mut conn, chosen.id, lines).await?;
     let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
     let mut candidates = Vec::new();
     let mut stores = Vec::new();
-    for s in crate::stores::store::chain_siblings(&db.pool, chosen.id).await? {
+    for s in crate::stores::chain_siblings(&db.pool, chosen.id).await? {
         let d = distance_m(*lat, *lng, s.lat, s.lng);
         if d >= here {
             continue;

@@ -11,7 +11,7 @@ pub async fn desk_stores(
     me: &crate::accounts::Me,
     requested: Option<i64>,
 ) -> Result<(Vec<crate::stores::StoreChoice>, crate::stores::Store), AppError> {
-    crate::stores::api::working_stores(db, me, super::flow::DESK_ROLES, requested).await
+    crate::stores::api::working_stores(db, me, super::DESK_ROLES, requested).await
 }
 
 /// The queue: every open order of the store (or one status), filtered by fulfilment and day.

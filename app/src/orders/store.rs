@@ -6,7 +6,7 @@ use crate::shared::time::{now_ms, rfc3339};
 use crate::shared::AppError;
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-pub use crate::catalog::store::{priced_products, PricedProduct};
+pub use crate::catalog::{priced_products, PricedProduct};
 
 /// Moves a product's reservation at a store by `delta`: positive reserves (only if that many
 /// are available), negative gives back (only what is reserved). One conditional statement,

@@ -25,7 +25,7 @@ pub async fn load_desk(store: Option<i64>, order: Option<i64>, done: Option<i64>
     let handed_over = match done {
         Some(id) => {
             let mut conn = state.db.pool.acquire().await?;
-            crate::orders::store::find(&mut conn, id).await?.filter(|r| r.store_id == chosen.id && r.status == "completed").and_then(|r| r.number)
+            crate::orders::find(&mut conn, id).await?.filter(|r| r.store_id == chosen.id && r.status == "completed").and_then(|r| r.number)
         }
         None => None,
     };

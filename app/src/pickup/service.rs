@@ -6,7 +6,7 @@ use crate::accounts::service::GuessLimit;
 use crate::accounts::Me;
 use crate::orders::flow::{desk_may, staff_orders};
 use crate::orders::model::{OrderStatus, StaffOrder};
-use crate::orders::store::{self as orders_store, QueueFilter};
+use crate::orders::{self as orders_store, QueueFilter};
 use crate::server::Db;
 use crate::shared::time::now_ms;
 use crate::shared::{AppError, ErrorCode};
@@ -108,7 +108,7 @@ pub struct Proof {
 /// or a manager's override with a reason, written to the audit. A wrong code or tail counts
 /// towards the desk's throttle. Delivery orders are confirmed by their rider's code instead.
 #[tracing::instrument(skip(db, me, proof), fields(staff_id = me.id))]
-pub async fn hand_over(db: &Db, me: &Me, id: i64, proof: &Proof) -> Result<crate::orders::store::OrderRow, AppError> {
+pub async fn hand_over(db: &Db, me: &Me, id: i64, proof: &Proof) -> Result<crate::orders::OrderRow, AppError> {
     let mut conn = db.pool.acquire().await?;
     let row = orders_store::find(&mut conn, id).await?.filter(|r| desk_may(me, r.store_id)).ok_or_else(AppError::not_found)?;
     drop(conn);
@@ -118,14 +118,14 @@ pub async fn hand_over(db: &Db, me: &Me, id: i64, proof: &Proof) -> Result<crate
     crate::orders::flow::hand_over(db, me, id).await
 }
 
-async fn prove(db: &Db, me: &Me, row: &crate::orders::store::OrderRow, proof: &Proof) -> Result<(), AppError> {
+async fn prove(db: &Db, me: &Me, row: &crate::orders::OrderRow, proof: &Proof) -> Result<(), AppError> {
     let store_id = row.store_id;
     if store::verified_since(&db.pool, row.id, me.id, now_ms() - rules::PROOF_VALID_MS).await? {
         return Ok(());
     }
     if let Some(raw) = proof.code_or_tail.as_deref().map(crate::shared::digits::ascii_digits).filter(|s| !s.is_empty()) {
         check_throttle(db, me.id).await?;
-        let phone = crate::accounts::store::load_me(&db.pool, row.user_id).await?.map(|u| u.phone).unwrap_or_default();
+        let phone = crate::accounts::load_me(&db.pool, row.user_id).await?.map(|u| u.phone).unwrap_or_default();
         let matches = match raw.len() {
             6 => row.pickup_code == raw,
             4 => crate::orders::lifecycle::phone_tail(&phone) == raw,

@@ -1,4 +1,4 @@
-//! Catalog server functions.
+//! The storefront's server functions: the shelf and the product page, each with the cart.
 use super::model::{ProductPage, Shelf};
 use crate::shared::AppError;
 use leptos::prelude::*;
@@ -8,8 +8,8 @@ use leptos::prelude::*;
 pub async fn load_shelf(category: Option<String>, q: Option<String>) -> Result<Option<Shelf>, AppError> {
     let state = crate::server::state::app_state()?;
     let Some(store) = crate::stores::api::current_store(None).await? else { return Ok(None) };
-    let categories = super::service::shelf_categories(&state.db).await?;
-    let products = super::service::shelf(&state.db, store.id, category.as_deref(), q.as_deref()).await?;
+    let categories = crate::catalog::service::shelf_categories(&state.db).await?;
+    let products = crate::catalog::service::shelf(&state.db, store.id, category.as_deref(), q.as_deref()).await?;
     let cart = crate::cart::api::summary_at(&store).await?;
     Ok(Some(Shelf { store, categories, products, cart }))
 }
@@ -19,7 +19,7 @@ pub async fn load_shelf(category: Option<String>, q: Option<String>) -> Result<O
 pub async fn load_product_page(id: i64) -> Result<Option<ProductPage>, AppError> {
     let state = crate::server::state::app_state()?;
     let Some(store) = crate::stores::api::current_store(None).await? else { return Ok(None) };
-    let Some(detail) = super::service::detail(&state.db, id, store.id).await? else { return Ok(None) };
+    let Some(detail) = crate::catalog::service::detail(&state.db, id, store.id).await? else { return Ok(None) };
     let origin = crate::server::state::app_state()?.public_url;
     let cart = crate::cart::api::summary_at(&store).await?;
     Ok(Some(ProductPage {

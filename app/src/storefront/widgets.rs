@@ -1,6 +1,6 @@
-//! Components the catalog's pages share.
-use super::model::Product;
-use super::rules::{stock_hint, StockHint};
+//! Components the storefront's pages share.
+use crate::catalog::rules::{stock_hint, StockHint};
+use crate::catalog::Product;
 use crate::shared::i18n::only_left;
 use crate::shared::Msg;
 use crate::cart::QtyStepper;
@@ -9,7 +9,15 @@ use leptos::prelude::*;
 
 /// A product card: square photo, name (two lines at most), spec, price, tags, stock hint.
 #[component]
-pub fn ProductCard(product: Product, /** Units of it in the cart. */ qty: i64) -> impl IntoView {
+pub fn ProductCard(
+    product: Product,
+    /// Units of it in the cart.
+    qty: i64,
+    /// Among the first cards on screen: its photo is fetched at once and ahead of the page's
+    /// code (the biggest thing a phone paints first; lazily loaded it waited behind the WASM).
+    #[prop(optional)]
+    first: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let hint = stock_hint(product.available);
     let sold_out = hint == StockHint::SoldOut;
@@ -25,7 +33,8 @@ pub fn ProductCard(product: Product, /** Units of it in the cart. */ qty: i64) -
             <a class="product-link" href=format!("/p/{}", product.id)>
             <div class="product-photo">
                 {product.image_url.clone().map(|src| view! {
-                    <img src=src alt=product.name.clone() width="160" height="160" loading="lazy" decoding="async"/>
+                    <img src=src alt=product.name.clone() width="160" height="160"
+                        loading=if first { "eager" } else { "lazy" } fetchpriority=first.then_some("high") decoding="async"/>
                 })}
                 {(!tags.is_empty() || markdown.is_some()).then(|| view! {
                     <span class="tag-row">

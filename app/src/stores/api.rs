@@ -52,7 +52,7 @@ pub async fn choose_store(store_id: i64) -> Result<(), AppError> {
     let state = crate::server::state::app_state()?;
     let store = super::service::open_store(&state.db, store_id).await?;
     if let Some(me) = crate::server::current_user().await? {
-        crate::accounts::store::set_home_store(&state.db.pool, me.id, store.id).await?;
+        crate::accounts::set_home_store(&state.db.pool, me.id, store.id).await?;
     }
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         let cookie = format!("{STORE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", store.id);

@@ -9,3 +9,7 @@ pub mod service;
 pub mod store;
 
 pub use model::{Community, NearbyStore, Store, StoreChoice};
+
+/// What other domains use of this one's storage (they never reach into store.rs).
+#[cfg(feature = "ssr")]
+pub use store::{chain_id, chain_name, chain_siblings, communities, community, get_active, lbs_routing, list_active};

@@ -13,7 +13,7 @@ fn owner(me: &Me) -> Result<(), AppError> {
 
 pub async fn team(db: &Db, me: &Me) -> Result<TeamView, AppError> {
     owner(me)?;
-    let stores = crate::stores::store::list_active(&db.pool).await?.into_iter().map(|s| crate::stores::StoreChoice { id: s.id, name: s.name }).collect();
+    let stores = crate::stores::list_active(&db.pool).await?.into_iter().map(|s| crate::stores::StoreChoice { id: s.id, name: s.name }).collect();
     Ok(TeamView { people: store::members(&db.pool).await?, invites: store::open_invites(&db.pool).await?, stores, me: me.id })
 }
 
@@ -23,7 +23,7 @@ pub async fn team(db: &Db, me: &Me) -> Result<TeamView, AppError> {
 pub async fn invite(db: &Db, me: &Me, req: &InviteRequest, origin: &str) -> Result<NewInvite, AppError> {
     owner(me)?;
     let (phone, name) = rules::check_invite(&req.phone, &req.name, req.role)?;
-    if crate::stores::store::get_active(&db.pool, req.store_id).await?.is_none() {
+    if crate::stores::get_active(&db.pool, req.store_id).await?.is_none() {
         return Err(AppError::field(ErrorCode::NotFound, "store_id"));
     }
     let token = crate::server::random_token()?;

@@ -48,26 +48,10 @@ pub fn ResidentShell(#[prop(into)] corner: ViewFn) -> impl IntoView {
     }
 }
 
-/// The back office's menu: (address, 中文, English). Each is a route in app.rs; a test
-/// (platform.rs) opens every one as the owner, so the menu cannot point at a missing page.
-pub const OFFICE_MENU: &[(&str, &str, &str)] = &[
-    ("/admin", "今日概况", "Today"),
-    ("/admin/orders", "订单", "Orders"),
-    ("/admin/desk", "自提台", "Pickup desk"),
-    ("/admin/picklist", "拣货单", "Pick list"),
-    ("/admin/products", "商品", "Products"),
-    ("/admin/stock", "库存", "Stock"),
-    ("/admin/till", "收银", "Till"),
-    ("/admin/markdowns", "晚市特惠", "Markdowns"),
-    ("/admin/customers", "会员", "Customers"),
-    ("/admin/group-buys", "团购", "Group buys"),
-    ("/admin/team", "员工", "Team"),
-];
-
-/// Staff and owners' pages: a left rail on wide screens, a top menu on phones.
-/// Only pages that exist are listed.
+/// Staff and owners' pages: a left rail on wide screens, a top menu on phones. `menu` is the
+/// entries (the app's route table decides which pages a person is shown).
 #[component]
-pub fn BackOfficeShell() -> impl IntoView {
+pub fn BackOfficeShell(#[prop(into)] menu: ViewFn) -> impl IntoView {
     let locale = use_locale();
     view! {
         // data-confirm / data-print buttons (money corrections, 小票): public/office.js.
@@ -79,7 +63,7 @@ pub fn BackOfficeShell() -> impl IntoView {
                 <a href="/" class="office-exit">{locale.t(Msg::TabHome)}</a>
             </header>
             <nav class="office-menu" aria-label=locale.t(Msg::BackOffice)>
-                {OFFICE_MENU.iter().map(|&(href, zh, en)| view! { <A href=href attr:class="office-link" exact=true>{locale.pick(zh, en)}</A> }).collect_view()}
+                {menu.run()}
             </nav>
             <main class="office-main"><Outlet/></main>
         </div>

@@ -7,3 +7,8 @@ pub mod rules;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+
+/// What other domains use of this one's storage (they never reach into store.rs).
+#[cfg(feature = "ssr")]
+pub use store::{Movement, entries, move_money};
+pub use rules::COUNTER_ROLES;

@@ -2,6 +2,9 @@
 use crate::accounts::{Role, RoleGrant};
 use crate::shared::{AppError, ErrorCode};
 
+/// Who takes money in and corrects a mistaken top-up at a store (the owner everywhere).
+pub const COUNTER_ROLES: &[crate::accounts::Role] = &[crate::accounts::Role::Manager, crate::accounts::Role::Staff];
+
 /// The most one counter top-up may add: ¥10,000. More is a typo or needs the owner.
 pub const MAX_TOP_UP_FEN: i64 = 1_000_000;
 

@@ -2,6 +2,7 @@
 use super::model::{Balance, EntryKind, PayCode};
 use super::store::Reversed;
 use super::{rules, store};
+use super::rules::COUNTER_ROLES;
 use crate::accounts::{Me, Role};
 use crate::server::idempotency::{self, Claim};
 use crate::server::Db;
@@ -9,8 +10,6 @@ use crate::shared::time::{now_ms, rfc3339};
 use crate::shared::{AppError, ErrorCode};
 
 const TOP_UP_SCOPE: &str = "wallet.top_up";
-/// Who takes money in and corrects a mistaken top-up at a store (the owner everywhere).
-pub const COUNTER_ROLES: &[Role] = &[Role::Manager, Role::Staff];
 
 /// Staff take money in at the counter for a resident: one transaction, one ledger entry.
 /// With an idempotency key, a double tap or a retry tops up once and answers the same.
@@ -29,7 +28,7 @@ pub async fn top_up(db: &Db, staff: &Me, user_id: i64, amount_fen: i64, key: Opt
     }
     let amount = rules::parse_top_up(amount_fen)?;
     // Refunds reach a deactivated account's wallet; new money at the counter does not.
-    if crate::accounts::store::load_me(&db.pool, user_id).await?.is_none() {
+    if crate::accounts::load_me(&db.pool, user_id).await?.is_none() {
         return Err(AppError::not_found());
     }
     let key = key.map(idempotency::parse_key).transpose()?;
@@ -102,7 +101,7 @@ pub async fn issue_pay_code(db: &Db, me: &Me) -> Result<PayCode, AppError> {
     let code = rules::pay_code_from(u64::from_le_bytes(buf));
     let expires = now + rules::PAY_CODE_TTL_MS;
     store::insert_pay_code(&db.pool, &crate::server::sha256_hex(&code), me.id, now, expires).await?;
-    let wallet_fen = crate::accounts::store::load_me(&db.pool, me.id).await?.map_or(me.wallet_fen, |m| m.wallet_fen);
+    let wallet_fen = crate::accounts::load_me(&db.pool, me.id).await?.map_or(me.wallet_fen, |m| m.wallet_fen);
     Ok(PayCode { code, expires_at: rfc3339(expires), valid_s: rules::PAY_CODE_TTL_MS / 1000, wallet_fen })
 }
 

@@ -35,7 +35,7 @@ pub struct StoreQuery {
 #[utoipa::path(get, path = "/api/v1/staff/customers/{user_id}", params(("user_id" = i64, Path), StoreQuery), tag = "customers",
     responses((status = 200, body = CustomerView), (status = 401), (status = 403), (status = 404)))]
 pub async fn get(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(user_id): ApiPath<i64>, ApiQuery(q): ApiQuery<StoreQuery>) -> ApiResult<Json<CustomerView>> {
-    let (_, store) = linli_app::stores::api::working_stores(&state.db, &me, linli_app::wallet::service::COUNTER_ROLES, Some(q.store_id)).await?;
+    let (_, store) = linli_app::stores::api::working_stores(&state.db, &me, linli_app::wallet::COUNTER_ROLES, Some(q.store_id)).await?;
     if store.id != q.store_id {
         return Err(linli_app::shared::AppError::forbidden().into());
     }

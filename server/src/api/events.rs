@@ -62,7 +62,7 @@ impl Opening {
     /// Whether the reader may still read on.
     async fn still_allowed(&self) -> bool {
         let Some((uid, store)) = self.reader else { return true };
-        match linli_app::accounts::store::load_me(&self.db.pool, uid).await {
+        match linli_app::accounts::load_me(&self.db.pool, uid).await {
             Ok(Some(me)) => store.is_none_or(|s| linli_app::orders::flow::desk_may(&me, s)),
             Ok(None) => false,
             // A database hiccup is not a reason to cut a clerk's queue; the next check decides.

@@ -80,7 +80,7 @@ pub async fn events(
     // Subscribe first, then read: a change between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
     let mut staff_of = None;
-    let may_see = |r: &linli_app::orders::store::OrderRow| {
+    let may_see = |r: &linli_app::orders::OrderRow| {
         // Staff reading someone else's order read it as staff, for as long as they are.
         if r.user_id != me.id {
             staff_of = Some(r.store_id);

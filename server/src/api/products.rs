@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use linli_app::catalog::model::{CategoryAdmin, CategoryInput, ComponentsInput, ItemRequest, Photo, ProductAdmin, ProductInput};
 use linli_app::catalog::service;
-use linli_app::catalog::store::AdminFilter;
+use linli_app::catalog::AdminFilter;
 use linli_app::server::{request, AppState};
 use linli_app::shared::{AppError, ErrorCode};
 use serde::Deserialize;

@@ -25,7 +25,7 @@ fn desk_staff(me: Me, store_id: i64) -> Result<Me, ApiError> {
     if desk_may(&me, store_id) { Ok(me) } else { Err(ApiError(AppError::forbidden())) }
 }
 
-pub async fn one(state: &AppState, row: linli_app::orders::store::OrderRow) -> ApiResult<Json<StaffOrder>> {
+pub async fn one(state: &AppState, row: linli_app::orders::OrderRow) -> ApiResult<Json<StaffOrder>> {
     let mut list = flow::staff_orders(&state.db, vec![row]).await?;
     list.pop().map(Json).ok_or(ApiError(AppError::not_found()))
 }

@@ -159,13 +159,21 @@ async fn pages_allow_only_their_own_nonced_scripts_and_are_never_framed() {
 async fn every_back_office_menu_entry_opens_and_a_signed_out_clerk_comes_back_to_the_same_address() {
     let app = spawn_app_with_demo().await;
     let owner = crate::helpers::logged_in(&app, "13900000000").await;
-    for &(href, zh, _) in linli_app::ui::layout::OFFICE_MENU {
+    for entry in linli_app::app::OFFICE_MENU {
+        let (href, zh) = (entry.href.strip_suffix('/').unwrap_or(entry.href), entry.zh);
         let r = owner.get(app.url(href)).send().await.expect("menu page");
         assert_eq!(r.status().as_u16(), 200, "{href}");
         let page = r.text().await.expect("body");
         assert!(page.contains(zh), "{href} names itself {zh}");
         assert!(!page.contains("页面不存在"), "{href} is a page");
     }
+    // A clerk's menu holds the pages a clerk may open; the owner's also 员工.
+    let clerk = crate::helpers::logged_in(&app, "13900000021").await;
+    let menu = |html: &str| html.split("office-menu").nth(1).and_then(|m| m.split("</nav>").next()).unwrap_or("").to_string();
+    let clerks = menu(&clerk.get(app.url("/admin")).send().await.expect("clerk").text().await.expect("body"));
+    assert!(clerks.contains("href=\"/admin/desk\"") && !clerks.contains("href=\"/admin/team\"") && !clerks.contains("href=\"/admin/products\""), "{clerks}");
+    let owners = menu(&owner.get(app.url("/admin")).send().await.expect("owner").text().await.expect("body"));
+    assert!(owners.contains("href=\"/admin/team\""), "{owners}");
     // Signed out, a detail page with a query sends the clerk to log in, and back to exactly it.
     let guest = crate::helpers::client();
     for path in ["/admin/products/3?from=stock", "/admin/stock/2?store=1", "/admin/customers/4", "/admin/group-buys/1"] {

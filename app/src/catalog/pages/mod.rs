@@ -1,10 +1,6 @@
 pub mod admin_categories;
 pub mod admin_product;
 pub mod admin_products;
-pub mod home;
-pub mod product;
 pub use admin_categories::CategoriesPage;
 pub use admin_product::ProductEditorPage;
 pub use admin_products::ProductsAdminPage;
-pub use home::HomePage;
-pub use product::ProductPage;

@@ -139,7 +139,7 @@ fn JoinView(
         {image.map(|src| view! { <Meta property="og:image" content=src/> })}
         <article class="gb-page">
             <section class="card gb-hero">
-                {g.image_url.clone().map(|src| view! { <img class="gb-cover" src=src alt=g.product_name.clone() width="320" height="240"/> })}
+                {g.image_url.clone().map(|src| view! { <img class="gb-cover" src=src alt=g.product_name.clone() width="320" height="240" fetchpriority="high"/> })}
                 <h1 class="gb-title">{g.title.clone()}</h1>
                 <p class="gb-price-line">
                     <span class="gb-tag">{locale.pick("团购价", "Group price")}</span>

@@ -1,8 +1,8 @@
 //! 首页: the resident's store and its shelf.
-use crate::catalog::api::load_shelf;
+use crate::storefront::api::load_shelf;
 use crate::catalog::model::{Category, Product};
 use crate::cart::widgets::{CartBar, CartError};
-use crate::catalog::widgets::ProductCard;
+use crate::storefront::widgets::ProductCard;
 use crate::shared::{Locale, Msg};
 use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
 use leptos::prelude::*;
@@ -53,6 +53,10 @@ pub fn HomePage() -> impl IntoView {
                         let summary = shelf.cart.clone();
                         let qty = move |id: i64| summary.qty_of(id);
                         let hidden_category = category.clone().map(|c| view! { <input type="hidden" name="category" value=c/> });
+                        // The first row on a phone: today's arrivals, else the bundles, else the grid.
+                        const FIRST_ON_SCREEN: usize = 2;
+                        let bundles_first = today.is_empty();
+                        let grid_first = today.is_empty() && bundles.is_empty();
                         view! {
                             <header class="store-bar">
                                 <div class="store-bar-text">
@@ -75,7 +79,7 @@ pub fn HomePage() -> impl IntoView {
                                 <section class="shelf-section">
                                     <h2 class="section-title">{locale.t(Msg::ArrivedToday)}</h2>
                                     <ul class="product-strip">
-                                        {today.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
+                                        {today.into_iter().enumerate().map(|(i, p)| view! { <ProductCard qty=qty(p.id) first={i < FIRST_ON_SCREEN} product=p/> }).collect_view()}
                                     </ul>
                                 </section>
                             })}
@@ -83,7 +87,7 @@ pub fn HomePage() -> impl IntoView {
                                 <section class="shelf-section">
                                     <h2 class="section-title">{locale.t(Msg::Bundles)}</h2>
                                     <ul class="product-strip">
-                                        {bundles.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
+                                        {bundles.into_iter().enumerate().map(|(i, p)| view! { <ProductCard qty=qty(p.id) first={bundles_first && i < FIRST_ON_SCREEN} product=p/> }).collect_view()}
                                     </ul>
                                 </section>
                             })}
@@ -93,7 +97,7 @@ pub fn HomePage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="product-grid">
-                                        {shelf.products.into_iter().map(|p| view! { <ProductCard qty=qty(p.id) product=p/> }).collect_view()}
+                                        {shelf.products.into_iter().enumerate().map(|(i, p)| view! { <ProductCard qty=qty(p.id) first={grid_first && i < FIRST_ON_SCREEN} product=p/> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}

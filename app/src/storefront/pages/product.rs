@@ -1,6 +1,6 @@
 //! 商品详情: photo, price, availability at the resident's store, the traceability card,
 //! and share-preview meta rendered on the server (the page renders async for that).
-use crate::catalog::api::load_product_page;
+use crate::storefront::api::load_product_page;
 use crate::catalog::rules::{stock_hint, StockHint};
 use crate::cart::widgets::{CartBar, CartError, QtyStepper};
 use crate::shared::i18n::{days, only_left};
@@ -53,14 +53,14 @@ pub fn ProductPage() -> impl IntoView {
                             <article class="product-page" class:sold-out=sold_out>
                                 <div class="product-hero">
                                     {if d.photos.is_empty() {
-                                        p.image_url.clone().map(|src| view! { <img src=src alt=p.name.clone() width="400" height="400"/> }).into_any()
+                                        p.image_url.clone().map(|src| view! { <img src=src alt=p.name.clone() width="400" height="400" fetchpriority="high"/> }).into_any()
                                     } else {
                                         // Real photos: swipe through them (scroll snap, no script needed).
                                         let n = d.photos.len();
                                         view! {
                                             <div class="product-gallery" role="region" aria-label=locale.pick("商品照片", "Product photos")>
                                                 {d.photos.iter().enumerate().map(|(i, src)| view! {
-                                                    <img src=src.clone() alt=format!("{} {}/{n}", p.name, i + 1) loading=if i == 0 { "eager" } else { "lazy" }/>
+                                                    <img src=src.clone() alt=format!("{} {}/{n}", p.name, i + 1) loading=if i == 0 { "eager" } else { "lazy" } fetchpriority=(i == 0).then_some("high")/>
                                                 }).collect_view()}
                                             </div>
                                             {(n > 1).then(|| view! { <span class="gallery-count">{format!("{n}{}", locale.pick("张", " photos"))}</span> })}
@@ -69,7 +69,7 @@ pub fn ProductPage() -> impl IntoView {
                                     {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
                                 </div>
                                 <section class="card product-summary">
-                                    <div class="tag-line">{crate::catalog::widgets::markdown_tag(p.markdown_percent_off)}{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
+                                    <div class="tag-line">{crate::storefront::widgets::markdown_tag(p.markdown_percent_off)}{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
                                     <h1 class="product-title">{p.name.clone()}</h1>
                                     <p class="product-spec">{p.unit.clone()}</p>
                                     <div class="product-foot">
