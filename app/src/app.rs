@@ -117,12 +117,15 @@ impl MenuEntry {
     }
 }
 
-/// What `ssr=` a table line asks for: in-order streaming unless it says `async`.
+/// What `ssr=` a table line asks for: its group's mode unless it says `async`. Residents' pages
+/// stream in order (the shell and skeleton at once, the data in place, whole without
+/// JavaScript); the back office renders whole before it answers, so a page that is not yours
+/// or not there answers 403 or 404 rather than a 200 whose status was already sent.
 macro_rules! ssr_mode {
-    () => {
-        SsrMode::InOrder
+    ($group:ident) => {
+        SsrMode::$group
     };
-    (async) => {
+    ($group:ident async) => {
         SsrMode::Async
     };
 }
@@ -146,7 +149,7 @@ macro_rules! route_list {
 /// back office's `menu(...)` lines make the menu — the router and the menu read this one table.
 macro_rules! route_table {
     ($(
-        $routes:ident at $base:tt in $Shell:ident, chunk $chunk:ident($Chunk:ident, $preload:ident) {
+        $routes:ident at $base:tt in $Shell:ident, $ssr_group:ident, chunk $chunk:ident($Chunk:ident, $preload:ident) {
             $( main $mpath:tt => $MPage:ident; )*
             $( page $path:tt => $Route:ident($Page:ident) $([$ssr:tt])? $(menu($zh:literal, $en:literal, $roles:expr))?; )*
         }
@@ -182,10 +185,10 @@ macro_rules! route_table {
             #[component(transparent)]
             fn $routes() -> impl leptos_router::MatchNestedRoutes + Clone {
                 NestedRoute::new(path!($base), $Shell)
-                    .ssr_mode(SsrMode::InOrder)
+                    .ssr_mode(SsrMode::$ssr_group)
                     .child(route_list!(
-                        $( NestedRoute::new(path!($mpath), $MPage).ssr_mode(SsrMode::InOrder), )*
-                        $( NestedRoute::new(path!($path), Lazy::<$Route>::new()).ssr_mode(ssr_mode!($($ssr)?)), )*
+                        $( NestedRoute::new(path!($mpath), $MPage).ssr_mode(SsrMode::$ssr_group), )*
+                        $( NestedRoute::new(path!($path), Lazy::<$Route>::new()).ssr_mode(ssr_mode!($ssr_group $($ssr)?)), )*
                     ))
                     // Type-erased where components are (cargo-leptos builds): what the
                     // transparent component then returns.
@@ -207,7 +210,7 @@ const MANAGERS: &[Role] = &[Role::Manager];
 const OWNER_ONLY: &[Role] = &[];
 
 route_table! {
-    OfficeRoutes at "/admin" in Office, chunk office_page(OfficeChunk, __preload_office_page) {
+    OfficeRoutes at "/admin" in Office, Async, chunk office_page(OfficeChunk, __preload_office_page) {
         page "" => OverviewRoute(OverviewPage) menu("今日概况", "Today", ANY_STAFF);
         page "orders" => QueueRoute(QueuePage) menu("订单", "Orders", DESK_ROLES);
         page "desk" => DeskRoute(DeskPage) menu("自提台", "Pickup desk", DESK_ROLES);
@@ -227,11 +230,11 @@ route_table! {
         page "team" => TeamRoute(TeamPage) menu("员工", "Team", OWNER_ONLY);
     }
     // Staff pages in the residents' frame (a rider's phone, an invitee's first visit).
-    StaffRoutes at "" in Resident, chunk staff_page(StaffChunk, __preload_staff_page) {
+    StaffRoutes at "" in Resident, InOrder, chunk staff_page(StaffChunk, __preload_staff_page) {
         page "rider" => RiderRoute(RiderPage);
         page "join/:token" => JoinRoute(JoinPage);
     }
-    ResidentRoutes at "" in Resident, chunk resident_page(ResidentChunk, __preload_resident_page) {
+    ResidentRoutes at "" in Resident, InOrder, chunk resident_page(ResidentChunk, __preload_resident_page) {
         main "" => HomePage;
         page "stores" => StorePickerRoute(StorePickerPage);
         // Async: the title and share-preview meta depend on the product.

@@ -1,5 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
-import { freshPhone, ready } from "./helpers";
+import { freshPhone, personPage, ready } from "./helpers";
 
 async function signUp(page: Page, info: TestInfo, next: string) {
   const phone = freshPhone();
@@ -71,6 +71,29 @@ test("choose a store, add to the cart, check out for pickup and get a code with 
   await page.getByRole("button", { name: "取消订单" }).click();
   await expect(page.locator(".status-big")).toHaveText("已取消");
   await expect(page.locator(".pickup-code")).toHaveCount(0);
+  // Nothing was paid and nothing is due: no 应付 in the price colour.
+  await expect(page.locator(".summary-lines")).toContainText("没有付过款，也不用再付");
+  await expect(page.locator(".summary-lines")).not.toContainText("应付");
+});
+
+test("a cancelled order paid from the wallet says where the money went", async ({ browser }, info) => {
+  const page = await personPage(browser, info, "13800000003", "/"); // 张女士, ¥200 in her wallet
+  await ready(page, info);
+  await page.locator(".product-grid .product-card:not(.sold-out)").first().locator(".step-plus").click();
+  await expect(page.locator(".cart-bar")).toBeVisible();
+  await page.goto("/checkout");
+  await ready(page, info);
+  await page.getByRole("radio", { name: /储值余额/ }).check();
+  await page.getByRole("button", { name: "提交订单" }).click();
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await ready(page, info);
+  await expect(page.locator(".summary-total")).toContainText("实付");
+  await page.getByRole("button", { name: "取消订单" }).click();
+  await expect(page.locator(".status-big")).toHaveText("已取消");
+  await ready(page, info);
+  await expect(page.locator(".summary-lines .refunded")).toContainText(/已退款\s*¥[\d.]+ · 退回储值余额/);
+  await expect(page.locator(".summary-lines")).not.toContainText("应付");
+  await page.screenshot({ path: `test-results/order-refunded-${info.project.name}.png`, fullPage: true });
 });
 
 test("a guest's cart is still there after logging in", async ({ page, request }, info) => {

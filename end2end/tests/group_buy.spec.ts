@@ -139,3 +139,46 @@ test("the share poster becomes a picture to save", async ({ browser }, info) => 
   await expect.poll(() => poster.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   if (jsOn(info)) await expect(poster).toHaveAttribute("data-png", "true");
 });
+
+test("a group buy's outcome reads as words in the order's history and the notifications, never as a code", async ({ browser }, info) => {
+  const manager = await personPage(browser, info, MANAGER, "/admin/group-buys");
+  const goes = await campaign(manager, 1, `一户成团 ${info.project.name}`);
+  const fails = await campaign(manager, 3, `三户成团 ${info.project.name}`);
+  const resident = await personPage(browser, info, RESIDENT);
+  const orders: number[] = [];
+  for (const id of [goes, fails]) {
+    const r = await resident.request.post(`/api/v1/group-buys/${id}/join`, {
+      headers: { "x-requested-with": "linli", "idempotency-key": `e2e-words-${id}` },
+      data: { qty: 1, payment: "on_pickup" },
+    });
+    expect(r.status()).toBe(201);
+    orders.push((await r.json()).id);
+  }
+  passDeadline(goes);
+  passDeadline(fails);
+
+  for (const [order, words] of [[orders[0], "拼团成功！已转为自提订单"], [orders[1], "没凑够户数，这次没成团"]] as const) {
+    await expect(async () => {
+      await resident.goto(`/orders/${order}`);
+      await expect(resident.locator(".timeline")).toContainText(words, { timeout: 500 });
+    }).toPass({ timeout: 15_000 });
+    await ready(resident, info);
+    await expect(resident.locator("main")).not.toContainText("group_");
+  }
+  await resident.goto("/notifications");
+  await ready(resident, info);
+  await expect(resident.locator(".notifications")).toContainText("没凑够户数，这次没成团，付过的钱已原路退回");
+  await expect(resident.locator(".notifications")).toContainText("拼团成功！已转为自提订单");
+  await expect(resident.locator("main")).not.toContainText("group_");
+  await resident.screenshot({ path: `test-results/group-buy-words-${info.project.name}.png`, fullPage: true });
+
+  // The failed campaign's page: what happened and where to go, nothing left to chase or share.
+  await resident.goto(`/g/${fails}`);
+  await ready(resident, info);
+  await expect(resident.locator(".gb-outcome")).toContainText("没凑够户数");
+  await expect(resident.locator(".gb-missing")).toHaveText("截止时差2户");
+  await expect(resident.getByText("拉邻居一起拼")).toHaveCount(0);
+  await expect(resident.getByRole("link", { name: "生成分享海报" })).toHaveCount(0);
+  await resident.getByRole("link", { name: "看看正在拼的团" }).click();
+  await expect(resident).toHaveURL((url) => url.pathname === "/group-buys");
+});

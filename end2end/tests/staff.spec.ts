@@ -141,3 +141,22 @@ test("a rider takes a delivery order out and delivers it against the resident's 
   await resident.goto("/notifications");
   await expect(resident.locator(".notifications")).toContainText("已送达");
 });
+
+test("a resident who opens the back office gets a plain 没有权限 page with the way back to the shop", async ({ browser }, info) => {
+  const resident = await personPage(browser, info, RESIDENT, "/admin");
+  const res = await resident.reload();
+  expect(res?.status()).toBe(403);
+  await ready(resident, info);
+  await expect(resident.getByRole("heading", { name: "没有权限" })).toBeVisible();
+  await expect(resident.locator(".office-menu a")).toHaveCount(0);
+  await expect(resident.locator(".office-menu")).toBeHidden();
+  await resident.getByRole("link", { name: "回首页" }).last().click();
+  await expect(resident).toHaveURL((url) => url.pathname === "/");
+
+  // A clerk at the owner's team page: the same page; the menu has no 员工 to lead there.
+  const clerk = await personPage(browser, info, STAFF, "/admin/team");
+  await ready(clerk, info);
+  await expect(clerk.getByRole("heading", { name: "没有权限" })).toBeVisible();
+  await expect(clerk.locator(".office-menu")).not.toContainText("员工");
+  await expect(clerk.locator(".office-menu")).toContainText("自提台");
+});

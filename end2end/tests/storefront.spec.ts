@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ready } from "./helpers";
+import { jsOn, ready } from "./helpers";
 
 test("the home page shows the nearest demo store's products in Chinese", async ({ page }, info) => {
   await page.goto("/");
@@ -105,4 +105,28 @@ test("a bundle shows what is in it and is limited by its parts", async ({ page }
   await expect(page.getByRole("heading", { name: "套餐内容" })).toBeVisible();
   await expect(page.locator(".bundle-card")).toContainText("两头乌五花肉");
   await expect(page.locator(".bundle-card")).toContainText("古田香菇");
+});
+
+test("a long latin search stays within a 360 px screen", async ({ page }, info) => {
+  const q = "supercalifragilisticexpialidocious".repeat(3).slice(0, 20);
+  for (const path of [`/?q=${q}`, `/?q=${"x".repeat(300)}`, `/stores?q=${"Wensanlu".repeat(12)}`]) {
+    await page.goto(path);
+    await ready(page, info);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, path).toBeLessThanOrEqual(360);
+  }
+});
+
+test("without JavaScript, + on a card far down the shelf comes back to that card, not the top", async ({ page }, info) => {
+  test.skip(jsOn(info), "with JavaScript the page does not reload");
+  await page.goto("/");
+  await ready(page, info);
+  const card = page.locator(".product-grid .product-card").filter({ has: page.locator(".step-plus:not([disabled])") }).nth(12);
+  const id = await card.getAttribute("data-product-id");
+  await card.locator(".step-plus").click();
+  await expect(page).toHaveURL(new RegExp(`/#p-${id}$`));
+  const back = page.locator(`#p-${id}`);
+  await expect(back.locator(".step-qty")).toHaveText("1");
+  await expect(back).toBeInViewport();
+  expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
 });

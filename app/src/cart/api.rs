@@ -69,11 +69,13 @@ async fn target() -> Result<(crate::server::Db, String, crate::stores::Store), A
     Ok((state.db, key, store))
 }
 
-/// On failure, a plain form post goes back to its page with the error and the product.
+/// A plain form post goes back to its page: on failure with the error and the product, on
+/// success to the product's card (`#p-{id}`), where the resident was.
 #[cfg(feature = "ssr")]
 fn bounce(result: &Result<(), AppError>, product_id: i64) {
-    if let Err(e) = result {
-        crate::server::form::bounce_back(e, &[("product", &product_id.to_string())]);
+    match result {
+        Err(e) => crate::server::form::bounce_back(e, &[("product", &product_id.to_string())]),
+        Ok(()) => crate::server::form::back_to_anchor(&format!("p-{product_id}")),
     }
 }
 

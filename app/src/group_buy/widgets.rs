@@ -26,9 +26,16 @@ pub fn countdown_text(locale: Locale, (d, h, m, s): (i64, i64, i64, i64)) -> Str
     }
 }
 
-/// Households against the threshold: "38/50户", a bar, and what is missing.
+/// Households against the threshold: "38/50户", a bar, and what is missing — while it can
+/// still be made up; after the deadline, how many were missing.
 #[component]
-pub fn GroupProgress(households: Signal<i64>, min_households: i64) -> impl IntoView {
+pub fn GroupProgress(
+    households: Signal<i64>,
+    min_households: i64,
+    /// Past its deadline (or ended): no more "还差…" to chase.
+    #[prop(optional)]
+    closed: bool,
+) -> impl IntoView {
     let locale = use_locale();
     let pct = move || rules::percent(households.get(), min_households);
     view! {
@@ -40,6 +47,11 @@ pub fn GroupProgress(households: Signal<i64>, min_households: i64) -> impl IntoV
                     let missing = rules::households_missing(households.get(), min_households);
                     if missing == 0 {
                         locale.pick("已达成团户数", "Threshold reached").to_string()
+                    } else if closed {
+                        match locale {
+                            Locale::Zh => format!("截止时差{missing}户"),
+                            Locale::En => format!("{missing} short at the deadline"),
+                        }
                     } else {
                         match locale {
                             Locale::Zh => format!("还差{missing}户成团"),

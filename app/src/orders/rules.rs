@@ -195,6 +195,36 @@ pub fn quote_delivery(store: &Store, goods_fen: i64, distance_m: u32) -> Result<
 }
 
 /// 订单号: the store-local date and the id, e.g. 26112200042 — short enough to read out.
+/// What an order event's reason tells the resident. The system writes codes (a group buy's
+/// outcome, LBS routing, a no-show's stock decision); staff write words. A code never reaches
+/// a resident as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventNote<'a> {
+    /// Our words for a code: (中文, English).
+    Said(&'static str, &'static str),
+    /// What the store's staff wrote (a cancellation's reason).
+    FromStore(&'a str),
+    /// LBS 分单: the store the resident had chosen; a nearer one with everything delivers.
+    RoutedFrom(&'a str),
+    Nothing,
+}
+
+pub fn event_note(reason: &str) -> EventNote<'_> {
+    let reason = reason.trim();
+    match reason {
+        "" => EventNote::Nothing,
+        "group_succeeded" => EventNote::Said("拼团成功！已转为自提订单，到提货日凭取货码到店取", "The group buy is going ahead — it is now a pickup order; collect it with your code on the day"),
+        "group_failed" => EventNote::Said("没凑够户数，这次没成团，付过的钱已原路退回", "Not enough households joined, so it did not go ahead; anything you paid is refunded"),
+        "group_cancelled" => EventNote::Said("门店取消了这个团购，付过的钱已原路退回", "The store called the group buy off; anything you paid is refunded"),
+        r => match r.strip_prefix(super::model::ROUTED_FROM) {
+            Some(from) => EventNote::RoutedFrom(from),
+            // Other codes (the desk's stock bookkeeping) are the store's business.
+            None if r.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') && r.contains('_') => EventNote::Nothing,
+            None => EventNote::FromStore(r),
+        },
+    }
+}
+
 pub fn order_number(day: i64, id: i64) -> String {
     crate::shared::time::day_serial(day, id)
 }
@@ -279,6 +309,19 @@ impl QueueAsk {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_event_reason_reaches_a_resident_as_words_never_as_a_code() {
+        use super::{event_note, EventNote};
+        assert!(matches!(event_note("group_failed"), EventNote::Said(zh, _) if zh.starts_with("没凑够户数")));
+        assert!(matches!(event_note("group_succeeded"), EventNote::Said(zh, _) if zh.starts_with("拼团成功")));
+        assert_eq!(event_note("routed_from:文三路店"), EventNote::RoutedFrom("文三路店"));
+        assert_eq!(event_note("stock_written_off"), EventNote::Nothing);
+        assert_eq!(event_note("some_new_code"), EventNote::Nothing);
+        assert_eq!(event_note(" "), EventNote::Nothing);
+        assert_eq!(event_note("西红柿今天没到货"), EventNote::FromStore("西红柿今天没到货"));
+        assert_eq!(event_note("out of stock"), EventNote::FromStore("out of stock"));
+    }
+
     #[test]
     fn a_queue_filter_is_read_the_same_for_the_page_and_the_api() {
         use super::QueueAsk;

@@ -13,16 +13,7 @@ pub const ERR_KEY: &str = "err";
 pub const FIELD_KEY: &str = "field";
 
 pub fn bounce_back(err: &AppError, keep: &[(&str, &str)]) {
-    let Ok(parts) = parts() else { return };
-    if !is_plain_form_post(&parts) {
-        return;
-    }
-    let referer = parts
-        .headers
-        .get(axum::http::header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(same_site_path)
-        .unwrap_or_else(|| "/".to_string());
+    let Some(referer) = plain_post_referer() else { return };
     let (path, query) = referer.split_once('?').unwrap_or((&referer, ""));
     let ours: Vec<&str> = [ERR_KEY, FIELD_KEY].into_iter().chain(keep.iter().map(|(k, _)| *k)).collect();
     let mut pairs: Vec<String> = query
@@ -38,6 +29,31 @@ pub fn bounce_back(err: &AppError, keep: &[(&str, &str)]) {
         pairs.push(format!("{k}={}", url::encode(v)));
     }
     leptos_axum::redirect(&format!("{path}?{}", pairs.join("&")));
+}
+
+/// After a plain form post that worked, back to the page it came from at `#anchor` (the card
+/// whose + was tapped), instead of the top of a long shelf. With JavaScript nothing reloads.
+pub fn back_to_anchor(anchor: &str) {
+    if let Some(referer) = plain_post_referer() {
+        leptos_axum::redirect(&format!("{referer}#{anchor}"));
+    }
+}
+
+/// The page a plain (JavaScript-off) form post came from: a path on this site, `/` if unsure.
+/// `None` for a server function called by the page's own code.
+fn plain_post_referer() -> Option<String> {
+    let parts = parts().ok()?;
+    if !is_plain_form_post(&parts) {
+        return None;
+    }
+    Some(
+        parts
+            .headers
+            .get(axum::http::header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(same_site_path)
+            .unwrap_or_else(|| "/".to_string()),
+    )
 }
 
 /// Only ever redirect to a path on this site, whatever the Referer says.

@@ -169,6 +169,8 @@ messages! {
     NotFoundTitle => "页面不存在", "Page not found";
     NotFoundBody => "这个页面找不到了，回首页看看吧", "This page doesn't exist. Try the home page.";
     GoHome => "回首页", "Go home";
+    ForbiddenTitle => "没有权限", "Not allowed";
+    ForbiddenBody => "这一页是门店员工用的，你的账号打不开。来买菜的话，回首页逛逛吧", "This page is for the store's staff and your account can't open it. Shopping? The home page is this way.";
     ComingWithIssue => "本店还没有开通这项服务", "This store hasn't opened this service yet";
     NoOrdersYet => "还没有订单", "No orders yet";
     GoShopping => "去逛逛", "Start shopping";
@@ -193,6 +195,11 @@ messages! {
     PickupDiscountLine => "到店自提优惠", "Pickup discount";
     DeliveryFeeLine => "配送费", "Delivery fee";
     TotalDue => "应付", "To pay";
+    TotalPaid => "实付", "Paid";
+    OrderTotal => "订单金额", "Order total";
+    Refunded => "已退款", "Refunded";
+    RefundedToWallet => "退回储值余额", "back to your wallet";
+    NothingToPay => "没有付过款，也不用再付", "Nothing was paid and nothing is due";
     Checkout => "确认订单", "Checkout";
     PickupMode => "到店自提", "Pick up";
     DeliveryMode => "送货上门", "Delivery";

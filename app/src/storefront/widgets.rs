@@ -17,6 +17,10 @@ pub fn ProductCard(
     /// code (the biggest thing a phone paints first; lazily loaded it waited behind the WASM).
     #[prop(optional)]
     first: bool,
+    /// Carries `id="p-{id}"`, where a plain form post's + comes back to (one card per product
+    /// on a page has it: the grid's, not the strips' above it).
+    #[prop(optional)]
+    anchored: bool,
 ) -> impl IntoView {
     let locale = use_locale();
     let hint = stock_hint(product.available);
@@ -29,7 +33,7 @@ pub fn ProductCard(
     let tags = product.tags.clone();
     let markdown = product.markdown_percent_off;
     view! {
-        <li class="product-card" class:sold-out=sold_out data-product-id=product.id>
+        <li class="product-card" class:sold-out=sold_out data-product-id=product.id id=anchored.then(|| format!("p-{}", product.id))>
             <a class="product-link" href=format!("/p/{}", product.id)>
             <div class="product-photo">
                 {product.image_url.clone().map(|src| view! {

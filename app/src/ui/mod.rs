@@ -58,16 +58,29 @@ pub fn ShelfSkeleton() -> impl IntoView {
 /// "页面不存在" with a way home; answers 404 when rendered on the server.
 #[component]
 pub fn NotFoundNotice(body: crate::shared::Msg) -> impl IntoView {
+    plain_notice(404, crate::shared::Msg::NotFoundTitle, body)
+}
+
+/// A page the person may not open (a resident at the back office, a clerk at the team page):
+/// 没有权限, answered 403, with the way back to the shop instead of an error beside a menu.
+#[component]
+pub fn ForbiddenNotice() -> impl IntoView {
+    plain_notice(403, crate::shared::Msg::ForbiddenTitle, crate::shared::Msg::ForbiddenBody)
+}
+
+fn plain_notice(status: u16, title: crate::shared::Msg, body: crate::shared::Msg) -> impl IntoView {
     use crate::shared::Msg;
     let locale = use_locale();
     #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    if let (Some(res), Ok(code)) = (use_context::<leptos_axum::ResponseOptions>(), axum::http::StatusCode::from_u16(status)) {
+        res.set_status(code);
     }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
     view! {
-        <leptos_meta::Title text=locale.t(Msg::NotFoundTitle)/>
+        <leptos_meta::Title text=locale.t(title)/>
         <section class="empty-state">
-            <h1 class="page-title">{locale.t(Msg::NotFoundTitle)}</h1>
+            <h1 class="page-title">{locale.t(title)}</h1>
             <p>{locale.t(body)}</p>
             <a href="/" class="btn btn-primary">{locale.t(Msg::GoHome)}</a>
         </section>

@@ -1,6 +1,6 @@
 //! The frame of every back-office page: a page is its title, its data and its content.
 use crate::shared::{AppError, ErrorCode, Msg};
-use crate::ui::{ErrorNotice, NotFoundNotice, ShelfSkeleton};
+use crate::ui::{ErrorNotice, ForbiddenNotice, NotFoundNotice, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -11,7 +11,8 @@ use serde::{de::DeserializeOwned, Serialize};
 /// what arrived to the content (`let:view`). A failed load is handled here, the same on every
 /// page: signed out → the login page, which brings the person back to exactly this address
 /// (path and query: the product, the store, the filter); no such thing, or not theirs → 页面不存在
-/// (answered 404); anything else → the error in the reader's language. Reloads after an action
+/// (answered 404); not theirs to open → 没有权限 with the way back to the shop (403); anything
+/// else → the error in the reader's language. Reloads after an action
 /// keep the old content on screen (Transition) rather than flashing the skeleton.
 #[component]
 pub fn OfficePage<T, V, F>(
@@ -32,7 +33,6 @@ where
     let location = use_location();
     view! {
         <Title text=title/>
-        {heading.then(|| view! { <h1 class="page-title">{title}</h1> })}
         <Transition fallback=|| view! { <ShelfSkeleton/> }>
             {move || {
                 let content = children.clone();
@@ -43,8 +43,10 @@ where
                             view! { <Redirect path=format!("/login?next={}", crate::shared::url::encode(&here))/> }.into_any()
                         }
                         Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=Msg::NotFoundBody/> }.into_any(),
+                        Err(e) if e.code == ErrorCode::Forbidden => view! { <ForbiddenNotice/> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok(v) => content(v).into_any(),
+                        // The heading only over content: a refusal names itself.
+                        Ok(v) => view! { {heading.then(|| view! { <h1 class="page-title">{title}</h1> })} {content(v)} }.into_any(),
                     }
                 })
             }}

@@ -174,6 +174,13 @@ async fn every_back_office_menu_entry_opens_and_a_signed_out_clerk_comes_back_to
     assert!(clerks.contains("href=\"/admin/desk\"") && !clerks.contains("href=\"/admin/team\"") && !clerks.contains("href=\"/admin/products\""), "{clerks}");
     let owners = menu(&owner.get(app.url("/admin")).send().await.expect("owner").text().await.expect("body"));
     assert!(owners.contains("href=\"/admin/team\""), "{owners}");
+    // Not theirs to open, or not there: the status says so too (the back office renders whole).
+    let resident = crate::helpers::logged_in(&app, "13800000003").await;
+    let r = resident.get(app.url("/admin")).send().await.expect("resident");
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.text().await.expect("body").contains("没有权限"));
+    assert_eq!(clerk.get(app.url("/admin/team")).send().await.expect("team").status().as_u16(), 403);
+    assert_eq!(owner.get(app.url("/admin/products/99999")).send().await.expect("missing").status().as_u16(), 404);
     // Signed out, a detail page with a query sends the clerk to log in, and back to exactly it.
     let guest = crate::helpers::client();
     for path in ["/admin/products/3?from=stock", "/admin/stock/2?store=1", "/admin/customers/4", "/admin/group-buys/1"] {

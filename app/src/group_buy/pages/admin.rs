@@ -234,7 +234,7 @@ fn ReportView(r: GroupBuyReport, action: ServerAction<CampaignAction>, edit_form
                     Locale::En => format!(" · {} joins being settled", r.unsettled_orders),
                 }}</span> })}
             </p>
-            <GroupProgress households=households min_households=g.min_households/>
+            <GroupProgress households=households min_households=g.min_households closed={matches!(g.status, GroupBuyStatus::Succeeded | GroupBuyStatus::Failed | GroupBuyStatus::Cancelled)}/>
             <dl class="facts">
                 <div><dt>{locale.pick("团购价", "Group price")}</dt><dd>{Fen(g.price_fen).to_string()} <s class="muted">{Fen(g.normal_price_fen).to_string()}</s> "/" {g.unit.clone()}</dd></div>
                 <div><dt>{locale.pick("已售", "Sold")}</dt><dd class="num">{g.units_sold}{g.max_units.map(|m| format!(" / {m}"))} {locale.pick("份", "")}</dd></div>

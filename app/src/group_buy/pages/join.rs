@@ -146,7 +146,7 @@ fn JoinView(
                     <Price fen=g.price_fen was_fen=Some(g.normal_price_fen)/> <span class="muted">"/" {g.unit.clone()}</span>
                     {(saving > 0).then(|| view! { <span class="saving-chip">{locale.pick("省", "Save ")}{Fen(saving).to_string()}</span> })}
                 </p>
-                <GroupProgress households=households min_households=g.min_households/>
+                <GroupProgress households=households min_households=g.min_households closed=!open/>
                 <p class="gb-when">
                     <span class="status" data-gb-status=g.status.as_str()>{status_word(locale, g.status)}</span>
                     {(g.status == GroupBuyStatus::Open).then(|| view! { " · " <Countdown deadline_ms=g.deadline_ms now_ms=page.now_ms/> })}
@@ -285,6 +285,8 @@ fn JoinView(
                 }
             }
 
+            {if open {
+                view! {
             <section class="card gb-share">
                 <h2 class="section-title">{locale.pick("拉邻居一起拼", "Invite your neighbours")}</h2>
                 <div class="qr" role="img" aria-label=locale.pick("团购二维码", "QR code for this group buy") inner_html=page.qr_svg.clone()></div>
@@ -292,6 +294,18 @@ fn JoinView(
                 <p class="share-url"><input type="text" readonly value=page.share_url.clone() aria-label=locale.pick("分享链接", "Share link") class="num"/></p>
                 <a class="btn btn-secondary btn-block" href=format!("/g/{}/poster", g.id)>{locale.pick("生成分享海报", "Share poster")}</a>
             </section>
+                }.into_any()
+            } else {
+                // Nothing left to invite anyone to: where to go instead.
+                view! {
+                    <section class="card gb-ended">
+                        <h2 class="section-title">{locale.pick("这个团已经结束了", "This group buy has ended")}</h2>
+                        <p class="hint">{locale.pick("正在拼的团和店里的新鲜货都在这里。", "Here are the group buys still open, and what's fresh in the store.")}</p>
+                        <a class="btn btn-primary btn-block" href="/group-buys">{locale.pick("看看正在拼的团", "Group buys still open")}</a>
+                        <a class="btn btn-secondary btn-block" href="/">{locale.pick("去店里逛逛", "Browse the store")}</a>
+                    </section>
+                }.into_any()
+            }}
 
             {page.staff.then(|| view! {
                 <p class="office-link-line"><a href=format!("/admin/group-buys/{}", g.id)>{locale.pick("门店后台查看 →", "Open in the back office →")}</a></p>

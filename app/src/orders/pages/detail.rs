@@ -2,8 +2,8 @@
 //! the history, and cancelling while the store has not started.
 use super::LoginFirst;
 use crate::orders::api::{load_order_page, CancelOrder};
-use crate::orders::model::{Fulfillment, Order, Payment};
-use crate::orders::rules::{code_in_pairs, short_date};
+use crate::orders::model::{Fulfillment, Order, OrderStatus, Payment};
+use crate::orders::rules::{code_in_pairs, event_note, short_date, EventNote};
 use crate::shared::time::local_clock;
 use crate::shared::{ErrorCode, Fen, Msg};
 use crate::ui::form::form_error;
@@ -74,6 +74,8 @@ fn OrderView(
 ) -> impl IntoView {
     let locale = use_locale();
     let delivery = order.fulfillment.is_delivery();
+    // Cancelled or not collected: nothing is due, and anything paid has gone back.
+    let ended_unsold = matches!(order.status, OrderStatus::Cancelled | OrderStatus::NoShow);
     let status_word = locale.t(order.status.label(delivery));
     let when_where = match &order.fulfillment {
         Fulfillment::Pickup { pickup_date, window_from, window_until } => view! {
@@ -141,12 +143,27 @@ fn OrderView(
                 {delivery.then(|| view! {
                     <div><dt>{locale.t(Msg::DeliveryFeeLine)}</dt><dd>{Fen(order.delivery_fee_fen).to_string()}</dd></div>
                 })}
-                <div class="summary-total"><dt>{locale.t(Msg::TotalDue)}</dt><dd><Price fen=order.total_fen/></dd></div>
-                <div class="muted"><dt>{locale.t(Msg::PaymentMethod)}</dt><dd>{locale.t(match order.payment {
-                    Payment::Wallet => Msg::PaidFromWallet,
-                    Payment::OnPickup if delivery => Msg::PayOnDelivery,
-                    Payment::OnPickup => Msg::PayAtPickup,
-                })}</dd></div>
+                {if ended_unsold {
+                    // Nothing is due on a cancelled or uncollected order: the sum in plain ink,
+                    // and where any money went.
+                    view! {
+                        <div class="summary-total summary-void"><dt>{locale.t(Msg::OrderTotal)}</dt><dd>{Fen(order.total_fen).to_string()}</dd></div>
+                        {if order.paid_fen > 0 {
+                            view! { <div class="refunded"><dt>{locale.t(Msg::Refunded)}</dt><dd>{format!("{} · {}", Fen(order.paid_fen), locale.t(Msg::RefundedToWallet))}</dd></div> }.into_any()
+                        } else {
+                            view! { <div class="muted"><dt>{locale.t(Msg::PaymentMethod)}</dt><dd>{locale.t(Msg::NothingToPay)}</dd></div> }.into_any()
+                        }}
+                    }.into_any()
+                } else {
+                    view! {
+                        <div class="summary-total"><dt>{locale.t(if order.status == OrderStatus::Completed || order.paid_fen > 0 { Msg::TotalPaid } else { Msg::TotalDue })}</dt><dd><Price fen=order.total_fen/></dd></div>
+                        <div class="muted"><dt>{locale.t(Msg::PaymentMethod)}</dt><dd>{locale.t(match order.payment {
+                            Payment::Wallet => Msg::PaidFromWallet,
+                            Payment::OnPickup if delivery => Msg::PayOnDelivery,
+                            Payment::OnPickup => Msg::PayAtPickup,
+                        })}</dd></div>
+                    }.into_any()
+                }}
             </dl>
         </section>
         <section class="card">
@@ -155,10 +172,12 @@ fn OrderView(
                 {order.events.iter().rev().map(|e| view! {
                     <li>
                         <span class="timeline-status">{locale.t(e.status.label(delivery))}</span> <time datetime=e.at.clone() class="muted">{local_clock(&e.at)}</time>
-                        {match e.reason.strip_prefix(crate::orders::model::ROUTED_FROM) {
-                            Some(from) => Some(view! { <p class="timeline-reason">{format!("{}{from}{}", locale.pick("您选的是", "You chose "), locale.pick("，由离您更近、货品齐全的门店配送", "; a nearer store with everything delivers"))}</p> }.into_any()),
-                            None => (!e.reason.is_empty()).then(|| view! { <p class="timeline-reason">{locale.pick("门店说明：", "From the store: ")}{e.reason.clone()}</p> }.into_any()),
-                        }}
+                        {match event_note(&e.reason) {
+                            EventNote::RoutedFrom(from) => Some(format!("{}{from}{}", locale.pick("您选的是", "You chose "), locale.pick("，由离您更近、货品齐全的门店配送", "; a nearer store with everything delivers"))),
+                            EventNote::Said(zh, en) => Some(locale.pick(zh, en).to_string()),
+                            EventNote::FromStore(words) => Some(format!("{}{words}", locale.pick("门店说明：", "From the store: "))),
+                            EventNote::Nothing => None,
+                        }.map(|text| view! { <p class="timeline-reason">{text}</p> })}
                     </li>
                 }).collect_view()}
             </ol>

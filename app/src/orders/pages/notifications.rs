@@ -24,10 +24,9 @@ pub fn NotificationsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="notifications">
                             {list.into_iter().map(|n| {
-                                let text = match (n.kind.as_str(), n.status) {
-                                    ("group_succeeded", _) => locale.pick("拼团成功！到提货日凭取货码到店自提", "Your group buy is going ahead — pick up with your code on the day"),
-                                    ("group_failed", _) => locale.pick("没凑够户数，这次没成团，款项已退回", "Not enough households joined; any payment is refunded"),
-                                    ("group_cancelled", _) => locale.pick("门店取消了这个团购，款项已退回", "The store cancelled the group buy; any payment is refunded"),
+                                let text = match (crate::orders::rules::event_note(&n.kind), n.status) {
+                                    // A group buy's outcome: the same words as in the order's history.
+                                    (crate::orders::rules::EventNote::Said(zh, en), _) => locale.pick(zh, en),
                                     (_, status) => match status {
                                     OrderStatus::Accepted => locale.pick("门店已接单，正在准备", "The store accepted your order"),
                                     OrderStatus::Ready if n.delivery => locale.pick("已备好，等骑手取货", "Ready, waiting for the rider"),

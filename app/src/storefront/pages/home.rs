@@ -97,7 +97,7 @@ pub fn HomePage() -> impl IntoView {
                             } else {
                                 view! {
                                     <ul class="product-grid">
-                                        {shelf.products.into_iter().enumerate().map(|(i, p)| view! { <ProductCard qty=qty(p.id) first={grid_first && i < FIRST_ON_SCREEN} product=p/> }).collect_view()}
+                                        {shelf.products.into_iter().enumerate().map(|(i, p)| view! { <ProductCard qty=qty(p.id) first={grid_first && i < FIRST_ON_SCREEN} anchored=true product=p/> }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
