@@ -112,6 +112,11 @@ pub struct MenuEntry {
 }
 
 impl MenuEntry {
+    /// The address to link to (the overview's table line ends in a slash).
+    pub fn path(&self) -> &'static str {
+        self.href.strip_suffix('/').unwrap_or(self.href)
+    }
+
     pub fn open_to(&self, me: &Me) -> bool {
         me.has(Role::Owner) || me.roles.iter().any(|g| self.roles.contains(&g.role))
     }
@@ -279,7 +284,7 @@ fn OfficeMenu() -> impl IntoView {
                 OFFICE_MENU
                     .iter()
                     .filter(|e| me.as_ref().is_some_and(|me| e.open_to(me)))
-                    .map(|e| view! { <A href=e.href.strip_suffix('/').unwrap_or(e.href) attr:class="office-link" exact=true>{locale.pick(e.zh, e.en)}</A> })
+                    .map(|e| view! { <A href=e.path() attr:class="office-link" exact=true>{locale.pick(e.zh, e.en)}</A> })
                     .collect_view()
             })}
         </Transition>

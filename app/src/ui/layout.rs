@@ -13,7 +13,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let locale = use_locale();
     let location = use_location();
     let href = move || {
-        let here = format!("{}{}", location.pathname.get(), location.search.get().split('#').next().map(|s| if s.is_empty() { String::new() } else if s.starts_with('?') { s.to_string() } else { format!("?{s}") }).unwrap_or_default());
+        let here = super::this_address(&location.pathname.get(), &location.search.get());
         format!("/lang/{}?next={}", locale.other().code(), crate::shared::url::encode(&here))
     };
     view! { <a class="lang-switch" href=href rel="external nofollow" lang=locale.other().tag()>{locale.t(Msg::SwitchLanguage)}</a> }

@@ -87,6 +87,13 @@ fn plain_notice(status: u16, title: crate::shared::Msg, body: crate::shared::Msg
     }
 }
 
+/// This page's address to come back to (after logging in, after switching language): the path
+/// and its query, whichever way the router spells the query (with or without its `?`).
+pub fn this_address(path: &str, search: &str) -> String {
+    let query = search.split('#').next().unwrap_or_default().trim_start_matches('?');
+    if query.is_empty() { path.to_string() } else { format!("{path}?{query}") }
+}
+
 /// A filter chip: a plain link (works without JavaScript), marked as current when on.
 pub fn chip(href: String, on: bool, label: String) -> impl IntoView {
     view! { <a href=href class="chip" class:chip-on=on aria-current=on.then_some("page")>{label}</a> }

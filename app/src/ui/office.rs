@@ -39,7 +39,7 @@ where
                 Suspend::new(async move {
                     match data.await {
                         Err(e) if e.code == ErrorCode::Unauthenticated => {
-                            let here = back_here(&location.pathname.get_untracked(), &location.search.get_untracked());
+                            let here = super::this_address(&location.pathname.get_untracked(), &location.search.get_untracked());
                             view! { <Redirect path=format!("/login?next={}", crate::shared::url::encode(&here))/> }.into_any()
                         }
                         Err(e) if e.code == ErrorCode::NotFound => view! { <NotFoundNotice body=Msg::NotFoundBody/> }.into_any(),
@@ -54,16 +54,9 @@ where
     }
 }
 
-/// The address to come back to after logging in: the path and its query, whichever way the
-/// router spells the query (with or without its `?`).
-fn back_here(path: &str, search: &str) -> String {
-    let query = search.trim_start_matches('?');
-    if query.is_empty() { path.to_string() } else { format!("{path}?{query}") }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::back_here;
+    use crate::ui::this_address as back_here;
 
     #[test]
     fn login_comes_back_to_the_exact_page_and_query() {
