@@ -4,6 +4,41 @@
 // Safari), loaded only when needed. The code is typed by hand where there is no camera.
 (function () {
   "use strict";
+  if (window.__linliCodeField) return; // a client-side navigation may add this script again
+  window.__linliCodeField = true;
+
+  // The desk's number pad ([data-keypad], under the code field): shown on phones, where it
+  // stands in for the phone's keyboard (which would cover the found order), so the field asks
+  // for none. Keys edit the field of the pad's own form.
+  var narrow = window.matchMedia("(max-width: 760px)");
+  function showPads() {
+    document.querySelectorAll("[data-keypad]").forEach(function (pad) {
+      pad.hidden = !narrow.matches;
+      var form = pad.closest("form");
+      var input = form && form.querySelector("[data-code-input]");
+      if (input) input.setAttribute("inputmode", narrow.matches ? "none" : "numeric");
+    });
+  }
+  showPads();
+  if (narrow.addEventListener) narrow.addEventListener("change", showPads);
+  // The page draws the desk again after a client-side navigation or a reload of its data.
+  new MutationObserver(function () {
+    if (document.querySelector("[data-keypad][hidden]") && narrow.matches) showPads();
+  }).observe(document.documentElement, { childList: true, subtree: true });
+  document.addEventListener("click", function (e) {
+    var key = e.target.closest && e.target.closest("[data-keypad] [data-key]");
+    if (!key) return;
+    var form = key.closest("form");
+    var input = form && form.querySelector("[data-code-input]");
+    if (!input) return;
+    var k = key.getAttribute("data-key");
+    if (k === "clear") input.value = "";
+    else if (k === "back") input.value = input.value.slice(0, -1);
+    else if (input.value.length < Number(input.getAttribute("maxlength") || 10)) input.value += k;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    if (navigator.vibrate) navigator.vibrate(10);
+  });
+
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
   document.documentElement.classList.add("can-scan");
 

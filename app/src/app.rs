@@ -1,5 +1,5 @@
 //! The HTML shell and the route table: the one file that names every page.
-use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage};
+use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage, ResetPage};
 use crate::analytics::pages::OverviewPage;
 use crate::catalog::pages::{CategoriesPage, ProductEditorPage, ProductsAdminPage};
 use crate::storefront::pages::{HomePage, ProductPage};
@@ -9,7 +9,7 @@ use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::inventory::pages::{StockItemPage, StockPage, TillPage};
 use crate::markdowns::pages::MarkdownsPage;
 use crate::group_buy::pages::{CampaignPage, CampaignsPage, GroupBuyJoinPage, GroupBuysPage, NewCampaignPage, PosterPage};
-use crate::orders::pages::{CheckoutPage, LivePage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
+use crate::orders::pages::{CheckoutPage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
 use crate::pickup::pages::DeskPage;
 use crate::shared::{Locale, Msg};
 use crate::stores::pages::StorePickerPage;
@@ -248,7 +248,6 @@ route_table! {
         // Async: a shared link's preview (title, price, picture) is in the first bytes.
         page "g/:id" => GroupBuyJoinRoute(GroupBuyJoinPage) [async];
         page "g/:id/poster" => PosterRoute(PosterPage);
-        page "live" => LiveRoute(LivePage);
         page "cart" => CartRoute(CartPage);
         page "checkout" => CheckoutRoute(CheckoutPage);
         page "orders" => OrdersRoute(OrdersPage);
@@ -258,12 +257,14 @@ route_table! {
         page "notifications" => NotificationsRoute(NotificationsPage);
         page "login" => LoginRoute(LoginPage);
         page "register" => RegisterRoute(RegisterPage);
+        page "reset" => ResetRoute(ResetPage);
     }
 }
 
 /// The residents' frame, with the bell in its corner.
 #[component]
 fn Resident() -> impl IntoView {
+    crate::orders::widgets::BellTick::provide();
     view! { <ResidentShell corner=crate::orders::widgets::Bell/> }
 }
 

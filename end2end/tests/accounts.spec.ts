@@ -35,6 +35,18 @@ test("a mistyped number gets a message under the field and keeps what was typed"
   await expect(page.getByLabel("称呼")).toHaveValue("王阿姨");
 });
 
+test("a sign-up with everything wrong marks every field at once", async ({ page }, info) => {
+  await page.goto("/register");
+  await ready(page, info);
+  await page.getByLabel("手机号").fill("1380");
+  await page.getByRole("button", { name: "注册" }).click();
+  await expect(page.getByText("手机号应为11位数字")).toBeVisible();
+  await expect(page.locator("#name-error")).toBeVisible();
+  await expect(page.locator("#password-error")).toContainText("密码至少8位");
+  await expect(page.locator("#phone-error")).toBeInViewport();
+  await expect(page.getByLabel("手机号")).toHaveValue("1380");
+});
+
 test("a wrong password is refused in plain Chinese", async ({ page }, info) => {
   await login(page, info, "13800000003", "not-the-password");
   await expect(page.getByText("手机号或密码不对")).toBeVisible();

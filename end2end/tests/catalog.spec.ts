@@ -51,7 +51,15 @@ test("the owner creates a product, uploads its photo, and residents see it on th
   await owner.getByRole("link", { name: "新建商品" }).click();
   await ready(owner, info);
 
-  // A mistake first: the price is refused, everything typed stays.
+  // Sent empty: every missing field is marked at once, and the first is brought into view.
+  await owner.getByRole("button", { name: "创建商品" }).click();
+  for (const field of ["name", "unit", "price", "category_id"]) {
+    await expect(owner.locator(`#${field}-error`)).toBeVisible();
+  }
+  await expect(owner.locator("#name-error")).toBeInViewport();
+  await ready(owner, info);
+
+  // A mistake next: the price is refused, everything typed stays.
   await owner.getByLabel("商品名").fill(name);
   await owner.getByLabel("规格").fill("500g/份");
   await owner.getByLabel("售价（元）").fill("六块");

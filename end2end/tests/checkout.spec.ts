@@ -68,7 +68,9 @@ test("choose a store, add to the cart, check out for pickup and get a code with 
   await ready(page, info);
   await page.locator(".order-card-link").first().click();
   await ready(page, info);
-  await page.getByRole("button", { name: "取消订单" }).click();
+  await page.locator("summary", { hasText: "取消订单" }).click();
+  await expect(page.locator(".ask-first-question")).toContainText("就不给您留了");
+  await page.getByRole("button", { name: "确定取消" }).click();
   await expect(page.locator(".status-big")).toHaveText("已取消");
   await expect(page.locator(".pickup-code")).toHaveCount(0);
   // Nothing was paid and nothing is due: no 应付 in the price colour.
@@ -88,7 +90,13 @@ test("a cancelled order paid from the wallet says where the money went", async (
   await expect(page).toHaveURL(/\/orders\/\d+$/);
   await ready(page, info);
   await expect(page.locator(".summary-total")).toContainText("实付");
-  await page.getByRole("button", { name: "取消订单" }).click();
+  // What to do now, for this status: wait for the store (and it may still be cancelled).
+  await expect(page.locator(".what-next")).toContainText("等门店接单");
+  // Cancelling asks first and says where the money goes; only the second tap cancels.
+  await page.locator("summary", { hasText: "取消订单" }).click();
+  await expect(page.locator(".ask-first-question")).toContainText(/¥[\d.]+马上退回储值余额/);
+  await expect(page.locator(".status-big")).not.toHaveText("已取消");
+  await page.getByRole("button", { name: "确定取消" }).click();
   await expect(page.locator(".status-big")).toHaveText("已取消");
   await ready(page, info);
   await expect(page.locator(".summary-lines .refunded")).toContainText(/已退款\s*¥[\d.]+ · 退回储值余额/);

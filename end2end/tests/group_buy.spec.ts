@@ -36,6 +36,9 @@ function passDeadline(id: number) {
 test("a manager sets up a group buy, a resident joins from the shared link, and another open page sees the count move", async ({ browser }, info) => {
   const manager = await personPage(browser, info, MANAGER, "/admin/group-buys/new");
   await ready(manager, info);
+  // On a 360 px phone the deadline's date and time fit whole (it took half a row and clipped).
+  const deadline = await manager.getByLabel("截止时间", { exact: true }).boundingBox();
+  expect(deadline!.width).toBeGreaterThanOrEqual(280);
   const apple = await manager.locator("select[name=product_id] option", { hasText: "洛川红富士" }).first().getAttribute("value");
   await manager.locator("select[name=product_id]").selectOption(apple!);
   await manager.getByLabel("标题（选填，默认「商品名·团购」）").fill(`洛川苹果拼团 ${info.project.name}`);
@@ -65,7 +68,7 @@ test("a manager sets up a group buy, a resident joins from the shared link, and 
   await expect(resident).toHaveURL(/joined=\d+/);
   await ready(resident, info);
   await expect(resident.locator(".notice-ok")).toContainText("参团成功");
-  await expect(resident.locator(".gb-join")).toContainText("待成团");
+  await expect(resident.locator("li.gb-join")).toContainText("待成团");
   await expect(resident.locator(".gb-count strong")).toHaveText("1");
 
   // With JavaScript the open page follows by itself; without, a reload shows the same.
@@ -94,7 +97,7 @@ test("after the deadline the outcome shows on the open page and the store gets i
   await resident.goto(`/g/${id}`);
   await ready(resident, info);
   await expect(resident.locator(".gb-count strong")).toHaveText("2");
-  await expect(resident.getByRole("button", { name: "退出拼团" })).toBeVisible();
+  await expect(resident.locator("summary", { hasText: "退出拼团" })).toBeVisible();
 
   passDeadline(id);
   if (!jsOn(info)) {
@@ -104,8 +107,8 @@ test("after the deadline the outcome shows on the open page and the store gets i
     }).toPass({ timeout: 10_000 });
   }
   await expect(resident.locator(".gb-outcome")).toContainText("已成团");
-  await expect(resident.getByRole("button", { name: "退出拼团" })).toHaveCount(0);
-  await expect(resident.locator(".gb-join")).toContainText("待接单");
+  await expect(resident.locator("summary", { hasText: "退出拼团" })).toHaveCount(0);
+  await expect(resident.locator("li.gb-join")).toContainText("待接单");
 
   await manager.goto(`/admin/group-buys/${id}`);
   await ready(manager, info);
@@ -181,4 +184,31 @@ test("a group buy's outcome reads as words in the order's history and the notifi
   await expect(resident.getByRole("link", { name: "生成分享海报" })).toHaveCount(0);
   await resident.getByRole("link", { name: "看看正在拼的团" }).click();
   await expect(resident).toHaveURL((url) => url.pathname === "/group-buys");
+});
+
+test("leaving a group buy asks first, and a wallet join that was refunded says where the money went", async ({ browser }, info) => {
+  const manager = await personPage(browser, info, MANAGER, "/admin");
+  const id = await campaign(manager, 20, `退团 ${info.project.name}`);
+  const resident = await personPage(browser, info, RESIDENT); // 张女士 has money in her wallet
+  await resident.goto(`/g/${id}`);
+  await ready(resident, info);
+  await resident.getByLabel(/份数/).fill("1");
+  await resident.getByLabel(/储值余额/).check();
+  await resident.getByRole("button", { name: /参团 ·/ }).click();
+  await expect(resident).toHaveURL(/joined=\d+/);
+  await ready(resident, info);
+  const join = resident.locator("li.gb-join").first();
+  await expect(join).toContainText("储值已付");
+
+  // The first tap only asks, saying what is lost and where the money goes.
+  await join.locator("summary", { hasText: "退出拼团" }).click();
+  await expect(join.locator(".ask-first-question")).toContainText(/团里也少一户，¥[\d.]+马上退回储值余额/);
+  await expect(join).toContainText("待成团");
+  await join.getByRole("button", { name: "确定退出" }).click();
+  await ready(resident, info);
+  await expect(resident.locator("li.gb-join").first()).toContainText("已取消");
+  // Refunded, it never reads 储值已付 again.
+  await expect(resident.locator("li.gb-join").first()).toContainText(/已退款 ¥[\d.]+ · 退回储值余额/);
+  await expect(resident.locator("li.gb-join").first()).not.toContainText("储值已付");
+  await resident.screenshot({ path: `test-results/gb-left-${info.project.name}.png`, fullPage: true });
 });

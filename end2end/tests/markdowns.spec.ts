@@ -46,7 +46,8 @@ test("a manager sets up 晚市特惠 and residents see the markdown on the shelf
   await resident.goto(`/?category=${slug}`);
   await ready(resident, info);
   const first = resident.locator(".product-card:not(.sold-out)").first();
-  await expect(first.locator(".tag-markdown")).toHaveText("晚市特惠 8折");
+  // The tag carries the rule's own name, not a generic 晚市特惠.
+  await expect(first.locator(".tag-markdown")).toHaveText(`${name} 8折`);
   const was = await first.locator(".price-was").textContent();
   expect(was).toMatch(/^¥[\d.]+$/);
   const now = `${await first.locator(".price-yuan").textContent()}${await first.locator(".price-dec").textContent()}`;
@@ -56,13 +57,16 @@ test("a manager sets up 晚市特惠 and residents see the markdown on the shelf
   // The product page says the same.
   await first.locator(".product-link").click();
   await ready(resident, info);
-  await expect(resident.locator(".tag-markdown")).toHaveText("晚市特惠 8折");
+  await expect(resident.locator(".tag-markdown")).toHaveText(`${name} 8折`);
   await expect(resident.locator(".product-summary .price-was")).toHaveText(was!);
   await resident.screenshot({ path: `test-results/markdown-product-${info.project.name}.png` });
   await manager.screenshot({ path: `test-results/markdowns-${info.project.name}.png`, fullPage: true });
 
-  // Deleted, the shelf price is back.
-  await card.getByRole("button", { name: "删除" }).click();
+  // Deleting asks first, naming the rule; only the second tap deletes.
+  await card.locator("summary", { hasText: "删除" }).click();
+  await expect(card.getByText(`删除「${name}」？`)).toBeVisible();
+  await expect(manager.locator(".markdown-rule", { hasText: name })).toHaveCount(1);
+  await card.getByRole("button", { name: "确定删除" }).click();
   await expect(manager.locator(".markdown-rule", { hasText: name })).toHaveCount(0);
   await resident.goto(`/?category=${slug}`);
   await ready(resident, info);

@@ -90,15 +90,41 @@ test("the desk finds an order by its code and hands it over in one tap", async (
   await expect(desk.getByText("没有找到这个取货码的待取订单")).toBeVisible();
   await ready(desk, info);
 
-  await desk.getByLabel("取货码").fill(`${code.slice(0, 2)} ${code.slice(2, 4)} ${code.slice(4)}`);
+  if (jsOn(info)) {
+    // On a phone the desk's own number pad types the code (the phone's keyboard would cover
+    // the order); ⌫ takes a digit back.
+    const pad = desk.getByRole("group", { name: "数字键盘" });
+    await expect(pad).toBeVisible();
+    await desk.getByLabel("取货码").fill("");
+    for (const d of `${code}9`) await pad.getByRole("button", { name: d, exact: true }).click();
+    await pad.getByRole("button", { name: "删一位" }).click();
+    await expect(desk.getByLabel("取货码")).toHaveValue(code);
+  } else {
+    // Without JavaScript the pad stays hidden and the field takes the phone's own keypad.
+    await expect(desk.locator("[data-keypad]")).toBeHidden();
+    await expect(desk.getByLabel("取货码")).toHaveAttribute("inputmode", "numeric");
+    await desk.getByLabel("取货码").fill(`${code.slice(0, 2)} ${code.slice(2, 4)} ${code.slice(4)}`);
+  }
   await desk.getByRole("button", { name: "核验" }).click();
   await expect(desk.locator(".desk-found")).toBeVisible();
   await ready(desk, info);
   await expect(desk.locator(".desk-found")).toContainText("请挑新鲜的");
   await expect(desk.locator(".slot-big")).toContainText(/[A-H]-\d\d/);
-  await desk.screenshot({ path: `test-results/desk-found-${info.project.name}.png`, fullPage: true });
+  // On a 360×780 phone the slot, the money in large type and 确认取货 are on the first screen.
+  await expect(desk.locator(".desk-collect")).toContainText(/到店收款\s*¥[\d.]+/);
+  const fontSize = await desk.locator(".desk-collect strong").evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  expect(fontSize).toBeGreaterThanOrEqual(28);
+  const button = await desk.getByRole("button", { name: "确认取货" }).boundingBox();
+  expect(button!.y + button!.height).toBeLessThanOrEqual(780);
+  await desk.screenshot({ path: `test-results/desk-found-${info.project.name}.png` });
   await desk.getByRole("button", { name: "确认取货" }).click();
   await expect(desk.getByText("已交付，订单号")).toBeVisible();
+  await ready(desk, info);
+  // The next resident's wrong code: the red error alone, not beside the last green notice.
+  await desk.getByLabel("取货码").fill(wrong);
+  await desk.getByRole("button", { name: "核验" }).click();
+  await expect(desk.getByText("没有找到这个取货码的待取订单")).toBeVisible();
+  await expect(desk.getByText("已交付，订单号")).toHaveCount(0);
 
   await resident.goto(`/orders/${id}`);
   await ready(resident, info);
@@ -159,4 +185,65 @@ test("a resident who opens the back office gets a plain 没有权限 page with t
   await expect(clerk.getByRole("heading", { name: "没有权限" })).toBeVisible();
   await expect(clerk.locator(".office-menu")).not.toContainText("员工");
   await expect(clerk.locator(".office-menu")).toContainText("自提台");
+});
+
+test("the queue puts the newest order on top under its badge, with the filters folded into one line", async ({ browser }, info) => {
+  const resident = await personPage(browser, info, RESIDENT);
+  const first = await placeOrder(resident.request);
+  const queue = await personPage(browser, info, STAFF, "/admin/orders");
+  await ready(queue, info);
+  const second = await placeOrder(resident.request);
+  if (jsOn(info)) {
+    // Live: the new order arrives with its badge, on top.
+    await expect(queue.locator(".badge-new")).toContainText("1 个新订单");
+  } else {
+    await queue.reload();
+  }
+  await expect(queue.locator(".staff-order").first()).toHaveAttribute("data-order", String(second.id));
+  const ids = await queue.locator(".staff-order").evaluateAll((cards) => cards.map((c) => Number(c.getAttribute("data-order"))));
+  expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id));
+  // The filters take one line saying what is shown; they open with a tap and stay in the URL.
+  await expect(queue.locator(".queue-filters-line")).toHaveText(/筛选\s*进行中/);
+  await expect(queue.getByRole("link", { name: "待接单", exact: true })).toBeHidden();
+  const firstCard = await queue.locator(".staff-order").first().boundingBox();
+  expect(firstCard!.y).toBeLessThan(780 / 2);
+  await queue.screenshot({ path: `test-results/queue-newest-${info.project.name}.png` });
+  await queue.locator(".queue-filters-line").click();
+  await queue.getByRole("link", { name: "自提", exact: true }).click();
+  await expect(queue).toHaveURL(/fulfillment=pickup/);
+  await ready(queue, info);
+  await expect(queue.locator(".queue-filters-line")).toHaveText(/进行中 · 自提/);
+});
+
+test("the order page says what to do now at every step, and the bell counts news as it happens", async ({ browser }, info) => {
+  const resident = await personPage(browser, info, RESIDENT);
+  const { id } = await placeOrder(resident.request);
+  await resident.goto(`/orders/${id}`);
+  await ready(resident, info);
+  await expect(resident.locator(".what-next")).toContainText("等门店接单");
+  await expect(resident.locator(".what-next")).toContainText(/取货时在店里付\s*¥[\d.]+/);
+  const unread = async () => ((await resident.locator(".bell-count").count()) ? Number(await resident.locator(".bell-count").textContent()) : 0);
+  const before = await unread();
+  const staff = await personPage(browser, info, STAFF, "/admin/orders");
+  const move = async (to: string) => {
+    const r = await staff.request.post(`/api/v1/staff/orders/${id}/transition`, { headers: { "x-requested-with": "linli" }, data: { to } });
+    expect(r.status()).toBe(200);
+  };
+  await move("accepted");
+  if (jsOn(info)) {
+    // No reload: the status, the next step and the bell follow.
+    await expect(resident.locator(".status-big")).toHaveText("已接单");
+    await expect(resident.locator(".bell-count")).toHaveText(String(before + 1));
+  } else {
+    await resident.reload();
+  }
+  await expect(resident.locator(".what-next")).toContainText("门店已接单");
+  await move("picking");
+  await move("ready");
+  if (!jsOn(info)) await resident.reload();
+  await expect(resident.locator(".status-big")).toHaveText("待自提");
+  // At 待自提 it says to come in with the code — nothing about the store accepting.
+  await expect(resident.locator(".what-next")).toContainText("已经备好了");
+  await expect(resident.locator(".what-next")).not.toContainText("接单");
+  await resident.screenshot({ path: `test-results/order-ready-${info.project.name}.png`, fullPage: true });
 });

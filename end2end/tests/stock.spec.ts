@@ -86,10 +86,26 @@ test("a walk-in sale at the till takes the same stock the storefront sells, and 
   await staff.locator(".till-line", { hasText: product.name }).getByRole("link", { name: "加一份" }).click();
   await ready(staff, info);
   await expect(staff.locator(".till-line", { hasText: product.name }).locator(".step-qty")).toHaveText("2");
-  await staff.getByLabel("现金").check();
-  await submitAndSettle(staff, info, "收款");
+  await staff.getByRole("radio", { name: "现金" }).check();
+  // 实收 below the total is refused and sells nothing; what was typed stays to be fixed.
+  const totalText = (await staff.locator(".till-total .price").textContent())!.replace(/[^\d.]/g, "");
+  const totalFen = Math.round(Number(totalText) * 100);
+  await staff.getByLabel(/实收/).fill("0.01");
+  await submitAndSettle(staff, info, `收款 ¥${totalText}`);
+  await expect(staff.locator("#cash_received-error")).toContainText("实收比应收少");
+  await expect(staff.getByLabel(/实收/)).toHaveValue("0.01");
+  await expect(staff.getByTestId("receipt")).toHaveCount(0);
+  // The note handed over; with JavaScript the change shows as it is typed.
+  const receivedFen = (Math.floor(totalFen / 5000) + 1) * 5000;
+  // As the shop writes money: ¥50, ¥41.5, ¥0.05.
+  const yuan = (fen: number) => (fen / 100).toFixed(2).replace(/\.?0+$/, "");
+  await staff.getByLabel(/实收/).fill(String(receivedFen / 100));
+  if (jsOn(info)) await expect(staff.locator(".cash-change")).toHaveText(`找零 ¥${yuan(receivedFen - totalFen)}`);
+  await submitAndSettle(staff, info, `收款 ¥${totalText}`);
 
   const receipt = staff.getByTestId("receipt");
+  await expect(receipt).toContainText(`实收¥${yuan(receivedFen)}`);
+  await expect(receipt).toContainText(`找零¥${yuan(receivedFen - totalFen)}`);
   await expect(receipt).toContainText(`${product.name} × 2`);
   await expect(receipt).toContainText("收银员 小赵");
   await staff.screenshot({ path: `test-results/till-${info.project.name}.png`, fullPage: true });
@@ -103,7 +119,7 @@ test("a walk-in sale at the till takes the same stock the storefront sells, and 
 
 test("after a sale the browser's Back and 收款 again sell nothing more", async ({ browser }, info) => {
   const { staff, product } = await tillWithOne(browser, info, 2);
-  await staff.getByLabel("现金").check();
+  await staff.getByRole("radio", { name: "现金" }).check();
   await submitAndSettle(staff, info, "收款");
   const receipt = staff.getByTestId("receipt");
   await expect(receipt).toContainText(`${product.name} × 1`);
@@ -161,7 +177,7 @@ test("a manager refunds part of a till sale: the goods go back on the shelf and 
   const { staff: manager, product } = await tillWithOne(browser, info, 4, MANAGER);
   await manager.locator(".till-line", { hasText: product.name }).getByRole("link", { name: "加一份" }).click();
   await ready(manager, info);
-  await manager.getByLabel("现金").check();
+  await manager.getByRole("radio", { name: "现金" }).check();
   await submitAndSettle(manager, info, "收款");
   const receipt = manager.getByTestId("receipt");
   await expect(receipt).toContainText(`${product.name} × 2`);
@@ -191,7 +207,7 @@ test("a manager refunds part of a till sale: the goods go back on the shelf and 
 
 test("a clerk sees a receipt without the refund button, and the API refuses them", async ({ browser }, info) => {
   const { staff } = await tillWithOne(browser, info, 5);
-  await staff.getByLabel("现金").check();
+  await staff.getByRole("radio", { name: "现金" }).check();
   await submitAndSettle(staff, info, "收款");
   await expect(staff.getByTestId("receipt")).toBeVisible();
   await expect(staff.getByRole("link", { name: "退款", exact: true })).toHaveCount(0);

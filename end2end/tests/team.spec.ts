@@ -25,6 +25,17 @@ test("the owner invites a new staff member, who sets a password and is at work; 
   const url = await link.inputValue();
   expect(url).toContain("/join/");
   await ready(owner, info);
+  // Beside the link: its QR code for someone standing at the counter, and (with JavaScript)
+  // 复制链接 for WeChat.
+  await expect(owner.locator(".invite-qr svg")).toBeVisible();
+  if (jsOn(info)) {
+    await owner.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await owner.getByRole("button", { name: "复制链接" }).click();
+    await expect(owner.getByRole("button", { name: "已复制" })).toBeVisible();
+    expect(await owner.evaluate(() => navigator.clipboard.readText())).toBe(url);
+  } else {
+    await expect(owner.getByRole("button", { name: "复制链接" })).toBeHidden();
+  }
   await owner.screenshot({ path: `test-results/team-${info.project.name}.png`, fullPage: true });
 
   // The newcomer opens the link on their own phone.

@@ -34,6 +34,26 @@ pub async fn login(phone: String, password: String, next: Option<String>) -> Res
     }
 }
 
+/// 忘记密码: the number, the code from the store's counter and a new password; signed in with
+/// it at once, every other session of the account ended.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(phone: String, code: String, password: String) -> Result<(), AppError> {
+    use crate::server::{form, request, session, state::app_state};
+    let state = app_state()?;
+    let client = request::client_ip_of(&request::parts()?, state.trust_proxy);
+    match super::service::reset_password(&state.db, &phone, &code, &password, client).await {
+        Ok(me) => {
+            session::log_in(&session::session()?, me.id).await?;
+            leptos_axum::redirect("/me?reset=1");
+            Ok(())
+        }
+        Err(e) => {
+            form::bounce_back(&e, &[("phone", &phone)]);
+            Err(e)
+        }
+    }
+}
+
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(phone: String, password: String, name: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{form, request, session, state::app_state};

@@ -16,10 +16,39 @@ pub struct NewAccount {
 
 /// Checks a sign-up; the first problem found is reported against its field.
 pub fn parse_registration(phone: &str, password: &str, name: &str) -> Result<NewAccount, AppError> {
-    let phone = Phone::parse(phone).map_err(|c| AppError::field(c, "phone"))?;
-    let name = parse_name(name)?;
-    let password = parse_password(password)?;
-    Ok(NewAccount { phone, name, password })
+    // All three at once: the sign-up form marks every problem in one go.
+    let mut c = crate::shared::FieldChecks::default();
+    let phone = c.check(Phone::parse(phone).map_err(|c| AppError::field(c, "phone")));
+    let name = c.check(parse_name(name));
+    let password = c.check(parse_password(password));
+    c.finish()?;
+    match (phone, name, password) {
+        (Some(phone), Some(name), Some(password)) => Ok(NewAccount { phone, name, password }),
+        _ => Err(AppError::new(ErrorCode::BadRequest)),
+    }
+}
+
+/// 忘记密码: a reset code from the counter works once, for this long…
+pub const RESET_MINUTES: i64 = 15;
+/// …and is void after this many wrong tries.
+pub const RESET_MAX_TRIES: i64 = 5;
+/// Reset attempts one client address may make in the throttle window, whatever the numbers.
+pub const MAX_RESETS_PER_CLIENT: i64 = 20;
+
+/// A reset code: eight digits from five random bytes, read out or written on a slip.
+pub fn reset_code_from(random: [u8; 5]) -> String {
+    let n = random.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    format!("{:08}", n % 100_000_000)
+}
+
+/// A reset code as typed: eight digits, spaces and dashes allowed.
+pub fn parse_reset_code(typed: &str) -> Result<String, AppError> {
+    let digits: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(AppError::field(ErrorCode::ResetCodeInvalid, "code"))
+    }
 }
 
 pub fn parse_name(name: &str) -> Result<String, AppError> {
@@ -123,6 +152,18 @@ pub fn parse_customer_note(text: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_code_is_eight_digits_and_typed_with_spaces_it_still_reads() {
+        assert_eq!(reset_code_from([0, 0, 0, 0, 7]), "00000007");
+        assert_eq!(reset_code_from([255; 5]).len(), 8);
+        assert_eq!(parse_reset_code(" 1234 5678 "), Ok("12345678".into()));
+        assert_eq!(parse_reset_code("1234-5678"), Ok("12345678".into()));
+        for bad in ["", "1234567", "123456789", "1234abcd", "１２３４５６７８"] {
+            let e = parse_reset_code(bad).expect_err(bad);
+            assert_eq!((e.code, e.field.as_deref()), (ErrorCode::ResetCodeInvalid, Some("code")), "{bad}");
+        }
+    }
 
     #[test]
     fn ipv6_clients_are_throttled_by_their_64() {

@@ -12,6 +12,7 @@ const SCOPE_LOGIN_CLIENT: &str = "login_client";
 const SCOPE_LOGIN_DEVICE: &str = "login_device";
 const SCOPE_SIGNUP_CLIENT: &str = "signup_client";
 const SCOPE_SIGNUP_ALL: &str = "signup_all";
+const SCOPE_RESET_CLIENT: &str = "reset_client";
 
 /// The cookie a browser keeps after signing in: its device token (see `authenticate`).
 pub const DEVICE_COOKIE: &str = "linli_dev";
@@ -231,4 +232,75 @@ impl GuessLimit {
     async fn used(&self, db: &Db, staff_id: i64) -> Result<i64, AppError> {
         store::recent_failures(&db.pool, self.scope, &staff_id.to_string(), now_ms() - self.window_ms).await
     }
+}
+
+/// 忘记密码, at the counter: staff who have checked the person issue a one-time reset code for
+/// `user_id`, shown to them once. Only the owner resets an account that works at a store (a
+/// clerk must not take over a manager's). The caller has checked `issuer` may serve customers
+/// at `store_id`.
+pub async fn issue_reset(db: &Db, issuer: &Me, store_id: i64, user_id: i64) -> Result<IssuedReset, AppError> {
+    let target = store::load_me(&db.pool, user_id).await?.ok_or_else(AppError::not_found)?;
+    if target.id == issuer.id || (target.works_here() && !issuer.has(Role::Owner)) {
+        return Err(AppError::forbidden());
+    }
+    let mut random = [0u8; 5];
+    getrandom::getrandom(&mut random).map_err(AppError::internal)?;
+    let code = rules::reset_code_from(random);
+    let now = now_ms();
+    let expires_at_ms = now + rules::RESET_MINUTES * 60 * 1000;
+    let mut tx = db.begin_write().await?;
+    store::insert_reset(&mut tx, user_id, store_id, issuer.id, &crate::server::sha256_hex(&code), now, expires_at_ms).await?;
+    tx.commit().await?;
+    tracing::info!(user = user_id, store = store_id, by = issuer.id, "password reset code issued");
+    Ok(IssuedReset { user_id, code, expires_at_ms })
+}
+
+/// A reset code just issued: shown once to the staff member who asked for it.
+#[derive(Clone, Debug)]
+pub struct IssuedReset {
+    pub user_id: i64,
+    pub code: String,
+    pub expires_at_ms: i64,
+}
+
+/// 忘记密码, by the resident: the number, the code from the counter and a new password. The
+/// code works once; every other session of the account ends; the number's login lockout is
+/// lifted. A wrong code counts against the code (void after five) and the client's address;
+/// an unknown number answers exactly like a wrong code.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(db: &Db, phone: &str, code: &str, new_password: &str, client: Option<IpAddr>) -> Result<Me, AppError> {
+    let mut c = crate::shared::FieldChecks::default();
+    let phone = c.check(Phone::parse(phone).map_err(|c| AppError::field(c, "phone")));
+    let code = c.check(rules::parse_reset_code(code));
+    let password = c.check(rules::parse_password(new_password));
+    c.finish()?;
+    let (Some(phone), Some(code), Some(password)) = (phone, code, password) else { return Err(AppError::new(ErrorCode::BadRequest)) };
+    let since = now_ms() - THROTTLE_WINDOW_MS;
+    let client_key = client.map(rules::client_bucket);
+    if let Some(key) = &client_key {
+        if store::recent_failures(&db.pool, SCOPE_RESET_CLIENT, key, since).await? >= rules::MAX_RESETS_PER_CLIENT {
+            return Err(AppError::new(ErrorCode::TooManyAttempts));
+        }
+        store::record_failure(&db.pool, SCOPE_RESET_CLIENT, key).await?;
+    }
+    let wrong = || AppError::field(ErrorCode::ResetCodeInvalid, "code");
+    let Some(user_id) = store::user_id_by_phone(&db.pool, &phone).await? else { return Err(wrong()) };
+    let now = now_ms();
+    let Some(open) = store::open_reset(&db.pool, user_id, now, rules::RESET_MAX_TRIES).await? else { return Err(wrong()) };
+    if crate::server::sha256_hex(&code) != open.code_hash {
+        store::miss_reset(&db.pool, open.id).await?;
+        return Err(wrong());
+    }
+    let hash = password::hash(password).await?;
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    if !store::use_reset(&mut tx, open.id, now, rules::RESET_MAX_TRIES).await? {
+        tx.rollback().await?;
+        return Err(wrong());
+    }
+    store::set_password(&mut tx, user_id, &hash, now).await?;
+    tx.commit().await?;
+    store::clear_failures(&db.pool, SCOPE_LOGIN_PHONE, phone.as_str()).await?;
+    tracing::info!(user = user_id, "password reset with a counter code");
+    store::load_me(&db.pool, user_id).await?.ok_or_else(|| AppError::new(ErrorCode::AccountDisabled))
 }

@@ -76,11 +76,18 @@ pub async fn user_id_by_phone(pool: &AnyPool, phone: &Phone) -> Result<Option<i6
 
 /// The signed-in person with their roles, or `None` if the account is gone or disabled.
 pub async fn load_me(pool: &AnyPool, user_id: i64) -> Result<Option<Me>, AppError> {
+    load_signed_in(pool, user_id, i64::MAX).await
+}
+
+/// `load_me` for a session that began at `auth_at_ms`: `None` as well if a password reset
+/// since then ended every session of the account.
+pub async fn load_signed_in(pool: &AnyPool, user_id: i64, auth_at_ms: i64) -> Result<Option<Me>, AppError> {
     let user: Option<UserRow> = sqlx::query_as(
-        "select id, phone, name, home_store_id, wallet_fen from users where id = $1 and active = $2",
+        "select id, phone, name, home_store_id, wallet_fen from users where id = $1 and active = $2 and sessions_from_ms <= $3",
     )
     .bind(user_id)
     .bind(true)
+    .bind(auth_at_ms)
     .fetch_optional(pool)
     .await?;
     let Some(u) = user else { return Ok(None) };
@@ -225,4 +232,74 @@ pub async fn remember_device(pool: &AnyPool, token_hash: &str, phone: &str, now:
 /// Housekeeping: devices not used to sign in since `before_ms`.
 pub async fn purge_devices(pool: &AnyPool, before_ms: i64) -> Result<u64, AppError> {
     Ok(sqlx::query("delete from login_devices where last_login_ms < $1").bind(before_ms).execute(pool).await?.rows_affected())
+}
+
+/// A reset code as stored, still open.
+#[derive(FromRow)]
+pub struct OpenReset {
+    pub id: i64,
+    pub code_hash: String,
+    pub tries: i64,
+}
+
+/// Issues a reset code (its hash) for `user_id`, voiding any earlier one still open.
+pub async fn insert_reset(conn: &mut AnyConnection, user_id: i64, store_id: i64, issued_by: i64, code_hash: &str, now: i64, expires_at_ms: i64) -> Result<(), AppError> {
+    sqlx::query("update password_resets set expires_at_ms = $2 where user_id = $1 and used_at_ms is null and expires_at_ms > $2")
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "insert into password_resets (user_id, store_id, issued_by, code_hash, created_at_ms, expires_at_ms) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(user_id)
+    .bind(store_id)
+    .bind(issued_by)
+    .bind(code_hash)
+    .bind(now)
+    .bind(expires_at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The account's open reset code: unused, unexpired, with tries left.
+pub async fn open_reset(pool: &AnyPool, user_id: i64, now: i64, max_tries: i64) -> Result<Option<OpenReset>, AppError> {
+    Ok(sqlx::query_as(
+        "select id, code_hash, cast(tries as bigint) as tries from password_resets
+         where user_id = $1 and used_at_ms is null and expires_at_ms > $2 and tries < $3 order by id desc limit 1",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(max_tries)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// One wrong try at a reset code.
+pub async fn miss_reset(pool: &AnyPool, id: i64) -> Result<(), AppError> {
+    sqlx::query("update password_resets set tries = tries + 1 where id = $1").bind(id).execute(pool).await?;
+    Ok(())
+}
+
+/// Uses the reset code once: false if it was used, expired or tried out meanwhile.
+pub async fn use_reset(conn: &mut AnyConnection, id: i64, now: i64, max_tries: i64) -> Result<bool, AppError> {
+    let r = sqlx::query("update password_resets set used_at_ms = $2 where id = $1 and used_at_ms is null and expires_at_ms > $2 and tries < $3")
+        .bind(id)
+        .bind(now)
+        .bind(max_tries)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The new password; every session that began before `now` ends.
+pub async fn set_password(conn: &mut AnyConnection, user_id: i64, password_hash: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query("update users set password_hash = $1, sessions_from_ms = $2 where id = $3")
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -61,12 +61,14 @@ pub async fn save_product(
         let input = super::model::ProductInput {
             name: name.clone(),
             unit: unit.clone(),
-            price_fen: super::editing::parse_price(&price)?,
-            category_id: category_id.trim().parse().map_err(|_| AppError::field(crate::shared::ErrorCode::CategoryRequired, "category_id"))?,
+            // What cannot be read goes on as a value the checks refuse with the same words, so
+            // the form marks every problem at once rather than the price alone.
+            price_fen: super::editing::parse_price(&price).unwrap_or(0),
+            category_id: category_id.trim().parse().unwrap_or(0),
             origin: origin.clone(),
             producer: producer.clone(),
             harvest_date: Some(harvest_date.clone()),
-            shelf_life_days: super::editing::parse_shelf_life(&shelf_life_days)?,
+            shelf_life_days: super::editing::parse_shelf_life(&shelf_life_days).unwrap_or(Some(0)),
             description: description.clone(),
             tags: super::editing::collect_tags(picked.iter().map(String::as_str), &tags_other),
             store_pricing: store_pricing.as_deref() == Some("1"),

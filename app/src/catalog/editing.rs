@@ -64,42 +64,48 @@ pub fn collect_tags<'a>(picked: impl IntoIterator<Item = &'a str>, typed: &str) 
 /// Checks a product as the form or the API sent it. `today` is the shop's day number: a
 /// harvest date after it is a typo.
 pub fn check_product(p: &ProductInput, today: i64) -> Result<ProductInput, AppError> {
-    let name = text(&p.name, 1, NAME_MAX, ErrorCode::InvalidProductName, "name")?;
-    let unit = text(&p.unit, 1, UNIT_MAX, ErrorCode::InvalidUnit, "unit")?;
+    // Every field is checked before refusing, so the form can mark all its problems at once.
+    let mut c = crate::shared::FieldChecks::default();
+    let name = c.check(text(&p.name, 1, NAME_MAX, ErrorCode::InvalidProductName, "name"));
+    let unit = c.check(text(&p.unit, 1, UNIT_MAX, ErrorCode::InvalidUnit, "unit"));
     if p.price_fen <= 0 || p.price_fen > PRICE_MAX_FEN {
-        return Err(AppError::field(ErrorCode::InvalidPrice, "price"));
+        c.refuse(AppError::field(ErrorCode::InvalidPrice, "price"));
     }
     if p.category_id <= 0 {
-        return Err(AppError::field(ErrorCode::CategoryRequired, "category_id"));
+        c.refuse(AppError::field(ErrorCode::CategoryRequired, "category_id"));
     }
-    let origin = text(&p.origin, 0, ORIGIN_MAX, ErrorCode::OriginTooLong, "origin")?;
-    let producer = text(&p.producer, 0, PRODUCER_MAX, ErrorCode::ProducerTooLong, "producer")?;
+    let origin = c.check(text(&p.origin, 0, ORIGIN_MAX, ErrorCode::OriginTooLong, "origin"));
+    let producer = c.check(text(&p.producer, 0, PRODUCER_MAX, ErrorCode::ProducerTooLong, "producer"));
     let description = p.description.trim();
     if description.chars().count() > DESCRIPTION_MAX || description.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::field(ErrorCode::DescriptionTooLong, "description"));
+        c.refuse(AppError::field(ErrorCode::DescriptionTooLong, "description"));
     }
     let harvest_date = match p.harvest_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(d) if crate::shared::time::parse_iso_date(d).is_some_and(|day| day <= today) => Some(d.to_string()),
-        Some(_) => return Err(AppError::field(ErrorCode::InvalidHarvestDate, "harvest_date")),
+        Some(_) => {
+            c.refuse(AppError::field(ErrorCode::InvalidHarvestDate, "harvest_date"));
+            None
+        }
     };
     if p.shelf_life_days.is_some_and(|n| !(1..=SHELF_LIFE_MAX).contains(&n)) {
-        return Err(AppError::field(ErrorCode::InvalidShelfLife, "shelf_life_days"));
+        c.refuse(AppError::field(ErrorCode::InvalidShelfLife, "shelf_life_days"));
     }
     let mut tags = Vec::new();
+    let mut bad_tags = false;
     for t in &p.tags {
         let t = t.trim();
         if t.is_empty() || tags.iter().any(|x: &String| x == t) {
             continue;
         }
-        if t.chars().count() > TAG_MAX || t.chars().any(|c| c.is_control() || c == ',' || c == '，') {
-            return Err(AppError::field(ErrorCode::InvalidTags, "tags"));
-        }
+        bad_tags |= t.chars().count() > TAG_MAX || t.chars().any(|c| c.is_control() || c == ',' || c == '，');
         tags.push(t.to_string());
     }
-    if tags.len() > TAGS_MAX {
-        return Err(AppError::field(ErrorCode::InvalidTags, "tags"));
+    if bad_tags || tags.len() > TAGS_MAX {
+        c.refuse(AppError::field(ErrorCode::InvalidTags, "tags"));
     }
+    c.finish()?;
+    let (name, unit, origin, producer) = (name.unwrap_or_default(), unit.unwrap_or_default(), origin.unwrap_or_default(), producer.unwrap_or_default());
     Ok(ProductInput {
         name,
         unit,
@@ -233,6 +239,18 @@ mod tests {
             store_pricing: false,
             version: None,
         }
+    }
+
+    #[test]
+    fn an_empty_product_is_refused_for_every_missing_field_at_once() {
+        let empty = ProductInput { name: String::new(), unit: " ".into(), price_fen: 0, category_id: 0, ..input() };
+        let e = check_product(&empty, TODAY).expect_err("refused");
+        // The API's code and field stay the first problem; the form gets all of them.
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidProductName, Some("name")));
+        let fields: Vec<String> = e.field_errors().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["name", "unit", "price", "category_id"]);
+        assert_eq!(e.code_for("price"), Some(ErrorCode::InvalidPrice));
+        assert_eq!(e.code_for("origin"), None);
     }
 
     fn refused(p: ProductInput) -> Option<(ErrorCode, String)> {

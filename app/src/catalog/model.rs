@@ -25,6 +25,8 @@ pub struct Product {
     pub regular_price_fen: Option<i64>,
     /// The markdown in force, percent off (20 = 8折); null otherwise.
     pub markdown_percent_off: Option<i64>,
+    /// That markdown's name as the manager wrote it (下午菜价); null otherwise.
+    pub markdown_name: Option<String>,
     /// The category's slug.
     pub category: String,
     pub origin: String,

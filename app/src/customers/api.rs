@@ -24,7 +24,40 @@ pub async fn load_customer(store: Option<i64>, id: i64) -> Result<CustomerView, 
     let state = crate::server::state::app_state()?;
     let me = crate::server::require_user().await?;
     let (_, chosen) = crate::stores::api::working_stores(&state.db, &me, crate::wallet::COUNTER_ROLES, store).await?;
-    super::service::profile(&state.db, &me, chosen.id, chosen.name, id).await
+    let mut view = super::service::profile(&state.db, &me, chosen.id, chosen.name, id).await?;
+    // A reset code just issued for this resident: shown this once.
+    if let Some((user, code, expires_at_ms)) = crate::server::session::flash_take::<(i64, String, i64)>(RESET_FLASH).await? {
+        if user == id && expires_at_ms > crate::shared::time::now_ms() {
+            let until = crate::shared::time::hhmm(crate::shared::time::local_time(expires_at_ms).minute);
+            view.reset = Some(super::model::ResetShown { code, until });
+        }
+    }
+    Ok(view)
+}
+
+#[cfg(feature = "ssr")]
+const RESET_FLASH: &str = "reset_code";
+
+/// 忘记密码: a one-time reset code for this resident, shown once on their page.
+#[server(prefix = "/api", endpoint = "staff_password_reset")]
+pub async fn issue_password_reset(store_id: i64, user_id: i64) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let issued = super::service::issue_password_reset(&state.db, &me, store_id, user_id).await?;
+        crate::server::session::flash_put(RESET_FLASH, (issued.user_id, issued.code, issued.expires_at_ms)).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            leptos_axum::redirect(&format!("/admin/customers/{user_id}?store={store_id}"));
+            Ok(())
+        }
+        Err(e) => {
+            crate::server::form::bounce_back(&e, &[]);
+            Err(e)
+        }
+    }
 }
 
 /// 充值 at the counter: yuan as typed ("100", "50.5"); back to the resident's page with the

@@ -85,4 +85,15 @@ pub struct CustomerView {
     pub notes: Vec<CustomerNote>,
     /// A fresh idempotency key for the top-up form.
     pub top_up_key: String,
+    /// The password reset code just issued for this resident, shown once.
+    #[serde(default)]
+    pub reset: Option<ResetShown>,
+}
+
+/// 忘记密码: the one-time code to hand the resident, and until when it works (store time).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ResetShown {
+    pub code: String,
+    pub until: String,
 }

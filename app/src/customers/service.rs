@@ -86,5 +86,15 @@ pub async fn profile(db: &Db, me: &Me, store_id: i64, store_name: String, user_i
         orders,
         notes,
         top_up_key: crate::server::random_token()?,
+        reset: None,
     })
+}
+
+/// 忘记密码 at the counter: a one-time reset code for a resident of this store, after the
+/// staff member has checked who is asking (see `accounts::service::issue_reset`).
+pub async fn issue_password_reset(db: &Db, me: &Me, store_id: i64, user_id: i64) -> Result<crate::accounts::service::IssuedReset, AppError> {
+    if !may_act(&me.roles, store_id, COUNTER_ROLES) {
+        return Err(AppError::forbidden());
+    }
+    crate::accounts::service::issue_reset(db, me, store_id, user_id).await
 }

@@ -162,15 +162,17 @@ pub async fn load_till(store: Option<i64>, basket: Option<String>, q: Option<Str
 
 /// 收款: sells the basket; back to the till with the receipt shown and the basket empty.
 #[server(prefix = "/api", endpoint = "staff_till_sell")]
-pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: String, pay_code: Option<String>) -> Result<i64, AppError> {
+pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: String, pay_code: Option<String>, cash_received: Option<String>) -> Result<i64, AppError> {
     let code = pay_code.unwrap_or_default();
+    let cash = cash_received.unwrap_or_default();
     let result = async {
         use super::model::{CounterSaleRequest, SaleItem, TillPayment};
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
         let payment = TillPayment::parse(&payment).ok_or_else(|| AppError::field(crate::shared::ErrorCode::BadRequest, "payment"))?;
         let items = super::rules::parse_basket(&basket).into_iter().map(|(product_id, qty)| SaleItem { product_id, qty }).collect();
-        let req = CounterSaleRequest { items, payment, pay_code: Some(code.clone()).filter(|c| !c.trim().is_empty()) };
+        let cash_received_fen = if payment == TillPayment::Cash { super::rules::parse_cash_received(&cash)? } else { None };
+        let req = CounterSaleRequest { items, payment, pay_code: Some(code.clone()).filter(|c| !c.trim().is_empty()), cash_received_fen };
         super::service::sell(&state.db, &me, store_id, &req, &key).await.map_err(|e| {
             // The page's key belongs to this basket (see `load_till`): the same key for other
             // goods or another payment means this basket was paid already (the page came back
@@ -182,7 +184,7 @@ pub async fn sell_at_till(store_id: i64, key: String, basket: String, payment: S
     // A refused code is shown again to be checked; a good one (refused for the balance, say)
     // still pays for a minute and stays out of the address bar and the logs.
     let shown = if result.as_ref().is_err_and(|e| e.code == crate::shared::ErrorCode::PayCodeInvalid) { code.as_str() } else { "" };
-    to_receipt(store_id, result, &[("payment", &payment), ("pay_code", shown)])
+    to_receipt(store_id, result, &[("payment", &payment), ("pay_code", shown), ("cash_received", &cash)])
 }
 
 /// After 收款 or 退款: the till with the receipt shown, or the form again with what was typed.

@@ -205,6 +205,10 @@ pub struct CounterSaleRequest {
     /// wallet payment. It pays once and lives about a minute.
     #[serde(default)]
     pub pay_code: Option<String>,
+    /// 实收: the cash handed over, for a cash sale (at least the total); the receipt then
+    /// prints it with 找零. Ignored for other payments.
+    #[serde(default)]
+    pub cash_received_fen: Option<i64>,
 }
 
 /// A product the till offers.
@@ -328,6 +332,11 @@ pub struct Receipt {
     /// The member who paid from the wallet, masked (王**), and their balance afterwards.
     pub customer: Option<String>,
     pub wallet_after_fen: Option<i64>,
+    /// 实收 and 找零 of a cash sale where the cash was counted in.
+    #[serde(default)]
+    pub cash_received_fen: Option<i64>,
+    #[serde(default)]
+    pub change_fen: Option<i64>,
     /// The staff member at the till.
     pub cashier: String,
     /// 已退款: set once the sale has been refunded.

@@ -85,6 +85,25 @@ pub fn is_low(available: i64, low_at: i64) -> bool {
     available <= low_at
 }
 
+/// 实收 for a cash sale of `total_fen`: blank (not counted in), or at least the total and at
+/// most ¥10,000 over it (a bigger number is a typo, not change to hand out).
+pub fn check_cash_received(received_fen: Option<i64>, total_fen: i64) -> Result<Option<i64>, AppError> {
+    match received_fen {
+        None => Ok(None),
+        Some(r) if r < total_fen => Err(AppError::field(ErrorCode::CashShort, "cash_received").with_details(serde_json::json!({ "short_fen": total_fen - r }))),
+        Some(r) if r - total_fen > 1_000_000 => Err(AppError::field(ErrorCode::InvalidCash, "cash_received")),
+        Some(r) => Ok(Some(r)),
+    }
+}
+
+/// 实收 as typed at the till ("50", "20.5", "¥100"); blank is none.
+pub fn parse_cash_received(typed: &str) -> Result<Option<i64>, AppError> {
+    if typed.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::shared::Fen::parse_yuan(typed).ok().filter(|f| f.0 >= 0).map(|f| Some(f.0)).ok_or_else(|| AppError::field(ErrorCode::InvalidCash, "cash_received"))
+}
+
 /// The till's basket as it travels in the URL (`b=12:2,15:1`): product ids with quantities,
 /// first-added first. Anything unreadable is dropped rather than refused — the URL is ours,
 /// and the worst a mangled one does is show a shorter basket.
@@ -160,6 +179,23 @@ pub fn normalize_refund(sold: &[(i64, i64)], asked: Option<&[(i64, i64)]>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cash_received_covers_the_total_or_is_left_blank() {
+        assert_eq!(check_cash_received(None, 854), Ok(None));
+        assert_eq!(check_cash_received(Some(854), 854), Ok(Some(854)));
+        assert_eq!(check_cash_received(Some(10_000), 854), Ok(Some(10_000)));
+        let short = check_cash_received(Some(500), 854).expect_err("short");
+        assert_eq!((short.code, short.field.as_deref()), (ErrorCode::CashShort, Some("cash_received")));
+        assert_eq!(short.details.and_then(|d| d["short_fen"].as_i64()), Some(354));
+        assert_eq!(check_cash_received(Some(854 + 1_000_001), 854).map_err(|e| e.code), Err(ErrorCode::InvalidCash));
+        assert_eq!(parse_cash_received(" "), Ok(None));
+        assert_eq!(parse_cash_received("¥50"), Ok(Some(5_000)));
+        assert_eq!(parse_cash_received("20.5"), Ok(Some(2_050)));
+        for bad in ["五十", "-5", "1.234", "50元"] {
+            assert_eq!(parse_cash_received(bad).map_err(|e| e.code), Err(ErrorCode::InvalidCash), "{bad}");
+        }
+    }
 
     #[test]
     fn a_refund_takes_back_the_whole_sale_or_lines_of_it_never_more() {

@@ -213,8 +213,18 @@ pub async fn sell(db: &Db, me: &Me, store_id: i64, req: &CounterSaleRequest, key
     };
     let priced = crate::catalog::priced_lines(&mut tx, store_id, &lines).await?;
     let total_fen: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
-    let sale_id =
-        store::insert_sale(&mut tx, &store::NewSale { store_id, by_user_id: me.id, customer_id: customer, payment: req.payment, total_fen }).await?;
+    let cash_received_fen = match req.payment {
+        TillPayment::Cash => match rules::check_cash_received(req.cash_received_fen, total_fen) {
+            Ok(received) => received,
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(e);
+            }
+        },
+        TillPayment::Wallet | TillPayment::Qr => None,
+    };
+    let new = store::NewSale { store_id, by_user_id: me.id, customer_id: customer, payment: req.payment, total_fen, cash_received_fen };
+    let sale_id = store::insert_sale(&mut tx, &new).await?;
     for (p, qty) in &priced {
         let line = ReceiptLine { product_id: p.id, name: p.name.clone(), unit: p.unit.clone(), qty: *qty, price_fen: p.price_fen, regular_price_fen: p.regular_price_fen };
         store::insert_sale_line(&mut tx, sale_id, &line).await?;
@@ -355,6 +365,8 @@ pub async fn receipt(db: &Db, me: &Me, sale_id: i64) -> Result<Receipt, AppError
         payment: TillPayment::parse(&sale.payment).ok_or_else(|| AppError::internal("unknown till payment"))?,
         customer: sale.customer_name.as_deref().map(crate::accounts::rules::mask_name),
         wallet_after_fen: sale.wallet_after_fen,
+        cash_received_fen: sale.cash_received_fen,
+        change_fen: sale.cash_received_fen.map(|r| r - sale.total_fen),
         cashier: sale.cashier,
         refund,
     })

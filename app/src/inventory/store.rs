@@ -286,12 +286,13 @@ pub struct NewSale {
     pub customer_id: Option<i64>,
     pub payment: TillPayment,
     pub total_fen: i64,
+    pub cash_received_fen: Option<i64>,
 }
 
 pub async fn insert_sale(conn: &mut AnyConnection, s: &NewSale) -> Result<i64, AppError> {
     let (id,): (i64,) = sqlx::query_as(
-        "insert into counter_sales (store_id, by_user_id, customer_id, payment, total_fen, created_at_ms)
-         values ($1, $2, $3, $4, $5, $6) returning id",
+        "insert into counter_sales (store_id, by_user_id, customer_id, payment, total_fen, created_at_ms, cash_received_fen)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
     )
     .bind(s.store_id)
     .bind(s.by_user_id)
@@ -299,6 +300,7 @@ pub async fn insert_sale(conn: &mut AnyConnection, s: &NewSale) -> Result<i64, A
     .bind(s.payment.as_str())
     .bind(s.total_fen)
     .bind(now_ms())
+    .bind(s.cash_received_fen)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -335,12 +337,13 @@ pub struct SaleRow {
     pub created_at_ms: i64,
     /// The wallet balance the payment left, for a wallet sale.
     pub wallet_after_fen: Option<i64>,
+    pub cash_received_fen: Option<i64>,
 }
 
 pub async fn sale(pool: &AnyPool, id: i64) -> Result<Option<SaleRow>, AppError> {
     Ok(sqlx::query_as(
         "select s.id, s.store_id, st.name as store_name, u.name as cashier, c.name as customer_name, s.customer_id, s.payment, s.total_fen,
-                s.created_at_ms, (select e.balance_after_fen from wallet_entries e where e.sale_id = s.id and e.kind = 'payment') as wallet_after_fen
+                s.created_at_ms, s.cash_received_fen, (select e.balance_after_fen from wallet_entries e where e.sale_id = s.id and e.kind = 'payment') as wallet_after_fen
          from counter_sales s
          join stores st on st.id = s.store_id
          join users u on u.id = s.by_user_id

@@ -194,7 +194,6 @@ pub fn quote_delivery(store: &Store, goods_fen: i64, distance_m: u32) -> Result<
     Ok(Quote { goods_fen, discount_fen: 0, delivery_fee_fen: fee, total_fen: goods_fen + fee, discount_short_fen: 0 })
 }
 
-/// 订单号: the store-local date and the id, e.g. 26112200042 — short enough to read out.
 /// What an order event's reason tells the resident. The system writes codes (a group buy's
 /// outcome, LBS routing, a no-show's stock decision); staff write words. A code never reaches
 /// a resident as it is.
@@ -225,6 +224,42 @@ pub fn event_note(reason: &str) -> EventNote<'_> {
     }
 }
 
+/// 接下来: what the resident should do now, or what happens next, for an open order — (中文,
+/// English). The money line (到店付 ¥…) is the page's; this is the step.
+pub fn what_next(status: OrderStatus, delivery: bool) -> (&'static str, &'static str) {
+    use OrderStatus as S;
+    match (status, delivery) {
+        (S::AwaitingGroup, _) => (
+            "还在拼团：截止前凑够户数就成团，门店备好货会通知您；没凑够会自动取消，付过的钱原路退回。可以把团分享给邻居，一起凑户数。",
+            "The group buy is still gathering households: if enough join by the deadline it goes ahead and we tell you when it is ready; if not, it is called off and anything you paid is refunded. Share it with neighbours to help it along.",
+        ),
+        (S::Placed, _) => (
+            "等门店接单，一般几分钟内。店员开始拣货前，您可以在页面下方取消。",
+            "Waiting for the store to accept — usually within minutes. Until they start picking you can cancel at the bottom of this page.",
+        ),
+        (S::Accepted, false) => ("门店已接单，马上开始备货。备好了会通知您，那时再到店取就行，不用提前去。", "The store has accepted and will start picking soon. We tell you when it is ready — no need to come in before that."),
+        (S::Accepted, true) => ("门店已接单，马上开始备货。骑手出发时会通知您，请保持电话畅通。", "The store has accepted and will start picking soon. We tell you when the rider sets off; keep your phone at hand."),
+        (S::Picking, false) => ("店员正在为您拣货，已经不能取消了。备好了会通知您到店取。", "Staff are picking your order now, so it can no longer be cancelled. We tell you when it is ready to collect."),
+        (S::Picking, true) => ("店员正在为您拣货，已经不能取消了。骑手出发时会通知您。", "Staff are picking your order now, so it can no longer be cancelled. We tell you when the rider sets off."),
+        (S::Ready, false) => (
+            "已经备好了！请在取货时段内到店，把上面的取货码报给店员（或出示二维码），几秒就能取走。",
+            "It is ready! Come in during your pickup window and give the code above at the desk (or show the QR code) — it takes seconds.",
+        ),
+        (S::Ready, true) => ("已经备好了，正在等骑手取货出发。出发后会通知您。", "It is packed and waiting for the rider. We tell you when they set off."),
+        (S::OutForDelivery, _) => (
+            "骑手正在路上。到门口时请把上面的收货码告诉骑手，没有码骑手不能交货。",
+            "The rider is on the way. At the door, give them the code above — without it they cannot hand the order over.",
+        ),
+        (S::Completed, _) => ("订单已完成，欢迎下次再来。", "This order is complete — see you next time."),
+        (S::Cancelled, _) => ("订单已取消，付过的钱已原路退回，不用再做什么。", "This order is cancelled; anything you paid has been refunded. Nothing more to do."),
+        (S::NoShow, _) => (
+            "这单没有在时段内取走，门店已经取消了，付过的钱已原路退回。还想要的话可以重新下单。",
+            "It was not collected in its window, so the store has called it off; anything you paid is refunded. Order again if you still want it.",
+        ),
+    }
+}
+
+/// 订单号: the store-local date and the id, e.g. 26112200042 — short enough to read out.
 pub fn order_number(day: i64, id: i64) -> String {
     crate::shared::time::day_serial(day, id)
 }
@@ -320,6 +355,26 @@ mod tests {
         assert_eq!(event_note(" "), EventNote::Nothing);
         assert_eq!(event_note("西红柿今天没到货"), EventNote::FromStore("西红柿今天没到货"));
         assert_eq!(event_note("out of stock"), EventNote::FromStore("out of stock"));
+    }
+
+    #[test]
+    fn the_next_step_follows_the_status_and_the_way_home() {
+        use super::what_next;
+        use crate::orders::model::OrderStatus as S;
+        // At 待自提 it says to come in, never what happens before the store accepts.
+        assert!(what_next(S::Ready, false).0.contains("到店"));
+        assert!(!what_next(S::Ready, false).0.contains("接单"));
+        assert!(what_next(S::OutForDelivery, true).0.contains("收货码"));
+        assert!(what_next(S::Placed, false).0.contains("取消"));
+        assert!(what_next(S::Picking, false).0.contains("不能取消"));
+        // Every status, both ways, has its own words in both languages.
+        for s in S::ALL {
+            for d in [false, true] {
+                let (zh, en) = what_next(s, d);
+                let han = |t: &str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                assert!(han(zh) && !en.is_empty() && !han(en), "{s:?} {d}");
+            }
+        }
     }
 
     #[test]

@@ -91,13 +91,36 @@ pub fn StaffNoteForm(action: ServerAction<super::staff_api::AddCustomerNote>, st
     }
 }
 
+/// Something the resident is told about may have happened (an order's status changed, a group
+/// buy moved): the page that heard it live bumps this, and the bell counts again. Provided by
+/// the residents' frame.
+#[derive(Clone, Copy)]
+pub struct BellTick(RwSignal<u32>);
+
+impl BellTick {
+    pub fn provide() {
+        provide_context(BellTick(RwSignal::new(0)));
+    }
+
+    /// The frame's tick, looked up while the page is built (a stream's callback runs outside
+    /// any owner, where contexts cannot be found).
+    pub fn find() -> Option<BellTick> {
+        use_context::<BellTick>()
+    }
+
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
 /// The bell: unread notifications, leading to 消息通知. Shown only when there is news.
 #[component]
 pub fn Bell() -> impl IntoView {
     let locale = use_locale();
     let location = use_location();
-    // Re-read on each navigation (opening the list clears it).
-    let unread = Resource::new(move || location.pathname.get(), |_| super::api::unread_count());
+    let tick = use_context::<BellTick>().map(|BellTick(t)| t);
+    // Re-read on each navigation (opening the list clears it) and whenever a page hears news.
+    let unread = Resource::new(move || (location.pathname.get(), tick.map(|t| t.get())), |_| super::api::unread_count());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

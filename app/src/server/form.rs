@@ -11,11 +11,13 @@ use crate::shared::{url, AppError};
 /// Query keys the form pages read.
 pub const ERR_KEY: &str = "err";
 pub const FIELD_KEY: &str = "field";
+/// The other fields refused at the same time: `unit.invalid_unit,price.invalid_price`.
+pub const ALSO_KEY: &str = "also";
 
 pub fn bounce_back(err: &AppError, keep: &[(&str, &str)]) {
     let Some(referer) = plain_post_referer() else { return };
     let (path, query) = referer.split_once('?').unwrap_or((&referer, ""));
-    let ours: Vec<&str> = [ERR_KEY, FIELD_KEY].into_iter().chain(keep.iter().map(|(k, _)| *k)).collect();
+    let ours: Vec<&str> = [ERR_KEY, FIELD_KEY, ALSO_KEY].into_iter().chain(keep.iter().map(|(k, _)| *k)).collect();
     let mut pairs: Vec<String> = query
         .split('&')
         .filter(|kv| !kv.is_empty() && !ours.contains(&kv.split('=').next().unwrap_or("")))
@@ -25,10 +27,16 @@ pub fn bounce_back(err: &AppError, keep: &[(&str, &str)]) {
     if let Some(f) = &err.field {
         pairs.push(format!("{FIELD_KEY}={}", url::encode(f)));
     }
+    let also: Vec<String> = err.field_errors().into_iter().skip(1).map(|(f, c)| format!("{f}.{}", c.as_str())).collect();
+    if !also.is_empty() {
+        pairs.push(format!("{ALSO_KEY}={}", url::encode(&also.join(","))));
+    }
     for (k, v) in keep {
         pairs.push(format!("{k}={}", url::encode(v)));
     }
-    leptos_axum::redirect(&format!("{path}?{}", pairs.join("&")));
+    // The page opens at the first problem (the message under its field), not at the top.
+    let at = err.field.as_deref().map(|f| format!("#{}-error", url::encode(f))).unwrap_or_default();
+    leptos_axum::redirect(&format!("{path}?{}{at}", pairs.join("&")));
 }
 
 /// After a plain form post that worked, back to the page it came from at `#anchor` (the card

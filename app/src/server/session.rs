@@ -52,7 +52,12 @@ pub async fn user_of(db: &Db, session: &Session) -> Result<Option<Me>, AppError>
     if now - seen_at > TOUCH_EVERY_MS {
         session.insert(SEEN_AT, now).await.map_err(AppError::internal)?;
     }
-    accounts::store::load_me(&db.pool, uid).await
+    // A password reset since this session began ends it (and an account switched off, too).
+    let me = accounts::store::load_signed_in(&db.pool, uid, auth_at).await?;
+    if me.is_none() {
+        log_out(session).await?;
+    }
+    Ok(me)
 }
 
 pub fn session() -> Result<Session, AppError> {
@@ -78,4 +83,16 @@ pub async fn require_user() -> Result<Me, AppError> {
 pub async fn require_role(store_id: i64, roles: &[Role]) -> Result<Me, AppError> {
     let me = require_user().await?;
     if accounts::rules::may_act(&me.roles, store_id, roles) { Ok(me) } else { Err(AppError::forbidden()) }
+}
+
+/// Keeps `value` in the session until the next page that asks for it: a secret shown once (a
+/// reset code) reaches the page after a plain form post's redirect without going through the
+/// address bar or the logs.
+pub async fn flash_put<T: serde::Serialize>(key: &str, value: T) -> Result<(), AppError> {
+    session()?.insert(&format!("flash_{key}"), value).await.map_err(AppError::internal)
+}
+
+/// The value `flash_put` kept, removed as it is read.
+pub async fn flash_take<T: serde::de::DeserializeOwned>(key: &str) -> Result<Option<T>, AppError> {
+    session()?.remove(&format!("flash_{key}")).await.map_err(AppError::internal)
 }

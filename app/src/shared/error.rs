@@ -100,6 +100,8 @@ error_codes! {
     BasketEmpty => "basket_empty", 422, "还没有选商品", "Add something to the sale first";
     CustomerNotFound => "customer_not_found", 422, "没有找到这个手机号的会员", "No member has this phone number";
     PayCodeRequired => "pay_code_required", 422, "用储值余额付，请扫会员手机上的付款码（我的 → 付款码）", "To pay from the wallet, scan the member's payment code (Me → Pay code)";
+    CashShort => "cash_short", 422, "实收比应收少，请再点一下钱，或不填实收", "Less cash than the total — count it again, or leave it blank";
+    InvalidCash => "invalid_cash", 422, "实收按元填写，比如 50 或 20.5", "Enter the cash in yuan, e.g. 50 or 20.5";
     SaleAlreadyTaken => "sale_already_taken", 409, "这一单已经收过款了，小票在「最近的小票」里；下一位顾客请点「清空这一单」重新开始", "This sale was already paid — see Latest receipts; start the next customer with Clear this sale";
     PayCodeInvalid => "pay_code_invalid", 422, "付款码不对、已用过或已过期，请顾客刷新付款码再扫", "This payment code is wrong, used or expired — ask the member to refresh it and scan again";
     InvalidCount => "invalid_count", 422, "盘点数量应为0到100000的整数", "A count is a whole number from 0 to 100,000";
@@ -131,6 +133,7 @@ error_codes! {
     PriceIsOwners => "price_is_owners", 403, "统一售价和分类由老板定，店长可以改介绍、标签和照片", "Prices and categories are set by the owner; managers may edit descriptions, tags and photos";
     StorePricingOff => "store_pricing_off", 409, "这个商品全店统一价，老板没有开放门店自己定价", "This product has one price in every store — the owner has not allowed store prices";
     InvalidRole => "invalid_role", 422, "只能邀请为店长、店员或骑手", "Invite someone as a manager, staff or rider";
+    ResetCodeInvalid => "reset_code_invalid", 422, "重置码不对或已过期（15分钟内有效，只能用一次），请到门店收银台重新获取", "That reset code is wrong or has expired (it works once, for 15 minutes) — ask at the store's counter for a new one";
     InviteNotValid => "invite_not_valid", 404, "这个邀请链接已失效（过期、用过或被撤销），请让老板重新邀请", "This invitation has expired, been used or been withdrawn — ask the owner for a new one";
     AlreadyOnTeam => "already_on_team", 409, "这个人已经在这家店做这个岗位了", "This person already has this role at this store";
     LoginAsInvitee => "login_as_invitee", 403, "这个邀请是给另一个手机号的，请用受邀的手机号登录后再接受", "This invitation is for another number — log in with the invited number to accept it";
@@ -214,6 +217,56 @@ impl AppError {
 
     pub fn message(&self, locale: Locale) -> &'static str {
         self.code.message(locale)
+    }
+
+    /// Every field this error refuses, first one first: its own `field`, then the others a
+    /// form had wrong at the same time (`details.fields`, see [`FieldChecks`]).
+    pub fn field_errors(&self) -> Vec<(String, ErrorCode)> {
+        let mut all: Vec<(String, ErrorCode)> = self.field.iter().map(|f| (f.clone(), self.code)).collect();
+        let more = self.details.as_ref().and_then(|d| d.get("fields")).and_then(serde_json::Value::as_array);
+        for m in more.into_iter().flatten() {
+            let field = m.get("field").and_then(serde_json::Value::as_str);
+            let code = m.get("code").and_then(serde_json::Value::as_str).and_then(ErrorCode::from_code);
+            if let (Some(f), Some(c)) = (field, code) {
+                if !all.iter().any(|(x, _)| x == f) {
+                    all.push((f.to_string(), c));
+                }
+            }
+        }
+        all
+    }
+
+    /// The code refusing `field`, if any.
+    pub fn code_for(&self, field: &str) -> Option<ErrorCode> {
+        self.field_errors().into_iter().find(|(f, _)| f == field).map(|(_, c)| c)
+    }
+}
+
+/// Checks a whole form before refusing it, so the person sees every problem at once instead
+/// of fixing one, sending, and meeting the next. The refusal is the first problem (its code
+/// and field, as the API has always answered) with all of them in `details.fields`.
+#[derive(Default)]
+pub struct FieldChecks(Vec<AppError>);
+
+impl FieldChecks {
+    /// The value if `r` is fine; else notes the refusal and gives `None`.
+    pub fn check<T>(&mut self, r: Result<T, AppError>) -> Option<T> {
+        r.map_err(|e| self.0.push(e)).ok()
+    }
+
+    /// Notes a refusal found by hand.
+    pub fn refuse(&mut self, e: AppError) {
+        self.0.push(e);
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        let mut all = self.0;
+        if all.len() <= 1 {
+            return all.pop().map_or(Ok(()), Err);
+        }
+        let fields: Vec<serde_json::Value> =
+            all.iter().filter_map(|e| e.field.as_ref().map(|f| serde_json::json!({ "field": f, "code": e.code.as_str() }))).collect();
+        Err(all.swap_remove(0).with_details(serde_json::json!({ "fields": fields })))
     }
 }
 

@@ -93,7 +93,6 @@ messages! {
     AppName => "邻里", "Linli";
     TabHome => "首页", "Home";
     TabGroupBuy => "团购", "Group buys";
-    TabLive => "直播", "Live";
     TabOrders => "订单", "Orders";
     TabMe => "我的", "Me";
     SwitchLanguage => "English", "中文";
@@ -171,7 +170,6 @@ messages! {
     GoHome => "回首页", "Go home";
     ForbiddenTitle => "没有权限", "Not allowed";
     ForbiddenBody => "这一页是门店员工用的，你的账号打不开。来买菜的话，回首页逛逛吧", "This page is for the store's staff and your account can't open it. Shopping? The home page is this way.";
-    ComingWithIssue => "本店还没有开通这项服务", "This store hasn't opened this service yet";
     NoOrdersYet => "还没有订单", "No orders yet";
     GoShopping => "去逛逛", "Start shopping";
     LoginToSeeOrders => "登录后查看订单", "Log in to see your orders";
@@ -232,8 +230,6 @@ messages! {
     ShowCodeAtDesk => "到店出示取货码或二维码，店员核对后交货", "Show this code or QR code at the desk to collect";
     GiveCodeToRider => "骑手送到时，把收货码告诉骑手", "Tell the rider this code at the door";
     WhatNext => "接下来", "What happens next";
-    NextPickup => "门店接单后开始备货，备好后订单变为“待自提”。请在所选时段到店，报取货码即可。", "The store accepts and picks your order; when it reads “Ready for pickup”, come in your window and give the code.";
-    NextDelivery => "门店接单后开始备货，骑手出发后订单变为“配送中”，送到时请告诉骑手收货码。", "The store accepts and picks your order; it reads “Out for delivery” once the rider leaves. Give the rider the code at the door.";
     CancelOrder => "取消订单", "Cancel order";
     CancelHint => "门店开始拣货前可以取消，货款原路退回余额", "You can cancel until the store starts picking; wallet payments are refunded at once";
     OrderItems => "商品清单", "Items";

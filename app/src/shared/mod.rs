@@ -8,7 +8,7 @@ pub mod phone;
 pub mod time;
 pub mod url;
 
-pub use error::{AppError, ErrorCode};
+pub use error::{AppError, ErrorCode, FieldChecks};
 pub use i18n::{Locale, Msg};
 pub use money::Fen;
 pub use phone::Phone;

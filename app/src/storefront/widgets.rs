@@ -32,6 +32,7 @@ pub fn ProductCard(
     };
     let tags = product.tags.clone();
     let markdown = product.markdown_percent_off;
+    let markdown_tag = markdown_tag(&product);
     view! {
         <li class="product-card" class:sold-out=sold_out data-product-id=product.id id=anchored.then(|| format!("p-{}", product.id))>
             <a class="product-link" href=format!("/p/{}", product.id)>
@@ -42,7 +43,7 @@ pub fn ProductCard(
                 })}
                 {(!tags.is_empty() || markdown.is_some()).then(|| view! {
                     <span class="tag-row">
-                        {markdown_tag(markdown)}
+                        {markdown_tag}
                         {tags.into_iter().take(if markdown.is_some() { 1 } else { 2 }).map(|t| view! { <span class="tag">{t}</span> }).collect_view()}
                     </span>
                 })}
@@ -62,8 +63,10 @@ pub fn ProductCard(
     }
 }
 
-/// 晚市特惠 8折: the corner tag of a product selling at a markdown now.
-pub fn markdown_tag(percent_off: Option<i64>) -> Option<impl IntoView> {
+/// 下午菜价 8折: the corner tag of a product selling at a markdown now, named as the manager
+/// named the rule.
+pub fn markdown_tag(product: &crate::catalog::model::Product) -> Option<impl IntoView + use<>> {
     let locale = use_locale();
-    percent_off.map(|off| view! { <span class="tag tag-markdown">{locale.pick("晚市特惠", "Evening deal")} " " {crate::markdowns::rules::zhe(off)}</span> })
+    let name = product.markdown_name.clone().unwrap_or_else(|| locale.pick("特惠", "Deal").to_string());
+    product.markdown_percent_off.map(|off| view! { <span class="tag tag-markdown">{name} " " {crate::markdowns::rules::zhe(off)}</span> })
 }

@@ -37,6 +37,14 @@ pub async fn invite_person(phone: String, name: String, role: String, store_id: 
     }
 }
 
+/// The QR code of the invitation link just made (SVG), shown beside it.
+#[server(prefix = "/api", endpoint = "team_invite_qr")]
+pub async fn invite_qr(link: String) -> Result<String, AppError> {
+    let state = crate::server::state::app_state()?;
+    let me = crate::server::require_user().await?;
+    super::service::invite_qr(&state.db, &me, &state.public_url, &link).await
+}
+
 /// 撤销 an invitation; 移除 a role; 停用 / 恢复 an account: one small form each.
 #[server(prefix = "/api", endpoint = "team_change")]
 pub async fn change_team(action: String, id: i64, role: Option<String>, store_id: Option<i64>) -> Result<(), AppError> {

@@ -49,6 +49,15 @@ pub async fn invite(db: &Db, me: &Me, req: &InviteRequest, origin: &str) -> Resu
     Ok(NewInvite { invite, url: format!("{origin}/join/{token}") })
 }
 
+/// The QR code of an invitation link just made, for the new person to scan off the owner's
+/// screen: only for a link of this site to an invitation still open.
+pub async fn invite_qr(db: &Db, me: &Me, origin: &str, link: &str) -> Result<String, AppError> {
+    owner(me)?;
+    let token = link.strip_prefix(origin).and_then(|l| l.strip_prefix("/join/")).ok_or_else(|| AppError::new(ErrorCode::InviteNotValid))?;
+    store::open_invite(&db.pool, &rules::token_hash(token)).await?.ok_or_else(|| AppError::new(ErrorCode::InviteNotValid))?;
+    crate::server::qr::svg(link, 200)
+}
+
 pub async fn revoke(db: &Db, me: &Me, id: i64) -> Result<(), AppError> {
     owner(me)?;
     let mut tx = db.begin_write().await?;

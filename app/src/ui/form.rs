@@ -13,15 +13,38 @@ pub fn form_error<T: 'static>(
     value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
 ) -> Signal<Option<AppError>> {
     let query = use_query_map();
-    Signal::derive(move || match value() {
+    let error = Signal::derive(move || match value() {
         Some(Err(e)) => Some(e),
         Some(Ok(_)) => None,
         None => {
             let q = query.read();
             let code = ErrorCode::from_code(&q.get("err")?)?;
-            Some(AppError { code, field: q.get("field"), details: None })
+            // The other fields refused with it: `also=unit.invalid_unit,price.invalid_price`.
+            let also: Vec<serde_json::Value> = q
+                .get("also")
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|fc| fc.split_once('.'))
+                .map(|(f, c)| serde_json::json!({ "field": f, "code": c }))
+                .collect();
+            let field = q.get("field");
+            let details = (!also.is_empty()).then(|| serde_json::json!({ "fields": also }));
+            Some(AppError { code, field, details })
         }
-    })
+    });
+    // A refused form brings its first problem into view: the message may be below the fold
+    // (the no-JS bounce does the same with a #fragment).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if error.get().is_some_and(|e| e.field.is_some()) {
+            request_animation_frame(|| {
+                if let Some(el) = document().query_selector(".field-error").ok().flatten() {
+                    el.scroll_into_view_with_bool(true);
+                }
+            });
+        }
+    });
+    error
 }
 
 /// Counts an action's successes. Pages reload their data on this rather than on the
@@ -59,8 +82,8 @@ pub fn start(key: &'static str, current: Option<String>, default: String) -> Str
 pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     let locale = use_locale();
     move || {
-        error.get().filter(|e| e.field.as_deref() == Some(field)).map(|e| {
-            view! { <p class="field-error" role="alert" id=format!("{field}-error")>{e.message(locale)}</p> }
+        error.get().and_then(|e| e.code_for(field)).map(|code| {
+            view! { <p class="field-error" role="alert" id=format!("{field}-error")>{code.message(locale)}</p> }
         })
     }
 }

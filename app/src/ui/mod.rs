@@ -106,3 +106,31 @@ pub fn store_chips(stores: Vec<(i64, String)>, current: i64, href: impl Fn(i64) 
     let chips: Vec<_> = stores.into_iter().map(|(id, name)| chip(href(id), id == current, name)).collect();
     (chips.len() > 1).then(|| view! { <nav class="chips no-print" aria-label=locale.pick("门店", "Store")>{chips}</nav> }.into_any())
 }
+
+/// A one-tap action that loses something (取消订单, 退出拼团, deleting a rule) asks first. Plain
+/// HTML — a `<details>` whose summary looks like the button and opens the question with the
+/// real submit inside — so it asks the same with JavaScript, without it and before the WASM
+/// arrives; tapping the button again folds the question away.
+#[component]
+pub fn AskFirst(
+    /// The button as first seen.
+    label: String,
+    /// The question, saying what will be lost.
+    question: String,
+    /// Extra classes for the first button (btn-small, btn-block…).
+    #[prop(optional)]
+    class: &'static str,
+    /// The form whose submit button says the action again (确定取消).
+    children: Children,
+) -> impl IntoView {
+    let label_for_readers = question.clone();
+    view! {
+        <details class="ask-first">
+            <summary class=format!("btn btn-secondary {class}")>{label}</summary>
+            <div class="ask-first-body" role="alertdialog" aria-label=label_for_readers>
+                <p class="ask-first-question">{question}</p>
+                {children()}
+            </div>
+        </details>
+    }
+}

@@ -26,6 +26,16 @@ pub struct LoginBody {
     pub password: String,
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetBody {
+    pub phone: String,
+    /// The 8-digit code the store's counter gave (`POST /api/v1/staff/customers/{id}/password-reset`).
+    pub code: String,
+    /// The new password.
+    pub password: String,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PublicUser {
     pub id: i64,
@@ -137,3 +147,21 @@ pub async fn add_staff_note(
     Ok((StatusCode::CREATED, Json(note)))
 }
 
+
+/// 忘记密码: sets a new password with the one-time code from the store's counter and signs in;
+/// every other session of the account ends. A wrong, used or expired code (or an unknown
+/// number) is 422 `reset_code_invalid`; a code dies after five wrong tries.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", request_body = PasswordResetBody, tag = "accounts",
+    responses((status = 200, body = UserEnvelope), (status = 422, description = "reset_code_invalid or an invalid field"), (status = 429, description = "too_many_attempts")))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+    session: Session,
+    ApiJson(body): ApiJson<PasswordResetBody>,
+) -> ApiResult<Json<UserEnvelope>> {
+    let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
+    let me = service::reset_password(&state.db, &body.phone, &body.code, &body.password, ip).await?;
+    session::log_in(&session, me.id).await?;
+    Ok(Json(envelope(me)))
+}

@@ -50,3 +50,34 @@ pub async fn get(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(
 pub async fn reverse(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(entry_id): ApiPath<i64>) -> ApiResult<Json<Balance>> {
     Ok(Json(linli_app::wallet::service::reverse(&state.db, &me, entry_id).await?))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    /// The store whose counter issues it.
+    pub store_id: i64,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct IssuedResetCode {
+    /// Eight digits, to hand to the resident; shown only in this answer.
+    pub code: String,
+    /// RFC 3339: 15 minutes from now.
+    pub expires_at: String,
+}
+
+/// 忘记密码 at the counter: after checking who is asking, staff get a one-time code for the
+/// resident to set a new password with. A newer code voids an older one; only the owner resets
+/// an account that works at a store.
+#[utoipa::path(post, path = "/api/v1/staff/customers/{user_id}/password-reset", params(("user_id" = i64, Path)), request_body = PasswordResetRequest,
+    tag = "customers", responses((status = 201, body = IssuedResetCode), (status = 401), (status = 403), (status = 404)))]
+pub async fn password_reset(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    ApiPath(user_id): ApiPath<i64>,
+    super::error::ApiJson(body): super::error::ApiJson<PasswordResetRequest>,
+) -> ApiResult<(axum::http::StatusCode, Json<IssuedResetCode>)> {
+    let issued = service::issue_password_reset(&state.db, &me, body.store_id, user_id).await?;
+    let expires_at = linli_app::shared::time::rfc3339(issued.expires_at_ms);
+    Ok((axum::http::StatusCode::CREATED, Json(IssuedResetCode { code: issued.code, expires_at })))
+}

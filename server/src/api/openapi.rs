@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "Linli API", version = "1", description = "The neighbourhood store's JSON API. Money is integer fen; writes need `X-Requested-With: linli` or a same-origin page."),
     paths(
-        super::accounts::register, super::accounts::login, super::accounts::logout, super::accounts::me,
+        super::accounts::register, super::accounts::login, super::accounts::logout, super::accounts::reset_password, super::accounts::me,
         super::catalog::stores, super::catalog::store_products, super::catalog::product,
         super::accounts::notes, super::accounts::add_note, super::accounts::remove_note, super::accounts::add_staff_note,
         super::orders::place, super::orders::list, super::orders::get, super::orders::cancel, super::orders::events,
@@ -14,7 +14,7 @@ use utoipa::OpenApi;
         super::staff::queue, super::staff::transition, super::staff::verify, super::staff::ready, super::staff::hand_over,
         super::staff::no_show_stock, super::staff::pick_list, super::staff::events, super::staff::routing, super::staff::set_routing,
         super::rider::orders, super::rider::claim, super::rider::deliver,
-        super::wallet::top_up, super::wallet::pay_code, super::customers::reverse, super::customers::search, super::customers::get,
+        super::wallet::top_up, super::wallet::pay_code, super::customers::reverse, super::customers::search, super::customers::get, super::customers::password_reset,
         super::products::list, super::products::create, super::products::get, super::products::update, super::products::retire,
         super::products::restore, super::products::add_photo, super::products::remove_photo, super::products::cover,
         super::products::categories, super::products::create_category, super::products::update_category,

@@ -344,3 +344,103 @@ async fn a_session_in_use_stays_alive_and_a_request_in_flight_cannot_bring_back_
     let again = reqwest::Client::new().get(app.url("/api/v1/me")).header("cookie", format!("linli_sid={sid}")).send().await.expect("me");
     assert_eq!(again.status().as_u16(), 401);
 }
+
+async fn id_of(app: &TestApp, phone: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from users where phone = $1").bind(phone).fetch_one(&app.db.pool).await.expect("user");
+    id
+}
+
+async fn issue_reset(app: &TestApp, staff: &reqwest::Client, user: i64, store: i64) -> (u16, serde_json::Value) {
+    post(staff, app, &format!("/api/v1/staff/customers/{user}/password-reset"), &json!({ "store_id": store })).await
+}
+
+async fn reset(app: &TestApp, phone: &str, code: &str, password: &str) -> (reqwest::Client, u16, serde_json::Value) {
+    let c = client();
+    let (status, body) = post(&c, app, "/api/v1/auth/password-reset", &json!({ "phone": phone, "code": code, "password": password })).await;
+    (c, status, body)
+}
+
+fn other_than(code: &str) -> &'static str {
+    if code == "00000000" { "11111111" } else { "00000000" }
+}
+
+#[tokio::test]
+async fn a_locked_out_resident_gets_back_in_with_a_counter_code_once_and_other_phones_are_signed_out() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let wang = id_of(&app, "13800000001").await;
+    let other_phone = logged_in(&app, "13800000001").await;
+    assert_eq!(get(&other_phone, &app, "/api/v1/me").await.0, 200);
+    // Someone guesses her password until the number is locked.
+    for _ in 0..6 {
+        let _ = client().post(app.url("/api/v1/auth/login")).json(&json!({"phone": "13800000001", "password": "wrong-guess-1"})).send().await.expect("login");
+    }
+    let clerk = logged_in(&app, "13900000021").await;
+    let (status, body) = issue_reset(&app, &clerk, wang, store).await;
+    assert_eq!(status, 201, "{body}");
+    let code = body["code"].as_str().expect("code").to_string();
+    assert_eq!(code.len(), 8);
+    assert!(body["expires_at"].is_string());
+
+    // Everything wrong at once is said at once, and changes nothing.
+    let (_, status, body) = reset(&app, "1380", "12", "short").await;
+    assert_eq!((status, error_code(&body)), (422, "invalid_phone"));
+    assert_eq!(body["error"]["details"]["fields"].as_array().map(Vec::len), Some(3), "{body}");
+    // A wrong code, and an unknown number, read the same.
+    let (_, status, body) = reset(&app, "13800000001", other_than(&code), "new-password-9").await;
+    assert_eq!((status, error_code(&body)), (422, "reset_code_invalid"));
+    let (_, status, body) = reset(&app, "13800009999", &code, "new-password-9").await;
+    assert_eq!((status, error_code(&body)), (422, "reset_code_invalid"));
+
+    // The right code (typed with a space) sets the password and signs her in here…
+    let spaced = format!("{} {}", &code[..4], &code[4..]);
+    let (here, status, body) = reset(&app, "13800000001", &spaced, "new-password-9").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, me) = get(&here, &app, "/api/v1/me").await;
+    assert_eq!((status, me["id"].as_i64()), (200, Some(wang)));
+    // …and nowhere else.
+    assert_eq!(get(&other_phone, &app, "/api/v1/me").await.0, 401);
+    // Once only.
+    let (_, status, _) = reset(&app, "13800000001", &code, "another-pass-9").await;
+    assert_eq!(status, 422);
+    // The lock is lifted: the new password works, the old one no longer does.
+    let ok = client().post(app.url("/api/v1/auth/login")).json(&json!({"phone": "13800000001", "password": "new-password-9"})).send().await.expect("login");
+    assert_eq!(ok.status().as_u16(), 200);
+    let old = client().post(app.url("/api/v1/auth/login")).json(&json!({"phone": "13800000001", "password": linli_server::demo::DEMO_PASSWORD})).send().await.expect("login");
+    assert_eq!(old.status().as_u16(), 401);
+    // The audit: who issued it, where, and that it was used.
+    let clerk_id = id_of(&app, "13900000021").await;
+    let used = count(&app, &format!("select count(*) from password_resets where user_id = {wang} and issued_by = {clerk_id} and store_id = {store} and used_at_ms is not null")).await;
+    assert_eq!(used, 1);
+}
+
+#[tokio::test]
+async fn a_reset_code_dies_after_five_wrong_tries_a_newer_one_voids_it_and_only_the_owner_resets_staff() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let li = id_of(&app, "13800000002").await;
+    let clerk = logged_in(&app, "13900000021").await;
+    let (_, body) = issue_reset(&app, &clerk, li, store).await;
+    let code = body["code"].as_str().expect("code").to_string();
+    for _ in 0..5 {
+        assert_eq!(reset(&app, "13800000002", other_than(&code), "new-password-9").await.1, 422);
+    }
+    assert_eq!(reset(&app, "13800000002", &code, "new-password-9").await.1, 422, "tried out");
+
+    let (_, first) = issue_reset(&app, &clerk, li, store).await;
+    let (_, second) = issue_reset(&app, &clerk, li, store).await;
+    let (first, second) = (first["code"].as_str().expect("code").to_string(), second["code"].as_str().expect("code").to_string());
+    if first != second {
+        assert_eq!(reset(&app, "13800000002", &first, "new-password-9").await.1, 422, "voided by the newer code");
+    }
+    assert_eq!(reset(&app, "13800000002", &second, "new-password-9").await.1, 200);
+
+    // A clerk cannot take over a manager's account, nor a resident reset anyone; the owner can.
+    let manager = id_of(&app, "13900000011").await;
+    assert_eq!(issue_reset(&app, &clerk, manager, store).await.0, 403);
+    let resident = logged_in(&app, "13800000003").await;
+    assert_eq!(issue_reset(&app, &resident, li, store).await.0, 403);
+    let owner = logged_in(&app, "13900000000").await;
+    assert_eq!(issue_reset(&app, &owner, manager, store).await.0, 201);
+    assert_eq!(issue_reset(&app, &owner, 99_999, store).await.0, 404);
+}

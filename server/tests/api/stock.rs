@@ -471,3 +471,28 @@ async fn a_wallet_sale_is_refunded_to_the_wallet_once_even_when_two_managers_tap
     assert_eq!(stock(&app, store, product).await.0, start, "the goods are back, once");
     assert_ledger_balances(&app, store, product).await;
 }
+
+#[tokio::test]
+async fn cash_received_prints_the_change_and_too_little_sells_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let ((a, price), _) = two_products(&app, store).await;
+    let start = stock(&app, store, a).await.0;
+    let staff = logged_in(&app, STAFF_A).await;
+    let sale = |received: i64| json!({ "items": [{ "product_id": a, "qty": 2 }], "payment": "cash", "cash_received_fen": received });
+    // Less than the total: refused with how much is missing, and nothing leaves the shelf.
+    let (status, err) = sell(&staff, &app, store, "cash-short", &sale(2 * price - 1)).await;
+    assert_eq!((status, error_code(&err)), (422, "cash_short"), "{err}");
+    assert_eq!(err["error"]["details"]["short_fen"], 1);
+    assert_eq!(stock(&app, store, a).await.0, start);
+    // Enough: the receipt says what was handed over and the change, now and when read again.
+    let received = (2 * price / 5_000 + 1) * 5_000;
+    let (status, receipt) = sell(&staff, &app, store, "cash-ok", &sale(received)).await;
+    assert_eq!(status, 201, "{receipt}");
+    assert_eq!((receipt["cash_received_fen"].as_i64(), receipt["change_fen"].as_i64()), (Some(received), Some(received - 2 * price)));
+    let (_, again) = get(&staff, &app, &format!("/api/v1/staff/counter-sales/{}", receipt["id"])).await;
+    assert_eq!(again["change_fen"], receipt["change_fen"]);
+    // Not counted in, or another way of paying: no 实收 on the receipt.
+    let (_, plain) = sell(&staff, &app, store, "cash-plain", &json!({ "items": [{ "product_id": a, "qty": 1 }], "payment": "qr", "cash_received_fen": 100 })).await;
+    assert!(plain["cash_received_fen"].is_null() && plain["change_fen"].is_null(), "{plain}");
+}

@@ -30,6 +30,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="auth-alt">{locale.t(Msg::NoAccountYet)} " " <A href=register_href>{locale.t(Msg::GoRegister)}</A></p>
+            <p class="auth-alt"><A href="/reset">{locale.pick("忘记密码？", "Forgot your password?")}</A></p>
         </section>
     }
 }

@@ -11,6 +11,8 @@ pub fn MePage() -> impl IntoView {
     let locale = use_locale();
     let me = expect_context::<MeResource>();
     let logout = expect_context::<AuthActions>().logout;
+    // Arrived from 忘记密码 with a new password.
+    let reset_done = crate::ui::form::kept("reset") == "1";
     view! {
         <Title text=locale.t(Msg::TabMe)/>
         <Suspense fallback=|| view! { <ShelfSkeleton/> }>
@@ -28,6 +30,9 @@ pub fn MePage() -> impl IntoView {
                         let works_here = me.works_here();
                         let masked = crate::shared::Phone::parse(&me.phone).map(|p| p.masked()).unwrap_or_default();
                         view! {
+                            {reset_done.then(|| view! {
+                                <p class="notice notice-ok" role="status">{locale.pick("新密码设好了，已经登录。其他手机上的登录都已退出。", "Your new password is set and you are signed in. Other phones have been signed out.")}</p>
+                            })}
                             <section class="card profile">
                                 <h1 class="profile-name">{me.name.clone()}</h1>
                                 <p class="profile-phone">{masked}</p>

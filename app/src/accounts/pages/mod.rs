@@ -1,12 +1,14 @@
 pub mod login;
 pub mod me;
 pub mod register;
+pub mod reset;
 
 pub use login::LoginPage;
 pub use me::MePage;
 pub use register::RegisterPage;
+pub use reset::ResetPage;
 
-use super::api::{Login, Logout, Register};
+use super::api::{Login, Logout, Register, ResetPassword};
 use leptos::prelude::*;
 
 /// The account actions, created once by `<App/>` so that the signed-in person is reloaded
@@ -16,16 +18,17 @@ pub struct AuthActions {
     pub login: ServerAction<Login>,
     pub register: ServerAction<Register>,
     pub logout: ServerAction<Logout>,
+    pub reset: ServerAction<ResetPassword>,
 }
 
 impl AuthActions {
     pub fn new() -> Self {
-        AuthActions { login: ServerAction::new(), register: ServerAction::new(), logout: ServerAction::new() }
+        AuthActions { login: ServerAction::new(), register: ServerAction::new(), logout: ServerAction::new(), reset: ServerAction::new() }
     }
 
     /// Changes whenever someone may have logged in or out.
     pub fn epoch(&self) -> usize {
-        self.login.version().get() + self.register.version().get() + self.logout.version().get()
+        self.login.version().get() + self.register.version().get() + self.logout.version().get() + self.reset.version().get()
     }
 }
 

@@ -35,6 +35,7 @@ struct ProductRow {
     tags: String,
     regular_price_fen: Option<i64>,
     markdown_percent_off: Option<i64>,
+    markdown_name: Option<String>,
     producer: String,
     harvest_date: Option<String>,
     shelf_life_days: Option<i64>,
@@ -50,6 +51,7 @@ impl ProductRow {
             price_fen: self.price_fen,
             regular_price_fen: self.regular_price_fen,
             markdown_percent_off: self.markdown_percent_off,
+            markdown_name: self.markdown_name,
             category: self.category,
             origin: self.origin,
             available: self.available,
@@ -115,6 +117,7 @@ fn product_select(minute: &str) -> String {
         "select p.id, p.name, p.unit, {PRICE_SQL} as price_fen, c.slug as category, p.origin,
             case when {MARKDOWN_SQL} is null then null else {REGULAR_PRICE_SQL} end as regular_price_fen,
             {MARKDOWN_SQL} as markdown_percent_off,
+            case when {MARKDOWN_SQL} is null then null else {name} end as markdown_name,
             {AVAILABLE_SQL} as available, p.image_id, p.tags,
             p.producer, p.harvest_date, p.shelf_life_days, p.description, c.sort as sort
          from products p
@@ -122,7 +125,21 @@ fn product_select(minute: &str) -> String {
          join stores st on st.id = $1 and st.chain_id = p.chain_id
          left join stock s on s.product_id = p.id and s.store_id = $1
          {joins}",
-        joins = price_joins("$1", minute)
+        joins = price_joins("$1", minute),
+        name = markdown_name_sql("$1", minute),
+    )
+}
+
+/// The name the manager gave the markdown in force on `p` (下午菜价, 晚市特惠): the rule whose
+/// tier gives [`price_joins`]'s deepest cut, the older rule on a tie.
+fn markdown_name_sql(store: &str, minute: &str) -> String {
+    format!(
+        "(select r.name from markdown_rules r
+             join markdown_rule_categories rc on rc.rule_id = r.id
+             join markdown_tiers t on t.rule_id = r.id
+          where r.store_id = {store} and r.active and rc.category_id = p.category_id
+            and t.from_minute <= {minute} and {minute} < t.until_minute
+          order by t.percent_off desc, r.id limit 1)"
     )
 }
 

@@ -1,14 +1,14 @@
 //! 会员: the counter finds a resident by name or the last digits of the phone, sees their
 //! wallet, orders here and notes, tops up with a printable receipt, and reverses a mistaken
 //! top-up. Plain forms and links: works without JavaScript.
-use crate::customers::api::{load_customer, load_customers, ReverseTopUp, TopUpWallet};
+use crate::customers::api::{load_customer, load_customers, IssuePasswordReset, ReverseTopUp, TopUpWallet};
 use crate::customers::model::{CustomerHit, CustomerView, CustomersView, WalletLine};
 use crate::shared::AppError;
 use crate::shared::money::Fen;
 use crate::shared::time::local_clock;
 use crate::stores::model::StoreChoice;
 use crate::ui::form::{form_error, kept, successes};
-use crate::ui::{store_chips, use_locale, FieldError, FormError, Price, OfficePage};
+use crate::ui::{store_chips, use_locale, AskFirst, FieldError, FormError, Price, OfficePage};
 use crate::wallet::model::EntryKind;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -91,7 +91,9 @@ pub fn CustomerPage() -> impl IntoView {
     let query = use_query_map();
     let topped = ServerAction::<TopUpWallet>::new();
     let reversed = ServerAction::<ReverseTopUp>::new();
+    let reset = ServerAction::<IssuePasswordReset>::new();
     let (topped_ok, reversed_ok) = (successes(move || topped.value().get()), successes(move || reversed.value().get()));
+    let reset_ok = successes(move || reset.value().get());
     let key = Memo::new(move |_| {
         let q = query.read();
         (
@@ -101,8 +103,8 @@ pub fn CustomerPage() -> impl IntoView {
         )
     });
     let data = Resource::new(
-        move || (key.get(), topped_ok.get(), reversed_ok.get()),
-        |((store, id, _), _, _)| async move {
+        move || (key.get(), topped_ok.get(), reversed_ok.get(), reset_ok.get()),
+        |((store, id, _), _, _, _)| async move {
             load_customer(store, id.ok_or_else(AppError::not_found)?).await
         },
     );
@@ -112,14 +114,20 @@ pub fn CustomerPage() -> impl IntoView {
                 // With JavaScript on, the new entry comes from the action itself; the newest
                 // entry (ids only grow) is the one just booked.
                 let shown = [topped.value().get_untracked().and_then(|r| r.ok()), reversed.value().get_untracked().and_then(|r| r.ok()), key.get_untracked().2].into_iter().flatten().max();
-                view! { <Customer view=v shown=shown topped=topped reversed=reversed/> }
+                view! { <Customer view=v shown=shown topped=topped reversed=reversed reset=reset/> }
             }
         </OfficePage>
     }
 }
 
 #[component]
-fn Customer(view: CustomerView, shown: Option<i64>, topped: ServerAction<TopUpWallet>, reversed: ServerAction<ReverseTopUp>) -> impl IntoView {
+fn Customer(
+    view: CustomerView,
+    shown: Option<i64>,
+    topped: ServerAction<TopUpWallet>,
+    reversed: ServerAction<ReverseTopUp>,
+    reset: ServerAction<IssuePasswordReset>,
+) -> impl IntoView {
     let locale = use_locale();
     // Without JavaScript both forms read the bounced error: a refused reversal says so in the
     // ledger, not under the top-up.
@@ -127,7 +135,8 @@ fn Customer(view: CustomerView, shown: Option<i64>, topped: ServerAction<TopUpWa
     let top_up_any = form_error(move || topped.value().get());
     let top_up_error = Signal::derive(move || top_up_any.get().filter(|_| !reversal_bounced || topped.value().get().is_some()));
     let reverse_error = form_error(move || reversed.value().get());
-    let CustomerView { store_id, store_name, id, name, phone, wallet_fen, orders_here, entries, orders, notes, top_up_key } = view;
+    let reset_error = form_error(move || reset.value().get());
+    let CustomerView { store_id, store_name, id, name, phone, wallet_fen, orders_here, entries, orders, notes, top_up_key, reset: reset_shown } = view;
     let receipt = shown.and_then(|e| entries.iter().find(|l| l.id == e).cloned());
     let (store_for_receipt, name_for_receipt) = (store_name.clone(), name.clone());
     view! {
@@ -176,6 +185,26 @@ fn Customer(view: CustomerView, shown: Option<i64>, topped: ServerAction<TopUpWa
                         {entries.into_iter().map(|l| view! { <LedgerRow line=l store=store_id user=id reversed=reversed/> }).collect_view()}
                     </ol>
                 }.into_any()
+            }}
+        </section>
+        <section class="office-section no-print password-reset">
+            <h2 class="section-title">{locale.pick("忘记密码", "Forgotten password")}</h2>
+            <FormError error=reset_error/>
+            {match reset_shown {
+                Some(r) => view! {
+                    <p class="reset-code num" aria-label=r.code.clone()>{format!("{} {}", &r.code[..4.min(r.code.len())], &r.code[4.min(r.code.len())..])}</p>
+                    <p>{format!("{}{}{}", locale.pick("把这个重置码告诉顾客（只显示这一次）。", "Give the resident this code (shown only now). It works once, until "), r.until, locale.pick(" 前有效，只能用一次。请TA在登录页点「忘记密码」，输入手机号、重置码和新密码。", " — on the login page they tap Forgot password and enter their number, this code and a new password."))}</p>
+                }.into_any(),
+                None => view! {
+                    <p class="hint">{locale.pick("顾客忘了密码、登录被锁时，在这里给TA一个重置码。", "When a resident has forgotten their password or is locked out, give them a reset code here.")}</p>
+                    <AskFirst label=locale.pick("生成重置码", "Make a reset code").to_string() question=format!("{}{name}{}{phone}{}", locale.pick("先核对是本人：请TA报出注册的称呼和手机号（", "First check it is them: ask for the name and number ("), locale.pick("，", ", "), locale.pick("），对得上再生成。重置后TA在其他手机上的登录都会退出。", "). Only then make the code. Resetting signs them out on every other phone."))>
+                        <ActionForm action=reset>
+                            <input type="hidden" name="store_id" value=store_id/>
+                            <input type="hidden" name="user_id" value=id/>
+                            <button type="submit" class="btn btn-primary">{locale.pick("核对过了，生成重置码", "Checked — make the code")}</button>
+                        </ActionForm>
+                    </AskFirst>
+                }.into_any(),
             }}
         </section>
         <section class="office-section no-print">

@@ -11,7 +11,7 @@ use crate::orders::rules::short_date;
 use crate::shared::time::local_clock;
 use crate::shared::{Fen, Locale, Msg};
 use crate::ui::form::{form_error, kept};
-use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, Price, ShelfSkeleton};
+use crate::ui::{use_locale, AskFirst, ErrorNotice, FieldError, FormError, NotFoundNotice, Price, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -40,6 +40,7 @@ pub fn GroupBuyJoinPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let stream = StoredValue::new_local(None::<crate::ui::live::Live>);
+        let bell = crate::orders::widgets::BellTick::find();
         Effect::new(move |_| {
             let Some(id) = id() else { return };
             let s = crate::ui::live::listen(&format!("/api/v1/group-buys/{id}/events"), &["progress"], move |name, data_json| {
@@ -54,6 +55,10 @@ pub fn GroupBuyJoinPage() -> impl IntoView {
                 set_live_recent.set(Some(p.recent));
                 if live_status.get_untracked().is_some_and(|s| s != p.status) {
                     data.refetch();
+                    // The outcome is also a notification for everyone who joined.
+                    if let Some(b) = bell {
+                        b.bump();
+                    }
                 }
                 set_live_status.set(Some(p.status));
             });
@@ -242,19 +247,23 @@ fn JoinView(
                     <ul class="gb-joins">
                         {me.joins.into_iter().map(|j| {
                             let may_leave = open && j.status == OrderStatus::AwaitingGroup;
+                            let money = join_money(locale, &j);
+                            let question = leave_question(locale, &j);
                             view! {
                                 <li class="gb-join">
                                     <a href=format!("/orders/{}", j.order_id)>
                                         <span class="num">{j.qty}</span> {locale.pick("份", " ×")} " · " {j.store_name.clone()} " · "
                                         <span class="status" data-status=j.status.as_str()>{locale.t(j.status.label(false))}</span>
                                     </a>
-                                    <span class="muted">{Fen(j.total_fen).to_string()} " " {match j.payment { Payment::Wallet => locale.pick("储值已付", "paid from wallet"), Payment::OnPickup => locale.pick("提货时付", "pay at pickup") }}</span>
+                                    {money}
                                     {may_leave.then(|| view! {
-                                        <ActionForm action=leave attr:class="inline-form">
-                                            <input type="hidden" name="id" value=g.id/>
-                                            <input type="hidden" name="order_id" value=j.order_id/>
-                                            <button type="submit" class="btn btn-secondary btn-small">{locale.pick("退出拼团", "Leave")}</button>
-                                        </ActionForm>
+                                        <AskFirst label=locale.pick("退出拼团", "Leave").to_string() class="btn-small" question=question>
+                                            <ActionForm action=leave>
+                                                <input type="hidden" name="id" value=g.id/>
+                                                <input type="hidden" name="order_id" value=j.order_id/>
+                                                <button type="submit" class="btn btn-danger btn-small">{locale.pick("确定退出", "Yes, leave")}</button>
+                                            </ActionForm>
+                                        </AskFirst>
                                     })}
                                 </li>
                             }
@@ -312,4 +321,26 @@ fn JoinView(
             })}
         </article>
     }
+}
+
+/// A join's money: paid, due at pickup, or — once the group is off or the join left — where
+/// the money went; a refunded join never reads 储值已付.
+fn join_money(locale: Locale, j: &crate::group_buy::model::MyJoin) -> impl IntoView + use<> {
+    let ended = matches!(j.status, OrderStatus::Cancelled | OrderStatus::NoShow);
+    let (class, text) = match (ended, j.payment) {
+        (true, Payment::Wallet) => ("refunded", format!("{} {} · {}", locale.t(Msg::Refunded), Fen(j.total_fen), locale.t(Msg::RefundedToWallet))),
+        (true, Payment::OnPickup) => ("muted", locale.t(Msg::NothingToPay).to_string()),
+        (false, Payment::Wallet) => ("muted", format!("{} {}", Fen(j.total_fen), locale.pick("储值已付", "paid from wallet"))),
+        (false, Payment::OnPickup) => ("muted", format!("{} {}", Fen(j.total_fen), locale.pick("提货时付", "pay at pickup"))),
+    };
+    view! { <span class=class>{text}</span> }
+}
+
+/// What leaving gives up, and where the money goes.
+fn leave_question(locale: Locale, j: &crate::group_buy::model::MyJoin) -> String {
+    let money = match j.payment {
+        Payment::Wallet => format!("{}{}{}", locale.pick("，", "; "), Fen(j.total_fen), locale.pick("马上退回储值余额", " goes straight back to your wallet")),
+        Payment::OnPickup => String::new(),
+    };
+    format!("{}{}{}{money}{}", locale.pick("退出后这", "Leave? Your "), j.qty, locale.pick("份就不给您留了，团里也少一户", " will no longer be kept and the group has one household fewer"), locale.pick("。", "."))
 }

@@ -129,6 +129,7 @@ fn Till(view: TillView, basket: String, q: String, receipt: Option<ReceiptView>,
                             </span>
                             <FieldError error=error field="pay_code"/>
                         </label>
+                        <CashReceived total_fen=view.total_fen error=error/>
                         <FormError error=error/>
                         <FieldError error=error field="payment"/>
                         <button type="submit" class="btn btn-primary btn-block" disabled=short>
@@ -257,6 +258,10 @@ fn ReceiptCard(view: ReceiptView, store: i64, refunded: ServerAction<RefundAtTil
                 {receipt.wallet_after_fen.map(|w| format!(" · {}{}", locale.pick("余额", "balance "), Fen(w)))}
                 " · " {locale.pick("收银员", "Cashier")} " " {receipt.cashier.clone()}
             </p>
+            {receipt.cash_received_fen.zip(receipt.change_fen).map(|(received, change)| view! {
+                <p class="receipt-cash"><span>{locale.pick("实收", "Received")}</span><span class="num">{Fen(received).to_string()}</span></p>
+                <p class="receipt-cash receipt-change"><span>{locale.pick("找零", "Change")}</span><span class="num">{Fen(change).to_string()}</span></p>
+            })}
             {refund_block}
             <p class="office-actions no-print">
                 <button type="button" class="btn btn-secondary" data-print="">{locale.pick("打印小票", "Print receipt")}</button>
@@ -330,6 +335,40 @@ fn RefundForm(receipt: crate::inventory::model::Receipt, store: i64, chosen: Str
                 </button>
             </ActionForm>
             <a class="btn btn-secondary btn-block" href=format!("/admin/till?store={store}&sale={}", receipt.id)>{locale.pick("不退了", "Cancel")}</a>
+        </div>
+    }
+}
+
+/// 实收 for a cash sale: what the resident handed over. With JavaScript the change (找零) shows
+/// as it is typed, and the likely notes (¥50, ¥100) fill it in one tap (public/office.js); the
+/// receipt prints both either way.
+#[component]
+fn CashReceived(total_fen: i64, error: Signal<Option<crate::shared::AppError>>) -> impl IntoView {
+    let locale = use_locale();
+    let typed = RwSignal::new(kept("cash_received"));
+    let change = move || {
+        let t = typed.get();
+        match crate::inventory::rules::parse_cash_received(&t) {
+            Ok(Some(r)) if r >= total_fen => Some(format!("{} {}", locale.pick("找零", "Change"), Fen(r - total_fen))),
+            Ok(Some(r)) => Some(format!("{} {}", locale.pick("还差", "Short by"), Fen(total_fen - r))),
+            _ => None,
+        }
+    };
+    // The notes a resident is likely to hand over for this total.
+    let notes: Vec<i64> = [2_000, 5_000, 10_000].into_iter().filter(|n| *n >= total_fen).take(2).collect();
+    view! {
+        // A div, not a label: the ¥20/¥50 buttons must not become part of the field's name.
+        <div class="field cash-field">
+            <label class="field-label" for="cash-received">{locale.pick("实收（现金，可不填）", "Cash received (optional)")}</label>
+            <span class="cash-entry">
+                <input type="text" id="cash-received" name="cash_received" inputmode="decimal" maxlength="10" autocomplete="off" placeholder=locale.pick("如 50", "e.g. 50")
+                    prop:value=move || typed.get() value=typed.get_untracked() on:input=move |ev| typed.set(event_target_value(&ev)) aria-describedby="cash_received-error"/>
+                {notes.into_iter().map(|n| view! {
+                    <button type="button" class="btn btn-secondary btn-small js-only" data-fill="cash-received" data-value=(n / 100).to_string()>{Fen(n).to_string()}</button>
+                }).collect_view()}
+            </span>
+            <span class="cash-change num" aria-live="polite">{change}</span>
+            <FieldError error=error field="cash_received"/>
         </div>
     }
 }

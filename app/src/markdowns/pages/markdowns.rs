@@ -7,7 +7,7 @@ use crate::markdowns::rules::zhe;
 use crate::shared::Fen;
 use crate::stores::model::StoreChoice;
 use crate::ui::form::{form_error, kept, start, successes};
-use crate::ui::{store_chips, use_locale, FieldError, FormError, Price, OfficePage};
+use crate::ui::{store_chips, use_locale, AskFirst, FieldError, FormError, Price, OfficePage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -93,13 +93,15 @@ fn RuleCard(rule: MarkdownRule, may_edit: bool, change: ServerAction<ChangeMarkd
                         <input type="hidden" name="active" value=if active { "0" } else { "1" }/>
                         <button type="submit" class="btn btn-small btn-secondary">{if active { locale.pick("暂停", "Pause") } else { locale.pick("恢复", "Resume") }}</button>
                     </ActionForm>
-                    <ActionForm action=change attr:class="inline-form">
-                        <input type="hidden" name="store_id" value=store_id/>
-                        <input type="hidden" name="rule_id" value=rule_id/>
-                        <input type="hidden" name="active" value="0"/>
-                        <input type="hidden" name="delete" value="1"/>
-                        <button type="submit" class="btn btn-small btn-ghost">{locale.pick("删除", "Delete")}</button>
-                    </ActionForm>
+                    <AskFirst label=locale.pick("删除", "Delete").to_string() class="btn-small" question=format!("{}{}{}", locale.pick("删除「", "Delete “"), rule.name, locale.pick("」？货架上马上不再按它打折，删了不能恢复（只想先停用就点暂停）。", "”? The shelf stops using it at once and it cannot be brought back (to stop it for now, use Pause).")) >
+                        <ActionForm action=change>
+                            <input type="hidden" name="store_id" value=store_id/>
+                            <input type="hidden" name="rule_id" value=rule_id/>
+                            <input type="hidden" name="active" value="0"/>
+                            <input type="hidden" name="delete" value="1"/>
+                            <button type="submit" class="btn btn-small btn-danger">{locale.pick("确定删除", "Yes, delete")}</button>
+                        </ActionForm>
+                    </AskFirst>
                 </div>
             })}
         </li>

@@ -3,11 +3,11 @@
 use super::LoginFirst;
 use crate::orders::api::{load_order_page, CancelOrder};
 use crate::orders::model::{Fulfillment, Order, OrderStatus, Payment};
-use crate::orders::rules::{code_in_pairs, event_note, short_date, EventNote};
+use crate::orders::rules::{code_in_pairs, event_note, short_date, what_next, EventNote};
 use crate::shared::time::local_clock;
 use crate::shared::{ErrorCode, Fen, Msg};
 use crate::ui::form::form_error;
-use crate::ui::{use_locale, ErrorNotice, FormError, NotFoundNotice, Price, ShelfSkeleton};
+use crate::ui::{use_locale, AskFirst, ErrorNotice, FormError, NotFoundNotice, Price, ShelfSkeleton};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,6 +31,7 @@ pub fn OrderDetailPage() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
         let live = StoredValue::new_local(None::<crate::ui::live::Live>);
+        let bell = crate::orders::widgets::BellTick::find();
         Effect::new(move |_| {
             let Some(id) = id() else { return };
             let seen = std::rc::Rc::new(std::cell::Cell::new(0u32));
@@ -39,6 +40,10 @@ pub fn OrderDetailPage() -> impl IntoView {
                 seen.set(n + 1);
                 if n > 0 {
                     data.refetch();
+                    // A status change also tells the resident in 消息通知.
+                    if let Some(b) = bell {
+                        b.bump();
+                    }
                 }
             });
             live.set_value(stream);
@@ -122,11 +127,19 @@ fn OrderView(
                 {(!order.note.is_empty()).then(|| view! { <div><dt>{locale.t(Msg::Note)}</dt><dd>{order.note.clone()}</dd></div> })}
             </dl>
         </section>
-        {order.status.is_open().then(|| view! {
-            <section class="card">
-                <h2 class="section-title">{locale.t(Msg::WhatNext)}</h2>
-                <p>{locale.t(if delivery { Msg::NextDelivery } else { Msg::NextPickup })}</p>
-            </section>
+        {order.status.is_open().then(|| {
+            let (zh, en) = what_next(order.status, delivery);
+            // What is left to pay, said where the resident will pay it.
+            let due = (order.paid_fen == 0 && order.payment == Payment::OnPickup && order.total_fen > 0).then(|| {
+                format!("{} {}", locale.pick(if delivery { "送到时付给骑手" } else { "取货时在店里付" }, if delivery { "Pay the rider on arrival:" } else { "Pay at the desk when you collect:" }), Fen(order.total_fen))
+            });
+            view! {
+                <section class="card what-next" data-status=order.status.as_str()>
+                    <h2 class="section-title">{locale.t(Msg::WhatNext)}</h2>
+                    <p>{locale.pick(zh, en)}</p>
+                    {due.map(|d| view! { <p class="what-next-due">{d}</p> })}
+                </section>
+            }
         })}
         <section class="card summary">
             <h2 class="section-title">{locale.t(Msg::OrderItems)}</h2>
@@ -184,13 +197,25 @@ fn OrderView(
         </section>
         {order.cancellable.then(|| view! {
             <section class="card">
-                <ActionForm action=cancel attr:class="form">
-                    <FormError error=cancel_error/>
-                    <input type="hidden" name="id" value=order.id/>
-                    <p class="hint">{locale.t(Msg::CancelHint)}</p>
-                    <button type="submit" class="btn btn-secondary btn-block" disabled=move || cancel.pending().get()>{locale.t(Msg::CancelOrder)}</button>
-                </ActionForm>
+                <FormError error=cancel_error/>
+                <p class="hint">{locale.t(Msg::CancelHint)}</p>
+                <AskFirst label=locale.t(Msg::CancelOrder).to_string() class="btn-block" question=cancel_question(locale, &order)>
+                    <ActionForm action=cancel>
+                        <input type="hidden" name="id" value=order.id/>
+                        <button type="submit" class="btn btn-danger" disabled=move || cancel.pending().get()>{locale.pick("确定取消", "Yes, cancel it")}</button>
+                    </ActionForm>
+                </AskFirst>
             </section>
         })}
+    }
+}
+
+/// What cancelling gives up, and where the money goes.
+fn cancel_question(locale: crate::shared::Locale, order: &Order) -> String {
+    let items = order.items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("、");
+    if order.paid_fen > 0 {
+        format!("{}{items}{}{}{}", locale.pick("取消后这单的", "Cancel? "), locale.pick("就不给您留了，", " will no longer be kept for you, and "), Fen(order.paid_fen), locale.pick("马上退回储值余额。", " goes straight back to your wallet."))
+    } else {
+        format!("{}{items}{}", locale.pick("取消后这单的", "Cancel? "), locale.pick("就不给您留了。", " will no longer be kept for you."))
     }
 }

@@ -1,4 +1,4 @@
-//! The resident's order pages, and the tabs whose services have not opened yet.
+//! The resident's order pages and the staff's order pages.
 pub mod checkout;
 pub mod detail;
 pub mod list;
@@ -16,27 +16,6 @@ pub use queue::QueuePage;
 use crate::shared::Msg;
 use crate::ui::use_locale;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::A;
-
-/// A tab whose service this store has not opened: says so and offers the way back.
-#[component]
-pub fn NotOpenYet(title: Msg, body: Msg) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <Title text=locale.t(title)/>
-        <section class="empty-state">
-            <h1 class="page-title">{locale.t(title)}</h1>
-            <p>{locale.t(body)}</p>
-            <A href="/" attr:class="btn btn-primary">{locale.t(Msg::GoShopping)}</A>
-        </section>
-    }
-}
-
-#[component]
-pub fn LivePage() -> impl IntoView {
-    view! { <NotOpenYet title=Msg::TabLive body=Msg::ComingWithIssue/> }
-}
 
 /// Shown instead of a page that needs a signed-in resident.
 #[component]

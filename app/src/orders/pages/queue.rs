@@ -123,13 +123,20 @@ fn Queue(
             </nav>
         </header>
         {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store_id, |id| f.with("store", Some(&id.to_string())))}
-        <nav class="chips" aria-label=locale.pick("状态", "Status")>
-            {statuses.into_iter().map(|(v, label)| chip(f.with("status", v), f.status.as_deref() == v, label.to_string())).collect_view()}
-        </nav>
-        <nav class="chips" aria-label=locale.pick("方式与日期", "Kind and day")>
-            {kinds.into_iter().map(|(v, label)| chip(f.with("fulfillment", v), f.fulfillment.as_deref() == v, label.to_string())).collect_view()}
-            {days.into_iter().map(|(v, label)| chip(f.with("date", v.as_deref()), f.date == v, label.to_string())).collect_view()}
-        </nav>
+        // The filters fold into one line saying what is shown; the orders get the screen.
+        <details class="queue-filters">
+            <summary class="queue-filters-line">
+                <span class="muted">{locale.pick("筛选", "Filter")}</span> " "
+                <strong>{filter_line(&statuses, &kinds, &days, &f)}</strong>
+            </summary>
+            <nav class="chips" aria-label=locale.pick("状态", "Status")>
+                {statuses.into_iter().map(|(v, label)| chip(f.with("status", v), f.status.as_deref() == v, label.to_string())).collect_view()}
+            </nav>
+            <nav class="chips" aria-label=locale.pick("方式与日期", "Kind and day")>
+                {kinds.into_iter().map(|(v, label)| chip(f.with("fulfillment", v), f.fulfillment.as_deref() == v, label.to_string())).collect_view()}
+                {days.into_iter().map(|(v, label)| chip(f.with("date", v.as_deref()), f.date == v, label.to_string())).collect_view()}
+            </nav>
+        </details>
         <p class="live-line" role="status" aria-live="polite">
             {move || match unseen.get() {
                 0 => view! { <span class="muted">{locale.pick("新订单会自动出现并响铃", "New orders appear here with a chime")}</span> }.into_any(),
@@ -145,8 +152,10 @@ fn Queue(
             view! { <p class="empty-state">{locale.pick("这里暂时没有订单", "No orders here right now")}</p> }.into_any()
         } else {
             view! {
+                // Newest on top, under the badge that announces them (the list itself is the
+                // oldest open orders, so none is ever cut off the end).
                 <div class="queue-grid">
-                    {view.orders.into_iter().map(|o| view! { <QueueCard order=o moved=moved decided=decided noted=noted/> }).collect_view()}
+                    {view.orders.into_iter().rev().map(|o| view! { <QueueCard order=o moved=moved decided=decided noted=noted/> }).collect_view()}
                 </div>
             }.into_any()
         }}
@@ -214,4 +223,13 @@ fn QueueCard(order: StaffOrder, moved: ServerAction<MoveOrder>, decided: ServerA
             </div>
         </StaffOrderCard>
     }
+}
+
+/// 进行中 · 自提 · 今天: the filters in force, in the words of their chips (an unfiltered kind
+/// or day says nothing).
+fn filter_line(statuses: &[(Option<&str>, &str)], kinds: &[(Option<&str>, &str)], days: &[(Option<String>, &str)], f: &Filters) -> String {
+    let status = statuses.iter().find(|(k, _)| *k == f.status.as_deref()).map(|(_, l)| l.to_string());
+    let kind = f.fulfillment.as_deref().and_then(|v| kinds.iter().find(|(k, _)| *k == Some(v))).map(|(_, l)| l.to_string());
+    let day = f.date.as_ref().map(|v| days.iter().find(|(k, _)| k.as_ref() == Some(v)).map_or_else(|| v.clone(), |(_, l)| l.to_string()));
+    [status, kind, day].into_iter().flatten().collect::<Vec<_>>().join(" · ")
 }

@@ -1,7 +1,8 @@
 //! 自提台: one screen for handing orders over. A big code field with a numeric keypad and a
 //! 扫码 button; the found order fills the screen with its slot, items and the resident's notes
 //! (过敏 in red) and one big 确认取货; the ready orders below. Live: the list follows the queue.
-use crate::orders::model::{DeskView, StaffOrder};
+use crate::orders::model::{DeskView, Payment, StaffOrder};
+use crate::shared::Fen;
 use crate::orders::widgets::{StaffNoteForm, StaffOrderCard};
 use crate::orders::staff_api::AddCustomerNote;
 use crate::pickup::api::{load_desk, HandOver, VerifyCode};
@@ -63,6 +64,7 @@ fn Desk(
     let store = view.store_id;
     let tail = use_query_map().read_untracked().get("tail").unwrap_or_default();
     let ready_count = view.ready.len();
+    let found_any = view.found.is_some();
     view! {
         <header class="office-head">
             <h1 class="page-title">{locale.pick("自提台", "Pickup desk")} " · " {view.store_name.clone()}</h1>
@@ -71,20 +73,30 @@ fn Desk(
             </nav>
         </header>
         {store_chips(view.stores.iter().map(StoreChoice::pair).collect(), store, |id| format!("/admin/desk?store={id}"))}
+        // One notice at a time: a handed-over line from the last order goes once the next
+        // code is refused.
         {view.handed_over.clone().map(|n| view! {
-            <p class="notice notice-ok" role="status">{locale.pick("已交付，订单号 ", "Handed over: order ")}<span class="num">{n}</span></p>
+            <Show when=move || verify_error.get().is_none() && hand_error.get().is_none()>
+                <p class="notice notice-ok" role="status">{locale.pick("已交付，订单号 ", "Handed over: order ")}<span class="num">{n.clone()}</span></p>
+            </Show>
         })}
-        <section class="card desk-code">
+        // The found order comes first: on a phone its slot, the money and 确认取货 fill the
+        // first screen; the code field for the next resident follows.
+        {view.found.clone().map(|o| view! {
+            <Found order=o store=store verified=view.found_verified may_override=view.may_override hand=hand note=note hand_error=hand_error/>
+        })}
+        <section class="card desk-code" class:desk-code-next=found_any>
             <ActionForm action=verify attr:class="form" attr:novalidate=true>
                 <FormError error=verify_error/>
                 <input type="hidden" name="store" value=store/>
                 <label class="field">
-                    <span class="field-label">{locale.pick("取货码", "Pickup code")}</span>
+                    <span class="field-label">{if found_any { locale.pick("下一位的取货码", "Next pickup code") } else { locale.pick("取货码", "Pickup code") }}</span>
                     <input class="code-input num" name="code" data-code-input data-code-digits="6" inputmode="numeric" autocomplete="off" maxlength="10"
-                        placeholder=locale.pick("6位数字", "6 digits") autofocus value=kept("code") aria-describedby="code-error"/>
+                        placeholder=locale.pick("6位数字", "6 digits") autofocus=!found_any value=kept("code") aria-describedby="code-error"/>
                 </label>
                 <FieldError error=verify_error field="code"/>
                 <TriesLeft error=verify_error/>
+                <Keypad/>
                 <div class="desk-buttons">
                     <button type="submit" class="btn btn-primary btn-big">{locale.pick("核验", "Check")}</button>
                     <button type="button" class="btn btn-secondary btn-big scan-only" data-scan>{locale.pick("扫码", "Scan")}</button>
@@ -95,9 +107,6 @@ fn Desk(
                 denied=locale.pick("无法打开摄像头，请手动输入取货码", "The camera is unavailable — type the code")
                 close=locale.pick("关闭", "Close")/>
         </section>
-        {view.found.clone().map(|o| view! {
-            <Found order=o store=store verified=view.found_verified may_override=view.may_override hand=hand note=note hand_error=hand_error/>
-        })}
         <section class="desk-ready">
             <h2 class="section-title">{locale.pick("待取订单", "Waiting for pickup")} " " <span class="num">{ready_count}</span></h2>
             <form method="get" action="/admin/desk" class="inline-form tail-form">
@@ -143,9 +152,18 @@ fn Found(
     let id = order.id;
     let customer = order.customer_id;
     let slot = order.shelf_slot.clone().unwrap_or_default();
+    let collect = (order.payment != Payment::Wallet && order.due_fen > 0).then_some(order.due_fen);
     view! {
         <section class="desk-found" aria-label=locale.pick("待交付订单", "Order to hand over")>
-            <p class="slot-big">{locale.pick("取货位 ", "Shelf ")}<span class="num">{slot}</span></p>
+            <div class="desk-found-head">
+                <p class="slot-big">{locale.pick("取货位 ", "Shelf ")}<span class="num">{slot}</span></p>
+                <p class="desk-collect" class:desk-collect-paid=collect.is_none()>
+                    {match collect {
+                        Some(fen) => view! { <span>{locale.pick("到店收款", "Collect")}</span> " " <strong class="num">{Fen(fen).to_string()}</strong> }.into_any(),
+                        None => view! { <span>{locale.pick("已付清，不用收钱", "Paid — nothing to collect")}</span> }.into_any(),
+                    }}
+                </p>
+            </div>
             <StaffOrderCard order=order>
                 <ActionForm action=hand attr:class="form" attr:novalidate=true>
                     <FormError error=hand_error/>
@@ -203,5 +221,23 @@ fn TriesLeft(error: Signal<Option<crate::shared::AppError>>) -> impl IntoView {
                 }}
             </p>
         })
+    }
+}
+
+/// The desk's number pad: big keys under the code field, so a phone's keyboard does not cover
+/// the order. Driven by public/code-scan.js (plain JavaScript, working before the WASM) and
+/// hidden until that script shows it; without JavaScript the field takes the phone's own
+/// numeric keyboard.
+#[component]
+fn Keypad() -> impl IntoView {
+    let locale = use_locale();
+    let keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    view! {
+        <div class="keypad" data-keypad hidden role="group" aria-label=locale.pick("数字键盘", "Number pad")>
+            {keys.into_iter().map(|k| view! { <button type="button" class="keypad-key num" data-key=k>{k}</button> }).collect_view()}
+            <button type="button" class="keypad-key keypad-fn" data-key="clear">{locale.pick("清空", "Clear")}</button>
+            <button type="button" class="keypad-key num" data-key="0">"0"</button>
+            <button type="button" class="keypad-key keypad-fn" data-key="back" aria-label=locale.pick("删一位", "Delete")>"⌫"</button>
+        </div>
     }
 }

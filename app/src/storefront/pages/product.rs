@@ -69,7 +69,7 @@ pub fn ProductPage() -> impl IntoView {
                                     {sold_out.then(|| view! { <span class="sold-out-mark">{locale.t(Msg::SoldOut)}</span> })}
                                 </div>
                                 <section class="card product-summary">
-                                    <div class="tag-line">{crate::storefront::widgets::markdown_tag(p.markdown_percent_off)}{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
+                                    <div class="tag-line">{crate::storefront::widgets::markdown_tag(&p)}{p.tags.iter().map(|t| view! { <span class="tag">{t.clone()}</span> }).collect_view()}</div>
                                     <h1 class="product-title">{p.name.clone()}</h1>
                                     <p class="product-spec">{p.unit.clone()}</p>
                                     <div class="product-foot">

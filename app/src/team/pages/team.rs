@@ -43,12 +43,7 @@ fn Team(view: TeamView, invite: ServerAction<InvitePerson>, change: ServerAction
     let people = view.people.clone();
     let sn = store_name.clone();
     view! {
-        {move || link().map(|l| view! {
-            <div class="notice notice-ok" role="status">
-                <p>{locale.pick("邀请已生成。把这个链接发给TA（微信或短信），7天内有效，只能用一次：", "Invitation made. Send this link (WeChat or SMS); it works once, for 7 days:")}</p>
-                <input class="invite-link" type="text" readonly value=l aria-label=locale.pick("邀请链接", "Invitation link")/>
-            </div>
-        })}
+        {move || link().map(|l| view! { <InviteMade link=l/> })}
         <FormError error=change_error/>
         <section class="office-section">
             <h2 class="section-title">{locale.pick("邀请员工", "Invite someone")}</h2>
@@ -151,5 +146,35 @@ fn Member(member: TeamMember, me: i64, change: ServerAction<ChangeTeam>, store_n
                 form("reactivate", locale.pick("恢复账号", "Reactivate"), None, false).into_any()
             })}
         </li>
+    }
+}
+
+/// The invitation just made: its link to copy into WeChat or an SMS, and its QR code for a
+/// new person standing at the counter to scan.
+#[component]
+fn InviteMade(link: String) -> impl IntoView {
+    let locale = use_locale();
+    let qr = Resource::new(move || (), {
+        let link = link.clone();
+        move |_| crate::team::api::invite_qr(link.clone())
+    });
+    view! {
+        <div class="notice notice-ok invite-made" role="status">
+            <p>{locale.pick("邀请已生成。把这个链接发给TA（微信或短信），7天内有效，只能用一次：", "Invitation made. Send this link (WeChat or SMS); it works once, for 7 days:")}</p>
+            <div class="invite-link-row">
+                <input id="invite-link" class="invite-link" type="text" readonly value=link.clone() aria-label=locale.pick("邀请链接", "Invitation link")/>
+                <button type="button" class="btn btn-secondary btn-small js-only" data-copy="invite-link" data-copied=locale.pick("已复制", "Copied")>{locale.pick("复制链接", "Copy link")}</button>
+            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    qr.await.ok().map(|svg| view! {
+                        <figure class="invite-qr">
+                            <div class="qr" role="img" aria-label=locale.pick("邀请二维码", "Invitation QR code") inner_html=svg></div>
+                            <figcaption class="hint">{locale.pick("人在店里的话，让TA用手机扫这个码", "In the shop? Let them scan this with their phone")}</figcaption>
+                        </figure>
+                    })
+                })}
+            </Suspense>
+        </div>
     }
 }
