@@ -12,6 +12,7 @@ pub mod customers;
 pub mod delivery;
 pub mod group_buy;
 pub mod inventory;
+pub mod live;
 pub mod markdowns;
 pub mod orders;
 pub mod pickup;

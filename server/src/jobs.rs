@@ -31,6 +31,11 @@ pub fn spawn_deadlines(db: Db) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "no-show sweep failed"),
             }
+            match linli_app::live::service::end_overdue(&db).await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "overdue live sessions ended"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "ending overdue live sessions failed"),
+            }
             match linli_app::server::retry::waiting(&db).await {
                 Ok(waiting) => {
                     for job in linli_app::server::retry::Job::ALL {

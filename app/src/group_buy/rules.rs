@@ -58,9 +58,7 @@ pub fn check_campaign(new: &NewGroupBuy, product_name: &str, normal_price_fen: i
         return Err(AppError::field(ErrorCode::TitleRequired, "story"));
     }
     let cover_url = new.cover_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_string);
-    // Only a photo this site stores (/media/123): a campaign page never pulls from elsewhere,
-    // nor makes every visitor's browser request another of our addresses.
-    if cover_url.as_deref().is_some_and(|u| u.strip_prefix("/media/").is_none_or(|id| id.is_empty() || id.len() > 18 || !id.bytes().all(|b| b.is_ascii_digit()))) {
+    if cover_url.as_deref().is_some_and(|u| !crate::shared::url::is_own_media(u)) {
         return Err(AppError::field(ErrorCode::BadRequest, "cover_url"));
     }
     if new.price_fen <= 0 || new.price_fen > normal_price_fen {

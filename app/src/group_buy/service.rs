@@ -300,6 +300,7 @@ async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str
         total_fen: total,
         note: "",
         group_buy_id: Some(id),
+        live_session_id: None,
     };
     let line = PricedProduct { id: terms.product_id, name: terms.product_name, unit: terms.unit, price_fen: terms.price_fen, regular_price_fen: None };
     let order_id = crate::orders::service::write_order(&mut tx, &new_order, &[(line, req.qty)], req.payment, user_id, "").await?;

@@ -26,10 +26,16 @@ pub enum StockReason {
     ClearOut,
     /// 退款: goods of a refunded till sale back on the shelf.
     CounterRefund,
+    /// 直播预留: set aside for a live session's line-up.
+    LiveAllot,
+    /// 直播订单: a live order's units, from the allotment back into the store, held for it.
+    LiveOrder,
+    /// 直播结束退回: what a live session did not sell, back on the shelf.
+    LiveReturn,
 }
 
 impl StockReason {
-    pub const ALL: [StockReason; 9] = [
+    pub const ALL: [StockReason; 12] = [
         StockReason::Receive,
         StockReason::Loss,
         StockReason::Count,
@@ -39,6 +45,9 @@ impl StockReason {
         StockReason::NoShowLoss,
         StockReason::ClearOut,
         StockReason::CounterRefund,
+        StockReason::LiveAllot,
+        StockReason::LiveOrder,
+        StockReason::LiveReturn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +61,9 @@ impl StockReason {
             StockReason::NoShowLoss => "no_show_loss",
             StockReason::ClearOut => "clear_out",
             StockReason::CounterRefund => "counter_refund",
+            StockReason::LiveAllot => "live_allot",
+            StockReason::LiveOrder => "live_order",
+            StockReason::LiveReturn => "live_return",
         }
     }
 
@@ -70,6 +82,9 @@ impl StockReason {
             StockReason::NoShowLoss => locale.pick("逾期未取报损", "Uncollected, written off"),
             StockReason::ClearOut => locale.pick("日清报损", "Cleared out at closing"),
             StockReason::CounterRefund => locale.pick("门店退款退回", "Refunded at the counter"),
+            StockReason::LiveAllot => locale.pick("直播预留", "Set aside for a live session"),
+            StockReason::LiveOrder => locale.pick("直播订单", "Live order"),
+            StockReason::LiveReturn => locale.pick("直播结束退回", "Back from a live session"),
         }
     }
 }

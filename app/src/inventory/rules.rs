@@ -28,7 +28,8 @@ pub fn check_delta(reason: StockReason, delta: i64) -> Result<i64, AppError> {
         StockReason::Count => delta != 0,
         // Sales and no-shows are booked by the sale or the order itself, 日清 by the
         // markdown page's clear-out, never one by one here.
-        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss | StockReason::ClearOut | StockReason::CounterRefund => false,
+        StockReason::CounterSale | StockReason::OnlineSale | StockReason::NoShowLoss | StockReason::ClearOut | StockReason::CounterRefund
+        | StockReason::LiveAllot | StockReason::LiveOrder | StockReason::LiveReturn => false,
     };
     // Not `delta.abs()`: the API takes any i64, and i64::MIN has no absolute value.
     if !sign_ok || !(-MAX_MOVE..=MAX_MOVE).contains(&delta) {

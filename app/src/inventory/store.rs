@@ -102,6 +102,14 @@ async fn insert_stock(conn: &mut AnyConnection, m: &Move<'_>, now: i64, on_confl
 /// till and the storefront cannot sell them), with a ledger row naming the campaign — at most
 /// one per campaign, store and product (a unique index), so goods are never booked in twice.
 pub async fn receive_held(conn: &mut AnyConnection, m: &Move<'_>, group_buy_id: i64) -> Result<Moved, AppError> {
+    let moved = add_held(conn, m).await?;
+    sqlx::query("update stock_movements set group_buy_id = $2 where id = $1").bind(moved.movement_id).bind(group_buy_id).execute(&mut *conn).await?;
+    Ok(moved)
+}
+
+/// Units that arrive already held for orders: on hand and reserved both go up by `m.delta`,
+/// with its ledger row.
+pub async fn add_held(conn: &mut AnyConnection, m: &Move<'_>) -> Result<Moved, AppError> {
     let now = now_ms();
     let (on_hand, reserved): (i64, i64) = sqlx::query_as(
         "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, $3, $4)
@@ -116,8 +124,13 @@ pub async fn receive_held(conn: &mut AnyConnection, m: &Move<'_>, group_buy_id: 
     .fetch_one(&mut *conn)
     .await?;
     let movement_id = record(conn, m, on_hand, now).await?;
-    sqlx::query("update stock_movements set group_buy_id = $2 where id = $1").bind(movement_id).bind(group_buy_id).execute(&mut *conn).await?;
     Ok(Moved { on_hand, reserved, movement_id })
+}
+
+/// Names the live session a ledger row moved units for (set aside, ordered, returned).
+pub async fn tag_live_session(conn: &mut AnyConnection, movement_id: i64, live_session_id: i64) -> Result<(), AppError> {
+    sqlx::query("update stock_movements set live_session_id = $2 where id = $1").bind(movement_id).bind(live_session_id).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// A count of a product the store has never stocked: creates its stock row with the counted

@@ -51,6 +51,61 @@ fn quote(store: &Store, plan: &Plan, goods_fen: i64) -> Result<Quote, AppError> 
     }
 }
 
+/// The order row for a checked fulfilment and its quote, as placed (待接单).
+fn new_placed_order<'a>(plan: &'a Plan, q: &Quote, store_id: i64, user_id: i64, payment: Payment, note: &'a str) -> store::NewOrder<'a> {
+    let (pickup_date, window_from, window_until, address, lat, lng) = match &plan.fulfillment {
+        Fulfillment::Pickup { pickup_date, window_from, window_until } => {
+            (Some(pickup_date.as_str()), Some(window_from.clone()), Some(window_until.clone()), None, None, None)
+        }
+        Fulfillment::Delivery { address, lat, lng, slot, .. } => {
+            let w = rules::parse_window(slot);
+            (None, w.map(|w| hhmm(w.0)), w.map(|w| hhmm(w.1)), Some(address.as_str()), Some(*lat), Some(*lng))
+        }
+    };
+    store::NewOrder {
+        store_id,
+        user_id,
+        status: OrderStatus::Placed,
+        delivery: plan.distance_m.is_some(),
+        pickup_date,
+        window_from,
+        window_until,
+        address,
+        lat,
+        lng,
+        distance_m: plan.distance_m.map(i64::from),
+        payment: payment.as_str(),
+        goods_fen: q.goods_fen,
+        discount_fen: q.discount_fen,
+        delivery_fee_fen: q.delivery_fee_fen,
+        total_fen: q.total_fen,
+        note,
+        group_buy_id: None,
+        live_session_id: None,
+    }
+}
+
+/// A fulfilment checked against a store's hours and radius and priced for goods worth
+/// `goods_fen` (the pickup discount, the delivery fee): for an order priced elsewhere than
+/// the shelf (a live order at its live price).
+pub(crate) struct CheckedFulfillment {
+    plan: Plan,
+    pub quote: Quote,
+}
+
+impl CheckedFulfillment {
+    pub(crate) fn check(store: &Store, f: &FulfillmentRequest, goods_fen: i64) -> Result<Self, AppError> {
+        let plan = plan(store, local_time(now_ms()), f)?;
+        let quote = quote(store, &plan, goods_fen)?;
+        Ok(CheckedFulfillment { plan, quote })
+    }
+
+    /// The order row, placed (待接单).
+    pub(crate) fn new_order<'a>(&'a self, store_id: i64, user_id: i64, payment: Payment, note: &'a str) -> store::NewOrder<'a> {
+        new_placed_order(&self.plan, &self.quote, store_id, user_id, payment, note)
+    }
+}
+
 /// What an order would cost, for the checkout page (nothing is written).
 pub async fn preview(db: &Db, store: &Store, lines: &[(i64, i64)], f: &FulfillmentRequest) -> Result<Quote, AppError> {
     let mut conn = db.pool.acquire().await?;
@@ -133,35 +188,7 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
         }
     }
 
-    let (pickup_date, window_from, window_until, address, lat, lng) = match &plan.fulfillment {
-        Fulfillment::Pickup { pickup_date, window_from, window_until } => {
-            (Some(pickup_date.as_str()), Some(window_from.clone()), Some(window_until.clone()), None, None, None)
-        }
-        Fulfillment::Delivery { address, lat, lng, slot, .. } => {
-            let w = rules::parse_window(slot);
-            (None, w.map(|w| hhmm(w.0)), w.map(|w| hhmm(w.1)), Some(address.as_str()), Some(*lat), Some(*lng))
-        }
-    };
-    let new_order = store::NewOrder {
-        store_id: store.id,
-        user_id,
-        status: OrderStatus::Placed,
-        delivery: plan.distance_m.is_some(),
-        pickup_date,
-        window_from,
-        window_until,
-        address,
-        lat,
-        lng,
-        distance_m: plan.distance_m.map(i64::from),
-        payment: req.payment.as_str(),
-        goods_fen: q.goods_fen,
-        discount_fen: q.discount_fen,
-        delivery_fee_fen: q.delivery_fee_fen,
-        total_fen: q.total_fen,
-        note: &note,
-        group_buy_id: None,
-    };
+    let new_order = new_placed_order(&plan, &q, store.id, user_id, req.payment, &note);
     let reason = routed_from.map(|name| format!("{}{name}", super::model::ROUTED_FROM)).unwrap_or_default();
     let id = write_order(&mut tx, &new_order, &priced, req.payment, user_id, &reason).await?;
     for (product_id, qty) in &needs {

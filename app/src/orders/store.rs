@@ -46,6 +46,8 @@ pub struct NewOrder<'a> {
     pub note: &'a str,
     /// The group buy a join belongs to.
     pub group_buy_id: Option<i64>,
+    /// The live session a live order was bought in.
+    pub live_session_id: Option<i64>,
 }
 
 /// Writes the order with `pickup_code`; `None` (nothing written) if an open order of the store
@@ -56,8 +58,8 @@ pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>, pickup_cod
     let row: Option<(i64,)> = sqlx::query_as(
         "insert into orders (store_id, user_id, status, fulfillment, pickup_date, window_from, window_until, address,
             lat, lng, distance_m, payment, goods_fen, discount_fen, delivery_fee_fen, total_fen, note, pickup_code,
-            created_at_ms, updated_at_ms, group_buy_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)
+            created_at_ms, updated_at_ms, group_buy_id, live_session_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21)
          on conflict do nothing
          returning id",
     )
@@ -81,6 +83,7 @@ pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>, pickup_cod
     .bind(pickup_code)
     .bind(now)
     .bind(o.group_buy_id)
+    .bind(o.live_session_id)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.0))

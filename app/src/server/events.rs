@@ -30,6 +30,8 @@ pub enum Topic {
     User(i64),
     /// One group buy's join page (its live progress).
     GroupBuy(i64),
+    /// One live session's room and host console.
+    Live(i64),
 }
 
 /// One event: its SSE name ("status"), the topics it concerns, its JSON data.

@@ -83,7 +83,7 @@ error_codes! {
     IdempotencyKeyRequired => "idempotency_key_required", 400, "缺少 Idempotency-Key 请求头", "The Idempotency-Key header is required";
     InvalidAmount => "invalid_amount", 422, "充值金额应在0.01元到1万元之间", "A top-up must be between ¥0.01 and ¥10,000";
     GroupFull => "group_full", 409, "这个团已经被抢光了，下次早点来", "This group buy is sold out";
-    LimitExceeded => "limit_exceeded", 409, "超过每户限购数量了", "That is more than one household may buy";
+    LimitExceeded => "limit_exceeded", 409, "超过限购数量了", "That is more than the limit allows";
     Closed => "closed", 409, "这个团已经截止或取消了，不能再参团或退出", "This group buy has closed or was cancelled";
     GroupNotEditable => "group_not_editable", 409, "已经有人参团，不能再改了；可以延期一次或取消整个团", "Households have joined — you can only extend the deadline once or cancel";
     AlreadyExtended => "already_extended", 409, "截止时间只能延长一次", "The deadline can be extended only once";
@@ -154,6 +154,16 @@ error_codes! {
     AlreadyReceived => "already_received", 409, "这家店已经为这个团购做过到货入库了", "This store has already booked in this group buy's goods";
     GroupNotSucceeded => "group_not_succeeded", 409, "团购成团以后才能到货入库", "Goods are booked in only once the group buy has succeeded";
     GroupNotReceived => "group_not_received", 409, "这个团购的货还没在本店入库：先到团购页点「到货入库」，再备货交付", "This group buy's goods are not booked in at this store yet — use Goods arrived on the group buy's page first";
+    LiveTitleRequired => "live_title_required", 422, "请写直播标题（1到30个字）", "Give the live session a title (1 to 30 characters)";
+    InvalidLiveStart => "invalid_live_start", 422, "开播时间要在现在之后，最多提前60天安排", "The start must be in the future, at most 60 days ahead";
+    InvalidStreamUrl => "invalid_stream_url", 422, "播放地址要以 https:// 开头（HLS 的 .m3u8 地址），可以不填", "The playback address must start with https:// (an HLS .m3u8 address), or be left empty";
+    LiveLineupRequired => "live_lineup_required", 422, "直播要上1到30款商品，同一款只能上一次", "A live session sells 1 to 30 products, each once";
+    InvalidLivePrice => "invalid_live_price", 422, "直播价要大于0，且不高于平时价", "The live price must be above zero and not above the usual price";
+    InvalidLiveStock => "invalid_live_stock", 422, "直播预留1到10000件，每人限购1到99件", "Set aside 1 to 10,000 units, with a limit of 1 to 99 per resident";
+    LiveStockShort => "live_stock_short", 409, "货架上没有这么多可以留给直播的货，请少留一些或先进货", "The shelf does not have that many units to set aside — set aside fewer or receive goods first";
+    NotInLineup => "not_in_lineup", 422, "这款商品不在这场直播的商品里", "That product is not in this live session's line-up";
+    SoldOut => "sold_out", 409, "这款已经抢光了", "This one is sold out";
+    NotLive => "not_live", 409, "直播还没开始或已经结束了，直播价只在直播中有效", "The session is not live — live prices hold only while it is";
     StaleEdit => "stale_edit", 409, "这个商品刚被别人改过（比如售价），你的修改还没保存。请核对一下，确定用你填的内容就再点一次保存", "Someone changed this product meanwhile (the price, say) — your changes are not saved yet. Check them and save again to keep yours";
     TooManyStreams => "too_many_streams", 429, "打开的实时页面太多了，关掉几个再试", "Too many live pages open at once — close some and try again";
     Overloaded => "overloaded", 503, "现在人有点多，请过几秒再试", "We are busy right now — please try again in a few seconds";

@@ -6,6 +6,7 @@ pub mod customers;
 pub mod error;
 pub mod events;
 pub mod group_buys;
+pub mod live_sessions;
 pub mod markdowns;
 pub mod openapi;
 pub mod orders;
@@ -105,6 +106,13 @@ pub fn router() -> Router<AppState> {
         .route("/group-buys/{id}/events", get(group_buys::events))
         .route("/group-buys/{id}/report", get(group_buys::report))
         .route("/group-buys/{id}/purchase.csv", get(group_buys::purchase_csv))
+        .route("/live-sessions", post(live_sessions::create))
+        .route("/live-sessions/{id}", get(live_sessions::get))
+        .route("/live-sessions/{id}/start", post(live_sessions::start))
+        .route("/live-sessions/{id}/end", post(live_sessions::end))
+        .route("/live-sessions/{id}/pin", post(live_sessions::pin))
+        .route("/live-sessions/{id}/orders", post(live_sessions::order))
+        .route("/live-sessions/{id}/events", get(live_sessions::events))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))
         .fallback(error::not_found)

@@ -27,8 +27,10 @@ use utoipa::OpenApi;
         super::group_buys::create, super::group_buys::list, super::group_buys::get, super::group_buys::update,
         super::group_buys::publish, super::group_buys::extend, super::group_buys::cancel, super::group_buys::join,
         super::group_buys::leave, super::group_buys::events, super::group_buys::report, super::group_buys::purchase_csv, super::group_buys::receive,
+        super::live_sessions::create, super::live_sessions::get, super::live_sessions::start, super::live_sessions::end,
+        super::live_sessions::pin, super::live_sessions::order, super::live_sessions::events,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"))
 )]
 pub struct ApiDoc;
 

@@ -16,53 +16,6 @@ async fn join(c: &reqwest::Client, app: &TestApp, id: i64, key: &str, body: &Val
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-/// `n` new households (the demo resident's password), each with `wallet_fen` booked as a
-/// top-up in the ledger, logged in ten at a time.
-async fn households(app: &TestApp, n: usize, prefix: &str, wallet_fen: i64) -> Vec<(i64, reqwest::Client)> {
-    for i in 0..n {
-        let phone = format!("{prefix}{i:05}");
-        sqlx::query(
-            "insert into users (phone, name, password_hash, wallet_fen, created_at_ms)
-             select $1, $2, password_hash, $3, 0 from users where phone = '13800000001'",
-        )
-        .bind(&phone)
-        .bind(format!("邻居{i}"))
-        .bind(wallet_fen)
-        .execute(&app.db.pool)
-        .await
-        .expect("household");
-        if wallet_fen > 0 {
-            sqlx::query(
-                "insert into wallet_entries (user_id, amount_fen, balance_after_fen, kind, created_at_ms)
-                 select id, $2, $2, 'top_up', 0 from users where phone = $1",
-            )
-            .bind(&phone)
-            .bind(wallet_fen)
-            .execute(&app.db.pool)
-            .await
-            .expect("top-up");
-        }
-    }
-    let mut out = Vec::new();
-    for chunk in (0..n).collect::<Vec<_>>().chunks(10) {
-        let logins: Vec<_> = chunk
-            .iter()
-            .map(|i| {
-                let (base, phone) = (app.url(""), format!("{prefix}{i:05}"));
-                tokio::spawn(async move {
-                    let c = crate::helpers::login_at(base.clone(), phone).await;
-                    let me: Value = c.get(format!("{base}/api/v1/me")).send().await.expect("me").json().await.expect("me json");
-                    (me["id"].as_i64().expect("id"), c)
-                })
-            })
-            .collect();
-        for l in logins {
-            out.push(l.await.expect("login task"));
-        }
-    }
-    out
-}
-
 /// Moves the campaign's deadline into the past (as time would).
 async fn pass_deadline(app: &TestApp, id: i64) {
     sqlx::query("update group_buys set deadline_ms = $2 where id = $1").bind(id).bind(now_ms() - 1000).execute(&app.db.pool).await.expect("deadline");

@@ -333,6 +333,60 @@ pub async fn assert_ledger_balances(app: &TestApp, store: i64, product: i64) {
     assert_eq!(stock(app, store, product).await.0, running, "the ledger sums to on hand: {rows:?}");
 }
 
+/// `n` new households (the demo resident's password), each with `wallet_fen` booked as a
+/// top-up in the ledger, logged in ten at a time.
+pub async fn households(app: &TestApp, n: usize, prefix: &str, wallet_fen: i64) -> Vec<(i64, reqwest::Client)> {
+    for i in 0..n {
+        let phone = format!("{prefix}{i:05}");
+        sqlx::query(
+            "insert into users (phone, name, password_hash, wallet_fen, created_at_ms)
+             select $1, $2, password_hash, $3, 0 from users where phone = '13800000001'",
+        )
+        .bind(&phone)
+        .bind(format!("邻居{i}"))
+        .bind(wallet_fen)
+        .execute(&app.db.pool)
+        .await
+        .expect("household");
+        if wallet_fen > 0 {
+            sqlx::query(
+                "insert into wallet_entries (user_id, amount_fen, balance_after_fen, kind, created_at_ms)
+                 select id, $2, $2, 'top_up', 0 from users where phone = $1",
+            )
+            .bind(&phone)
+            .bind(wallet_fen)
+            .execute(&app.db.pool)
+            .await
+            .expect("top-up");
+        }
+    }
+    let mut out = Vec::new();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(10) {
+        let logins: Vec<_> = chunk
+            .iter()
+            .map(|i| {
+                let (base, phone) = (app.url(""), format!("{prefix}{i:05}"));
+                tokio::spawn(async move {
+                    let c = login_at(base.clone(), phone).await;
+                    let me: Value = c.get(format!("{base}/api/v1/me")).send().await.expect("me").json().await.expect("me json");
+                    (me["id"].as_i64().expect("id"), c)
+                })
+            })
+            .collect();
+        for l in logins {
+            out.push(l.await.expect("login task"));
+        }
+    }
+    out
+}
+
+/// `n` units of a product arrive at the store (进货, with its ledger row).
+pub async fn receive(app: &TestApp, store_id: i64, product_id: i64, n: i64) {
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let m = linli_app::inventory::Move { store_id, product_id, delta: n, reason: linli_app::inventory::model::StockReason::Receive, note: "", by_user_id: None, order_id: None, sale_id: None };
+    linli_app::inventory::apply(&mut conn, &m).await.expect("receive").expect("received");
+}
+
 // ---- Group buys ----
 
 pub async fn group_buy_product(app: &TestApp) -> (i64, i64) {

@@ -11,6 +11,7 @@ mod flow;
 mod group_buys;
 mod helpers;
 mod limits;
+mod live;
 mod markdowns;
 mod orders;
 mod pickup;

@@ -1,0 +1,12 @@
+//! 直播间: a store's own live sale. The host schedules a session with a line-up — each product
+//! at a live price, with units set aside from the shelf and a per-resident limit — goes live,
+//! pins products; residents buy in the room at the live price only while the session is live.
+//! Built on orders: a live order is an ordinary order (queue, desk, cancel, no-show) whose
+//! line was priced by the session instead of the shelf.
+pub mod model;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub use rules::HOST_ROLES;

@@ -1,0 +1,273 @@
+//! The live room's commerce: a session's line-up sells at its live price only while it is
+//! live, from units set aside on the shelf, within each resident's limit — never oversold.
+use crate::helpers::*;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const MANAGER_A: &str = "13900000011"; // 刘店长, first store
+const MANAGER_B: &str = "13900000012"; // 周店长, second store
+const RESIDENT: &str = "13800000003"; // 张女士, ¥200 in her wallet
+
+fn in_an_hour() -> String {
+    linli_app::shared::time::rfc3339(linli_app::shared::time::now_ms() + 3_600_000)
+}
+
+fn session(store: i64, product: i64, live_price: i64, units: i64, limit: i64) -> Value {
+    json!({
+        "store_id": store, "title": "果园直击·丑橘", "starts_at": in_an_hour(),
+        "items": [{"product_id": product, "live_price_fen": live_price, "stock": units, "per_user_limit": limit}]
+    })
+}
+
+/// A product with `units` more on the shelf (进货): (id, its usual price at the store).
+async fn live_product(app: &TestApp, store: i64, units: i64) -> (i64, i64) {
+    let (product, _) = stocked_product(app, store).await;
+    receive(app, store, product, units).await;
+    (product, shelf_price(app, store, product).await.1)
+}
+
+/// (what the shelf charges now, its usual price): they differ while a markdown (晚市特惠) runs.
+async fn shelf_price(app: &TestApp, store: i64, product: i64) -> (i64, i64) {
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let priced = linli_app::catalog::priced_lines(&mut conn, store, &[(product, 1)]).await.expect("priced");
+    let p = &priced[0].0;
+    (p.price_fen, p.regular_price_fen.unwrap_or(p.price_fen))
+}
+
+async fn schedule(app: &TestApp, body: &Value) -> i64 {
+    let host = logged_in(app, MANAGER_A).await;
+    let (s, v) = post(&host, app, "/api/v1/live-sessions", body).await;
+    assert_eq!(s, 201, "{v}");
+    v["id"].as_i64().expect("id")
+}
+
+async fn host_does(app: &TestApp, id: i64, what: &str) -> (u16, Value) {
+    let host = logged_in(app, MANAGER_A).await;
+    post(&host, app, &format!("/api/v1/live-sessions/{id}/{what}"), &json!({})).await
+}
+
+fn live_order(product: i64, qty: i64, payment: &str) -> Value {
+    json!({"product_id": product, "qty": qty, "payment": payment,
+        "fulfillment": {"type": "pickup", "pickup_date": tomorrow(), "window": "17:00-18:00"}})
+}
+
+async fn buy(c: &reqwest::Client, app: &TestApp, id: i64, key: &str, body: &Value) -> (u16, Value) {
+    let r = c.post(app.url(&format!("/api/v1/live-sessions/{id}/orders"))).header("idempotency-key", key).json(body).send().await.expect("buy");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_live_price_holds_only_while_live_and_the_units_set_aside_come_back_at_the_end() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 40).await;
+    let (on_hand, reserved) = stock(&app, store, product).await;
+    let live_price = usual * 7 / 10;
+    let id = schedule(&app, &session(store, product, live_price, 30, 2)).await;
+    // Set aside: off the shelf with a ledger row naming the session.
+    assert_eq!(stock(&app, store, product).await, (on_hand - 30, reserved));
+    assert_eq!(count(&app, &format!("select count(*) from stock_movements where reason = 'live_allot' and live_session_id = {id}")).await, 1);
+    assert_ledger_balances(&app, store, product).await;
+
+    let resident = logged_in(&app, RESIDENT).await;
+    let (s, v) = buy(&resident, &app, id, "early", &live_order(product, 1, "on_pickup")).await;
+    assert_eq!((s, error_code(&v)), (409, "not_live"), "{v}");
+
+    let (s, v) = host_does(&app, id, "start").await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("live")), "{v}");
+    let (s, again) = host_does(&app, id, "start").await;
+    assert_eq!((s, again["status"].as_str()), (200, Some("live")), "a second tap changes nothing");
+
+    let (s, order) = buy(&resident, &app, id, "k1", &live_order(product, 2, "wallet")).await;
+    assert_eq!(s, 201, "{order}");
+    assert_eq!(order["goods_fen"].as_i64(), Some(live_price * 2), "the live price: {order}");
+    assert_eq!(order["status"], "placed");
+    let order_id = order["id"].as_i64().expect("order id");
+    // A retry with the same key is the same order.
+    let (s, replay) = buy(&resident, &app, id, "k1", &live_order(product, 2, "wallet")).await;
+    assert_eq!((s, replay["id"].as_i64()), (201, Some(order_id)));
+    // The shelf still sells at the usual price meanwhile.
+    let (s, shelf) = place(&resident, &app, "shelf", &pickup_order(store, product, 1, "on_pickup")).await;
+    assert_eq!(s, 201, "{shelf}");
+    assert_eq!(shelf["goods_fen"].as_i64(), Some(shelf_price(&app, store, product).await.0), "never the live price off the live room");
+
+    let (_, room) = get(&client(), &app, &format!("/api/v1/live-sessions/{id}")).await;
+    assert_eq!(room["items"][0]["remaining"], 28);
+    assert_eq!(room["items"][0]["usual_price_fen"].as_i64(), Some(usual));
+    assert_eq!((room["orders"].as_i64(), room["gmv_fen"].as_i64()), (Some(1), Some(live_price * 2)));
+
+    let (s, ended) = host_does(&app, id, "end").await;
+    assert_eq!((s, ended["status"].as_str()), (200, Some("ended")), "{ended}");
+    let (s, v) = buy(&resident, &app, id, "late", &live_order(product, 1, "on_pickup")).await;
+    assert_eq!((s, error_code(&v)), (409, "not_live"), "the live price ends with the session: {v}");
+    // What was not sold is back; the live order holds its two like any order; the shelf order its one.
+    assert_eq!(stock(&app, store, product).await, (on_hand, reserved + 3));
+    let (s, _) = host_does(&app, id, "end").await;
+    assert_eq!(s, 200);
+    assert_eq!(stock(&app, store, product).await, (on_hand, reserved + 3), "ending twice returns nothing twice");
+    assert_ledger_balances(&app, store, product).await;
+
+    // Cancelling the live order puts its units on the shelf and refunds the wallet.
+    let before = wallet(&app, RESIDENT).await;
+    let (s, v) = post(&resident, &app, &format!("/api/v1/orders/{order_id}/cancel"), &json!({})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(stock(&app, store, product).await, (on_hand, reserved + 1));
+    assert_eq!(wallet(&app, RESIDENT).await, before + order["total_fen"].as_i64().expect("total"));
+}
+
+#[tokio::test]
+async fn bad_sessions_get_a_clear_code_and_change_nothing() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, _) = stocked_product(&app, store).await;
+    let usual = shelf_price(&app, store, product).await.1;
+    let before = stock(&app, store, product).await;
+    let available = before.0 - before.1;
+    let host = logged_in(&app, MANAGER_A).await;
+    let mut past = session(store, product, usual / 2, 1, 1);
+    past["starts_at"] = json!(linli_app::shared::time::rfc3339(linli_app::shared::time::now_ms() - 86_400_000));
+    let mut empty = session(store, product, usual / 2, 1, 1);
+    empty["items"] = json!([]);
+    let cases = [
+        (session(store, product, 0, 1, 1), 422, "invalid_live_price"),
+        (session(store, product, usual + 1, 1, 1), 422, "invalid_live_price"),
+        (session(store, product, usual / 2, available + 1, 1), 409, "live_stock_short"),
+        (past, 422, "invalid_live_start"),
+        (empty, 422, "live_lineup_required"),
+        (session(store, product, usual / 2, 1, 0), 422, "invalid_live_stock"),
+        (session(store, 999_999, 100, 1, 1), 422, "product_unavailable"),
+    ];
+    for (body, status, code) in cases {
+        let (s, v) = post(&host, &app, "/api/v1/live-sessions", &body).await;
+        assert_eq!((s, error_code(&v)), (status, code), "{body} → {v}");
+        assert!(!v["error"]["message"].as_str().unwrap_or("").is_empty());
+    }
+    // Someone else's store, or a resident: refused.
+    let other = logged_in(&app, MANAGER_B).await;
+    let (s, _) = post(&other, &app, "/api/v1/live-sessions", &session(store, product, usual / 2, 1, 1)).await;
+    assert_eq!(s, 403);
+    let resident = logged_in(&app, RESIDENT).await;
+    let (s, _) = post(&resident, &app, "/api/v1/live-sessions", &session(store, product, usual / 2, 1, 1)).await;
+    assert_eq!(s, 403);
+    assert_eq!(count(&app, "select count(*) from live_sessions").await, 0);
+    assert_eq!(stock(&app, store, product).await, before, "nothing set aside");
+
+    // A session of the first store: the second store's manager cannot run it, nor pin a stranger.
+    let id = schedule(&app, &session(store, product, usual / 2, 1, 1)).await;
+    let (s, _) = post(&other, &app, &format!("/api/v1/live-sessions/{id}/start"), &json!({})).await;
+    assert_eq!(s, 404);
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/pin"), &json!({"product_id": 999_999})).await;
+    assert_eq!((s, error_code(&v)), (422, "not_in_lineup"));
+    let (s, _) = get(&client(), &app, "/api/v1/live-sessions/999999").await;
+    assert_eq!(s, 404);
+}
+
+#[tokio::test]
+async fn three_hundred_buyers_for_fifty_live_units_buy_exactly_fifty() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 60).await;
+    let (on_hand, reserved) = stock(&app, store, product).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 50, 1)).await;
+    let (s, _) = host_does(&app, id, "start").await;
+    assert_eq!(s, 200);
+    let people = households(&app, 300, "137440", 0).await;
+    let tasks: Vec<_> = people
+        .iter()
+        .enumerate()
+        .map(|(h, (_, c))| {
+            let (c, url, body) = (c.clone(), app.url(&format!("/api/v1/live-sessions/{id}/orders")), live_order(product, 1, "on_pickup"));
+            tokio::spawn(async move {
+                let r = c.post(url).header("idempotency-key", format!("h{h}")).json(&body).send().await.expect("buy");
+                (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+            })
+        })
+        .collect();
+    let (mut won, mut sold_out) = (0, 0);
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        match (status, error_code(&body)) {
+            (201, _) => won += 1,
+            (409, "sold_out") => sold_out += 1,
+            other => panic!("unexpected {other:?}: {body}"),
+        }
+    }
+    assert_eq!((won, sold_out), (50, 250));
+    assert_eq!(count(&app, &format!("select cast(sold as bigint) from live_items where session_id = {id}")).await, 50);
+    assert_eq!(count(&app, &format!("select count(*) from orders where live_session_id = {id}")).await, 50);
+    // Every unit sold is held by its order on the shelf's books; the ledger adds up.
+    assert_eq!(stock(&app, store, product).await, (on_hand, reserved + 50));
+    assert_ledger_balances(&app, store, product).await;
+}
+
+#[tokio::test]
+async fn one_resident_firing_ten_orders_at_once_gets_the_limit_and_no_more() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 20).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 20, 2)).await;
+    host_does(&app, id, "start").await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let tasks: Vec<_> = (0..10)
+        .map(|k| {
+            let (c, url, body) = (resident.clone(), app.url(&format!("/api/v1/live-sessions/{id}/orders")), live_order(product, 1, "on_pickup"));
+            tokio::spawn(async move {
+                let r = c.post(url).header("idempotency-key", format!("tap{k}")).json(&body).send().await.expect("buy");
+                (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        let (status, body) = t.await.expect("task");
+        match (status, error_code(&body)) {
+            (201, _) => won += 1,
+            (409, "limit_exceeded") => {}
+            other => panic!("unexpected {other:?}: {body}"),
+        }
+    }
+    assert_eq!(won, 2);
+    assert_eq!(count(&app, &format!("select count(*) from orders where live_session_id = {id}")).await, 2);
+    assert_eq!(count(&app, &format!("select cast(sold as bigint) from live_items where session_id = {id}")).await, 2);
+}
+
+#[tokio::test]
+async fn a_pin_reaches_an_open_room_within_a_second() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 5).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 5, 1)).await;
+    let mut res = client().get(app.url(&format!("/api/v1/live-sessions/{id}/events"))).send().await.expect("stream");
+    assert_eq!(res.status().as_u16(), 200);
+    let mut buf = String::new();
+    let (name, first) = next_event(&mut res, &mut buf, Duration::from_secs(5)).await.expect("the current state first");
+    assert_eq!((name.as_str(), first["status"].as_str(), first["pinned_product_id"].is_null()), ("state", Some("scheduled"), true));
+    let host = logged_in(&app, MANAGER_A).await;
+    let (s, _) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/pin"), &json!({"product_id": product})).await;
+    assert_eq!(s, 200);
+    let (_, next) = next_event(&mut res, &mut buf, Duration::from_secs(1)).await.expect("within a second");
+    assert_eq!(next["pinned_product_id"].as_i64(), Some(product));
+    assert_eq!(next["remaining"][0], json!({"product_id": product, "remaining": 5}));
+}
+
+#[tokio::test]
+async fn a_session_left_running_is_ended_by_housekeeping_once_and_its_units_come_back() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 10).await;
+    let before = stock(&app, store, product).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 10, 1)).await;
+    host_does(&app, id, "start").await;
+    let overdue = linli_app::shared::time::now_ms() - linli_app::live::service::OVERDUE_MS - 1000;
+    sqlx::query("update live_sessions set started_at_ms = $2 where id = $1").bind(id).bind(overdue).execute(&app.db.pool).await.expect("age it");
+    // Two passes (two instances, or one after a restart) end it once.
+    let (a, b) = tokio::join!(linli_app::live::service::end_overdue(&app.db), linli_app::live::service::end_overdue(&app.db));
+    assert_eq!(a.expect("pass") + b.expect("pass"), 1);
+    assert_eq!(linli_app::live::service::end_overdue(&app.db).await.expect("pass"), 0);
+    let (_, room) = get(&client(), &app, &format!("/api/v1/live-sessions/{id}")).await;
+    assert_eq!(room["status"], "ended");
+    assert_eq!(stock(&app, store, product).await, before);
+    assert_eq!(count(&app, &format!("select count(*) from stock_movements where reason = 'live_return' and live_session_id = {id}")).await, 1);
+    assert_ledger_balances(&app, store, product).await;
+}
