@@ -218,19 +218,8 @@ async fn announce(db: &Db, g: &GroupBuy) -> Result<(), AppError> {
 /// first answer.
 #[tracing::instrument(skip_all, fields(user_id, group_buy_id = id))]
 pub async fn join(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str) -> Result<Order, AppError> {
-    let key = idempotency::parse_key(key)?;
-    let fingerprint = (id, req);
-    let load = |order_id: i64| async move { crate::orders::service::load(db, order_id, user_id).await?.ok_or_else(AppError::not_found) };
-    if let Some(saved) = idempotency::replay::<i64>(&db.pool, user_id, JOIN_SCOPE, &key, &fingerprint).await? {
-        return load(saved).await;
-    }
-    match join_fresh(db, user_id, id, req, &key).await {
-        Ok(order_id) => load(order_id).await,
-        Err(e) => match idempotency::replay::<i64>(&db.pool, user_id, JOIN_SCOPE, &key, &fingerprint).await? {
-            Some(saved) => load(saved).await,
-            None => Err(e),
-        },
-    }
+    let order_id = idempotency::once(&db.pool, user_id, JOIN_SCOPE, key, &(id, req), |key| async move { join_fresh(db, user_id, id, req, &key).await }).await?;
+    crate::orders::service::load(db, order_id, user_id).await?.ok_or_else(AppError::not_found)
 }
 
 async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str) -> Result<i64, AppError> {

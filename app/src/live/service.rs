@@ -228,19 +228,8 @@ fn not_live(status: LiveStatus) -> AppError {
 /// Idempotency-Key) makes a retry return the first answer.
 #[tracing::instrument(skip_all, fields(live_session_id = id, user_id))]
 pub async fn order(db: &Db, user_id: i64, id: i64, req: &LiveOrderRequest, key: &str) -> Result<Order, AppError> {
-    let key = idempotency::parse_key(key)?;
-    let fingerprint = (id, req);
-    let load = |order_id: i64| async move { crate::orders::service::load(db, order_id, user_id).await?.ok_or_else(AppError::not_found) };
-    if let Some(saved) = idempotency::replay::<i64>(&db.pool, user_id, ORDER_SCOPE, &key, &fingerprint).await? {
-        return load(saved).await;
-    }
-    match order_fresh(db, user_id, id, req, &key).await {
-        Ok(order_id) => load(order_id).await,
-        Err(e) => match idempotency::replay::<i64>(&db.pool, user_id, ORDER_SCOPE, &key, &fingerprint).await? {
-            Some(saved) => load(saved).await,
-            None => Err(e),
-        },
-    }
+    let order_id = idempotency::once(&db.pool, user_id, ORDER_SCOPE, key, &(id, req), |key| async move { order_fresh(db, user_id, id, req, &key).await }).await?;
+    crate::orders::service::load(db, order_id, user_id).await?.ok_or_else(AppError::not_found)
 }
 
 async fn order_fresh(db: &Db, user_id: i64, id: i64, req: &LiveOrderRequest, key: &str) -> Result<i64, AppError> {

@@ -134,19 +134,8 @@ pub async fn place(
     key: &str,
     cart_key: Option<&str>,
 ) -> Result<Order, AppError> {
-    let key = idempotency::parse_key(key)?;
-    if let Some(saved) = idempotency::replay::<i64>(&db.pool, user_id, PLACE_SCOPE, &key, req).await? {
-        return load(db, saved, user_id).await?.ok_or_else(AppError::not_found);
-    }
-    match place_fresh(db, user_id, req, &key, cart_key).await {
-        Ok(id) => load(db, id, user_id).await?.ok_or_else(|| AppError::internal("placed order vanished")),
-        // A retry racing the first attempt may have been judged against a later clock or an
-        // emptier shelf while the first one committed: the first answer is the answer.
-        Err(e) => match idempotency::replay::<i64>(&db.pool, user_id, PLACE_SCOPE, &key, req).await? {
-            Some(saved) => load(db, saved, user_id).await?.ok_or_else(AppError::not_found),
-            None => Err(e),
-        },
-    }
+    let id = idempotency::once(&db.pool, user_id, PLACE_SCOPE, key, req, |key| async move { place_fresh(db, user_id, req, &key, cart_key).await }).await?;
+    load(db, id, user_id).await?.ok_or_else(AppError::not_found)
 }
 
 async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_key: Option<&str>) -> Result<i64, AppError> {

@@ -33,8 +33,39 @@ pub struct Opening {
     recheck: Duration,
 }
 
+/// What opening a stream needs from its request — the client's address and headers (whose
+/// allowance it counts against), the limits and the slots — as one extractor, so a stream's
+/// handler names only what it streams.
+pub struct StreamRequest {
+    state: AppState,
+    slots: StreamSlots,
+    limits: Limits,
+    peer: ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+}
+
+impl axum::extract::FromRequestParts<AppState> for StreamRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, ApiError> {
+        // The layers that provide these wrap every route: missing, it is a server bug.
+        let missing = |what: &str| ApiError(linli_app::shared::AppError::internal(format!("stream request without {what}")));
+        let slots = parts.extensions.get::<StreamSlots>().cloned().ok_or_else(|| missing("slots"))?;
+        let limits = parts.extensions.get::<Limits>().cloned().ok_or_else(|| missing("limits"))?;
+        let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().cloned().ok_or_else(|| missing("peer address"))?;
+        Ok(StreamRequest { state: state.clone(), slots, limits, peer, headers: parts.headers.clone() })
+    }
+}
+
+impl StreamRequest {
+    /// Takes a stream slot for `me` (or, for a guest, for the address).
+    pub fn open(&self, me: Option<&Me>) -> Result<Opening, ApiError> {
+        Opening::take(&self.state, &self.slots, &self.limits, me, &self.peer, &self.headers)
+    }
+}
+
 impl Opening {
-    pub fn take(
+    fn take(
         state: &AppState,
         slots: &StreamSlots,
         limits: &Limits,

@@ -1,11 +1,6 @@
 //! `/api/v1/group-buys`: campaigns (managers and the owner set them up), joins (residents, with
 //! an Idempotency-Key), leaves, live progress, the staff report and the supplier CSV.
-use super::events::Opening;
-use crate::limits::{Limits, StreamSlots};
-use axum::extract::ConnectInfo;
-use axum::http::HeaderMap;
-use axum::Extension;
-use std::net::SocketAddr;
+use super::events::StreamRequest;
 use super::who::{Asker, SignedIn};
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use axum::extract::State;
@@ -164,16 +159,8 @@ pub async fn leave(
 /// households, units_sold, deadline, recent: [{name, qty, at}]}`), the current one first.
 #[utoipa::path(get, path = "/api/v1/group-buys/{id}/events", params(("id" = i64, Path)), tag = "group_buys",
     responses((status = 200, description = "text/event-stream of `progress` events"), (status = 404)))]
-pub async fn events(
-    State(state): State<AppState>,
-    Asker(me): Asker,
-    Extension(slots): Extension<StreamSlots>,
-    Extension(limits): Extension<Limits>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<impl IntoResponse> {
-    let opening = Opening::take(&state, &slots, &limits, me.as_ref(), &peer, &headers)?;
+pub async fn events(State(state): State<AppState>, Asker(me): Asker, ask: StreamRequest, ApiPath(id): ApiPath<i64>) -> ApiResult<impl IntoResponse> {
+    let opening = ask.open(me.as_ref())?;
     // Subscribe first, then read: a join between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
     service::get(&state.db, id, me.as_ref()).await?.ok_or(ApiError(AppError::not_found()))?;

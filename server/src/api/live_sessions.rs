@@ -2,20 +2,18 @@
 //! owner) schedule, go live, pin and end; anyone may look and follow the room's stream;
 //! residents buy at the live price while it is live, with an Idempotency-Key.
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use super::events::Opening;
+use super::events::StreamRequest;
 use super::who::{Asker, SignedIn};
-use crate::limits::{Limits, StreamSlots};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::{Extension, Json};
+use axum::Json;
 use linli_app::live::model::{LiveOrderRequest, LiveSession, NewLiveSession, PinRequest};
 use linli_app::live::service;
 use linli_app::orders::model::Order;
 use linli_app::server::events::Topic;
 use linli_app::server::AppState;
 use linli_app::shared::{AppError, ErrorCode};
-use std::net::SocketAddr;
 
 /// Schedules a session at a store with its line-up; each line's `stock` is set aside from the
 /// shelf at once (a ledger row) and what is left goes back when the session ends.
@@ -81,16 +79,8 @@ pub async fn order(
 /// pinned_product_id, remaining: [[product_id, units_left]]}`), the current one first.
 #[utoipa::path(get, path = "/api/v1/live-sessions/{id}/events", params(("id" = i64, Path)), tag = "live",
     responses((status = 200, description = "text/event-stream of `state` events"), (status = 404)))]
-pub async fn events(
-    State(state): State<AppState>,
-    Asker(me): Asker,
-    Extension(slots): Extension<StreamSlots>,
-    Extension(limits): Extension<Limits>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<impl IntoResponse> {
-    let opening = Opening::take(&state, &slots, &limits, me.as_ref(), &peer, &headers)?;
+pub async fn events(State(state): State<AppState>, Asker(me): Asker, ask: StreamRequest, ApiPath(id): ApiPath<i64>) -> ApiResult<impl IntoResponse> {
+    let opening = ask.open(me.as_ref())?;
     // Subscribe first, then read: a pin between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
     let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;

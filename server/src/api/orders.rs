@@ -1,11 +1,6 @@
 //! `/api/v1/orders`: place (with an Idempotency-Key), list, look up, cancel — the resident's
 //! own orders only; anyone else's is 404.
-use super::events::Opening;
-use crate::limits::{Limits, StreamSlots};
-use axum::extract::ConnectInfo;
-use axum::http::HeaderMap;
-use axum::Extension;
-use std::net::SocketAddr;
+use super::events::StreamRequest;
 use super::who::SignedIn;
 use super::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use axum::extract::State;
@@ -70,13 +65,10 @@ pub async fn cancel(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPa
 pub async fn events(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
-    Extension(slots): Extension<StreamSlots>,
-    Extension(limits): Extension<Limits>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ask: StreamRequest,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<impl axum::response::IntoResponse> {
-    let mut opening = Opening::take(&state, &slots, &limits, Some(&me), &peer, &headers)?;
+    let mut opening = ask.open(Some(&me))?;
     // Subscribe first, then read: a change between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
     let mut staff_of = None;

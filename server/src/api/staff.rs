@@ -1,12 +1,7 @@
 //! `/api/v1/staff/…`: the store's order queue, moving orders along, the pickup desk, the pick
 //! list and the queue's event stream. Every handler checks that the caller works at the
 //! order's (or the path's) store; an order elsewhere does not exist for them (404).
-use super::events::Opening;
-use crate::limits::{Limits, StreamSlots};
-use axum::extract::ConnectInfo;
-use axum::http::HeaderMap;
-use axum::Extension;
-use std::net::SocketAddr;
+use super::events::StreamRequest;
 use super::who::SignedIn;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use axum::extract::State;
@@ -173,14 +168,11 @@ pub async fn pick_list(
 pub async fn events(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
-    Extension(slots): Extension<StreamSlots>,
-    Extension(limits): Extension<Limits>,
-    peer: ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    ask: StreamRequest,
     ApiPath(store_id): ApiPath<i64>,
 ) -> ApiResult<impl IntoResponse> {
     let me = desk_staff(me, store_id)?;
-    let opening = Opening::take(&state, &slots, &limits, Some(&me), &peer, &headers)?.as_staff_of(store_id);
+    let opening = ask.open(Some(&me))?.as_staff_of(store_id);
     let rx = state.db.events.subscribe();
     Ok(super::events::stream(rx, Topic::Store(store_id), Vec::new(), opening))
 }

@@ -66,6 +66,27 @@ pub async fn replay<T: DeserializeOwned>(
     }
 }
 
+/// An action done once per key: the answer already given for `key` and this request is
+/// replayed before `fresh` runs, and again if `fresh` fails — a retry racing the first attempt
+/// may have been judged against a later clock or an emptier shelf while the first one
+/// committed, and the first answer is the answer. `fresh` gets the checked key and must claim
+/// and remember it in its own transaction.
+pub async fn once<T, F, Fut>(pool: &sqlx::AnyPool, user_id: i64, scope: &str, raw_key: &str, request: &impl Serialize, fresh: F) -> Result<T, AppError>
+where
+    T: DeserializeOwned,
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let key = parse_key(raw_key)?;
+    if let Some(saved) = replay::<T>(pool, user_id, scope, &key, request).await? {
+        return Ok(saved);
+    }
+    match fresh(key.clone()).await {
+        Ok(answer) => Ok(answer),
+        Err(e) => replay::<T>(pool, user_id, scope, &key, request).await?.ok_or(e),
+    }
+}
+
 /// The answer already given for `key`, if its action committed — for a form whose second
 /// submission cannot rebuild the same request (checkout empties the cart it was made from).
 pub async fn saved<T: DeserializeOwned>(pool: &sqlx::AnyPool, user_id: i64, scope: &str, key: &str) -> Result<Option<T>, AppError> {
