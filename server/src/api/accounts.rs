@@ -1,14 +1,13 @@
 //! `/api/v1/auth/*` and `/api/v1/me`.
-use super::who::SignedIn;
+use super::who::{ClientIp, SignedIn};
 use super::error::{ApiJson, ApiResult};
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use linli_app::accounts::model::CustomerNote;
 use linli_app::accounts::{service, Me};
 use linli_app::server::{session, AppState};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 use tower_sessions::Session;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -57,12 +56,10 @@ fn envelope(me: Me) -> UserEnvelope {
     responses((status = 201, body = UserEnvelope), (status = 409, description = "phone_taken"), (status = 422, description = "invalid field")))]
 pub async fn register(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: axum::http::HeaderMap,
+    ClientIp(ip): ClientIp,
     session: Session,
     ApiJson(body): ApiJson<RegisterBody>,
 ) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
-    let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
     let me = service::register(&state.db, &body.phone, &body.password, &body.name, ip).await?;
     session::log_in(&session, me.id).await?;
     Ok((StatusCode::CREATED, Json(envelope(me))))
@@ -73,12 +70,11 @@ pub async fn register(
     responses((status = 200, body = UserEnvelope), (status = 401, description = "invalid_credentials"), (status = 429, description = "too_many_attempts")))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: axum::http::HeaderMap,
     session: Session,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<([(axum::http::HeaderName, String); 1], Json<UserEnvelope>)> {
-    let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
     let from = service::LoginFrom { ip, device: linli_app::server::request::cookie(&headers, service::DEVICE_COOKIE) };
     let service::LoggedIn { me, device_token } = service::authenticate(&state.db, &body.phone, &body.password, from).await?;
     session::log_in(&session, me.id).await?;
@@ -155,12 +151,10 @@ pub async fn add_staff_note(
     responses((status = 200, body = UserEnvelope), (status = 422, description = "reset_code_invalid or an invalid field"), (status = 429, description = "too_many_attempts")))]
 pub async fn reset_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: axum::http::HeaderMap,
+    ClientIp(ip): ClientIp,
     session: Session,
     ApiJson(body): ApiJson<PasswordResetBody>,
 ) -> ApiResult<Json<UserEnvelope>> {
-    let ip = linli_app::server::request::client_ip(&headers, Some(peer.ip()), state.trust_proxy);
     let me = service::reset_password(&state.db, &body.phone, &body.code, &body.password, ip).await?;
     session::log_in(&session, me.id).await?;
     Ok(Json(envelope(me)))

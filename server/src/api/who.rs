@@ -32,3 +32,15 @@ impl FromRequestParts<AppState> for SignedIn {
         me.map(SignedIn).ok_or(ApiError(AppError::unauthenticated()))
     }
 }
+
+/// The client's address as the throttles count it (the proxy's X-Forwarded-For when trusted):
+/// sign-up, login and password reset are limited per client.
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(ClientIp(linli_app::server::request::client_ip_of(parts, state.trust_proxy)))
+    }
+}
