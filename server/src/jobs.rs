@@ -49,6 +49,23 @@ pub fn spawn_deadlines(db: Db) {
     });
 }
 
+/// Every instance counts the live rooms' streams it holds (each writes its own number, the
+/// rooms show the sum): `LINLI_VIEWERS_TICK_MS` (tests shorten it), else 3 s.
+pub fn spawn_viewer_count(db: Db) {
+    let tick_ms = std::env::var("LINLI_VIEWERS_TICK_MS").ok().and_then(|v| v.parse().ok()).filter(|ms| *ms >= 10).unwrap_or(3000);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(tick_ms));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = std::collections::HashMap::new();
+        loop {
+            tick.tick().await;
+            if let Err(e) = linli_app::live::room::count_viewers(&db, &mut last).await {
+                tracing::warn!(error = ?e, "live viewer count failed");
+            }
+        }
+    });
+}
+
 pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

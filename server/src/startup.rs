@@ -93,6 +93,8 @@ pub fn router(config: &Config, db: Db) -> Router {
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr)),
     };
     let session_store = DbSessionStore::new(db.pool.clone());
+    // Not a job: every instance that holds rooms counts them.
+    jobs::spawn_viewer_count(db.clone());
     if config.run_jobs {
         jobs::spawn_deadlines(db.clone());
         jobs::spawn_housekeeping(db, session_store.clone());

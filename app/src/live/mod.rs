@@ -6,6 +6,8 @@
 pub mod model;
 pub mod rules;
 #[cfg(feature = "ssr")]
+pub mod room;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

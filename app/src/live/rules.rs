@@ -82,6 +82,72 @@ pub fn check_qty(qty: i64, bought: i64, limit: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+pub const MAX_COMMENT_CHARS: usize = 60;
+/// However calm the room, one viewer comments at most once per this many seconds.
+pub const COMMENT_FLOOR_SECS: i64 = 3;
+pub const MAX_SLOW_SECS: i64 = 300;
+pub const MAX_BANNED_WORDS: usize = 200;
+pub const MAX_BANNED_WORD_CHARS: usize = 20;
+
+/// A comment as it will be stored: trimmed, control characters out, 1 to 60 characters.
+pub fn check_comment(text: &str) -> Result<String, AppError> {
+    let text = clean(text);
+    if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
+        return Err(AppError::field(ErrorCode::InvalidComment, "text"));
+    }
+    Ok(text)
+}
+
+/// How long a viewer waits between comments: slow mode's seconds, or the floor.
+pub fn comment_gap_ms(slow_mode_secs: i64) -> Millis {
+    slow_mode_secs.max(COMMENT_FLOOR_SECS) * 1000
+}
+
+pub fn check_slow_mode(seconds: i64) -> Result<i64, AppError> {
+    if (0..=MAX_SLOW_SECS).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(AppError::field(ErrorCode::InvalidSlowMode, "seconds"))
+    }
+}
+
+/// Text as banned words are matched: lower case, without spaces and the marks people put
+/// between characters to slip a word past a filter (微 信 → 微信, w.x → wx).
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。、！？·…—～“”‘’《》【】（）".contains(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The banned word the comment contains, if any (`words` already folded).
+pub fn banned_in<'a>(text: &str, words: &'a [String]) -> Option<&'a str> {
+    let folded = fold(text);
+    words.iter().map(String::as_str).find(|w| !w.is_empty() && folded.contains(w))
+}
+
+/// A store's list as the host typed it (one per line or separated by commas): folded,
+/// without repeats; at most 200 words of 1 to 20 characters.
+pub fn check_banned_words(words: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words.iter().flat_map(|w| w.split([',', '，', '\n', '、'])) {
+        let f = fold(w);
+        if f.is_empty() {
+            continue;
+        }
+        if f.chars().count() > MAX_BANNED_WORD_CHARS {
+            return Err(AppError::field(ErrorCode::InvalidBannedWords, "words"));
+        }
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    }
+    if out.len() > MAX_BANNED_WORDS {
+        return Err(AppError::field(ErrorCode::InvalidBannedWords, "words"));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +214,36 @@ mod tests {
         assert!(check_qty(2, 0, 2).is_ok());
         assert_eq!(check_qty(1, 2, 2).unwrap_err().code, ErrorCode::LimitExceeded);
         assert_eq!(check_qty(0, 0, 2).unwrap_err().code, ErrorCode::InvalidQuantity);
+    }
+
+    #[test]
+    fn a_comment_is_one_to_sixty_characters_of_plain_text() {
+        assert_eq!(check_comment("  今天的草莓甜吗？ ").unwrap(), "今天的草莓甜吗？");
+        assert_eq!(check_comment("<b>hi</b>\u{0007}").unwrap(), "<b>hi</b>");
+        assert_eq!(check_comment(" \n ").unwrap_err().code, ErrorCode::InvalidComment);
+        assert!(check_comment(&"好".repeat(60)).is_ok());
+        assert_eq!(check_comment(&"好".repeat(61)).unwrap_err().code, ErrorCode::InvalidComment);
+    }
+
+    #[test]
+    fn banned_words_match_through_spaces_marks_and_case() {
+        let words = check_banned_words(&["微信, 加V".into(), "QQ群\n".into(), " ".into()]).unwrap();
+        assert_eq!(words, vec!["微信", "加v", "qq群"]);
+        assert_eq!(banned_in("加我 微 信 聊", &words), Some("微信"));
+        assert_eq!(banned_in("加 v 看看", &words), Some("加v"));
+        assert_eq!(banned_in("q.q群号多少", &words), Some("qq群"));
+        assert_eq!(banned_in("草莓几点到？", &words), None);
+        assert!(check_banned_words(&["太长".repeat(11)]).is_err());
+        assert!(check_banned_words(&(0..201).map(|i| format!("词{i}")).collect::<Vec<_>>()).is_err());
+    }
+
+    #[test]
+    fn slow_mode_is_zero_to_five_minutes_and_never_below_the_floor() {
+        assert_eq!(check_slow_mode(0).unwrap(), 0);
+        assert!(check_slow_mode(300).is_ok());
+        assert_eq!(check_slow_mode(301).unwrap_err().code, ErrorCode::InvalidSlowMode);
+        assert_eq!(check_slow_mode(-1).unwrap_err().code, ErrorCode::InvalidSlowMode);
+        assert_eq!(comment_gap_ms(0), 3000);
+        assert_eq!(comment_gap_ms(30), 30_000);
     }
 }

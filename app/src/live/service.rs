@@ -24,8 +24,11 @@ const ORDER_SCOPE: &str = "live.order";
 /// cover refuses the whole session and nothing is kept.
 pub async fn create(db: &Db, me: &Me, new: &NewLiveSession) -> Result<LiveSession, AppError> {
     let now = now_ms();
-    if !may_act(&me.roles, new.store_id, HOST_ROLES) {
-        return Err(AppError::forbidden());
+    {
+        let mut conn = db.pool.acquire().await?;
+        if !may_host(&mut conn, me, new.store_id).await? {
+            return Err(AppError::forbidden());
+        }
     }
     let checked = rules::check_session(new, now)?;
     let store = crate::stores::get_active(&db.pool, new.store_id).await?.ok_or_else(|| AppError::field(ErrorCode::NotFound, "store_id"))?;
@@ -79,6 +82,8 @@ async fn model(conn: &mut AnyConnection, row: SessionRow) -> Result<LiveSession,
         .collect();
     let (orders, gmv_fen) = store::takings(conn, row.id).await?;
     let status = row.status();
+    let viewers = current_viewers(conn, &row).await?;
+    let pinned_comment = pinned_comment(conn, &row).await?;
     Ok(LiveSession {
         id: row.id,
         store_id: row.store_id,
@@ -95,14 +100,43 @@ async fn model(conn: &mut AnyConnection, row: SessionRow) -> Result<LiveSession,
         items,
         orders,
         gmv_fen,
+        viewers,
+        viewers_peak: row.viewers_peak.max(viewers),
+        slow_mode_secs: row.slow_mode_secs,
+        pinned_comment,
     })
+}
+
+/// Viewers now: every instance's fresh count, none once the session has ended.
+async fn current_viewers(conn: &mut AnyConnection, row: &SessionRow) -> Result<i64, AppError> {
+    if row.status() == LiveStatus::Ended {
+        return Ok(0);
+    }
+    store::viewers(conn, row.id, now_ms() - super::room::VIEWERS_FRESH_MS).await
+}
+
+async fn pinned_comment(conn: &mut AnyConnection, row: &SessionRow) -> Result<Option<super::model::LiveComment>, AppError> {
+    let Some(cid) = row.pinned_comment_id else { return Ok(None) };
+    Ok(store::comment(conn, row.id, cid).await?.filter(|c| c.hidden_at_ms.is_none()).map(store::CommentRow::into_model))
+}
+
+/// Whether `me` may host at the store: its managers and the owner, and the staff its
+/// managers allowed.
+pub async fn may_host(conn: &mut AnyConnection, me: &Me, store_id: i64) -> Result<bool, AppError> {
+    if may_act(&me.roles, store_id, HOST_ROLES) {
+        return Ok(true);
+    }
+    if !may_act(&me.roles, store_id, &[crate::accounts::model::Role::Staff]) {
+        return Ok(false);
+    }
+    store::is_host(conn, store_id, me.id).await
 }
 
 /// The session's row if `me` may host it: 404 for someone who may not see the back office
 /// of its store, 403 for staff of it without a host's role.
-async fn hosted(conn: &mut AnyConnection, me: &Me, id: i64) -> Result<SessionRow, AppError> {
+pub(super) async fn hosted(conn: &mut AnyConnection, me: &Me, id: i64) -> Result<SessionRow, AppError> {
     let row = store::find(conn, id).await?.ok_or_else(AppError::not_found)?;
-    if may_act(&me.roles, row.store_id, HOST_ROLES) {
+    if may_host(conn, me, row.store_id).await? {
         Ok(row)
     } else if me.works_here() && crate::accounts::rules::staff_store_ids(me).is_none_or(|ids| ids.contains(&row.store_id)) {
         Err(AppError::forbidden())
@@ -111,11 +145,24 @@ async fn hosted(conn: &mut AnyConnection, me: &Me, id: i64) -> Result<SessionRow
     }
 }
 
-/// The room's news: status, pin, units left.
+/// The room's news: status, pin, units left, viewers, slow mode, the pinned comment, takings.
 pub async fn state_event(conn: &mut AnyConnection, id: i64) -> Result<Event, AppError> {
     let row = store::find(conn, id).await?.ok_or_else(AppError::not_found)?;
     let remaining = store::items(conn, id).await?.into_iter().map(|i| UnitsLeft { product_id: i.product_id, remaining: i.allotted - i.sold }).collect();
-    let state = LiveState { id, status: row.status(), pinned_product_id: row.pinned_product_id, remaining };
+    let viewers = current_viewers(conn, &row).await?;
+    let (orders, gmv_fen) = store::takings(conn, id).await?;
+    let state = LiveState {
+        id,
+        status: row.status(),
+        pinned_product_id: row.pinned_product_id,
+        remaining,
+        viewers,
+        viewers_peak: row.viewers_peak.max(viewers),
+        slow_mode_secs: row.slow_mode_secs,
+        pinned_comment: pinned_comment(conn, &row).await?,
+        orders,
+        gmv_fen,
+    };
     Ok(Event::new("state", vec![Topic::Live(id)], &state))
 }
 
@@ -127,17 +174,20 @@ pub async fn start(db: &Db, me: &Me, id: i64) -> Result<LiveSession, AppError> {
         LiveStatus::Live => {}
         LiveStatus::Ended => return Err(not_live(LiveStatus::Ended)),
         LiveStatus::Scheduled => {
-            if !store::set_status(&mut tx, id, LiveStatus::Scheduled, LiveStatus::Live, now_ms()).await? {
+            let now = now_ms();
+            if !store::set_status(&mut tx, id, LiveStatus::Scheduled, LiveStatus::Live, now).await? {
                 // Moved since the read (PostgreSQL): started by another tap, or ended.
                 drop(tx);
                 let now = get(db, id).await?.ok_or_else(AppError::not_found)?;
                 return if now.status == LiveStatus::Live { Ok(now) } else { Err(not_live(now.status)) };
             }
+            // 提醒我: the bell of everyone who asked, in the same transaction as going live.
+            let reminded = store::notify_reminders(&mut tx, id, now).await?;
             let event = state_event(&mut tx, id).await?;
             db.events.stage(&mut tx, &event).await?;
             tx.commit().await?;
             db.events.committed([event]);
-            tracing::info!(live_session_id = id, "live session started");
+            tracing::info!(live_session_id = id, reminded, "live session started");
             return get(db, id).await?.ok_or_else(AppError::not_found);
         }
     }

@@ -1,5 +1,5 @@
 //! Live sessions' SQL. Every guard on units is one conditional statement.
-use super::model::{LiveItem, LiveStatus};
+use super::model::{LiveComment, LiveItem, LiveStatus};
 use super::rules::Checked;
 use crate::shared::time::Millis;
 use crate::shared::AppError;
@@ -18,6 +18,9 @@ pub struct SessionRow {
     pub pinned_product_id: Option<i64>,
     pub started_at_ms: Option<i64>,
     pub ended_at_ms: Option<i64>,
+    pub slow_mode_secs: i64,
+    pub viewers_peak: i64,
+    pub pinned_comment_id: Option<i64>,
 }
 
 impl SessionRow {
@@ -91,7 +94,8 @@ pub async fn insert_item(conn: &mut AnyConnection, session_id: i64, position: i6
 pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
         "select l.id, l.store_id, s.name as store_name, l.title, l.cover_url, l.stream_url, l.status, l.starts_at_ms,
-            l.pinned_product_id, l.started_at_ms, l.ended_at_ms
+            l.pinned_product_id, l.started_at_ms, l.ended_at_ms, cast(l.slow_mode_secs as bigint) as slow_mode_secs,
+            cast(l.viewers_peak as bigint) as viewers_peak, l.pinned_comment_id
          from live_sessions l join stores s on s.id = l.store_id where l.id = $1",
     )
     .bind(id)
@@ -128,7 +132,8 @@ pub async fn set_status(conn: &mut AnyConnection, id: i64, from: LiveStatus, to:
         "update live_sessions set status = $3,
             started_at_ms = case when $3 = 'live' then $4 else started_at_ms end,
             ended_at_ms = case when $3 = 'ended' then $4 else ended_at_ms end,
-            pinned_product_id = case when $3 = 'ended' then null else pinned_product_id end
+            pinned_product_id = case when $3 = 'ended' then null else pinned_product_id end,
+            pinned_comment_id = case when $3 = 'ended' then null else pinned_comment_id end
          where id = $1 and status = $2",
     )
     .bind(id)
@@ -225,4 +230,328 @@ pub async fn overdue(pool: &AnyPool, before: Millis) -> Result<Vec<i64>, AppErro
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+// ---- Comments and moderation ----
+
+#[derive(Clone, Debug, FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub session_id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub body: String,
+    pub by_host: i64,
+    pub created_at_ms: i64,
+    pub hidden_at_ms: Option<i64>,
+}
+
+impl CommentRow {
+    pub fn into_model(self) -> LiveComment {
+        LiveComment {
+            id: self.id,
+            author: crate::accounts::rules::mask_name(&self.name),
+            text: self.body,
+            host: self.by_host != 0,
+            at: crate::shared::time::rfc3339(self.created_at_ms),
+        }
+    }
+}
+
+const COMMENT_COLUMNS: &str = "c.id, c.session_id, c.user_id, u.name, c.body, case when c.by_host then 1 else 0 end as by_host, c.created_at_ms, c.hidden_at_ms";
+
+/// Writes a comment unless the author is muted or commented within `gap_ms` — one statement,
+/// so two taps at once write one. `None`: refused (the caller says which).
+pub async fn insert_comment(conn: &mut AnyConnection, id: i64, user_id: i64, body: &str, by_host: bool, now: Millis, gap_ms: Millis) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "insert into live_comments (session_id, user_id, body, by_host, created_at_ms)
+         select $1, $2, $3, $4, $5
+         where not exists (select 1 from live_mutes m where m.session_id = $1 and m.user_id = $2)
+            and not exists (select 1 from live_comments c where c.session_id = $1 and c.user_id = $2 and c.created_at_ms > $5 - $6)
+         returning id",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(body)
+    .bind(by_host)
+    .bind(now)
+    .bind(gap_ms)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// When the resident last commented in the session.
+pub async fn last_comment_at(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<Option<i64>, AppError> {
+    let row: (Option<i64>,) = sqlx::query_as("select max(created_at_ms) from live_comments where session_id = $1 and user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.0)
+}
+
+pub async fn is_muted(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select 1 from live_mutes where session_id = $1 and user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// One comment of the session, hidden or not.
+pub async fn comment(conn: &mut AnyConnection, id: i64, comment_id: i64) -> Result<Option<CommentRow>, AppError> {
+    Ok(sqlx::query_as(&format!("select {COMMENT_COLUMNS} from live_comments c join users u on u.id = c.user_id where c.session_id = $1 and c.id = $2"))
+        .bind(id)
+        .bind(comment_id)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// The latest `limit` comments still shown, oldest first (the order a room lists them).
+pub async fn recent_comments(conn: &mut AnyConnection, id: i64, limit: i64) -> Result<Vec<CommentRow>, AppError> {
+    let mut rows: Vec<CommentRow> = sqlx::query_as(&format!(
+        "select {COMMENT_COLUMNS} from live_comments c join users u on u.id = c.user_id
+         where c.session_id = $1 and c.hidden_at_ms is null order by c.id desc limit $2"
+    ))
+    .bind(id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Hides a shown comment (and unpins it). False when it was already hidden.
+pub async fn hide_comment(conn: &mut AnyConnection, id: i64, comment_id: i64, by: i64, now: Millis) -> Result<bool, AppError> {
+    let r = sqlx::query("update live_comments set hidden_at_ms = $4, hidden_by = $3 where session_id = $1 and id = $2 and hidden_at_ms is null")
+        .bind(id)
+        .bind(comment_id)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("update live_sessions set pinned_comment_id = null where id = $1 and pinned_comment_id = $2")
+        .bind(id)
+        .bind(comment_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Mutes a viewer for the rest of the session; muting twice is muting once.
+pub async fn mute(conn: &mut AnyConnection, id: i64, user_id: i64, by: i64, now: Millis) -> Result<(), AppError> {
+    sqlx::query("insert into live_mutes (session_id, user_id, muted_by, created_at_ms) values ($1, $2, $3, $4) on conflict (session_id, user_id) do nothing")
+        .bind(id)
+        .bind(user_id)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Slow mode's seconds, while the session has not ended.
+pub async fn set_slow_mode(conn: &mut AnyConnection, id: i64, seconds: i64) -> Result<bool, AppError> {
+    let r = sqlx::query("update live_sessions set slow_mode_secs = $2 where id = $1 and status <> 'ended'").bind(id).bind(seconds).execute(&mut *conn).await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Pins a shown comment of the session (or unpins with `None`) while it has not ended.
+pub async fn set_pinned_comment(conn: &mut AnyConnection, id: i64, comment_id: Option<i64>) -> Result<bool, AppError> {
+    let r = sqlx::query(
+        "update live_sessions set pinned_comment_id = $2 where id = $1 and status <> 'ended'
+            and ($2 is null or exists (select 1 from live_comments c where c.session_id = $1 and c.id = $2 and c.hidden_at_ms is null))",
+    )
+    .bind(id)
+    .bind(comment_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn banned_words(conn: &mut AnyConnection, store_id: i64) -> Result<Vec<String>, AppError> {
+    let rows: Vec<(String,)> = sqlx::query_as("select word from live_banned_words where store_id = $1 order by word").bind(store_id).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Replaces the store's list (inside the caller's transaction).
+pub async fn replace_banned_words(conn: &mut AnyConnection, store_id: i64, words: &[String]) -> Result<(), AppError> {
+    sqlx::query("delete from live_banned_words where store_id = $1").bind(store_id).execute(&mut *conn).await?;
+    for w in words {
+        sqlx::query("insert into live_banned_words (store_id, word) values ($1, $2)").bind(store_id).bind(w).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+// ---- Hosts ----
+
+/// Whether the store's managers let this staff member host.
+pub async fn is_host(conn: &mut AnyConnection, store_id: i64, user_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select 1 from live_hosts where store_id = $1 and user_id = $2")
+        .bind(store_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// The store's active staff (role staff), with whether each may host: (id, name, host).
+pub async fn staff_and_hosts(conn: &mut AnyConnection, store_id: i64) -> Result<Vec<(i64, String, bool)>, AppError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "select u.id, u.name, case when exists (select 1 from live_hosts h where h.store_id = $1 and h.user_id = u.id) then 1 else 0 end
+         from users u join user_roles r on r.user_id = u.id
+         where r.role = 'staff' and r.store_id = $1 and u.active = $2 order by u.name, u.id",
+    )
+    .bind(store_id)
+    .bind(true)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name, host)| (id, name, host != 0)).collect())
+}
+
+pub async fn replace_hosts(conn: &mut AnyConnection, store_id: i64, user_ids: &[i64], by: i64, now: Millis) -> Result<(), AppError> {
+    sqlx::query("delete from live_hosts where store_id = $1").bind(store_id).execute(&mut *conn).await?;
+    for uid in user_ids {
+        sqlx::query("insert into live_hosts (store_id, user_id, allowed_by, created_at_ms) values ($1, $2, $3, $4)")
+            .bind(store_id)
+            .bind(uid)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---- Reminders ----
+
+pub async fn remind(conn: &mut AnyConnection, id: i64, user_id: i64, now: Millis) -> Result<(), AppError> {
+    sqlx::query("insert into live_reminders (session_id, user_id, created_at_ms) values ($1, $2, $3) on conflict (session_id, user_id) do nothing")
+        .bind(id)
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn unremind(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<(), AppError> {
+    sqlx::query("delete from live_reminders where session_id = $1 and user_id = $2").bind(id).bind(user_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The sessions among `ids` the resident asked to be reminded of.
+pub async fn reminded(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "select r.session_id from live_reminders r join live_sessions l on l.id = r.session_id where r.user_id = $1 and l.status = 'scheduled'",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// At go-live: a bell notification for everyone who asked, in the starting transaction.
+pub async fn notify_reminders(conn: &mut AnyConnection, id: i64, now: Millis) -> Result<u64, AppError> {
+    let r = sqlx::query(
+        "insert into notifications (user_id, kind, created_at_ms, live_session_id)
+         select user_id, 'live_started', $2, session_id from live_reminders where session_id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+// ---- Lists ----
+
+#[derive(Clone, Debug, FromRow)]
+pub struct CardRow {
+    pub id: i64,
+    pub store_id: i64,
+    pub title: String,
+    pub cover_url: Option<String>,
+    pub status: String,
+    pub starts_at_ms: i64,
+    pub ended_at_ms: Option<i64>,
+    pub products: i64,
+}
+
+/// A store's sessions for its 直播 tab: live and upcoming ones, then the latest ended ones.
+pub async fn cards(conn: &mut AnyConnection, store_ids: Option<&[i64]>, ended_limit: i64) -> Result<Vec<CardRow>, AppError> {
+    let scope = match store_ids {
+        None => String::new(),
+        Some([]) => return Ok(Vec::new()),
+        Some(ids) => format!("and l.store_id in ({})", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+    };
+    let columns = "l.id, l.store_id, l.title, l.cover_url, l.status, l.starts_at_ms, l.ended_at_ms,
+        (select count(*) from live_items i where i.session_id = l.id) as products";
+    let mut rows: Vec<CardRow> = sqlx::query_as(&format!(
+        "select {columns} from live_sessions l where l.status <> 'ended' {scope} order by l.status = 'live' desc, l.starts_at_ms, l.id"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
+    let ended: Vec<CardRow> = sqlx::query_as(&format!(
+        "select {columns} from live_sessions l where l.status = 'ended' {scope} order by l.ended_at_ms desc, l.id desc limit $1"
+    ))
+    .bind(ended_limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.extend(ended);
+    Ok(rows)
+}
+
+/// The first pictures of a session's line-up.
+pub async fn pictures(conn: &mut AnyConnection, id: i64, limit: i64) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "select p.image_id from live_items i join products p on p.id = i.product_id
+         where i.session_id = $1 and p.image_id is not null order by i.position limit $2",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+// ---- Viewers ----
+
+/// This instance holds `viewers` of the session's streams now.
+pub async fn write_viewers(pool: &AnyPool, id: i64, instance: &str, viewers: i64, now: Millis) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into live_viewers (session_id, instance, viewers, at_ms) values ($1, $2, $3, $4)
+         on conflict (session_id, instance) do update set viewers = excluded.viewers, at_ms = excluded.at_ms",
+    )
+    .bind(id)
+    .bind(instance)
+    .bind(viewers)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Viewers of the session across instances, counting rows written since `since`.
+pub async fn viewers(conn: &mut AnyConnection, id: i64, since: Millis) -> Result<i64, AppError> {
+    let (n,): (i64,) = sqlx::query_as("select cast(coalesce(sum(viewers), 0) as bigint) from live_viewers where session_id = $1 and at_ms >= $2")
+        .bind(id)
+        .bind(since)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n)
+}
+
+/// Raises the session's peak to `viewers` if that is more; the peak after.
+pub async fn raise_peak(pool: &AnyPool, id: i64, viewers: i64) -> Result<(), AppError> {
+    sqlx::query("update live_sessions set viewers_peak = $2 where id = $1 and viewers_peak < $2 and status = 'live'").bind(id).bind(viewers).execute(pool).await?;
+    Ok(())
+}
+
+/// Drops counts no instance has refreshed since `before` (an instance that stopped).
+pub async fn purge_viewers(pool: &AnyPool, before: Millis) -> Result<(), AppError> {
+    sqlx::query("delete from live_viewers where at_ms < $1").bind(before).execute(pool).await?;
+    Ok(())
 }

@@ -9,8 +9,9 @@
 use super::db::Backend;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 /// The PostgreSQL notification channel.
@@ -58,12 +59,68 @@ pub struct Hub {
     url: Arc<str>,
     tx: broadcast::Sender<Arc<Event>>,
     listening: Arc<AtomicBool>,
+    /// Live rooms' streams open on this instance, by session (see [`Hub::watch_live`]).
+    watching: Arc<Mutex<HashMap<i64, usize>>>,
+    /// This process's name among the instances sharing the database.
+    instance: Arc<str>,
+}
+
+/// A live room's stream counted as one viewer while it is held.
+pub struct Watch {
+    session_id: i64,
+    watching: Arc<Mutex<HashMap<i64, usize>>>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.watching.lock() {
+            if let Some(n) = w.get_mut(&self.session_id) {
+                *n = n.saturating_sub(1);
+            }
+        }
+    }
 }
 
 impl Hub {
     pub fn new(backend: Backend, url: &str) -> Hub {
         let (tx, _) = broadcast::channel(BUFFER);
-        Hub { backend, url: url.into(), tx, listening: Arc::new(AtomicBool::new(false)) }
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let instance = format!("{}-{}-{:x}", hostname(), std::process::id(), started);
+        Hub {
+            backend,
+            url: url.into(),
+            tx,
+            listening: Arc::new(AtomicBool::new(false)),
+            watching: Arc::new(Mutex::new(HashMap::new())),
+            instance: instance.into(),
+        }
+    }
+
+    /// Counts a live room's stream as a viewer until the guard is dropped.
+    pub fn watch_live(&self, session_id: i64) -> Watch {
+        if let Ok(mut w) = self.watching.lock() {
+            *w.entry(session_id).or_default() += 1;
+        }
+        Watch { session_id, watching: self.watching.clone() }
+    }
+
+    /// Viewers held here per session. A session whose last viewer left is reported once more
+    /// with 0 (so its count is written down) and then forgotten.
+    pub fn live_watched(&self) -> Vec<(i64, usize)> {
+        let Ok(mut w) = self.watching.lock() else { return Vec::new() };
+        let now: Vec<(i64, usize)> = w.iter().map(|(k, v)| (*k, *v)).collect();
+        w.retain(|_, n| *n > 0);
+        now
+    }
+
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// Hands `event` to this instance's streams only: news every instance works out for
+    /// itself (viewer counts), which would arrive N times over through PostgreSQL.
+    pub fn local(&self, event: Event) {
+        let _ = self.tx.send(Arc::new(event));
     }
 
     /// Stages `event` inside the caller's transaction (PostgreSQL); pass it to
@@ -100,6 +157,10 @@ impl Hub {
     pub fn subscribers(&self) -> usize {
         self.tx.receiver_count()
     }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "linli".into())
 }
 
 /// Forwards PostgreSQL notifications to this instance's streams. `PgListener` reconnects by

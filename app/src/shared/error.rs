@@ -164,6 +164,15 @@ error_codes! {
     NotInLineup => "not_in_lineup", 422, "这款商品不在这场直播的商品里", "That product is not in this live session's line-up";
     SoldOut => "sold_out", 409, "这款已经抢光了", "This one is sold out";
     NotLive => "not_live", 409, "直播还没开始或已经结束了，直播价只在直播中有效", "The session is not live — live prices hold only while it is";
+    InvalidComment => "invalid_comment", 422, "评论写1到60个字", "Write a comment of 1 to 60 characters";
+    CommentTooFast => "comment_too_fast", 429, "发得太快了，稍等几秒再说", "Too fast — wait a few seconds before the next comment";
+    CommentBlocked => "comment_blocked", 422, "这条评论含有本店直播间不允许的词，换个说法吧", "This comment contains a word this store's live room does not allow — please rephrase";
+    Muted => "muted", 403, "你在这场直播里被禁言了", "You have been muted in this live session";
+    CommentsClosed => "comments_closed", 409, "直播已经结束，不能再评论了", "The live session has ended — comments are closed";
+    InvalidSlowMode => "invalid_slow_mode", 422, "慢速模式要在0到300秒之间（0是关闭）", "Slow mode is 0 to 300 seconds (0 turns it off)";
+    InvalidBannedWords => "invalid_banned_words", 422, "屏蔽词最多200个，每个1到20个字", "Up to 200 banned words, each 1 to 20 characters";
+    NotStaffHere => "not_staff_here", 422, "只能选本店的店员", "Choose staff of this store only";
+    RemindTooLate => "remind_too_late", 409, "这场直播已经开始或结束了，不用提醒了", "This session has already started or ended";
     StaleEdit => "stale_edit", 409, "这个商品刚被别人改过（比如售价），你的修改还没保存。请核对一下，确定用你填的内容就再点一次保存", "Someone changed this product meanwhile (the price, say) — your changes are not saved yet. Check them and save again to keep yours";
     TooManyStreams => "too_many_streams", 429, "打开的实时页面太多了，关掉几个再试", "Too many live pages open at once — close some and try again";
     Overloaded => "overloaded", 503, "现在人有点多，请过几秒再试", "We are busy right now — please try again in a few seconds";

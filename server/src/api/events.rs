@@ -31,6 +31,8 @@ pub struct Opening {
     reader: Option<(i64, Option<i64>)>,
     db: Db,
     recheck: Duration,
+    /// A live room's stream counts as a viewer while it is open.
+    _watch: Option<linli_app::server::events::Watch>,
 }
 
 /// What opening a stream needs from its request — the client's address and headers (whose
@@ -81,12 +83,18 @@ impl Opening {
             }
         };
         let slot = slots.take(key, max)?;
-        Ok(Opening { _slot: slot, reader: me.map(|m| (m.id, None)), db: state.db.clone(), recheck: limits.stream_recheck })
+        Ok(Opening { _slot: slot, reader: me.map(|m| (m.id, None)), db: state.db.clone(), recheck: limits.stream_recheck, _watch: None })
     }
 
     /// The stream lasts only while its reader may still see `store_id`'s desk.
     pub fn as_staff_of(mut self, store_id: i64) -> Opening {
         self.reader = self.reader.map(|(uid, _)| (uid, Some(store_id)));
+        self
+    }
+
+    /// The stream counts as one of a live room's viewers while it is open.
+    pub fn watching(mut self, watch: linli_app::server::events::Watch) -> Opening {
+        self._watch = Some(watch);
         self
     }
 

@@ -18,7 +18,7 @@ pub mod team;
 pub mod wallet;
 pub mod who;
 
-use axum::routing::{any, delete, get, post};
+use axum::routing::{any, delete, get, post, put};
 use axum::Router;
 use linli_app::server::AppState;
 
@@ -69,22 +69,22 @@ pub fn router() -> Router<AppState> {
         .route("/staff/stores/{store_id}/markdowns/leftovers", get(markdowns::leftovers))
         .route("/staff/stores/{store_id}/markdowns/report", get(markdowns::report))
         .route("/staff/stores/{store_id}/markdowns/{rule_id}", delete(markdowns::delete))
-        .route("/staff/stores/{store_id}/markdowns/{rule_id}/active", axum::routing::put(markdowns::set_active))
+        .route("/staff/stores/{store_id}/markdowns/{rule_id}/active", put(markdowns::set_active))
         .route("/staff/stores/{store_id}/clear-out", post(markdowns::clear_out))
         .route("/staff/products", get(products::list).post(products::create))
         .route("/staff/products/{id}", get(products::get).put(products::update))
         .route("/staff/products/{id}/retire", post(products::retire))
         .route("/staff/products/{id}/restore", post(products::restore))
-        .route("/staff/products/{id}/components", axum::routing::put(products::set_components))
+        .route("/staff/products/{id}/components", put(products::set_components))
         .route(
             "/staff/products/{id}/photos",
             post(products::add_photo).layer(axum::extract::DefaultBodyLimit::max(products::UPLOAD_LIMIT)),
         )
         .route("/staff/products/{id}/photos/{photo_id}", delete(products::remove_photo))
         .route("/staff/products/{id}/photos/{photo_id}/cover", post(products::cover))
-        .route("/staff/stores/{store_id}/prices/{product_id}", axum::routing::put(products::set_store_price).delete(products::clear_store_price))
+        .route("/staff/stores/{store_id}/prices/{product_id}", put(products::set_store_price).delete(products::clear_store_price))
         .route("/staff/categories", get(products::categories).post(products::create_category))
-        .route("/staff/categories/{id}", axum::routing::put(products::update_category))
+        .route("/staff/categories/{id}", put(products::update_category))
         .route("/staff/categories/{id}/retire", post(products::retire_category))
         .route("/staff/categories/{id}/restore", post(products::restore_category))
         .route("/owner/team", get(team::list))
@@ -113,6 +113,16 @@ pub fn router() -> Router<AppState> {
         .route("/live-sessions/{id}/pin", post(live_sessions::pin))
         .route("/live-sessions/{id}/orders", post(live_sessions::order))
         .route("/live-sessions/{id}/events", get(live_sessions::events))
+        .route("/live-sessions/{id}/comments", post(live_sessions::comment))
+        .route("/live-sessions/{id}/comments/{comment_id}/hide", post(live_sessions::hide))
+        .route("/live-sessions/{id}/mutes", post(live_sessions::mute))
+        .route("/live-sessions/{id}/slow-mode", put(live_sessions::slow_mode))
+        .route("/live-sessions/{id}/pinned-comment", post(live_sessions::pin_comment))
+        .route("/live-sessions/{id}/reminders", post(live_sessions::remind))
+        .route("/live-sessions/{id}/reminders/me", delete(live_sessions::unremind))
+        .route("/stores/{store_id}/live-sessions", get(live_sessions::for_store))
+        .route("/staff/stores/{store_id}/live-banned-words", get(live_sessions::banned_words).put(live_sessions::set_banned_words))
+        .route("/staff/stores/{store_id}/live-hosts", get(live_sessions::hosts).put(live_sessions::set_hosts))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))
         .fallback(error::not_found)

@@ -29,6 +29,9 @@ use utoipa::OpenApi;
         super::group_buys::leave, super::group_buys::events, super::group_buys::report, super::group_buys::purchase_csv, super::group_buys::receive,
         super::live_sessions::create, super::live_sessions::get, super::live_sessions::start, super::live_sessions::end,
         super::live_sessions::pin, super::live_sessions::order, super::live_sessions::events,
+        super::live_sessions::comment, super::live_sessions::hide, super::live_sessions::mute, super::live_sessions::slow_mode,
+        super::live_sessions::pin_comment, super::live_sessions::remind, super::live_sessions::unremind, super::live_sessions::for_store,
+        super::live_sessions::banned_words, super::live_sessions::set_banned_words, super::live_sessions::hosts, super::live_sessions::set_hosts,
     ),
     tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"))
 )]

@@ -271,3 +271,186 @@ async fn a_session_left_running_is_ended_by_housekeeping_once_and_its_units_come
     assert_eq!(count(&app, &format!("select count(*) from stock_movements where reason = 'live_return' and live_session_id = {id}")).await, 1);
     assert_ledger_balances(&app, store, product).await;
 }
+
+const STAFF_A: &str = "13900000021"; // 小赵, first store's clerk
+const NEIGHBOUR: &str = "13800000001";
+
+async fn say(c: &reqwest::Client, app: &TestApp, id: i64, text: &str) -> (u16, Value) {
+    post(c, app, &format!("/api/v1/live-sessions/{id}/comments"), &json!({ "text": text })).await
+}
+
+/// Reads events until one named `name` comes (or `limit` passes).
+async fn next_named(res: &mut reqwest::Response, buf: &mut String, name: &str, limit: Duration) -> Option<Value> {
+    let until = tokio::time::Instant::now() + limit;
+    loop {
+        let left = until.checked_duration_since(tokio::time::Instant::now())?;
+        let (n, v) = next_event(res, buf, left).await?;
+        if n == name {
+            return Some(v);
+        }
+    }
+}
+
+#[tokio::test]
+async fn comments_are_text_rate_limited_muted_viewers_are_refused_and_hidden_ones_leave_the_replay() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 5).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 5, 1)).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let neighbour = logged_in(&app, NEIGHBOUR).await;
+    let host = logged_in(&app, MANAGER_A).await;
+
+    // Guests read but do not write; a comment is 1–60 characters of text.
+    assert_eq!(say(&client(), &app, id, "你好").await.0, 401);
+    assert_eq!(error_code(&say(&resident, &app, id, "   ").await.1), "invalid_comment");
+    assert_eq!(error_code(&say(&resident, &app, id, &"甜".repeat(61)).await.1), "invalid_comment");
+    let (s, first) = say(&resident, &app, id, "<b>几点开始？</b>").await;
+    assert_eq!(s, 201, "{first}");
+    assert_eq!((first["text"].as_str(), first["author"].as_str(), first["host"].as_bool()), (Some("<b>几点开始？</b>"), Some("张**"), Some(false)));
+    // The floor: a second comment within 3 s waits, and says how long.
+    let (s, v) = say(&resident, &app, id, "还有吗").await;
+    assert_eq!((s, error_code(&v)), (429, "comment_too_fast"), "{v}");
+    assert!(v["error"]["details"]["retry_after_secs"].as_i64().is_some_and(|n| (1..=3).contains(&n)), "{v}");
+    // Hosts answer at once.
+    assert_eq!(say(&host, &app, id, "七点半开播").await.0, 201);
+    let (s, again) = say(&host, &app, id, "丑橘今天到货").await;
+    assert_eq!((s, again["host"].as_bool()), (201, Some(true)), "{again}");
+
+    // Banned words (the store's list) are refused, matched through spaces and case.
+    let (s, words) = put(&host, &app, &format!("/api/v1/staff/stores/{store}/live-banned-words"), &json!({"words": ["微信", " 加V "]})).await;
+    assert_eq!((s, words["words"].clone()), (200, json!(["微信", "加v"])));
+    let (s, v) = say(&neighbour, &app, id, "加我微 信").await;
+    assert_eq!((s, error_code(&v)), (422, "comment_blocked"), "{v}");
+    let clerk = logged_in(&app, STAFF_A).await;
+    assert_eq!(put(&clerk, &app, &format!("/api/v1/staff/stores/{store}/live-banned-words"), &json!({"words": []})).await.0, 403);
+
+    // Slow mode: 0–300 s.
+    let (s, v) = put(&host, &app, &format!("/api/v1/live-sessions/{id}/slow-mode"), &json!({"seconds": 301})).await;
+    assert_eq!((s, error_code(&v)), (422, "invalid_slow_mode"));
+    let (s, v) = put(&host, &app, &format!("/api/v1/live-sessions/{id}/slow-mode"), &json!({"seconds": 60})).await;
+    assert_eq!((s, v["slow_mode_secs"].as_i64()), (200, Some(60)), "{v}");
+    let (s, spam) = say(&neighbour, &app, id, "第一条").await;
+    assert_eq!(s, 201);
+    sqlx::query("update live_comments set created_at_ms = created_at_ms - 10000 where session_id = $1").bind(id).execute(&app.db.pool).await.expect("age");
+    let (s, v) = say(&neighbour, &app, id, "第二条").await;
+    assert_eq!((s, error_code(&v)), (429, "comment_too_fast"), "ten seconds are not a minute: {v}");
+    assert!(v["error"]["details"]["retry_after_secs"].as_i64().is_some_and(|n| (45..=50).contains(&n)), "{v}");
+
+    // Mute by one of their comments; a muted viewer is refused, others are not.
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/mutes"), &json!({"comment_id": spam["id"]})).await;
+    assert_eq!(s, 200, "{v}");
+    let muted_id = v["user_id"].as_i64().expect("user id");
+    assert_eq!(post(&host, &app, &format!("/api/v1/live-sessions/{id}/mutes"), &json!({"user_id": muted_id})).await.0, 200, "twice is once");
+    sqlx::query("update live_comments set created_at_ms = 0 where session_id = $1").bind(id).execute(&app.db.pool).await.expect("age");
+    let (s, v) = say(&neighbour, &app, id, "为什么").await;
+    assert_eq!((s, error_code(&v)), (403, "muted"), "{v}");
+    assert_eq!(post(&resident, &app, &format!("/api/v1/live-sessions/{id}/mutes"), &json!({"user_id": muted_id})).await.0, 404, "residents do not moderate: the host's controls are not there for them");
+
+    // Pin a comment; hide it: it leaves the pin, the rooms and the replay.
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/pinned-comment"), &json!({"comment_id": first["id"]})).await;
+    assert_eq!((s, v["pinned_comment"]["id"].clone()), (200, first["id"].clone()), "{v}");
+    let mut res = client().get(app.url(&format!("/api/v1/live-sessions/{id}/events"))).send().await.expect("stream");
+    let mut buf = String::new();
+    let state = next_named(&mut res, &mut buf, "state", Duration::from_secs(5)).await.expect("state");
+    assert_eq!(state["pinned_comment"]["text"], first["text"]);
+    let replayed = next_named(&mut res, &mut buf, "comment", Duration::from_secs(5)).await.expect("the replay");
+    assert_eq!(replayed["id"], first["id"], "oldest first");
+    let (s, _) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/comments/{}/hide", first["id"]), &json!({})).await;
+    assert_eq!(s, 200);
+    let hidden = next_named(&mut res, &mut buf, "hidden", Duration::from_secs(2)).await.expect("hidden within a second or two");
+    assert_eq!(hidden["comment_id"], first["id"]);
+    assert_eq!(post(&host, &app, &format!("/api/v1/live-sessions/{id}/comments/{}/hide", first["id"]), &json!({})).await.0, 200, "twice is fine");
+    let (_, room) = get(&client(), &app, &format!("/api/v1/live-sessions/{id}")).await;
+    assert!(room["pinned_comment"].is_null(), "{room}");
+    let mut res = client().get(app.url(&format!("/api/v1/live-sessions/{id}/events"))).send().await.expect("stream");
+    let mut buf = String::new();
+    let mut texts = Vec::new();
+    while let Some((name, v)) = next_event(&mut res, &mut buf, Duration::from_millis(500)).await {
+        if name == "comment" {
+            texts.push(v["text"].as_str().unwrap_or_default().to_string());
+        }
+    }
+    assert_eq!(texts, vec!["七点半开播", "丑橘今天到货", "第一条"], "the replay without the hidden comment");
+
+    // After the end comments are closed.
+    host_does(&app, id, "end").await;
+    let (s, v) = say(&host, &app, id, "谢谢大家").await;
+    assert_eq!((s, error_code(&v)), (409, "comments_closed"));
+}
+
+#[tokio::test]
+async fn a_reminder_rings_the_bell_when_the_session_goes_live_and_allowed_staff_may_host() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 5).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 5, 1)).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let (s, v) = post(&resident, &app, &format!("/api/v1/live-sessions/{id}/reminders"), &json!({})).await;
+    assert_eq!((s, v["reminded"].as_bool()), (201, Some(true)));
+    assert_eq!(post(&resident, &app, &format!("/api/v1/live-sessions/{id}/reminders"), &json!({})).await.0, 201, "twice is once");
+    let (_, list) = get(&resident, &app, &format!("/api/v1/stores/{store}/live-sessions")).await;
+    assert_eq!((list[0]["id"].as_i64(), list[0]["reminded"].as_bool(), list[0]["status"].as_str()), (Some(id), Some(true), Some("scheduled")), "{list}");
+
+    // A clerk may not host until a manager allows it.
+    let clerk = logged_in(&app, STAFF_A).await;
+    let (s, _) = post(&clerk, &app, &format!("/api/v1/live-sessions/{id}/start"), &json!({})).await;
+    assert_eq!(s, 403);
+    let host = logged_in(&app, MANAGER_A).await;
+    let clerk_id = count(&app, &format!("select id from users where phone = '{STAFF_A}'")).await;
+    let resident_id = count(&app, &format!("select id from users where phone = '{RESIDENT}'")).await;
+    let (s, v) = put(&host, &app, &format!("/api/v1/staff/stores/{store}/live-hosts"), &json!({"user_ids": [resident_id]})).await;
+    assert_eq!((s, error_code(&v)), (422, "not_staff_here"));
+    let (s, v) = put(&host, &app, &format!("/api/v1/staff/stores/{store}/live-hosts"), &json!({"user_ids": [clerk_id]})).await;
+    assert_eq!((s, v["user_ids"].clone()), (200, json!([clerk_id])));
+    let (s, v) = post(&clerk, &app, &format!("/api/v1/live-sessions/{id}/start"), &json!({})).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("live")), "{v}");
+    assert_eq!(count(&app, &format!("select count(*) from notifications where live_session_id = {id} and kind = 'live_started' and user_id = {resident_id}")).await, 1);
+    let (s, v) = post(&resident, &app, &format!("/api/v1/live-sessions/{id}/reminders"), &json!({})).await;
+    assert_eq!((s, error_code(&v)), (409, "remind_too_late"));
+    // Another store's manager cannot hand out hosting here.
+    let other = logged_in(&app, MANAGER_B).await;
+    assert_eq!(put(&other, &app, &format!("/api/v1/staff/stores/{store}/live-hosts"), &json!({"user_ids": []})).await.0, 404);
+}
+
+#[tokio::test]
+async fn open_rooms_are_counted_as_viewers_and_the_peak_is_kept() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 5).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 5, 1)).await;
+    host_does(&app, id, "start").await;
+    let mut rooms = Vec::new();
+    for _ in 0..3 {
+        let mut res = client().get(app.url(&format!("/api/v1/live-sessions/{id}/events"))).send().await.expect("stream");
+        let mut buf = String::new();
+        next_event(&mut res, &mut buf, Duration::from_secs(5)).await.expect("opened");
+        rooms.push((res, buf));
+    }
+    // Each instance writes its count every few seconds (LINLI_VIEWERS_TICK_MS, 3 s here).
+    let room = viewers_become(&app, id, 3).await;
+    assert_eq!(room["viewers_peak"].as_i64(), Some(3), "{room}");
+    let (res, buf) = &mut rooms[0];
+    let v = next_named(res, buf, "viewers", Duration::from_secs(5)).await.expect("the rooms hear the count");
+    assert_eq!(v["viewers"].as_i64(), Some(3));
+    // Two phones leave.
+    rooms.truncate(1);
+    let room = viewers_become(&app, id, 1).await;
+    assert_eq!(room["viewers_peak"].as_i64(), Some(3), "the peak stays: {room}");
+    let (res, buf) = &mut rooms[0];
+    let v = next_named(res, buf, "viewers", Duration::from_secs(5)).await.expect("the rooms hear the count");
+    assert_eq!((v["viewers"].as_i64(), v["viewers_peak"].as_i64()), (Some(1), Some(3)));
+}
+
+/// The session once its `viewers` reads `n` (within 10 s).
+async fn viewers_become(app: &TestApp, id: i64, n: i64) -> Value {
+    let until = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, room) = get(&client(), app, &format!("/api/v1/live-sessions/{id}")).await;
+        if room["viewers"].as_i64() == Some(n) || tokio::time::Instant::now() > until {
+            assert_eq!(room["viewers"].as_i64(), Some(n), "{room}");
+            return room;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
