@@ -53,14 +53,17 @@ fi
 
 # Release builds run wasm-opt. Debian's (108) mangles wasm-bindgen 0.2.130's output, so a
 # current binaryen comes from npm into tools/ and scripts put tools/node_modules/.bin first.
-# tools/ also holds jsQR, the desk's QR decoder where the browser has no BarcodeDetector; it is
-# served from public/vendor/ (not committed: it comes from npm like everything else).
-if { [ "$want_release" -eq 1 ] && [ ! -x tools/node_modules/.bin/wasm-opt ]; } || [ ! -f tools/node_modules/jsqr/dist/jsQR.js ]; then
-  say "installing npm build tools (binaryen, jsQR)"
+# tools/ also holds jsQR, the desk's QR decoder where the browser has no BarcodeDetector, and
+# hls.js, the live room's player where the browser does not play HLS itself; both are served
+# from public/vendor/ (not committed: they come from npm like everything else).
+if { [ "$want_release" -eq 1 ] && [ ! -x tools/node_modules/.bin/wasm-opt ]; } || [ ! -f tools/node_modules/jsqr/dist/jsQR.js ] \
+  || [ ! -f tools/node_modules/hls.js/dist/hls.light.min.js ]; then
+  say "installing npm build tools (binaryen, jsQR, hls.js)"
   (cd tools && npm ci --no-audit --no-fund)
 fi
 mkdir -p public/vendor
 cp -u tools/node_modules/jsqr/dist/jsQR.js public/vendor/jsQR.js
+cp -u tools/node_modules/hls.js/dist/hls.light.min.js public/vendor/hls.light.min.js
 # Release assets are served precompressed (scripts/precompress.sh).
 [ "$want_release" -eq 1 ] && apt_install brotli
 

@@ -7,6 +7,7 @@ use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
 use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::inventory::pages::{StockItemPage, StockPage, TillPage};
+use crate::live::pages::{LiveConsolePage, LiveListPage, LiveOfficePage, LiveRoomPage, NewLivePage};
 use crate::markdowns::pages::MarkdownsPage;
 use crate::group_buy::pages::{CampaignPage, CampaignsPage, GroupBuyJoinPage, GroupBuysPage, NewCampaignPage, PosterPage};
 use crate::orders::pages::{CheckoutPage, NotificationsPage, OrderDetailPage, OrdersPage, PickListPage, QueuePage};
@@ -213,6 +214,8 @@ macro_rules! route_table {
 const ANY_STAFF: &[Role] = &[Role::Manager, Role::Staff, Role::Rider];
 const MANAGERS: &[Role] = &[Role::Manager];
 const OWNER_ONLY: &[Role] = &[];
+/// Managers host; clerks a manager allowed do too (the page shows them their stores' sessions).
+const LIVE_HOSTS: &[Role] = &[Role::Manager, Role::Staff];
 
 route_table! {
     OfficeRoutes at "/admin" in Office, Async, chunk office_page(OfficeChunk, __preload_office_page) {
@@ -232,6 +235,9 @@ route_table! {
         page "group-buys" => CampaignsRoute(CampaignsPage) menu("团购", "Group buys", VIEW_ROLES);
         page "group-buys/new" => NewCampaignRoute(NewCampaignPage);
         page "group-buys/:id" => CampaignRoute(CampaignPage);
+        page "live" => LiveOfficeRoute(LiveOfficePage) menu("直播", "Live", LIVE_HOSTS);
+        page "live/new" => NewLiveRoute(NewLivePage);
+        page "live/:id" => LiveConsoleRoute(LiveConsolePage);
         page "team" => TeamRoute(TeamPage) menu("员工", "Team", OWNER_ONLY);
     }
     // Staff pages in the residents' frame (a rider's phone, an invitee's first visit).
@@ -245,6 +251,9 @@ route_table! {
         // Async: the title and share-preview meta depend on the product.
         page "p/:id" => ProductRoute(ProductPage) [async];
         page "group-buys" => GroupBuysRoute(GroupBuysPage);
+        page "live" => LiveListRoute(LiveListPage);
+        // Async: a shared room's preview (title, store, picture) is in the first bytes.
+        page "live/:id" => LiveRoomRoute(LiveRoomPage) [async];
         // Async: a shared link's preview (title, price, picture) is in the first bytes.
         page "g/:id" => GroupBuyJoinRoute(GroupBuyJoinPage) [async];
         page "g/:id/poster" => PosterRoute(PosterPage);

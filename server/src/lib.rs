@@ -1,4 +1,8 @@
 //! The `linli` server: HTTP (pages, server functions, JSON API), jobs and the admin CLI.
+//
+// Leptos views are nested types; the router (instantiated here) computes the deepest page's
+// layout, which passes the default limit of 128 (the live room).
+#![recursion_limit = "256"]
 pub mod api;
 pub mod cli;
 pub mod config;

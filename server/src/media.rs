@@ -56,20 +56,56 @@ pub async fn upload_from_page(
     Path(id): Path<String>,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
-    use axum::response::Redirect;
     let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
-    let me = match linli_app::server::session::user_of(&state.db, &session).await {
+    let db = state.db.clone();
+    photo_from_page(&state, &session, multipart, &format!("/admin/products/{id}"), "photo=added#photos", |me, bytes| async move {
+        linli_app::catalog::service::add_photo(&db, &me, id, bytes).await.map(|_| ())
+    })
+    .await
+}
+
+/// `POST /admin/live/{id}/cover`: the live console's cover form, the same way.
+pub async fn cover_from_page(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(id): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    let db = state.db.clone();
+    photo_from_page(&state, &session, multipart, &format!("/admin/live/{id}"), "photo=added#cover", |me, bytes| async move {
+        linli_app::live::service::set_cover(&db, &me, id, bytes).await.map(|_| ())
+    })
+    .await
+}
+
+/// A page's photo upload: signed out → login and back to `page`; done → `page?{done}`;
+/// refused → `page` with the code under the photo field.
+async fn photo_from_page<F, Fut>(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    page: &str,
+    done: &str,
+    keep: F,
+) -> Response
+where
+    F: FnOnce(linli_app::accounts::Me, Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), linli_app::shared::AppError>>,
+{
+    use axum::response::Redirect;
+    let me = match linli_app::server::session::user_of(&state.db, session).await {
         Ok(Some(me)) => me,
-        Ok(None) => return Redirect::to(&format!("/login?next=/admin/products/{id}")).into_response(),
+        Ok(None) => return Redirect::to(&format!("/login?next={page}")).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let added = async {
-        let bytes = crate::api::products::read_photo(multipart).await?;
-        linli_app::catalog::service::add_photo(&state.db, &me, id, bytes).await
-    }
-    .await;
-    match added {
-        Ok(_) => Redirect::to(&format!("/admin/products/{id}?photo=added#photos")).into_response(),
-        Err(e) => Redirect::to(&format!("/admin/products/{id}?err={}&field=photo#photos", e.code.as_str())).into_response(),
+    let result = match crate::api::products::read_photo(multipart).await {
+        Ok(bytes) => keep(me, bytes).await,
+        Err(e) => Err(e),
+    };
+    let anchor = done.split_once('#').map_or("", |(_, a)| a);
+    match result {
+        Ok(()) => Redirect::to(&format!("{page}?{done}")).into_response(),
+        Err(e) => Redirect::to(&format!("{page}?err={}&field=photo#{anchor}", e.code.as_str())).into_response(),
     }
 }

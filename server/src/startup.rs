@@ -120,6 +120,10 @@ pub fn router(config: &Config, db: Db) -> Router {
             "/admin/products/{id}/photos",
             axum::routing::post(media::upload_from_page).layer(axum::extract::DefaultBodyLimit::max(api::products::UPLOAD_LIMIT)),
         )
+        .route(
+            "/admin/live/{id}/cover",
+            axum::routing::post(media::cover_from_page).layer(axum::extract::DefaultBodyLimit::max(api::products::UPLOAD_LIMIT)),
+        )
         .route("/g/{id}/poster.svg", get(media::poster))
         .route("/lang/{code}", get(switch_language))
         .leptos_routes_with_context(

@@ -242,6 +242,16 @@ pub async fn add_photo(db: &Db, me: &Me, product_id: i64, bytes: Vec<u8>) -> Res
     Ok(Photo { id, card_url: format!("/media/{card}"), large_url: format!("/media/{large}"), cover })
 }
 
+/// Stores a picture that belongs to no product (a live session's cover): decoded with the
+/// photos' limits and re-encoded as JPEG at the large size. Returns its media id.
+pub async fn store_picture(db: &Db, bytes: Vec<u8>) -> Result<i64, AppError> {
+    let processed = tokio::task::spawn_blocking(move || super::photos::process(&bytes)).await.map_err(AppError::internal)??;
+    let mut tx = db.begin_write().await?;
+    let id = store::insert_media(&mut tx, "image/jpeg", &processed.large, Some(processed.large_size)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// Removes a photo (the next one becomes the cover if it was).
 pub async fn remove_photo(db: &Db, me: &Me, product_id: i64, photo_id: i64) -> Result<(), AppError> {
     require(may_edit(me))?;

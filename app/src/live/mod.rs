@@ -3,8 +3,11 @@
 //! pins products; residents buy in the room at the live price only while the session is live.
 //! Built on orders: a live order is an ordinary order (queue, desk, cancel, no-show) whose
 //! line was priced by the session instead of the shelf.
+pub mod api;
 pub mod model;
+pub mod pages;
 pub mod rules;
+pub mod widgets;
 #[cfg(feature = "ssr")]
 pub mod room;
 #[cfg(feature = "ssr")]

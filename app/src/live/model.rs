@@ -248,3 +248,112 @@ pub struct LiveOrderRequest {
     pub fulfillment: FulfillmentRequest,
     pub payment: Payment,
 }
+
+/// The 直播 tab: the resident's store and its sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveList {
+    pub store_id: i64,
+    pub store_name: String,
+    pub sessions: Vec<LiveCard>,
+    pub signed_in: bool,
+    pub now_ms: i64,
+}
+
+/// The room `/live/{id}` as first painted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveRoom {
+    pub session: LiveSession,
+    pub comments: Vec<LiveComment>,
+    pub share_url: String,
+    pub now_ms: i64,
+    /// The signed-in reader's side; `None` for a guest.
+    pub me: Option<RoomMe>,
+    /// Days a pickup can be booked (today while a window is left, and the next two).
+    pub pickup_days: Vec<PickupDay>,
+    /// Where the store delivers this reader's live order (their last delivery address from
+    /// it), when it delivers now.
+    pub delivery_address: Option<String>,
+    /// The reader hosts this session: the console is a tap away.
+    pub host: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomMe {
+    pub wallet_fen: i64,
+    /// Units already bought per product in this session.
+    pub bought: Vec<(i64, i64)>,
+    pub reminded: bool,
+    pub muted: bool,
+    /// The buy form's idempotency key.
+    pub key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupDay {
+    pub date: String,
+    pub days_ahead: i64,
+    /// The store's pickup hours that day, e.g. 08:00-21:00.
+    pub hours: String,
+}
+
+/// The host's console `/admin/live/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveConsole {
+    pub session: LiveSession,
+    pub comments: Vec<LiveComment>,
+    pub share_url: String,
+    pub qr_svg: String,
+    pub now_ms: i64,
+}
+
+/// The back office's live page: sessions, and for a store the reader manages, its settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveOffice {
+    pub sessions: Vec<LiveCard>,
+    /// Stores the reader may schedule at, with their names.
+    pub stores: Vec<(i64, String)>,
+    pub settings: Option<LiveSettings>,
+    pub now_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveSettings {
+    pub store_id: i64,
+    pub banned_words: Vec<String>,
+    /// The store's staff: (id, name, may host).
+    pub staff: Vec<(i64, String, bool)>,
+}
+
+/// The schedule form: the store, and its products with units free to set aside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveForm {
+    pub stores: Vec<(i64, String)>,
+    pub store_id: i64,
+    pub products: Vec<FormProduct>,
+    pub default_start: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormProduct {
+    pub id: i64,
+    pub name: String,
+    pub unit: String,
+    pub category: String,
+    pub usual_price_fen: i64,
+    pub available: i64,
+}
+
+/// One row of the schedule form's line-up (`items[{row}][…]`); only ticked rows count.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineForm {
+    #[serde(default)]
+    pub product_id: String,
+    #[serde(default)]
+    pub on: Option<String>,
+    #[serde(default)]
+    pub price: String,
+    #[serde(default)]
+    pub stock: String,
+    #[serde(default)]
+    pub limit: String,
+}

@@ -3,7 +3,7 @@
 //! host, 提醒我, viewers now and at peak, and the lists of sessions.
 use super::model::{BannedWords, Hidden, LiveCard, LiveComment, LiveHosts, LiveSession, LiveStatus, Viewers};
 use super::rules::{self, HOST_ROLES};
-use super::service::{get, hosted, may_host, state_event};
+use super::service::{hosted, may_host, state_event};
 use super::store;
 use crate::accounts::model::Me;
 use crate::accounts::rules::may_act;
@@ -22,6 +22,21 @@ pub const VIEWERS_FRESH_MS: Millis = 15_000;
 /// ones are not among them.
 pub async fn replay(conn: &mut AnyConnection, id: i64) -> Result<Vec<Event>, AppError> {
     Ok(store::recent_comments(conn, id, REPLAY).await?.into_iter().map(|c| comment_event(id, &c.into_model())).collect())
+}
+
+/// A reader's side of the room.
+pub struct Mine {
+    pub bought: Vec<(i64, i64)>,
+    pub reminded: bool,
+    pub muted: bool,
+}
+
+pub async fn mine(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<Mine, AppError> {
+    Ok(Mine {
+        bought: store::bought_all(conn, id, user_id).await?,
+        reminded: store::is_reminded(conn, id, user_id).await?,
+        muted: store::is_muted(conn, id, user_id).await?,
+    })
 }
 
 /// The latest shown comments, oldest first (the room's first paint).
@@ -144,11 +159,7 @@ async fn restate(db: &Db, me: &Me, id: i64, setting: Setting) -> Result<LiveSess
     if !applied {
         return Err(AppError::not_found());
     }
-    let event = state_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &event).await?;
-    tx.commit().await?;
-    db.events.committed([event]);
-    get(db, id).await?.ok_or_else(AppError::not_found)
+    super::service::publish_state(db, tx, id).await
 }
 
 /// The store whose live settings `me` manages (its managers and the owner): 404 for a store

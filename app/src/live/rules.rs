@@ -82,6 +82,34 @@ pub fn check_qty(qty: i64, bought: i64, limit: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The schedule form's fields as a request: the ticked rows of the line-up in the form's
+/// order, prices in yuan. A row that does not parse is refused under its own field.
+pub fn session_from_form<'a>(
+    store_id: i64,
+    title: &str,
+    starts_at: &str,
+    stream_url: Option<&str>,
+    rows: impl Iterator<Item = &'a super::model::LineForm>,
+) -> Result<NewLiveSession, AppError> {
+    let mut items = Vec::new();
+    for l in rows.filter(|l| l.on.is_some()) {
+        let product_id = l.product_id.trim().parse::<i64>().map_err(|_| AppError::field(ErrorCode::LiveLineupRequired, "items"))?;
+        let live_price_fen = crate::shared::Fen::parse_yuan(&l.price)
+            .map_err(|_| AppError::field(ErrorCode::InvalidLivePrice, "live_price").with_details(serde_json::json!({ "product_id": product_id })))?
+            .0;
+        let int = |v: &str| v.trim().parse::<i64>().map_err(|_| AppError::field(ErrorCode::InvalidLiveStock, "stock").with_details(serde_json::json!({ "product_id": product_id })));
+        items.push(NewLiveItem { product_id, live_price_fen, stock: int(&l.stock)?, per_user_limit: int(&l.limit)? });
+    }
+    Ok(NewLiveSession {
+        store_id,
+        title: title.to_string(),
+        starts_at: starts_at.to_string(),
+        stream_url: stream_url.map(str::to_string),
+        cover_url: None,
+        items,
+    })
+}
+
 pub const MAX_COMMENT_CHARS: usize = 60;
 /// However calm the room, one viewer comments at most once per this many seconds.
 pub const COMMENT_FLOOR_SECS: i64 = 3;

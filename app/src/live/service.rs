@@ -260,6 +260,68 @@ pub async fn pin(db: &Db, me: &Me, id: i64, product_id: Option<i64>) -> Result<L
     if !store::set_pin(&mut tx, id, product_id).await? {
         return Err(AppError::field(ErrorCode::NotInLineup, "product_id"));
     }
+    publish_state(db, tx, id).await
+}
+
+/// Sets `units` more of a line aside from the shelf (a ledger row), while the session has not
+/// ended; the rooms see the new units left at once.
+pub async fn add_units(db: &Db, me: &Me, id: i64, product_id: i64, units: i64) -> Result<LiveSession, AppError> {
+    if !(1..=rules::MAX_ALLOT).contains(&units) {
+        return Err(AppError::field(ErrorCode::InvalidLiveStock, "units"));
+    }
+    let mut tx = db.begin_write().await?;
+    let row = hosted(&mut tx, me, id).await?;
+    // The session's row first: an end in flight finishes before this looks (see `finish`).
+    if !store::lock_open(&mut tx, id).await? {
+        return Err(not_live(LiveStatus::Ended));
+    }
+    if !store::add_allotment(&mut tx, id, product_id, units).await? {
+        let in_lineup = store::items(&mut tx, id).await?.iter().any(|i| i.product_id == product_id);
+        return Err(if in_lineup { AppError::field(ErrorCode::InvalidLiveStock, "units") } else { AppError::field(ErrorCode::NotInLineup, "product_id") });
+    }
+    let m = Move { store_id: row.store_id, product_id, delta: -units, reason: StockReason::LiveAllot, note: "", by_user_id: Some(me.id), order_id: None, sale_id: None };
+    let Some(moved) = crate::inventory::apply(&mut tx, &m).await? else {
+        let available = crate::inventory::level(&mut tx, row.store_id, product_id).await?.map_or(0, |(on_hand, reserved)| on_hand - reserved);
+        return Err(AppError::field(ErrorCode::LiveStockShort, "units").with_details(serde_json::json!({ "product_id": product_id, "available": available })));
+    };
+    crate::inventory::tag_live_session(&mut tx, moved.movement_id, id).await?;
+    publish_state(db, tx, id).await
+}
+
+/// 下架 a line during the session: what it did not sell goes back on the shelf now (a ledger
+/// row) and the rooms show it sold out. Closing it again returns nothing twice.
+pub async fn close_item(db: &Db, me: &Me, id: i64, product_id: i64) -> Result<LiveSession, AppError> {
+    let mut tx = db.begin_write().await?;
+    let row = hosted(&mut tx, me, id).await?;
+    if !store::lock_open(&mut tx, id).await? {
+        return Err(not_live(LiveStatus::Ended));
+    }
+    let left = store::close_line(&mut tx, id, product_id).await?.ok_or_else(|| AppError::field(ErrorCode::NotInLineup, "product_id"))?;
+    if left > 0 {
+        let m = Move { store_id: row.store_id, product_id, delta: left, reason: StockReason::LiveReturn, note: "", by_user_id: Some(me.id), order_id: None, sale_id: None };
+        let moved = crate::inventory::apply(&mut tx, &m).await?.ok_or_else(|| AppError::internal("returning live units failed"))?;
+        crate::inventory::tag_live_session(&mut tx, moved.movement_id, id).await?;
+    }
+    publish_state(db, tx, id).await
+}
+
+/// A cover picture for the session's card and room: checked who asks before the decoding
+/// work, then decoded with the photos' limits and re-encoded.
+pub async fn set_cover(db: &Db, me: &Me, id: i64, bytes: Vec<u8>) -> Result<LiveSession, AppError> {
+    {
+        let mut conn = db.pool.acquire().await?;
+        hosted(&mut conn, me, id).await?;
+    }
+    let media_id = crate::catalog::service::store_picture(db, bytes).await?;
+    let mut tx = db.begin_write().await?;
+    hosted(&mut tx, me, id).await?;
+    store::set_cover(&mut tx, id, &format!("/media/{media_id}")).await?;
+    tx.commit().await?;
+    get(db, id).await?.ok_or_else(AppError::not_found)
+}
+
+/// Commits `tx` with the session's new state staged for every room; the session after.
+pub(super) async fn publish_state(db: &Db, mut tx: sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<LiveSession, AppError> {
     let event = state_event(&mut tx, id).await?;
     db.events.stage(&mut tx, &event).await?;
     tx.commit().await?;

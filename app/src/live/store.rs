@@ -221,6 +221,44 @@ pub async fn close_allotments(conn: &mut AnyConnection, id: i64) -> Result<Vec<(
     Ok(left)
 }
 
+/// Locks the session's row while it has not ended (PostgreSQL: waits for an ending in
+/// flight, then sees it ended). False once it has ended.
+pub async fn lock_open(conn: &mut AnyConnection, id: i64) -> Result<bool, AppError> {
+    let r = sqlx::query("update live_sessions set status = status where id = $1 and status <> 'ended'").bind(id).execute(&mut *conn).await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Sets `n` more units of a line aside.
+pub async fn add_allotment(conn: &mut AnyConnection, id: i64, product_id: i64, n: i64) -> Result<bool, AppError> {
+    let r = sqlx::query("update live_items set allotted = allotted + $3 where session_id = $1 and product_id = $2 and allotted + $3 <= $4")
+        .bind(id)
+        .bind(product_id)
+        .bind(n)
+        .bind(super::rules::MAX_ALLOT)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Closes a line: its allotment shrinks to what was sold; returns what was left (none when
+/// the line is not in the session).
+pub async fn close_line(conn: &mut AnyConnection, id: i64, product_id: i64) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "select cast(allotted - sold as bigint) from live_items where session_id = $1 and product_id = $2",
+    )
+    .bind(id)
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query("update live_items set allotted = sold where session_id = $1 and product_id = $2").bind(id).bind(product_id).execute(&mut *conn).await?;
+    Ok(row.map(|r| r.0))
+}
+
+pub async fn set_cover(conn: &mut AnyConnection, id: i64, url: &str) -> Result<(), AppError> {
+    sqlx::query("update live_sessions set cover_url = $2 where id = $1").bind(id).bind(url).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Sessions not ended whose start (or, once live, going live) was before `before`.
 pub async fn overdue(pool: &AnyPool, before: Millis) -> Result<Vec<i64>, AppError> {
     let rows: Vec<(i64,)> = sqlx::query_as(
@@ -426,6 +464,24 @@ pub async fn replace_hosts(conn: &mut AnyConnection, store_id: i64, user_ids: &[
 }
 
 // ---- Reminders ----
+
+/// What the resident bought of each line of the session: (product id, units).
+pub async fn bought_all(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as("select product_id, cast(units as bigint) from live_buyers where session_id = $1 and user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+pub async fn is_reminded(conn: &mut AnyConnection, id: i64, user_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select 1 from live_reminders where session_id = $1 and user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some())
+}
 
 pub async fn remind(conn: &mut AnyConnection, id: i64, user_id: i64, now: Millis) -> Result<(), AppError> {
     sqlx::query("insert into live_reminders (session_id, user_id, created_at_ms) values ($1, $2, $3) on conflict (session_id, user_id) do nothing")

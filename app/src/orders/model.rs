@@ -332,6 +332,9 @@ pub struct Notification {
     /// RFC 3339.
     pub at: String,
     pub read: bool,
+    /// `live_started`: the session a resident asked to be reminded of, and its title.
+    pub live_session_id: Option<i64>,
+    pub live_title: Option<String>,
 }
 
 /// A line of `GET /api/v1/orders`: enough for the list.

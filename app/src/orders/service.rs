@@ -391,7 +391,8 @@ pub async fn notifications(db: &Db, user_id: i64) -> Result<Vec<super::model::No
         .filter_map(|n| {
             // A group buy's outcome moved its join to placed (it went ahead) or cancelled.
             let status = match n.kind.as_str() {
-                "group_succeeded" => OrderStatus::Placed,
+                // 提醒我: a live session went live (no order; the status is not shown).
+                "group_succeeded" | "live_started" => OrderStatus::Placed,
                 "group_failed" | "group_cancelled" => OrderStatus::Cancelled,
                 other => OrderStatus::parse(other)?,
             };
@@ -404,6 +405,8 @@ pub async fn notifications(db: &Db, user_id: i64) -> Result<Vec<super::model::No
                 delivery: n.fulfillment.as_deref() == Some("delivery"),
                 at: rfc3339(n.created_at_ms),
                 read: n.read_at_ms.is_some(),
+                live_session_id: n.live_session_id,
+                live_title: n.live_title,
             })
         })
         .collect())

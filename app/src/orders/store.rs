@@ -404,13 +404,15 @@ pub struct NotificationRow {
     pub read_at_ms: Option<i64>,
     pub number: Option<String>,
     pub fulfillment: Option<String>,
+    pub live_session_id: Option<i64>,
+    pub live_title: Option<String>,
 }
 
 /// A resident's latest notifications, newest first.
 pub async fn notifications(pool: &AnyPool, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>, AppError> {
     Ok(sqlx::query_as(
-        "select n.id, n.order_id, n.kind, n.created_at_ms, n.read_at_ms, o.number, o.fulfillment
-         from notifications n left join orders o on o.id = n.order_id
+        "select n.id, n.order_id, n.kind, n.created_at_ms, n.read_at_ms, o.number, o.fulfillment, n.live_session_id, l.title as live_title
+         from notifications n left join orders o on o.id = n.order_id left join live_sessions l on l.id = n.live_session_id
          where n.user_id = $1 order by n.id desc limit $2",
     )
     .bind(user_id)
@@ -521,4 +523,16 @@ pub async fn has_ordered_at(pool: &AnyPool, user_id: i64, store_id: i64) -> Resu
         .fetch_optional(pool)
         .await?;
     Ok(row.is_some())
+}
+
+/// Where the resident last had an order from this store delivered: (address, lat, lng).
+pub async fn last_delivery(conn: &mut AnyConnection, user_id: i64, store_id: i64) -> Result<Option<(String, f64, f64)>, AppError> {
+    Ok(sqlx::query_as(
+        "select address, lat, lng from orders where user_id = $1 and store_id = $2 and fulfillment = 'delivery'
+            and address is not null and lat is not null and lng is not null order by id desc limit 1",
+    )
+    .bind(user_id)
+    .bind(store_id)
+    .fetch_optional(&mut *conn)
+    .await?)
 }

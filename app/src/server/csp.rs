@@ -19,6 +19,33 @@ connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; f
     )
 }
 
+/// The policy for a page that plays video from `media` (an origin such as
+/// `https://cdn.example.com`): the player fetches the stream (hls.js) or the browser plays it.
+pub fn policy_with_media(nonce: &str, media: &str) -> String {
+    policy(Some(nonce)).replacen("media-src 'self' blob:;", &format!("media-src 'self' blob: {media};"), 1).replacen("connect-src 'self';", &format!("connect-src 'self' {media};"), 1)
+}
+
+/// The origin of an https address, if it is a plain one (host, optional port): nothing else
+/// may reach the policy.
+pub fn https_origin(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let plain = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':')) && !host.starts_with(['.', '-', ':']);
+    plain.then(|| format!("https://{host}"))
+}
+
+/// A live room with a stream: its page's policy also lets the video come from the stream's
+/// origin (the room renders whole before it answers, so the header is still open).
+pub fn allow_media_from(url: &str) {
+    use leptos::prelude::use_context;
+    let Some(origin) = https_origin(url) else { return };
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&policy_with_media(&nonce, &origin)) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+}
+
 /// Puts the page's policy, with the nonce Leptos made for this response, on the answer.
 pub fn send_for_page() {
     use leptos::prelude::use_context;
@@ -41,5 +68,17 @@ mod tests {
         assert!(!scripts(&page).contains("unsafe-inline") && !scripts(&policy(None)).contains("unsafe-inline"));
         assert!(page.ends_with("frame-ancestors 'none'"));
         assert!(!policy(None).contains("nonce"));
+    }
+
+    #[test]
+    fn a_stream_origin_joins_media_and_connect_only_when_it_is_a_plain_https_host() {
+        assert_eq!(super::https_origin("https://cdn.example.com:8443/live/a.m3u8?t=1").as_deref(), Some("https://cdn.example.com:8443"));
+        assert_eq!(super::https_origin("http://cdn.example.com/a.m3u8"), None);
+        assert_eq!(super::https_origin("https://evil.com;script-src*/a"), None);
+        assert_eq!(super::https_origin("https://'unsafe-inline'/a"), None);
+        let p = super::policy_with_media("n1", "https://cdn.example.com");
+        assert!(p.contains("media-src 'self' blob: https://cdn.example.com;"), "{p}");
+        assert!(p.contains("connect-src 'self' https://cdn.example.com;"), "{p}");
+        assert!(p.contains("script-src 'self' 'nonce-n1' 'wasm-unsafe-eval';"), "{p}");
     }
 }

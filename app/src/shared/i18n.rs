@@ -93,6 +93,7 @@ messages! {
     AppName => "邻里", "Linli";
     TabHome => "首页", "Home";
     TabGroupBuy => "团购", "Group buys";
+    TabLive => "直播", "Live";
     TabOrders => "订单", "Orders";
     TabMe => "我的", "Me";
     SwitchLanguage => "English", "中文";
@@ -156,7 +157,6 @@ messages! {
     StaffProducts => "商品", "Products";
     StaffStock => "库存", "Stock";
     StaffGroupBuys => "团购", "Group buys";
-    StaffLive => "直播", "Live";
     StaffCustomers => "顾客", "Customers";
     StaffPeople => "员工", "Staff";
     StaffData => "数据", "Figures";

@@ -19,8 +19,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     view! { <a class="lang-switch" href=href rel="external nofollow" lang=locale.other().tag()>{locale.t(Msg::SwitchLanguage)}</a> }
 }
 
-/// Residents' pages: content, then the fixed bottom tab bar 首页 · 团购 · 订单 · 我的 (直播
-/// joins it with the live room: a tab must never lead to a page that has nothing yet).
+/// Residents' pages: content, then the fixed bottom tab bar 首页 · 团购 · 直播 · 订单 · 我的.
 /// `corner` sits in the top strip beside the language switch (the app puts the bell there:
 /// the frame itself knows no domain).
 #[component]
@@ -29,6 +28,7 @@ pub fn ResidentShell(#[prop(into)] corner: ViewFn) -> impl IntoView {
     let tabs = [
         ("/", Msg::TabHome, "M3 10.5 12 3l9 7.5V21H3z"),
         ("/group-buys", Msg::TabGroupBuy, "M7 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8zm10 0a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM1 21c0-3.3 2.7-6 6-6s6 2.7 6 6zm12 0c0-3.3 1.7-6 4-6 3.3 0 6 2.7 6 6z"),
+        ("/live", Msg::TabLive, "M3 6h13v12H3zm13 4 5-3v10l-5-3z"),
         ("/orders", Msg::TabOrders, "M5 3h14v18H5zm3 4h8M8 11h8M8 15h5"),
         ("/me", Msg::TabMe, "M12 12a5 5 0 1 1 0-10 5 5 0 0 1 0 10zm-9 10c0-5 4-8 9-8s9 3 9 8z"),
     ];

@@ -201,3 +201,40 @@ pub async fn hosts(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPat
 pub async fn set_hosts(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(store_id): ApiPath<i64>, ApiJson(body): ApiJson<LiveHosts>) -> ApiResult<Json<LiveHosts>> {
     Ok(Json(room::set_hosts(&state.db, &me, store_id, &body).await?))
 }
+
+/// `POST …/items/{product_id}/units`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsRequest {
+    pub units: i64,
+}
+
+/// Sets more units of a line aside from the shelf during the session (host; a ledger row).
+#[utoipa::path(post, path = "/api/v1/live-sessions/{id}/items/{product_id}/units", params(("id" = i64, Path), ("product_id" = i64, Path)), request_body = UnitsRequest, tag = "live",
+    responses((status = 200, body = LiveSession), (status = 401), (status = 403), (status = 404), (status = 409, description = "not_live (ended), live_stock_short (details.available)"),
+        (status = 422, description = "invalid_live_stock, not_in_lineup")))]
+pub async fn add_units(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath((id, product_id)): ApiPath<(i64, i64)>, ApiJson(body): ApiJson<UnitsRequest>) -> ApiResult<Json<LiveSession>> {
+    Ok(Json(service::add_units(&state.db, &me, id, product_id, body.units).await?))
+}
+
+/// 下架: closes a line during the session; what it did not sell goes back on the shelf.
+#[utoipa::path(post, path = "/api/v1/live-sessions/{id}/items/{product_id}/close", params(("id" = i64, Path), ("product_id" = i64, Path)), tag = "live",
+    responses((status = 200, body = LiveSession), (status = 401), (status = 403), (status = 404), (status = 409, description = "not_live: it has ended"), (status = 422, description = "not_in_lineup")))]
+pub async fn close_item(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath((id, product_id)): ApiPath<(i64, i64)>) -> ApiResult<Json<LiveSession>> {
+    Ok(Json(service::close_item(&state.db, &me, id, product_id).await?))
+}
+
+/// The session's cover (multipart, part `photo`, the same limits as product photos; re-encoded).
+#[utoipa::path(post, path = "/api/v1/live-sessions/{id}/cover", params(("id" = i64, Path)), tag = "live",
+    request_body(content_type = "multipart/form-data", description = "part `photo`: the picture"),
+    responses((status = 200, body = LiveSession), (status = 401), (status = 403), (status = 404),
+        (status = 413, description = "photo_too_large"), (status = 422, description = "not_an_image, broken_image, photo_too_big, photo_too_small")))]
+pub async fn cover(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    ApiPath(id): ApiPath<i64>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Json<LiveSession>> {
+    let bytes = super::products::read_photo(multipart).await?;
+    Ok(Json(service::set_cover(&state.db, &me, id, bytes).await?))
+}

@@ -32,6 +32,7 @@ use utoipa::OpenApi;
         super::live_sessions::comment, super::live_sessions::hide, super::live_sessions::mute, super::live_sessions::slow_mode,
         super::live_sessions::pin_comment, super::live_sessions::remind, super::live_sessions::unremind, super::live_sessions::for_store,
         super::live_sessions::banned_words, super::live_sessions::set_banned_words, super::live_sessions::hosts, super::live_sessions::set_hosts,
+        super::live_sessions::add_units, super::live_sessions::close_item, super::live_sessions::cover,
     ),
     tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"))
 )]

@@ -454,3 +454,49 @@ async fn viewers_become(app: &TestApp, id: i64, n: i64) -> Value {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test]
+async fn a_host_adds_units_or_closes_a_line_during_the_session_with_a_ledger_row_each() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 20).await;
+    let before = stock(&app, store, product).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 5, 3)).await;
+    host_does(&app, id, "start").await;
+    let host = logged_in(&app, MANAGER_A).await;
+    let units = |n: i64| json!({ "units": n });
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/{product}/units"), &units(10)).await;
+    assert_eq!((s, v["items"][0]["remaining"].as_i64()), (200, Some(15)), "{v}");
+    assert_eq!(stock(&app, store, product).await, (before.0 - 15, before.1));
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/{product}/units"), &units(1000)).await;
+    assert_eq!((s, error_code(&v)), (409, "live_stock_short"), "more than the shelf has: {v}");
+    assert_eq!(error_code(&post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/{product}/units"), &units(0)).await.1), "invalid_live_stock");
+    assert_eq!(error_code(&post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/999999/units"), &units(1)).await.1), "not_in_lineup");
+
+    let resident = logged_in(&app, RESIDENT).await;
+    assert_eq!(buy(&resident, &app, id, "one", &live_order(product, 2, "on_pickup")).await.0, 201);
+    // 下架: the 13 left go back now; the room shows it sold out; closing again returns nothing.
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/{product}/close"), &json!({})).await;
+    assert_eq!((s, v["items"][0]["remaining"].as_i64()), (200, Some(0)), "{v}");
+    assert_eq!(post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/{product}/close"), &json!({})).await.0, 200);
+    let (s, v) = buy(&resident, &app, id, "two", &live_order(product, 1, "on_pickup")).await;
+    assert_eq!((s, error_code(&v)), (409, "sold_out"), "{v}");
+    // On hand: what the two sold units' order holds stays reserved; the rest is back.
+    assert_eq!(stock(&app, store, product).await, (before.0, before.1 + 2));
+    assert_ledger_balances(&app, store, product).await;
+    host_does(&app, id, "end").await;
+    let (s, v) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/items/{product}/units"), &units(1)).await;
+    assert_eq!((s, error_code(&v)), (409, "not_live"), "{v}");
+    assert_eq!(stock(&app, store, product).await, (before.0, before.1 + 2), "ending returns nothing twice");
+
+    // A cover, re-encoded, for the session's host only.
+    let form = || reqwest::multipart::Form::new().part("photo", reqwest::multipart::Part::bytes(linli_app::catalog::photos::samples::phone_jpeg(800, 600)).file_name("cover.jpg"));
+    let r = resident.post(app.url(&format!("/api/v1/live-sessions/{id}/cover"))).multipart(form()).send().await.expect("upload");
+    assert_eq!(r.status().as_u16(), 404);
+    let r = host.post(app.url(&format!("/api/v1/live-sessions/{id}/cover"))).multipart(form()).send().await.expect("upload");
+    assert_eq!(r.status().as_u16(), 200);
+    let v: Value = r.json().await.expect("json");
+    let cover = v["cover_url"].as_str().expect("cover").to_string();
+    let r = client().get(app.url(&cover)).send().await.expect("media");
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+}

@@ -24,6 +24,17 @@ pub fn NotificationsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="notifications">
                             {list.into_iter().map(|n| {
+                                if let Some(live) = n.live_session_id {
+                                    // 提醒我: the session the resident asked about went live.
+                                    return view! {
+                                        <li class="card notification" class:unread=!n.read>
+                                            <a href=format!("/live/{live}")>
+                                                <strong>{locale.pick("你预约的直播开始了，快来看", "A live session you asked about has started")}</strong>
+                                                <span class="muted">{n.live_title.clone().unwrap_or_default()}</span>
+                                            </a>
+                                        </li>
+                                    }.into_any();
+                                }
                                 let text = match (crate::orders::rules::event_note(&n.kind), n.status) {
                                     // A group buy's outcome: the same words as in the order's history.
                                     (crate::orders::rules::EventNote::Said(zh, en), _) => locale.pick(zh, en),
@@ -47,7 +58,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                             <span class="muted">{locale.pick("订单号 ", "Order ")}<span class="num">{n.order_number.unwrap_or_default()}</span></span>
                                         </a>
                                     </li>
-                                }
+                                }.into_any()
                             }).collect_view()}
                         </ul>
                     }.into_any(),

@@ -1,0 +1,79 @@
+//! 直播 tab: the resident's store's sessions — live now first, then upcoming (with 提醒我 on
+//! each session's page), then the latest ended ones.
+use crate::live::api::load_live_list;
+use crate::live::model::{LiveCard, LiveStatus};
+use crate::live::widgets::{start_text, status_word, viewers_text};
+use crate::shared::time::local_clock;
+use crate::shared::Msg;
+use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn LiveListPage() -> impl IntoView {
+    let locale = use_locale();
+    let data = Resource::new(|| (), |()| load_live_list());
+    view! {
+        <Title text=locale.t(Msg::TabLive)/>
+        <Transition fallback=|| view! { <ShelfSkeleton/> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok(None) => view! {
+                        <section class="card">
+                            <p>{locale.pick("先选一家离你近的门店，就能看这家店的直播。", "Choose a store near you to watch its live sessions.")}</p>
+                            <a class="btn btn-primary btn-block" href="/stores">{locale.pick("选择门店", "Choose a store")}</a>
+                        </section>
+                    }.into_any(),
+                    Ok(Some(list)) => {
+                        let now = list.now_ms;
+                        let (on, rest): (Vec<LiveCard>, Vec<LiveCard>) = list.sessions.into_iter().partition(|s| s.status != LiveStatus::Ended);
+                        view! {
+                            <header class="page-head">
+                                <h1 class="page-title">{locale.pick("直播", "Live")}</h1>
+                                <p class="muted">{list.store_name} {locale.pick(" · 店里的直播，看中了直接抢，到店自提", " · the store's own live sales: buy as you watch, pick up at the store")}</p>
+                            </header>
+                            {if on.is_empty() {
+                                view! { <p class="empty-state">{locale.pick("现在没有直播，也还没有预告。店里排好下一场会出现在这里。", "Nothing live or scheduled right now. The store's next session will show up here.")}</p> }.into_any()
+                            } else {
+                                view! { <div class="live-list">{on.into_iter().map(|s| view! { <LiveCardView card=s now_ms=now/> }).collect_view()}</div> }.into_any()
+                            }}
+                            {(!rest.is_empty()).then(|| view! {
+                                <h2 class="section-title">{locale.pick("往期直播", "Earlier sessions")}</h2>
+                                <div class="live-list">{rest.into_iter().map(|s| view! { <LiveCardView card=s now_ms=now/> }).collect_view()}</div>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn LiveCardView(card: LiveCard, now_ms: i64) -> impl IntoView {
+    let locale = use_locale();
+    let picture = card.cover_url.clone().or_else(|| card.pictures.first().cloned());
+    let when = match card.status {
+        LiveStatus::Live => viewers_text(locale, card.viewers),
+        LiveStatus::Scheduled => format!("{}{}", start_text(locale, card.starts_at_ms, now_ms), locale.pick(" 开播", " start")),
+        LiveStatus::Ended => format!("{}{}", card.ended_at.as_deref().map(local_clock).unwrap_or_default(), locale.pick(" 结束", " ended")),
+    };
+    let products = match locale {
+        crate::shared::Locale::Zh => format!("{}款好货", card.products),
+        crate::shared::Locale::En => format!("{} products", card.products),
+    };
+    view! {
+        <a class="card live-card" href=format!("/live/{}", card.id) data-live=card.status.as_str()>
+            <div class="live-card-pic">
+                {picture.map(|src| view! { <img src=src alt="" loading="lazy" width="112" height="112"/> })}
+                <span class="live-badge" data-live=card.status.as_str()>{status_word(locale, card.status)}</span>
+            </div>
+            <div class="live-card-body">
+                <p class="live-card-title">{card.title.clone()}</p>
+                <p class="muted">{when}</p>
+                <p class="muted">{products}{card.reminded.then(|| locale.pick(" · 已设提醒", " · reminder set"))}</p>
+            </div>
+        </a>
+    }
+}
