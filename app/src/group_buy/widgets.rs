@@ -71,20 +71,7 @@ pub fn GroupProgress(
 #[component]
 pub fn Countdown(deadline_ms: i64, now_ms: i64) -> impl IntoView {
     let locale = use_locale();
-    // The server's clock at render time, then the browser's elapsed time added to it, so a
-    // phone with a wrong clock still counts down right.
-    let (now, set_now) = signal(now_ms);
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(move || set_now.update(|n| *n += 1000), std::time::Duration::from_secs(1)).ok();
-        on_cleanup(move || {
-            if let Some(h) = handle {
-                h.clear();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_now;
+    let now = crate::ui::ticking_clock(now_ms);
     view! {
         <span class="countdown num">{move || {
             if now.get() >= deadline_ms {

@@ -107,16 +107,7 @@ pub async fn post_live_comment(id: i64, text: String) -> Result<LiveComment, App
         super::room::comment(&state.db, &me, id, &text).await
     }
     .await;
-    match result {
-        Ok(c) => {
-            crate::server::form::back_to_anchor("comments");
-            Ok(c)
-        }
-        Err(e) => {
-            crate::server::form::bounce_back(&e, &[("text", text.as_str())]);
-            Err(e)
-        }
-    }
+    crate::server::form::settle(result, "comments", &[("text", text.as_str())])
 }
 
 /// 提醒我 (on = "1") or not.
@@ -128,16 +119,7 @@ pub async fn live_remind(id: i64, on: String) -> Result<bool, AppError> {
         super::room::remind(&state.db, me.id, id, on == "1").await
     }
     .await;
-    match result {
-        Ok(v) => {
-            crate::server::form::back_to_anchor("remind");
-            Ok(v)
-        }
-        Err(e) => {
-            crate::server::form::bounce_back(&e, &[]);
-            Err(e)
-        }
-    }
+    crate::server::form::settle(result, "remind", &[])
 }
 
 /// The back office's live page; `store` picks whose settings are shown.
@@ -186,16 +168,7 @@ pub async fn save_banned_words(store_id: i64, words: String) -> Result<(), AppEr
         super::room::set_banned_words(&state.db, &me, store_id, &[words.clone()]).await.map(|_| ())
     }
     .await;
-    match result {
-        Ok(()) => {
-            crate::server::form::back_to_anchor("settings");
-            Ok(())
-        }
-        Err(e) => {
-            crate::server::form::bounce_back(&e, &[("words", words.as_str())]);
-            Err(e)
-        }
-    }
+    crate::server::form::settle(result, "settings", &[("words", words.as_str())])
 }
 
 /// Saves who of the store's staff may host (check boxes `user_ids[i]`).
@@ -208,16 +181,7 @@ pub async fn save_hosts(store_id: i64, user_ids: Option<Vec<i64>>) -> Result<(),
         super::room::set_hosts(&state.db, &me, store_id, &req).await.map(|_| ())
     }
     .await;
-    match result {
-        Ok(()) => {
-            crate::server::form::back_to_anchor("settings");
-            Ok(())
-        }
-        Err(e) => {
-            crate::server::form::bounce_back(&e, &[]);
-            Err(e)
-        }
-    }
+    crate::server::form::settle(result, "settings", &[])
 }
 
 /// The schedule form for a store the reader may host at (`store`, else the first).
@@ -344,18 +308,10 @@ pub async fn live_host(id: i64, action: String, product_id: Option<i64>, comment
         }
     }
     .await;
-    match result {
-        Ok(()) => {
-            crate::server::form::back_to_anchor(match action.as_str() {
-                "pin_comment" | "unpin_comment" | "hide" | "mute" | "slow" => "comments",
-                "add_units" | "close_item" | "pin" | "unpin" => "lineup",
-                _ => "top",
-            });
-            Ok(())
-        }
-        Err(e) => {
-            crate::server::form::bounce_back(&e, &[("units", units.as_deref().unwrap_or(""))]);
-            Err(e)
-        }
-    }
+    let anchor = match action.as_str() {
+        "pin_comment" | "unpin_comment" | "hide" | "mute" | "slow" => "comments",
+        "add_units" | "close_item" | "pin" | "unpin" => "lineup",
+        _ => "top",
+    };
+    crate::server::form::settle(result, anchor, &[("units", units.as_deref().unwrap_or(""))])
 }

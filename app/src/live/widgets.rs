@@ -36,18 +36,7 @@ pub fn start_text(locale: Locale, starts_ms: i64, now_ms: i64) -> String {
 #[component]
 pub fn StartsIn(starts_ms: i64, now_ms: i64) -> impl IntoView {
     let locale = use_locale();
-    let (now, set_now) = signal(now_ms);
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(move || set_now.update(|n| *n += 1000), std::time::Duration::from_secs(1)).ok();
-        on_cleanup(move || {
-            if let Some(h) = handle {
-                h.clear();
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = set_now;
+    let now = crate::ui::ticking_clock(now_ms);
     view! {
         <span class="countdown num">{move || {
             let left = (starts_ms - now.get()) / 1000;

@@ -47,6 +47,16 @@ pub fn back_to_anchor(anchor: &str) {
     }
 }
 
+/// A form's server function's ending: done → back to `#anchor` on the page it came from (no-JS),
+/// refused → [`bounce_back`] with what was typed.
+pub fn settle<T>(result: Result<T, AppError>, anchor: &str, keep: &[(&str, &str)]) -> Result<T, AppError> {
+    match &result {
+        Ok(_) => back_to_anchor(anchor),
+        Err(e) => bounce_back(e, keep),
+    }
+    result
+}
+
 /// The page a plain (JavaScript-off) form post came from: a path on this site, `/` if unsure.
 /// `None` for a server function called by the page's own code.
 fn plain_post_referer() -> Option<String> {

@@ -17,6 +17,24 @@ use crate::shared::{AppError, Fen, Locale};
 use leptos::prelude::*;
 
 /// The reader's language, provided by `<App/>`.
+/// A clock for countdowns: the server's time at render, then the browser's elapsed time added
+/// each second — so a phone with a wrong clock still counts down right. Stops with the view.
+pub fn ticking_clock(now_ms: i64) -> ReadSignal<i64> {
+    let (now, set_now) = signal(now_ms);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(move || set_now.update(|n| *n += 1000), std::time::Duration::from_secs(1)).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_now;
+    now
+}
+
 pub fn use_locale() -> Locale {
     use_context::<Locale>().unwrap_or_default()
 }

@@ -3,6 +3,7 @@ use crate::group_buy::api::load_group_buys;
 use crate::group_buy::widgets::GroupCard;
 use crate::shared::Msg;
 use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use crate::stores::pages::PickStoreFirst;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,12 +17,7 @@ pub fn GroupBuysPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(None) => view! {
-                        <section class="card">
-                            <p>{locale.pick("先选一家离你近的门店，就能看到这家店的团购。", "Choose a store near you to see its group buys.")}</p>
-                            <a class="btn btn-primary btn-block" href="/stores">{locale.pick("选择门店", "Choose a store")}</a>
-                        </section>
-                    }.into_any(),
+                    Ok(None) => view! { <PickStoreFirst why=locale.pick("先选一家离你近的门店，就能看到这家店的团购。", "Choose a store near you to see its group buys.")/> }.into_any(),
                     Ok(Some(list)) => {
                         let (store, groups, now) = (list.store_name, list.groups, list.now_ms);
                         view! {

@@ -6,6 +6,7 @@ use crate::live::widgets::{start_text, status_word, viewers_text};
 use crate::shared::time::local_clock;
 use crate::shared::Msg;
 use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
+use crate::stores::pages::PickStoreFirst;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,12 +20,7 @@ pub fn LiveListPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok(None) => view! {
-                        <section class="card">
-                            <p>{locale.pick("先选一家离你近的门店，就能看这家店的直播。", "Choose a store near you to watch its live sessions.")}</p>
-                            <a class="btn btn-primary btn-block" href="/stores">{locale.pick("选择门店", "Choose a store")}</a>
-                        </section>
-                    }.into_any(),
+                    Ok(None) => view! { <PickStoreFirst why=locale.pick("先选一家离你近的门店，就能看这家店的直播。", "Choose a store near you to watch its live sessions.")/> }.into_any(),
                     Ok(Some(list)) => {
                         let now = list.now_ms;
                         let (on, rest): (Vec<LiveCard>, Vec<LiveCard>) = list.sessions.into_iter().partition(|s| s.status != LiveStatus::Ended);

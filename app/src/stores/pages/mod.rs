@@ -1,2 +1,2 @@
 pub mod picker;
-pub use picker::StorePickerPage;
+pub use picker::{PickStoreFirst, StorePickerPage};

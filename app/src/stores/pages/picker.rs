@@ -92,3 +92,16 @@ fn LocateButton() -> impl IntoView {
         </Show>
     }
 }
+
+/// What a store-bound page (团购, 直播) shows before the resident has picked a store: why, and
+/// the way to the picker.
+#[component]
+pub fn PickStoreFirst(why: &'static str) -> impl IntoView {
+    let locale = crate::ui::use_locale();
+    view! {
+        <section class="card">
+            <p>{why}</p>
+            <a class="btn btn-primary btn-block" href="/stores">{locale.pick("选择门店", "Choose a store")}</a>
+        </section>
+    }
+}
