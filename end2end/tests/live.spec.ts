@@ -52,6 +52,7 @@ test("a host schedules, goes live and pins; a resident who asked to be reminded 
   await expect(manager.locator(".live-badge").first()).toHaveText("直播中");
   await manager.getByRole("button", { name: "讲解这款" }).click();
   await expect(manager.getByRole("button", { name: "取消讲解" })).toBeVisible();
+  await manager.screenshot({ path: `test-results/live-console-${info.project.name}.png`, fullPage: true });
   if (!jsOn(info)) await resident.reload();
   await expect(resident.locator(".live-badge").first()).toHaveText("直播中");
   await expect(resident.locator(".live-pinned")).toContainText(product);
@@ -68,7 +69,7 @@ test("a host schedules, goes live and pins; a resident who asked to be reminded 
   await expect(resident).toHaveURL(/\/orders\/\d+$/);
   await ready(resident, info);
   await expect(resident.locator("body")).toContainText("取货码");
-  await expect(resident.locator("body")).toContainText("0.99");
+  await expect(resident.locator("body")).toContainText("¥1.98");
 
   // Back in the room: the units left went down, and this resident is at the limit.
   await resident.goto(`/live/${id}?buy=${await productId(resident, id)}#buy`);

@@ -12,11 +12,10 @@ test("the home page shows the nearest demo store's products in Chinese", async (
   expect(await page.locator(".product-grid .product-card").count()).toBeGreaterThan(50);
   // Sold-out products are shown greyed with a word, never hidden.
   await expect(page.locator(".product-card.sold-out").first()).toContainText("已售罄");
-  for (const tab of ["首页", "团购", "订单", "我的"]) {
+  for (const tab of ["首页", "团购", "直播", "订单", "我的"]) {
     await expect(page.locator(".tab-bar").getByText(tab, { exact: true })).toBeVisible();
   }
-  // No tab leads to a service the store has not opened (直播 comes with the live room).
-  await expect(page.locator(".tab-bar .tab")).toHaveCount(4);
+  await expect(page.locator(".tab-bar .tab")).toHaveCount(5);
   await page.screenshot({ path: `test-results/home-${info.project.name}.png` });
 });
 

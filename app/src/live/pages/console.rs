@@ -177,7 +177,7 @@ fn ConsoleLine(item: LiveItem, feed: LiveFeed, act: ServerAction<LiveHost>, id: 
         <li class="live-line" class:live-line-pinned=pinned>
             {item.image_url.clone().map(|src| view! { <img class="live-line-pic" src=src alt="" loading="lazy" width="64" height="64"/> })}
             <div class="live-line-body">
-                <p class="live-item-name">{item.name.clone()} <small class="muted">{item.unit.clone()}</small></p>
+                <p class="live-item-name">{item.name.clone()}" "<small class="muted">{item.unit.clone()}</small></p>
                 <p class="muted num">{Fen(item.live_price_fen).to_string()}{locale.pick(" 直播价 · 平时 ", " live · usually ")}{Fen(item.usual_price_fen).to_string()}</p>
                 <p class="num"><strong>{move || match locale {
                     Locale::Zh => format!("剩{}件", left()),

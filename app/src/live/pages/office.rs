@@ -178,7 +178,7 @@ fn ScheduleForm(form: LiveForm) -> impl IntoView {
                             <input type="hidden" name=format!("items[{row}][product_id]") value=pid/>
                             <label class="choice">
                                 <input type="checkbox" name=format!("items[{row}][on]") value="1" checked=on/>
-                                <span>{p.name.clone()} <small class="muted">{p.unit.clone()} " · " {usual.clone()} " · "
+                                <span>{p.name.clone()}" "<small class="muted">{p.unit.clone()} " · " {usual.clone()} " · "
                                     {match locale { Locale::Zh => format!("可留{}件", p.available), Locale::En => format!("{} free", p.available) }}</small></span>
                             </label>
                             <div class="live-pick-fields">

@@ -94,7 +94,8 @@ fn RoomView(room: LiveRoom, remind: ServerAction<LiveRemind>, reload: impl Fn() 
                 }}
                 <div class="live-top">
                     <LiveBadge status=status/>
-                    <Show when=move || status.get() == LiveStatus::Live>
+                    // Counted from open rooms (JavaScript on); nothing is said before the first count.
+                    <Show when=move || { status.get() == LiveStatus::Live && feed.viewers.get().0 > 0 }>
                         <span class="live-viewers num">{move || viewers_text(locale, feed.viewers.get().0)}</span>
                     </Show>
                 </div>
@@ -203,7 +204,7 @@ fn PinnedCard(item: LiveItem, feed: LiveFeed) -> impl IntoView {
             <div class="live-pinned-body">
                 {item.image_url.clone().map(|src| view! { <img class="live-pinned-pic" src=src alt="" width="96" height="96"/> })}
                 <div>
-                    <p class="live-item-name">{item.name.clone()} <small class="muted">{item.unit.clone()}</small></p>
+                    <p class="live-item-name">{item.name.clone()}" "<small class="muted">{item.unit.clone()}</small></p>
                     <p class="live-price-line"><span class="live-price-tag">{locale.pick("直播价", "Live price")}</span><Price fen=item.live_price_fen was_fen=Some(item.usual_price_fen)/></p>
                     <p class="live-left num" class:live-left-out=move || left() == 0>{move || left_text(locale, left())}</p>
                 </div>
@@ -228,7 +229,7 @@ fn LineupRow(item: LiveItem, feed: LiveFeed, session_id: i64, signed_in: bool) -
         <li class="live-line" id=format!("p-{pid}")>
             {item.image_url.clone().map(|src| view! { <img class="live-line-pic" src=src alt="" loading="lazy" width="64" height="64"/> })}
             <div class="live-line-body">
-                <p class="live-item-name">{item.name.clone()} <small class="muted">{item.unit.clone()}</small></p>
+                <p class="live-item-name">{item.name.clone()}" "<small class="muted">{item.unit.clone()}</small></p>
                 {move || if live() {
                     view! {
                         <p class="live-price-line"><Price fen=item.live_price_fen was_fen=Some(item.usual_price_fen)/>
