@@ -104,6 +104,9 @@ test("after the deadline the outcome shows on the open page and the store gets i
     await expect(async () => {
       await resident.reload();
       await expect(resident.locator(".gb-outcome")).toContainText("已成团", { timeout: 500 });
+      // The job decides the campaign, then moves its joins on (each in its own transaction):
+      // a reload between the two shows the outcome with the join still waiting.
+      await expect(resident.locator("li.gb-join")).toContainText("待接单", { timeout: 500 });
     }).toPass({ timeout: 10_000 });
   }
   await expect(resident.locator(".gb-outcome")).toContainText("已成团");
