@@ -10,36 +10,11 @@ cd "$(dirname "$0")/.."
 pg=0
 if [ "${1:-}" = "--pg" ]; then pg=1; shift; fi
 streams=${1:-2000}
-scripts/setup.sh --release
-scripts/build.sh --release >/dev/null 2>&1
-bin="${CARGO_TARGET_DIR:-target}/release/linli"
-port=3211
-dir=$(mktemp -d)
-# Every stream is a socket on both ends.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-if [ "$pg" = 1 ]; then
-  db="linli_bench_$$"
-  psql -h 127.0.0.1 -U postgres -qc "create database $db"
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
-else
-  export DATABASE_URL="sqlite://$dir/bench.db"
-fi
-export LEPTOS_SITE_ROOT=target/site LINLI_ADDR=127.0.0.1:$port RUST_LOG=warn
-"$bin" seed-demo >/dev/null
-"$bin" serve & pid=$!
-cleanup() {
-  kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
-  [ "$pg" = 1 ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)"
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-base="http://127.0.0.1:$port"
-login() {
-  curl -s -c "$dir/jar-$1" -H 'x-requested-with: linli' -H 'content-type: application/json' \
-    -d "{\"phone\":\"$1\",\"password\":\"linli1234\"}" "$base/api/v1/auth/login" >/dev/null
-  awk '$6 == "linli_sid" {print $7}' "$dir/jar-$1"
-}
+# Every stream is one resident's: lift the per-account stream allowance and the in-flight cap
+# for the run (both stay at their defaults in production).
+export LINLI_STREAMS_PER_CLIENT=100000 LINLI_MAX_IN_FLIGHT=100000
+. benchmarks/serve.sh
+bench_serve 3211
 resident=$(login 13800000001)
 staff=$(login 13900000021)
 tomorrow=$(TZ=Asia/Shanghai date -d tomorrow +%F)

@@ -16,50 +16,21 @@ if [ "${1:-}" = "--pg" ]; then pg=1; shift; fi
 secs=${1:-10}
 households=${2:-200}
 viewers=${VIEWERS:-"1 1000 5000"}
-scripts/setup.sh --release
-command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
-scripts/build.sh --release >/dev/null 2>&1
-bin="${CARGO_TARGET_DIR:-target}/release/linli"
-port=3212
-dir=$(mktemp -d)
-# Every room is a socket on both ends.
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-if [ "$pg" = 1 ]; then
-  db="linli_bench_live_$$"
-  psql -h 127.0.0.1 -U postgres -qc "create database $db"
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
-else
-  export DATABASE_URL="sqlite://$dir/bench.db"
-fi
 # The rooms all come from one address: lift the per-client stream allowance and the in-flight
 # cap for the run (both stay at their defaults in production).
-export LEPTOS_SITE_ROOT=target/site LINLI_ADDR=127.0.0.1:$port RUST_LOG=warn LINLI_STREAMS_PER_CLIENT=100000 LINLI_MAX_IN_FLIGHT=100000
-"$bin" seed-demo >/dev/null
-"$bin" serve & pid=$!
-cleanup() {
-  kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
-  [ "$pg" = 1 ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)"
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-base="http://127.0.0.1:$port"
-sql() {
-  if [ "$pg" = 1 ]; then psql -h 127.0.0.1 -U postgres -d "$db" -tAqc "$1"
-  else python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); c.commit(); print(r[0][0] if r else '')" "$dir/bench.db" "$1"; fi
-}
-api() { curl -s -H 'x-requested-with: linli' -H 'content-type: application/json' "$@"; }
+export LINLI_STREAMS_PER_CLIENT=100000 LINLI_MAX_IN_FLIGHT=100000
+. benchmarks/serve.sh
+bench_serve 3212
 
 # The host: two products with plenty on the shelf, a session with both, live now.
-api -c "$dir/manager" -d '{"phone":"13900000011","password":"linli1234"}' "$base/api/v1/auth/login" >/dev/null
-host=$(awk '$6 == "linli_sid" {print $7}' "$dir/manager")
+host=$(login 13900000011)
 read -r p1 p2 <<<"$(curl -s "$base/api/v1/stores/1/products" | python3 -c "import json,sys; ps=[p for p in json.load(sys.stdin) if p['price_fen'] > 200 and p.get('components') in (None, [])]; print(ps[0]['id'], ps[1]['id'])")"
 for p in $p1 $p2; do
-  api -b "$dir/manager" -d "{\"product_id\":$p,\"reason\":\"receive\",\"delta\":100000}" "$base/api/v1/staff/stores/1/stock" >/dev/null
+  api -b "$dir/jar-13900000011" -d "{\"product_id\":$p,\"reason\":\"receive\",\"delta\":100000}" "$base/api/v1/staff/stores/1/stock" >/dev/null
 done
 starts=$(TZ=Asia/Shanghai date -d '+1 hour' +%FT%H:%M)
-session=$(api -b "$dir/manager" -d "{\"store_id\":1,\"title\":\"压测直播\",\"starts_at\":\"$starts\",\"items\":[{\"product_id\":$p1,\"live_price_fen\":100,\"stock\":10000,\"per_user_limit\":99},{\"product_id\":$p2,\"live_price_fen\":100,\"stock\":100,\"per_user_limit\":1}]}" "$base/api/v1/live-sessions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-api -b "$dir/manager" -d '{}' "$base/api/v1/live-sessions/$session/start" >/dev/null
+session=$(api -b "$dir/jar-13900000011" -d "{\"store_id\":1,\"title\":\"压测直播\",\"starts_at\":\"$starts\",\"items\":[{\"product_id\":$p1,\"live_price_fen\":100,\"stock\":10000,\"per_user_limit\":99},{\"product_id\":$p2,\"live_price_fen\":100,\"stock\":100,\"per_user_limit\":1}]}" "$base/api/v1/live-sessions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+api -b "$dir/jar-13900000011" -d '{}' "$base/api/v1/live-sessions/$session/start" >/dev/null
 
 for n in $viewers; do
   echo "== backend: ${DATABASE_URL%%:*}; $n rooms on session $session, 20 pins"

@@ -10,39 +10,11 @@ pg=0
 if [ "${1:-}" = "--pg" ]; then pg=1; shift; fi
 secs=${1:-10}
 conns=${2:-8}
-scripts/setup.sh --release
-command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
-scripts/build.sh --release >/dev/null 2>&1
-bin="${CARGO_TARGET_DIR:-target}/release/linli"
-port=3210
-dir=$(mktemp -d)
-if [ "$pg" = 1 ]; then
-  db="linli_bench_$$"
-  psql -h 127.0.0.1 -U postgres -qc "create database $db"
-  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
-else
-  export DATABASE_URL="sqlite://$dir/bench.db"
-fi
-export LEPTOS_SITE_ROOT=target/site LINLI_ADDR=127.0.0.1:$port RUST_LOG=warn
-"$bin" seed-demo >/dev/null
-"$bin" serve & pid=$!
-cleanup() {
-  kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
-  [ "$pg" = 1 ] && psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db with (force)"
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-base="http://127.0.0.1:$port"
+. benchmarks/serve.sh
+bench_serve 3210
 
 # A resident with a session; the hot product gets stock for every order wrk can send.
-curl -s -c "$dir/jar" -H 'x-requested-with: linli' -H 'content-type: application/json' \
-  -d '{"phone":"13800000001","password":"linli1234"}' "$base/api/v1/auth/login" >/dev/null
-sid=$(awk '$6 == "linli_sid" {print $7}' "$dir/jar")
-sql() {
-  if [ "$pg" = 1 ]; then psql -h 127.0.0.1 -U postgres -d "$db" -tAqc "$1"
-  else python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); c.commit(); print(r[0][0] if r else '')" "$dir/bench.db" "$1"; fi
-}
+sid=$(login 13800000001)
 product=$(sql "select id from products where name = '寿光西红柿'")
 sql "update stock set on_hand = 10000000, reserved = 0 where product_id = $product and store_id = 1" >/dev/null
 tomorrow=$(TZ=Asia/Shanghai date -d tomorrow +%F)
