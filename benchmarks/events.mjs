@@ -3,6 +3,7 @@
 // status change took from the staff's request to arriving on the stream.
 //   node benchmarks/events.mjs BASE RESIDENT_SID STAFF_SID STREAMS ORDER_ID...
 import http from "node:http";
+import { onEvents } from "./sse.mjs";
 
 const [base, residentSid, staffSid, streamsArg, ...orderArgs] = process.argv.slice(2);
 const streams = Number(streamsArg);
@@ -18,22 +19,12 @@ function open(order) {
     const req = http.get({ host: url.hostname, port: url.port, path: `/api/v1/orders/${order}/events`, agent,
       headers: { cookie: `linli_sid=${residentSid}`, accept: "text/event-stream" } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`stream ${order}: ${res.statusCode}`));
-      let buf = "";
       let first = true;
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split("\n").find((l) => l.startsWith("data:"));
-          if (!data) continue;
-          if (first) { first = false; connected++; resolve(); continue; }
-          const { status } = JSON.parse(data.slice(5));
-          const t0 = sent.get(`${order}:${status}`);
-          if (t0 !== undefined) latencies.push(performance.now() - t0);
-        }
+      onEvents(res, (_name, data) => {
+        if (first) { first = false; connected++; resolve(); return; }
+        const { status } = JSON.parse(data);
+        const t0 = sent.get(`${order}:${status}`);
+        if (t0 !== undefined) latencies.push(performance.now() - t0);
       });
     });
     req.on("error", reject);

@@ -3,6 +3,7 @@
 // each pin took from the host's request to arriving there.
 //   node benchmarks/live.mjs BASE HOST_SID SESSION ROOMS PRODUCT_A PRODUCT_B
 import http from "node:http";
+import { onEvents } from "./sse.mjs";
 
 const [base, hostSid, sessionArg, roomsArg, a, b] = process.argv.slice(2);
 const session = Number(sessionArg);
@@ -21,22 +22,13 @@ function room() {
     const req = http.get({ host: url.hostname, port: url.port, path: `/api/v1/live-sessions/${session}/events`, agent, headers: { accept: "text/event-stream" } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`room: ${res.statusCode}`));
       open.push(res);
-      let buf = "";
       let first = true;
       let seen = -1;
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const name = block.split("\n").find((l) => l.startsWith("event:"))?.slice(6).trim();
-          if (name !== "state") continue;
-          if (first) { first = false; connected++; resolve(); continue; }
-          const t0 = sent.get(round);
-          if (t0 !== undefined && seen !== round) { seen = round; latencies.push(performance.now() - t0); }
-        }
+      onEvents(res, (name) => {
+        if (name !== "state") return;
+        if (first) { first = false; connected++; resolve(); return; }
+        const t0 = sent.get(round);
+        if (t0 !== undefined && seen !== round) { seen = round; latencies.push(performance.now() - t0); }
       });
     });
     req.on("error", reject);

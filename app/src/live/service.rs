@@ -183,12 +183,9 @@ pub async fn start(db: &Db, me: &Me, id: i64) -> Result<LiveSession, AppError> {
             }
             // 提醒我: the bell of everyone who asked, in the same transaction as going live.
             let reminded = store::notify_reminders(&mut tx, id, now).await?;
-            let event = state_event(&mut tx, id).await?;
-            db.events.stage(&mut tx, &event).await?;
-            tx.commit().await?;
-            db.events.committed([event]);
+            let session = publish_state(db, tx, id).await?;
             tracing::info!(live_session_id = id, reminded, "live session started");
-            return get(db, id).await?.ok_or_else(AppError::not_found);
+            return Ok(session);
         }
     }
     drop(tx);

@@ -69,8 +69,6 @@ fn RoomView(room: LiveRoom, remind: ServerAction<LiveRemind>, reload: impl Fn() 
     let items_for_pin = items.clone();
     let items_for_buy = items.clone();
     let room_for_buy = room.clone();
-    let session_id = s.id;
-    let signed_in = room.me.is_some();
     let next = crate::shared::url::encode(&format!("/live/{}", s.id));
     // Built apart and type-erased: the room is one deep view otherwise.
     let stage = view! {
@@ -174,7 +172,7 @@ fn RoomView(room: LiveRoom, remind: ServerAction<LiveRemind>, reload: impl Fn() 
                 <section class="card" id="lineup">
                     <h2 class="section-title">{locale.pick("本场商品", "In this session")}</h2>
                     <ul class="live-lineup">
-                        {items.into_iter().map(|i| view! { <LineupRow item=i feed=feed session_id=session_id signed_in=signed_in/> }).collect_view()}
+                        {items.into_iter().map(|i| view! { <LineupRow item=i feed=feed/> }).collect_view()}
                     </ul>
                 </section>
             }.into_any()}
@@ -219,12 +217,11 @@ fn PinnedCard(item: LiveItem, feed: LiveFeed) -> impl IntoView {
 }
 
 #[component]
-fn LineupRow(item: LiveItem, feed: LiveFeed, session_id: i64, signed_in: bool) -> impl IntoView {
+fn LineupRow(item: LiveItem, feed: LiveFeed) -> impl IntoView {
     let locale = use_locale();
     let pid = item.product_id;
     let live = move || feed.status.get() == LiveStatus::Live;
     let left = move || feed.left(pid);
-    let _ = (session_id, signed_in);
     view! {
         <li class="live-line" id=format!("p-{pid}")>
             {item.image_url.clone().map(|src| view! { <img class="live-line-pic" src=src alt="" loading="lazy" width="64" height="64"/> })}

@@ -24,46 +24,51 @@ pub fn NotificationsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="notifications">
                             {list.into_iter().map(|n| {
-                                if let Some(live) = n.live_session_id {
+                                let (text, href, detail) = match n.live_session_id {
                                     // 提醒我: the session the resident asked about went live.
-                                    return view! {
-                                        <li class="card notification" class:unread=!n.read>
-                                            <a href=format!("/live/{live}")>
-                                                <strong>{locale.pick("你预约的直播开始了，快来看", "A live session you asked about has started")}</strong>
-                                                <span class="muted">{n.live_title.clone().unwrap_or_default()}</span>
-                                            </a>
-                                        </li>
-                                    }.into_any();
-                                }
-                                let text = match (crate::orders::rules::event_note(&n.kind), n.status) {
-                                    // A group buy's outcome: the same words as in the order's history.
-                                    (crate::orders::rules::EventNote::Said(zh, en), _) => locale.pick(zh, en),
-                                    (_, status) => match status {
-                                    OrderStatus::Accepted => locale.pick("门店已接单，正在准备", "The store accepted your order"),
-                                    OrderStatus::Ready if n.delivery => locale.pick("已备好，等骑手取货", "Ready, waiting for the rider"),
-                                    OrderStatus::Ready => locale.pick("已备好，可以来门店取货了", "Ready — come and pick it up"),
-                                    OrderStatus::OutForDelivery => locale.pick("骑手已出发，正在配送", "On its way to you"),
-                                    OrderStatus::Completed if n.delivery => locale.pick("已送达，祝您用餐愉快", "Delivered — enjoy"),
-                                    OrderStatus::Completed => locale.pick("已取货，欢迎再来", "Picked up — see you again"),
-                                    OrderStatus::Cancelled => locale.pick("门店取消了订单，款项已退回", "The store cancelled the order; any payment is refunded"),
-                                    OrderStatus::NoShow => locale.pick("订单超时未取，款项已退回", "Not collected in time; any payment is refunded"),
-                                    _ => locale.pick("订单有更新", "Your order was updated"),
-                                    },
+                                    Some(live) => (
+                                        locale.pick("你预约的直播开始了，快来看", "A live session you asked about has started"),
+                                        format!("/live/{live}"),
+                                        n.live_title.clone().unwrap_or_default().into_any(),
+                                    ),
+                                    None => (
+                                        order_news(locale, &n),
+                                        n.order_id.map(|id| format!("/orders/{id}")).unwrap_or_else(|| "/orders".to_string()),
+                                        view! { {locale.pick("订单号 ", "Order ")}<span class="num">{n.order_number.clone().unwrap_or_default()}</span> }.into_any(),
+                                    ),
                                 };
-                                let href = n.order_id.map(|id| format!("/orders/{id}")).unwrap_or_else(|| "/orders".to_string());
                                 view! {
                                     <li class="card notification" class:unread=!n.read>
                                         <a href=href>
                                             <strong>{text}</strong>
-                                            <span class="muted">{locale.pick("订单号 ", "Order ")}<span class="num">{n.order_number.unwrap_or_default()}</span></span>
+                                            <span class="muted">{detail}</span>
                                         </a>
                                     </li>
-                                }.into_any()
+                                }
                             }).collect_view()}
                         </ul>
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What an order's notification says: a group buy's outcome in the order history's words, or
+/// the status it announces.
+fn order_news(locale: crate::shared::Locale, n: &crate::orders::model::Notification) -> &'static str {
+    match (crate::orders::rules::event_note(&n.kind), n.status) {
+        (crate::orders::rules::EventNote::Said(zh, en), _) => locale.pick(zh, en),
+        (_, status) => match status {
+            OrderStatus::Accepted => locale.pick("门店已接单，正在准备", "The store accepted your order"),
+            OrderStatus::Ready if n.delivery => locale.pick("已备好，等骑手取货", "Ready, waiting for the rider"),
+            OrderStatus::Ready => locale.pick("已备好，可以来门店取货了", "Ready — come and pick it up"),
+            OrderStatus::OutForDelivery => locale.pick("骑手已出发，正在配送", "On its way to you"),
+            OrderStatus::Completed if n.delivery => locale.pick("已送达，祝您用餐愉快", "Delivered — enjoy"),
+            OrderStatus::Completed => locale.pick("已取货，欢迎再来", "Picked up — see you again"),
+            OrderStatus::Cancelled => locale.pick("门店取消了订单，款项已退回", "The store cancelled the order; any payment is refunded"),
+            OrderStatus::NoShow => locale.pick("订单超时未取，款项已退回", "Not collected in time; any payment is refunded"),
+            _ => locale.pick("订单有更新", "Your order was updated"),
+        },
     }
 }
