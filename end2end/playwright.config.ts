@@ -11,7 +11,10 @@ const phone = {
   locale: "zh-CN",
   launchOptions: {
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    // A fake camera and microphone (a moving test pattern, a beep), allowed without a prompt:
+    // the host console's broadcast is tested with them (live_video.spec.ts).
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
   },
 };
 

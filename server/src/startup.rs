@@ -41,7 +41,19 @@ impl Application {
         if config.public_url.is_none() {
             config.public_url = Some(format!("http://{}", listener.local_addr()?));
         }
-        let router = router(&config, db);
+        let relay_config = crate::relay::net::RelayConfig::from_env(crate::config::var, listener.local_addr()?)?;
+        let relay = match crate::relay::Relay::start(&relay_config) {
+            Ok((relay, events)) => {
+                crate::relay::spawn_bookkeeping(relay.clone(), db.clone(), events);
+                Some(relay)
+            }
+            // The shop still sells without video: the room shows the cover and says so.
+            Err(e) => {
+                tracing::error!(error = %e, "video relay: could not open its UDP port; live video is off");
+                None
+            }
+        };
+        let router = router(&config, db, api::live_video::VideoRelay(relay));
         Ok(Application { port, listener, router, limits: config.limits })
     }
 
@@ -81,7 +93,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-pub fn router(config: &Config, db: Db) -> Router {
+pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Router {
     let leptos_options = leptos_options(config);
     // Install the metrics recorder before the first request is counted.
     let _ = observability::prometheus();
@@ -91,6 +103,7 @@ pub fn router(config: &Config, db: Db) -> Router {
         trust_proxy: config.trust_proxy,
         secure_cookies: config.secure_cookies,
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr)),
+        ice_servers: relay.0.as_ref().and_then(|r| serde_json::to_string(&r.ice_servers).ok()).unwrap_or_else(|| "[]".into()),
     };
     let session_store = DbSessionStore::new(db.pool.clone());
     // Not a job: every instance that holds rooms counts them.
@@ -167,6 +180,7 @@ pub fn router(config: &Config, db: Db) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(axum::Extension(crate::limits::StreamSlots::default()))
+        .layer(axum::Extension(relay))
         .layer(axum::Extension(config.limits.clone()))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(config.limits.body_idle))
         .layer(axum::middleware::from_fn_with_state(crate::limits::Guard::new(config.limits.clone()), crate::limits::guard))

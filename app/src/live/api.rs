@@ -49,6 +49,7 @@ pub async fn load_live_room(id: i64) -> Result<Option<LiveRoom>, AppError> {
     Ok(Some(LiveRoom {
         comments: super::room::recent(db, id).await?,
         share_url: format!("{}/live/{id}", state.public_url),
+        ice_servers: state.ice_servers.clone(),
         now_ms: now_ms(),
         me: room_me,
         pickup_days,
@@ -273,6 +274,7 @@ pub async fn load_live_console(id: i64) -> Result<LiveConsole, AppError> {
         comments: super::room::recent(&state.db, id).await?,
         session,
         now_ms: crate::shared::time::now_ms(),
+        ice_servers: state.ice_servers.clone(),
     })
 }
 

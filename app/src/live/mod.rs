@@ -14,4 +14,6 @@ pub mod room;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod video;
 pub use rules::HOST_ROLES;

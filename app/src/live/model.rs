@@ -28,6 +28,34 @@ impl LiveStatus {
     }
 }
 
+/// Whether the host's video reaches linli's relay (WHIP): not yet this session, on air, or
+/// gone for now (the room says 主播暂时离开 and picks the video up again by itself).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum LiveVideo {
+    #[default]
+    None,
+    OnAir,
+    Away,
+}
+
+impl LiveVideo {
+    pub const ALL: [LiveVideo; 3] = [LiveVideo::None, LiveVideo::OnAir, LiveVideo::Away];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LiveVideo::None => "none",
+            LiveVideo::OnAir => "on_air",
+            LiveVideo::Away => "away",
+        }
+    }
+
+    pub fn parse(s: &str) -> LiveVideo {
+        LiveVideo::ALL.into_iter().find(|v| v.as_str() == s).unwrap_or_default()
+    }
+}
+
 /// `POST /api/v1/live-sessions`: a session and its line-up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -86,6 +114,8 @@ pub struct LiveSession {
     pub slow_mode_secs: i64,
     /// The comment the host pinned under the video.
     pub pinned_comment: Option<LiveComment>,
+    /// The host's video through linli's relay (when there is no `stream_url`).
+    pub video: LiveVideo,
 }
 
 /// One line of the line-up as it stands.
@@ -120,6 +150,7 @@ pub struct LiveState {
     /// Orders and GMV so far, for the host's console.
     pub orders: i64,
     pub gmv_fen: i64,
+    pub video: LiveVideo,
 }
 
 /// A comment in the room. The author is shown masked (张*); nothing in it is HTML.
@@ -266,6 +297,8 @@ pub struct LiveRoom {
     pub comments: Vec<LiveComment>,
     pub share_url: String,
     pub now_ms: i64,
+    /// STUN/TURN servers for the video's `RTCPeerConnection` (JSON).
+    pub ice_servers: String,
     /// The signed-in reader's side; `None` for a guest.
     pub me: Option<RoomMe>,
     /// Days a pickup can be booked (today while a window is left, and the next two).
@@ -304,6 +337,8 @@ pub struct LiveConsole {
     pub share_url: String,
     pub qr_svg: String,
     pub now_ms: i64,
+    /// For the camera's `RTCPeerConnection` (JSON), as in `LiveRoom`.
+    pub ice_servers: String,
 }
 
 /// The back office's live page: sessions, and for a store the reader manages, its settings.

@@ -1,6 +1,6 @@
 //! Live-session actions shared by the JSON API and the pages: schedule, go live, pin, end,
 //! look, and 抢购.
-use super::model::{LiveItem, LiveOrderRequest, LiveSession, LiveState, LiveStatus, NewLiveSession, UnitsLeft};
+use super::model::{LiveItem, LiveOrderRequest, LiveSession, LiveState, LiveStatus, LiveVideo, NewLiveSession, UnitsLeft};
 use super::rules::{self, HOST_ROLES};
 use super::store::{self, SessionRow};
 use crate::accounts::model::Me;
@@ -104,6 +104,7 @@ async fn model(conn: &mut AnyConnection, row: SessionRow) -> Result<LiveSession,
         viewers_peak: row.viewers_peak.max(viewers),
         slow_mode_secs: row.slow_mode_secs,
         pinned_comment,
+        video: LiveVideo::parse(&row.video_state),
     })
 }
 
@@ -162,6 +163,7 @@ pub async fn state_event(conn: &mut AnyConnection, id: i64) -> Result<Event, App
         pinned_comment: pinned_comment(conn, &row).await?,
         orders,
         gmv_fen,
+        video: LiveVideo::parse(&row.video_state),
     };
     Ok(Event::new("state", vec![Topic::Live(id)], &state))
 }

@@ -21,6 +21,7 @@ pub struct SessionRow {
     pub slow_mode_secs: i64,
     pub viewers_peak: i64,
     pub pinned_comment_id: Option<i64>,
+    pub video_state: String,
 }
 
 impl SessionRow {
@@ -95,7 +96,7 @@ pub async fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<SessionRow
     Ok(sqlx::query_as(
         "select l.id, l.store_id, s.name as store_name, l.title, l.cover_url, l.stream_url, l.status, l.starts_at_ms,
             l.pinned_product_id, l.started_at_ms, l.ended_at_ms, cast(l.slow_mode_secs as bigint) as slow_mode_secs,
-            cast(l.viewers_peak as bigint) as viewers_peak, l.pinned_comment_id
+            cast(l.viewers_peak as bigint) as viewers_peak, l.pinned_comment_id, l.video_state
          from live_sessions l join stores s on s.id = l.store_id where l.id = $1",
     )
     .bind(id)
@@ -610,4 +611,22 @@ pub async fn raise_peak(pool: &AnyPool, id: i64, viewers: i64) -> Result<(), App
 pub async fn purge_viewers(pool: &AnyPool, before: Millis) -> Result<(), AppError> {
     sqlx::query("delete from live_viewers where at_ms < $1").bind(before).execute(pool).await?;
     Ok(())
+}
+
+/// The relay's news of the host's video; false when the session is gone.
+pub async fn set_video_state(conn: &mut AnyConnection, id: i64, state: &str) -> Result<bool, AppError> {
+    let done = sqlx::query("update live_sessions set video_state = $2 where id = $1").bind(id).bind(state).execute(&mut *conn).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A new stream key's hash replaces the old one (the old key stops working).
+pub async fn set_stream_key_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<(), AppError> {
+    sqlx::query("update live_sessions set stream_key_hash = $2 where id = $1").bind(id).bind(hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Whether `hash` is the session's stream key hash.
+pub async fn stream_key_matches(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("select id from live_sessions where id = $1 and stream_key_hash = $2").bind(id).bind(hash).fetch_optional(&mut *conn).await?;
+    Ok(row.is_some())
 }

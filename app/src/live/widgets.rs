@@ -88,6 +88,8 @@ pub struct LiveFeed {
     pub pinned_comment: RwSignal<Option<LiveComment>>,
     pub takings: RwSignal<(i64, i64)>,
     pub slow_mode: RwSignal<i64>,
+    /// The host's video through the relay: on air, away (主播暂时离开), or not yet.
+    pub video: RwSignal<super::model::LiveVideo>,
 }
 
 /// Comments a room keeps on screen.
@@ -104,6 +106,7 @@ impl LiveFeed {
             pinned_comment: RwSignal::new(s.pinned_comment.clone()),
             takings: RwSignal::new((s.orders, s.gmv_fen)),
             slow_mode: RwSignal::new(s.slow_mode_secs),
+            video: RwSignal::new(s.video),
         }
     }
 
@@ -125,6 +128,7 @@ impl LiveFeed {
                 self.pinned_comment.set(s.pinned_comment);
                 self.takings.set((s.orders, s.gmv_fen));
                 self.slow_mode.set(s.slow_mode_secs);
+                self.video.set(s.video);
                 if moved {
                     on_status();
                 }

@@ -13,6 +13,9 @@ pub struct AppState {
     /// The site's public origin ("https://shop.example.cn") for share links, posters, invites
     /// and previews: configured, never taken from a request's Host header.
     pub public_url: String,
+    /// STUN/TURN servers for the live video's `RTCPeerConnection` (a JSON array; `[]` when
+    /// the relay is reachable directly).
+    pub ice_servers: String,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

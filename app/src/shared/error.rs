@@ -173,6 +173,10 @@ error_codes! {
     InvalidBannedWords => "invalid_banned_words", 422, "屏蔽词最多200个，每个1到20个字", "Up to 200 banned words, each 1 to 20 characters";
     NotStaffHere => "not_staff_here", 422, "只能选本店的店员", "Choose staff of this store only";
     RemindTooLate => "remind_too_late", 409, "这场直播已经开始或结束了，不用提醒了", "This session has already started or ended";
+    SdpRequired => "sdp_required", 415, "视频连接要用 application/sdp 格式", "A video connection needs an application/sdp body";
+    BadOffer => "bad_offer", 422, "视频连接请求不对（要有 VP8 视频或 Opus 声音），请刷新后重试", "The video offer cannot be answered (it needs VP8 video or Opus audio) — reload and try again";
+    RelayFull => "relay_full", 503, "现在看直播的人太多了，请稍后再试，下单不受影响", "Too many people are watching right now — try again shortly; buying still works";
+    VideoUnavailable => "video_unavailable", 503, "直播画面暂时不可用，下单不受影响", "The live video is unavailable right now; buying still works";
     StaleEdit => "stale_edit", 409, "这个商品刚被别人改过（比如售价），你的修改还没保存。请核对一下，确定用你填的内容就再点一次保存", "Someone changed this product meanwhile (the price, say) — your changes are not saved yet. Check them and save again to keep yours";
     TooManyStreams => "too_many_streams", 429, "打开的实时页面太多了，关掉几个再试", "Too many live pages open at once — close some and try again";
     Overloaded => "overloaded", 503, "现在人有点多，请过几秒再试", "We are busy right now — please try again in a few seconds";

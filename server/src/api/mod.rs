@@ -16,6 +16,7 @@ pub mod staff;
 pub mod stock;
 pub mod team;
 pub mod wallet;
+pub mod live_video;
 pub mod who;
 
 use axum::routing::{any, delete, get, post, put};
@@ -113,6 +114,11 @@ pub fn router() -> Router<AppState> {
         .route("/live-sessions/{id}/pin", post(live_sessions::pin))
         .route("/live-sessions/{id}/orders", post(live_sessions::order))
         .route("/live-sessions/{id}/events", get(live_sessions::events))
+        .route("/live-sessions/{id}/whip", post(live_video::whip).layer(axum::extract::DefaultBodyLimit::max(live_video::SDP_LIMIT)))
+        .route("/live-sessions/{id}/whep", post(live_video::whep).layer(axum::extract::DefaultBodyLimit::max(live_video::SDP_LIMIT)))
+        .route("/live-sessions/{id}/whip/{resource}", delete(live_video::unpublish))
+        .route("/live-sessions/{id}/whep/{resource}", delete(live_video::unwatch))
+        .route("/live-sessions/{id}/stream-key", post(live_video::stream_key))
         .route("/live-sessions/{id}/comments", post(live_sessions::comment))
         .route("/live-sessions/{id}/comments/{comment_id}/hide", post(live_sessions::hide))
         .route("/live-sessions/{id}/mutes", post(live_sessions::mute))

@@ -33,6 +33,7 @@ use utoipa::OpenApi;
         super::live_sessions::pin_comment, super::live_sessions::remind, super::live_sessions::unremind, super::live_sessions::for_store,
         super::live_sessions::banned_words, super::live_sessions::set_banned_words, super::live_sessions::hosts, super::live_sessions::set_hosts,
         super::live_sessions::add_units, super::live_sessions::close_item, super::live_sessions::cover,
+        super::live_video::whip, super::live_video::whep, super::live_video::unpublish, super::live_video::unwatch, super::live_video::stream_key,
     ),
     tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"))
 )]

@@ -12,6 +12,7 @@ mod group_buys;
 mod helpers;
 mod limits;
 mod live;
+mod video;
 mod markdowns;
 mod orders;
 mod pickup;

@@ -10,6 +10,7 @@ use crate::ui::form::form_error;
 use crate::ui::{use_locale, AskFirst, FieldError, FormError, OfficePage};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_meta::Script;
 
 #[component]
 pub fn LiveConsolePage() -> impl IntoView {
@@ -89,6 +90,8 @@ fn Console(c: LiveConsole, act: ServerAction<LiveHost>, reload: impl Fn() + Clon
                 LiveStatus::Ended => view! { <p class="notice">{locale.pick("直播已结束，没卖完的货已回到货架。", "The session has ended; what was left is back on the shelf.")}</p> }.into_any(),
             }}
         </section>
+
+        <Camera id=id ice=c.ice_servers.clone() status=status/>
 
         <section class="card" id="lineup">
             <h2 class="section-title">{locale.pick("商品", "Line-up")}</h2>
@@ -207,5 +210,42 @@ fn ConsoleLine(item: LiveItem, feed: LiveFeed, act: ServerAction<LiveHost>, id: 
                 </div>
             </Show>
         </li>
+    }
+}
+
+/// 直播画面: the phone's camera published to linli's relay (WHIP) by live-publish.js — plain
+/// JavaScript, as the camera and WebRTC are the browser's. Publishing may begin before going
+/// live (a check of the picture); residents see it once the session is live.
+#[component]
+fn Camera(id: i64, ice: String, status: Signal<LiveStatus>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Show when=move || status.get() != LiveStatus::Ended>
+            <section class="card live-camera" id="camera">
+                <h2 class="section-title">{locale.pick("直播画面", "Camera")}</h2>
+                <Script src="/live-publish.js" defer="true"/>
+                <div class="live-cam" data-whip=format!("/api/v1/live-sessions/{id}/whip") data-ice=ice.clone() data-key-url=format!("/api/v1/live-sessions/{id}/stream-key")>
+                    <video class="live-cam-preview" muted=true playsinline="" autoplay=true></video>
+                    <p class="live-cam-state" data-cam-state="" role="status">
+                        {locale.pick("用这台手机的摄像头直播：点「开始推流」，允许使用摄像头和麦克风。开播前推流只有你看得到，可以先试试画面。",
+                            "Broadcast with this phone's camera: tap Start streaming and allow the camera and microphone. Before you go live only you see it, so you can check the picture.")}
+                    </p>
+                    <div class="live-cam-buttons">
+                        <button type="button" class="btn btn-cta btn-big" data-cam="publish">{locale.pick("开始推流", "Start streaming")}</button>
+                        <button type="button" class="btn btn-secondary" data-cam="flip" disabled=true>{locale.pick("切换前后摄像头", "Flip camera")}</button>
+                        <button type="button" class="btn btn-secondary" data-cam="mute" disabled=true>{locale.pick("关麦克风", "Mute mic")}</button>
+                    </div>
+                    <p class="live-cam-health num" data-cam-health="" aria-live="polite"></p>
+                    <details class="live-obs">
+                        <summary>{locale.pick("用电脑上的 OBS 推流", "Stream from OBS on a computer")}</summary>
+                        <p class="hint">{locale.pick("OBS 30 以上：设置 → 直播 → 服务选 WHIP，填下面的地址和密钥。密钥只显示一次，重新生成后旧密钥失效。",
+                            "OBS 30 or later: Settings → Stream → Service WHIP, with the address and key below. The key shows once; a new one replaces it.")}</p>
+                        <button type="button" class="btn btn-secondary btn-small" data-cam="key">{locale.pick("生成推流密钥", "Make a stream key")}</button>
+                        <p class="live-key" data-cam-key="" hidden=true></p>
+                    </details>
+                </div>
+                <noscript><p class="notice">{locale.pick("推流要用浏览器的 JavaScript，请换个浏览器或打开它。", "Streaming needs JavaScript in this browser.")}</p></noscript>
+            </section>
+        </Show>
     }
 }

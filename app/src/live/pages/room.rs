@@ -79,6 +79,20 @@ fn RoomView(room: LiveRoom, remind: ServerAction<LiveRemind>, reload: impl Fn() 
                         <video class="live-video" data-hls=url playsinline="" controls=true muted=true autoplay=true poster=picture.clone().unwrap_or_default()></video>
                         <p class="live-video-state" data-video-state="" role="status"></p>
                     }.into_any(),
+                    // The host's own camera through linli's relay (WHEP). The wrapper says where
+                    // the video stands (on air, away, not yet) and the stream keeps it current;
+                    // live-video.js connects, reconnects and stays quiet while the host is away.
+                    (None, LiveStatus::Live) => view! {
+                        <Script src="/live-video.js" defer="true"/>
+                        <div class="live-rtc" data-video=move || feed.video.get().as_str()>
+                            <video class="live-video" data-whep=format!("/api/v1/live-sessions/{}/whep", s.id) data-ice=room.ice_servers.clone()
+                                playsinline="" muted=true autoplay=true poster=picture.clone().unwrap_or_default()></video>
+                            <p class="live-rtc-note live-rtc-none">{locale.pick("主播正在店里介绍，下面直接抢", "The host is on — buy below")}</p>
+                            <p class="live-rtc-note live-rtc-away" role="status">{locale.pick("主播暂时离开，马上回来", "The host stepped away — back in a moment")}</p>
+                            <button type="button" class="live-unmute" data-unmute="" hidden=true>{locale.pick("点这里开声音", "Tap for sound")}</button>
+                            <p class="live-video-state" data-video-state="" role="status"></p>
+                        </div>
+                    }.into_any(),
                     _ => view! {
                         <div class="live-poster">
                             {picture.clone().map(|src| view! { <img src=src alt="" width="360" height="270" fetchpriority="high"/> })}
