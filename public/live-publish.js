@@ -2,14 +2,14 @@
 // Plain JavaScript: the camera and WebRTC belong to the browser, and the console works the
 // same whether or not its WASM has arrived. One tap asks for the camera and publishes; the
 // connection comes back by itself after a network drop; the line under the buttons shows
-// the upload every two seconds and warns on a weak network. The console redraws itself (going
+// the upload every two seconds and warns when the network cannot carry the picture. The console redraws itself (going
 // live reloads its data): a redrawn camera card takes over the running broadcast instead of
 // starting a second one.
 (function () {
   "use strict";
   var en = document.documentElement.lang === "en";
   var w = en ? {
-    asking: "Allow the camera and microphone…", connecting: "Connecting…", onair: "Streaming. Residents see you once the session is live.",
+    asking: "Allow the camera and microphone…", connecting: "Connecting…", onair: "Streaming — residents in the room see you while the session is live (before that, only you do).",
     retry: "The network dropped — reconnecting…", stopped: "Streaming stopped.", denied: "The camera or microphone was not allowed. Allow them in the browser's site settings, then try again.",
     nocam: "No camera could be opened on this device.", unsupported: "This browser cannot stream. Use Safari or Chrome on a recent phone.",
     refused: "You cannot stream this session (signed out, or not its host).", ended: "The session has ended.", full: "The video is unavailable right now.",
@@ -17,7 +17,7 @@
     health: function (kbps, fps) { return "Upload " + kbps + " kbps" + (fps ? " · " + Math.round(fps) + " fps" : ""); },
     key: "Address: ", keyLabel: "Key: ", keyFailed: "No key was made — try again."
   } : {
-    asking: "请允许使用摄像头和麦克风…", connecting: "正在连接…", onair: "正在推流。开播后居民就能看到画面。",
+    asking: "请允许使用摄像头和麦克风…", connecting: "正在连接…", onair: "正在推流：直播中，直播间里的居民都看得到（开播前只有你看得到）。",
     retry: "网络断了，正在重连…", stopped: "已停止推流。", denied: "没有摄像头或麦克风的权限。请在浏览器的网站设置里允许，再点一次。",
     nocam: "这台设备打不开摄像头。", unsupported: "这个浏览器不能推流，请用较新手机上的 Safari 或 Chrome。",
     refused: "你不能给这场直播推流（没登录，或不是这场的主播）。", ended: "这场直播已经结束了。", full: "直播画面暂时不可用。",
@@ -44,7 +44,7 @@
     var ice = [];
     try { ice = JSON.parse(box.getAttribute("data-ice") || "[]"); } catch (e) { ice = []; }
     var stream = null, pc = null, resource = null, wanted = false, facing = "user", muted = false;
-    var tries = 0, timer = null, lastBytes = 0, lastAt = 0;
+    var tries = 0, timer = null, lastBytes = 0, lastAt = 0, connectedAt = 0;
 
     function say(text) { said = text; line.textContent = text; }
     function publishing(on) {
@@ -96,26 +96,19 @@
       mine.onconnectionstatechange = function () {
         if (mine !== pc) return;
         var s = mine.connectionState;
-        if (s === "connected") { tries = 0; say(w.onair); }
+        if (s === "connected") { tries = 0; connectedAt = Date.now(); say(w.onair); }
         else if (s === "failed") { drop(); later(); }
         else if (s === "disconnected") setTimeout(function () { if (mine === pc && mine.connectionState !== "connected") { drop(); later(); } }, 3000);
       };
       say(w.connecting);
-      mine.createOffer().then(function (o) { return mine.setLocalDescription(o); }).then(function () {
-        return fetch(url, { method: "POST", headers: { "Content-Type": "application/sdp", "X-Requested-With": "linli" }, body: mine.localDescription.sdp });
-      }).then(function (res) {
+      if (!window.linliOffer) { drop(); return later(); }
+      window.linliOffer(mine, url).then(function (r) {
         if (mine !== pc) return;
-        if (res.status === 201) {
-          resource = res.headers.get("Location");
-          return res.text().then(function (sdp) { if (mine === pc) return mine.setRemoteDescription({ type: "answer", sdp: sdp }); });
-        }
+        if (r.status === 201) { resource = r.location; return; }
         // Refusals are final; anything else is tried again.
-        if (res.status === 401 || res.status === 403 || res.status === 404 || res.status === 409) {
-          stop(res.status === 409 ? w.ended : w.refused);
-          return;
-        }
+        if (r.status === 401 || r.status === 403 || r.status === 404 || r.status === 409) return stop(r.status === 409 ? w.ended : w.refused);
         drop();
-        if (res.status === 503) say(w.full);
+        if (r.status === 503) say(w.full);
         later();
       }).catch(function () { if (mine === pc) { drop(); later(); } });
     }
@@ -152,8 +145,11 @@
     function stats() {
       if (!pc || pc.connectionState !== "connected") return;
       pc.getStats().then(function (report) {
-        var bytes = 0, limit = "", fps = 0;
+        var bytes = 0, limit = "", fps = 0, room = 0;
         report.forEach(function (r) {
+          // What the connection estimates it can carry up: the network's own verdict (a still
+          // picture legitimately needs little, so the bytes sent alone would cry wolf).
+          if (r.type === "candidate-pair" && r.nominated && r.availableOutgoingBitrate) room = r.availableOutgoingBitrate;
           if (r.type !== "outbound-rtp") return;
           bytes += r.bytesSent || 0;
           if (r.kind === "video") { limit = r.qualityLimitationReason || limit; fps = r.framesPerSecond || fps; }
@@ -164,7 +160,8 @@
         lastBytes = bytes;
         lastAt = now;
         if (first) return;
-        var weak = kbps < 250 || limit === "bandwidth";
+        // The estimate starts low and climbs over the first seconds: judge after ten.
+        var weak = Date.now() - connectedAt > 10000 && (limit === "bandwidth" || (room > 0 && room < 300000));
         health.textContent = w.health(kbps, fps) + (weak ? " · " + w.weak : "");
         health.classList.toggle("warn", weak);
       }).catch(function () {});

@@ -104,18 +104,15 @@
         else if (s === "disconnected") setTimeout(function () { if (mine === pc && pc.connectionState !== "connected") { hangUp(); later(words.retry); } }, 4000);
       };
       say(video, words.wait);
-      pc.createOffer().then(function (o) { return mine.setLocalDescription(o); }).then(function () {
-        return fetch(url, { method: "POST", headers: { "Content-Type": "application/sdp", "X-Requested-With": "linli" }, body: mine.localDescription.sdp });
-      }).then(function (res) {
+      // rtc-offer.js may still be on its way (loaded beside this file): a moment later, then.
+      if (!window.linliOffer) { hangUp(); return later(words.wait); }
+      window.linliOffer(mine, url).then(function (r) {
         if (mine !== pc) return;
-        if (res.status === 201) {
-          resource = res.headers.get("Location");
-          return res.text().then(function (sdp) { if (mine === pc) return mine.setRemoteDescription({ type: "answer", sdp: sdp }); });
-        }
+        if (r.status === 201) { resource = r.location; return; }
         hangUp();
         // 409: the session ended (the room says so); 404: gone.
-        if (res.status === 409 || res.status === 404) return say(video, "");
-        later(res.status === 503 ? words.busy : words.retry);
+        if (r.status === 409 || r.status === 404) return say(video, "");
+        later(r.status === 503 ? words.busy : words.retry);
       }).catch(function () { if (mine === pc) { hangUp(); later(words.retry); } });
     }
 

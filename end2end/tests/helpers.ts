@@ -65,3 +65,19 @@ export function sql(statement: string) {
   const db = process.env.E2E_DB ?? ".state/e2e.db";
   execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()", db, statement]);
 }
+
+/** Schedules a session on the form at /admin/live/new with the form's first product; returns
+ * the session's id and the product's name. */
+export async function scheduleLive(manager: Page, title: string): Promise<{ id: number; product: string }> {
+  await manager.goto("/admin/live/new");
+  await manager.getByLabel("标题（最多30个字）").fill(title);
+  const row = manager.locator(".live-pick-row").first();
+  const product = (await row.locator(".choice > span").innerText()).split(" ")[0];
+  await row.getByRole("checkbox").check();
+  await row.getByLabel("直播价（元）").fill("0.99");
+  await row.getByLabel("留几件").fill("3");
+  await row.getByLabel("每人限购").fill("2");
+  await manager.getByRole("button", { name: "安排直播" }).click();
+  await expect(manager).toHaveURL(/\/admin\/live\/\d+$/);
+  return { id: Number(new URL(manager.url()).pathname.split("/").pop()), product };
+}

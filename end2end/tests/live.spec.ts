@@ -1,27 +1,11 @@
-import { expect, Page, test } from "@playwright/test";
-import { jsOn, newPerson, personPage, ready } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { jsOn, newPerson, personPage, ready, scheduleLive as schedule } from "./helpers";
 
 // A manager, a resident and a guest sign in or open pages per test.
 test.describe.configure({ timeout: 120_000 });
 
 const MANAGER = "13900000011"; // 刘店长, the first store
 const RESIDENT = "13800000003"; // 张女士
-
-/** Schedules a session on the form at /admin/live/new with the form's first product; returns
- * the session's id and the product's name. */
-async function schedule(manager: Page, title: string): Promise<{ id: number; product: string }> {
-  await manager.goto("/admin/live/new");
-  await manager.getByLabel("标题（最多30个字）").fill(title);
-  const row = manager.locator(".live-pick-row").first();
-  const product = (await row.locator(".choice > span").innerText()).split(" ")[0];
-  await row.getByRole("checkbox").check();
-  await row.getByLabel("直播价（元）").fill("0.99");
-  await row.getByLabel("留几件").fill("3");
-  await row.getByLabel("每人限购").fill("2");
-  await manager.getByRole("button", { name: "安排直播" }).click();
-  await expect(manager).toHaveURL(/\/admin\/live\/\d+$/);
-  return { id: Number(new URL(manager.url()).pathname.split("/").pop()), product };
-}
 
 test("a host schedules, goes live and pins; a resident who asked to be reminded sees the pin come in, buys in two taps and comments", async ({ browser }, info) => {
   const manager = await personPage(browser, info, MANAGER, "/admin/live");

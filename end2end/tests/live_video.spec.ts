@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { jsOn, newPerson, personPage, ready } from "./helpers";
+import { jsOn, newPerson, personPage, ready, scheduleLive } from "./helpers";
 
 // The host broadcasts from the console with the phone's camera (Chromium's fake camera here),
 // through linli's own relay; residents watch in the room.
@@ -7,19 +7,6 @@ test.describe.configure({ timeout: 120_000 });
 
 const MANAGER = "13900000011"; // 刘店长, the first store
 const RESIDENT = "13800000003"; // 张女士
-
-async function schedule(manager: Page, title: string): Promise<number> {
-  await manager.goto("/admin/live/new");
-  await manager.getByLabel("标题（最多30个字）").fill(title);
-  const row = manager.locator(".live-pick-row").first();
-  await row.getByRole("checkbox").check();
-  await row.getByLabel("直播价（元）").fill("0.99");
-  await row.getByLabel("留几件").fill("3");
-  await row.getByLabel("每人限购").fill("1");
-  await manager.getByRole("button", { name: "安排直播" }).click();
-  await expect(manager).toHaveURL(/\/admin\/live\/\d+$/);
-  return Number(new URL(manager.url()).pathname.split("/").pop());
-}
 
 type Frames = { frames: number; firstMs: number; width: number; delayMs: number[] };
 
@@ -50,7 +37,7 @@ function median(xs: number[]): number {
 test("the host broadcasts from the console; two residents see the picture move, then 主播暂时离开 when it stops, and it comes back by itself", async ({ browser }, info) => {
   test.skip(!jsOn(info), "the camera and WebRTC need JavaScript (the room without it is in live.spec.ts)");
   const manager = await personPage(browser, info, MANAGER, "/admin/live");
-  const id = await schedule(manager, "现场直播·今晚的鱼");
+  const { id } = await scheduleLive(manager, "现场直播·今晚的鱼");
   await ready(manager, info);
   await manager.getByRole("button", { name: "开始直播" }).click();
   await expect(manager.locator(".live-badge").first()).toHaveText("直播中");
@@ -105,7 +92,7 @@ test("the host broadcasts from the console; two residents see the picture move, 
   }
 
   // The end: the room says so and the console's camera card goes.
-  await manager.getByRole("button", { name: "结束直播" }).click();
+  await manager.locator("summary", { hasText: "结束直播" }).click();
   await manager.getByRole("button", { name: "确定结束" }).click();
   await expect(manager.locator(".live-badge").first()).toHaveText("已结束");
   await expect(resident.locator(".live-badge").first()).toHaveText("已结束");

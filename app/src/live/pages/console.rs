@@ -223,6 +223,7 @@ fn Camera(id: i64, ice: String, status: Signal<LiveStatus>) -> impl IntoView {
         <Show when=move || status.get() != LiveStatus::Ended>
             <section class="card live-camera" id="camera">
                 <h2 class="section-title">{locale.pick("直播画面", "Camera")}</h2>
+                <Script src="/rtc-offer.js" defer="true"/>
                 <Script src="/live-publish.js" defer="true"/>
                 <div class="live-cam" data-whip=format!("/api/v1/live-sessions/{id}/whip") data-ice=ice.clone() data-key-url=format!("/api/v1/live-sessions/{id}/stream-key")>
                     <video class="live-cam-preview" muted=true playsinline="" autoplay=true></video>

@@ -83,6 +83,7 @@ fn RoomView(room: LiveRoom, remind: ServerAction<LiveRemind>, reload: impl Fn() 
                     // the video stands (on air, away, not yet) and the stream keeps it current;
                     // live-video.js connects, reconnects and stays quiet while the host is away.
                     (None, LiveStatus::Live) => view! {
+                        <Script src="/rtc-offer.js" defer="true"/>
                         <Script src="/live-video.js" defer="true"/>
                         <div class="live-rtc" data-video=move || feed.video.get().as_str()>
                             <video class="live-video" data-whep=format!("/api/v1/live-sessions/{}/whep", s.id) data-ice=room.ice_servers.clone()
