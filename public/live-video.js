@@ -149,7 +149,22 @@
     connect();
   }
 
+  // A replay in parts (the host reconnected, or the server restarted): the next part plays
+  // when one ends.
+  function replay(video) {
+    if (video.__linliPlaying) return;
+    video.__linliPlaying = true;
+    var parts = (video.getAttribute("data-replays") || "").split(" ").filter(Boolean);
+    var at = 0;
+    video.addEventListener("ended", function () {
+      if (++at >= parts.length) return;
+      video.src = parts[at];
+      video.play().catch(function () {});
+    });
+  }
+
   function scan() {
+    document.querySelectorAll("video[data-replays]").forEach(replay);
     document.querySelectorAll("video[data-hls]").forEach(start);
     document.querySelectorAll("video[data-whep]").forEach(whep);
   }

@@ -41,7 +41,7 @@ impl Application {
         if config.public_url.is_none() {
             config.public_url = Some(format!("http://{}", listener.local_addr()?));
         }
-        let relay_config = crate::relay::net::RelayConfig::from_env(crate::config::var, listener.local_addr()?)?;
+        let relay_config = crate::relay::net::RelayConfig::from_env(crate::config::var, listener.local_addr()?, &config.database_url)?;
         let relay = match crate::relay::Relay::start(&relay_config) {
             Ok((relay, events)) => {
                 crate::relay::spawn_bookkeeping(relay.clone(), db.clone(), events);
@@ -138,6 +138,7 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
             axum::routing::post(media::cover_from_page).layer(axum::extract::DefaultBodyLimit::max(api::products::UPLOAD_LIMIT)),
         )
         .route("/g/{id}/poster.svg", get(media::poster))
+        .route("/live/{id}/replay/{name}", get(api::live_video::replay))
         .route("/lang/{code}", get(switch_language))
         .leptos_routes_with_context(
             &state,

@@ -116,6 +116,18 @@ pub struct LiveSession {
     pub pinned_comment: Option<LiveComment>,
     /// The host's video through linli's relay (when there is no `stream_url`).
     pub video: LiveVideo,
+    /// Once ended: the recordings of what the relay carried, in order (回放).
+    pub replays: Vec<LiveReplay>,
+}
+
+/// One recorded stretch of a session, played at `url` (WebM: VP8 + Opus).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LiveReplay {
+    pub id: i64,
+    pub url: String,
+    /// 0 for a stretch cut short (it plays; its length is not known).
+    pub duration_ms: i64,
 }
 
 /// One line of the line-up as it stands.

@@ -1,6 +1,6 @@
 //! Live-session actions shared by the JSON API and the pages: schedule, go live, pin, end,
 //! look, and 抢购.
-use super::model::{LiveItem, LiveOrderRequest, LiveSession, LiveState, LiveStatus, LiveVideo, NewLiveSession, UnitsLeft};
+use super::model::{LiveItem, LiveOrderRequest, LiveReplay, LiveSession, LiveState, LiveStatus, LiveVideo, NewLiveSession, UnitsLeft};
 use super::rules::{self, HOST_ROLES};
 use super::store::{self, SessionRow};
 use crate::accounts::model::Me;
@@ -84,6 +84,14 @@ async fn model(conn: &mut AnyConnection, row: SessionRow) -> Result<LiveSession,
     let status = row.status();
     let viewers = current_viewers(conn, &row).await?;
     let pinned_comment = pinned_comment(conn, &row).await?;
+    let replays = match row.status() {
+        LiveStatus::Ended => store::recordings(conn, row.id)
+            .await?
+            .into_iter()
+            .map(|(id, _, duration_ms)| LiveReplay { id, url: format!("/live/{}/replay/{id}.webm", row.id), duration_ms })
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok(LiveSession {
         id: row.id,
         store_id: row.store_id,
@@ -105,6 +113,7 @@ async fn model(conn: &mut AnyConnection, row: SessionRow) -> Result<LiveSession,
         slow_mode_secs: row.slow_mode_secs,
         pinned_comment,
         video: LiveVideo::parse(&row.video_state),
+        replays,
     })
 }
 

@@ -630,3 +630,33 @@ pub async fn stream_key_matches(conn: &mut AnyConnection, id: i64, hash: &str) -
     let row: Option<(i64,)> = sqlx::query_as("select id from live_sessions where id = $1 and stream_key_hash = $2").bind(id).bind(hash).fetch_optional(&mut *conn).await?;
     Ok(row.is_some())
 }
+
+/// A recording's file began.
+pub async fn insert_recording(conn: &mut AnyConnection, id: i64, file: &str, now: Millis) -> Result<(), AppError> {
+    sqlx::query("insert into live_recordings (session_id, file, started_at_ms) values ($1, $2, $3)").bind(id).bind(file).bind(now).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// A recording's file was closed.
+pub async fn finish_recording(conn: &mut AnyConnection, id: i64, file: &str, duration_ms: i64, bytes: i64, now: Millis) -> Result<(), AppError> {
+    sqlx::query("update live_recordings set ended_at_ms = $3, duration_ms = $4, bytes = $5 where session_id = $1 and file = $2")
+        .bind(id)
+        .bind(file)
+        .bind(now)
+        .bind(duration_ms)
+        .bind(bytes)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A session's recordings in order: (id, file, duration_ms).
+pub async fn recordings(conn: &mut AnyConnection, id: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
+    Ok(sqlx::query_as("select id, file, duration_ms from live_recordings where session_id = $1 order by id").bind(id).fetch_all(&mut *conn).await?)
+}
+
+/// One recording's file, if it belongs to the session.
+pub async fn recording_file(conn: &mut AnyConnection, id: i64, recording_id: i64) -> Result<Option<String>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("select file from live_recordings where session_id = $1 and id = $2").bind(id).bind(recording_id).fetch_optional(&mut *conn).await?;
+    Ok(row.map(|r| r.0))
+}

@@ -66,3 +66,25 @@ pub async fn new_stream_key(db: &Db, me: &Me, id: i64) -> Result<String, AppErro
     tx.commit().await?;
     Ok(key)
 }
+
+/// The relay's recorder began a file (`finished: false`) or closed one with its length.
+pub async fn recorded(db: &Db, id: i64, file: &str, duration_ms: i64, bytes: i64, finished: bool) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let now = crate::shared::time::now_ms();
+    if finished {
+        store::finish_recording(&mut conn, id, file, duration_ms, bytes, now).await
+    } else {
+        store::insert_recording(&mut conn, id, file, now).await
+    }
+}
+
+/// The file of one of an ended session's recordings (a replay is watched once the session is
+/// over; while live, the room has the live picture).
+pub async fn replay_file(db: &Db, id: i64, recording_id: i64) -> Result<String, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let row = store::find(&mut conn, id).await?.ok_or_else(AppError::not_found)?;
+    if row.status() != LiveStatus::Ended {
+        return Err(AppError::not_found());
+    }
+    store::recording_file(&mut conn, id, recording_id).await?.ok_or_else(AppError::not_found)
+}

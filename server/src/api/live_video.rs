@@ -145,3 +145,28 @@ pub async fn stream_key(State(state): State<AppState>, SignedIn(me): SignedIn, A
     let key = video::new_stream_key(&state.db, &me, id).await?;
     Ok((StatusCode::CREATED, Json(StreamKey { stream_key: key, whip_url: format!("{}/api/v1/live-sessions/{id}/whip", state.public_url) })))
 }
+
+/// 回放: one recording of an ended session, with byte ranges (seeking). Served by the instance
+/// whose `LINLI_RECORDINGS_DIR` holds it — with several instances, a shared directory.
+pub async fn replay(
+    State(state): State<AppState>,
+    Extension(relay): Extension<VideoRelay>,
+    ApiPath((id, name)): ApiPath<(i64, String)>,
+    req: axum::extract::Request,
+) -> ApiResult<Response> {
+    use tower::ServiceExt;
+    let not_found = || ApiError(AppError::not_found());
+    let recording_id = name.strip_suffix(".webm").and_then(|n| n.parse::<i64>().ok()).ok_or_else(not_found)?;
+    let file = video::replay_file(&state.db, id, recording_id).await?;
+    let dir = relay.0.as_ref().and_then(|r| r.recordings.clone()).ok_or_else(not_found)?;
+    // The name is the recorder's own; still, nothing but a plain file name is opened.
+    if file.contains(['/', '\\']) || file.starts_with('.') {
+        return Err(not_found());
+    }
+    let mut res = tower_http::services::ServeFile::new(dir.join(file)).oneshot(req).await.map_err(|_| not_found())?.into_response();
+    if res.status().is_success() {
+        // A finished recording never changes.
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    }
+    Ok(res)
+}

@@ -6,7 +6,8 @@
 //! transcoding — and str0m packetises, encrypts and retransmits (NACK) per viewer. A viewer
 //! that joins or loses packets asks for a keyframe, which is passed on to the publisher at most
 //! twice a second.
-use super::{Opened, RelayError, Role, VideoEvent};
+use super::record::{Rec, Recorder};
+use super::{Opened, RelayError, RelayEvent, Role};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -40,7 +41,8 @@ pub(super) struct Engine {
     next_id: u64,
     max_viewers: usize,
     viewers: usize,
-    events: tokio::sync::mpsc::UnboundedSender<VideoEvent>,
+    events: tokio::sync::mpsc::UnboundedSender<RelayEvent>,
+    recorder: Option<Recorder>,
     /// Datagrams to send, drained by the loop after each step.
     pub(super) outbox: Vec<(SocketAddr, SocketAddr, Vec<u8>)>,
     pub(super) stats: Stats,
@@ -77,6 +79,10 @@ struct Room {
     publisher: Option<u64>,
     viewers: Vec<u64>,
     on_air: bool,
+    /// Counts publishers: the recorder anchors its clocks again when it changes.
+    generation: u64,
+    /// What is forwarded is also recorded (while the session is live).
+    recording: bool,
     last_keyframe_request: Option<Instant>,
     /// One continuous timeline per kind for the viewers, across publishers: a host who
     /// reconnects starts new RTP clocks, and viewers' players would stall on the jump.
@@ -107,7 +113,7 @@ fn kind_index(kind: MediaKind) -> usize {
 }
 
 impl Engine {
-    pub(super) fn new(local: Vec<SocketAddr>, max_viewers: usize, events: tokio::sync::mpsc::UnboundedSender<VideoEvent>) -> Engine {
+    pub(super) fn new(local: Vec<SocketAddr>, max_viewers: usize, events: tokio::sync::mpsc::UnboundedSender<RelayEvent>, recorder: Option<Recorder>) -> Engine {
         Engine {
             local,
             clients: HashMap::new(),
@@ -117,6 +123,7 @@ impl Engine {
             max_viewers,
             viewers: 0,
             events,
+            recorder,
             outbox: Vec::new(),
             stats: Stats::default(),
         }
@@ -163,6 +170,7 @@ impl Engine {
                     }
                 }
                 room.timelines.iter_mut().for_each(|t| t.offset = None);
+                room.generation += 1;
                 self.stats.publishers += 1;
             }
             Role::Viewer => {
@@ -186,8 +194,19 @@ impl Engine {
         true
     }
 
-    /// The session ended: every connection of it goes.
+    /// Records the session's video from now (`on`), or stops and closes the file.
+    pub(super) fn record(&mut self, session: i64, on: bool) {
+        let Some(recorder) = &self.recorder else { return };
+        let room = self.rooms.entry(session).or_default();
+        if room.recording != on {
+            room.recording = on;
+            recorder.send(if on { Rec::Start { session } } else { Rec::Stop { session } });
+        }
+    }
+
+    /// The session ended: every connection of it goes, and its recording is closed.
     pub(super) fn end_session(&mut self, session: i64, now: Instant) {
+        self.record(session, false);
         for c in self.clients.values_mut().filter(|c| c.session == session) {
             c.rtc.disconnect();
         }
@@ -262,7 +281,7 @@ impl Engine {
                             let room = self.rooms.entry(session).or_default();
                             if room.publisher == Some(id) && !room.on_air {
                                 room.on_air = true;
-                                let _ = self.events.send(VideoEvent { session, on_air: true });
+                                let _ = self.events.send(RelayEvent::Video { session, on_air: true });
                             }
                             self.ask_keyframe(session, now, &mut acts);
                         }
@@ -292,6 +311,11 @@ impl Engine {
         let out = (ticks + offset).max(0) as u64;
         line.last = Some((out, now));
         let time = MediaTime::new(out, hz);
+        if room.recording {
+            if let Some(r) = &self.recorder {
+                r.send(Rec::Frame { session, video: kind == MediaKind::Video, generation: room.generation, arrival: data.network_time, time: data.time, data: data.data.clone() });
+            }
+        }
         let viewers = room.viewers.clone();
         self.stats.frames_in += 1;
         for v in viewers {
@@ -346,7 +370,7 @@ impl Engine {
                         room.publisher = None;
                         if room.on_air {
                             room.on_air = false;
-                            let _ = self.events.send(VideoEvent { session: c.session, on_air: false });
+                            let _ = self.events.send(RelayEvent::Video { session: c.session, on_air: false });
                         }
                     }
                 }
@@ -422,10 +446,10 @@ mod tests {
     use crate::relay::probe::Probe;
     use std::net::{IpAddr, Ipv4Addr};
 
-    fn engine() -> (Engine, tokio::sync::mpsc::UnboundedReceiver<VideoEvent>) {
+    fn engine() -> (Engine, tokio::sync::mpsc::UnboundedReceiver<RelayEvent>) {
         str0m::crypto::from_feature_flags().install_process_default();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        (Engine::new(vec!["127.0.0.1:40000".parse().unwrap()], 2, tx), rx)
+        (Engine::new(vec!["127.0.0.1:40000".parse().unwrap()], 2, tx, None), rx)
     }
 
     #[tokio::test]

@@ -11,6 +11,8 @@
 mod engine;
 pub mod net;
 pub mod probe;
+mod record;
+pub mod webm;
 
 pub use engine::Stats;
 use std::net::SocketAddr;
@@ -38,17 +40,20 @@ pub struct Opened {
     pub resource: String,
 }
 
-/// The host's video started or stopped reaching the relay.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VideoEvent {
-    pub session: i64,
-    pub on_air: bool,
+/// What the relay tells the rest of the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RelayEvent {
+    /// The host's video started or stopped reaching the relay.
+    Video { session: i64, on_air: bool },
+    /// A recording's file began (`finished: false`) or was closed with its length.
+    Recorded { session: i64, file: String, duration_ms: u64, bytes: u64, finished: bool },
 }
 
 enum Command {
     Open { session: i64, role: Role, offer: String, reply: oneshot::Sender<Result<Opened, RelayError>> },
     Close { session: i64, resource: String, reply: oneshot::Sender<bool> },
     EndSession { session: i64 },
+    Record { session: i64, on: bool },
     Stats { reply: oneshot::Sender<Stats> },
     Sessions { reply: oneshot::Sender<Vec<i64>> },
 }
@@ -63,12 +68,14 @@ pub struct Relay {
     /// WHIP/WHEP `Link` headers.
     pub ice_servers: Vec<net::IceServer>,
     instance: String,
+    /// Where replays are written (`LINLI_RECORDINGS_DIR`); `None` when recording is off.
+    pub recordings: Option<std::path::PathBuf>,
 }
 
 impl Relay {
     /// Binds the UDP sockets and starts the relay thread. `events` hears when a session's
     /// video starts and stops reaching this instance.
-    pub fn start(config: &net::RelayConfig) -> std::io::Result<(Relay, mpsc::UnboundedReceiver<VideoEvent>)> {
+    pub fn start(config: &net::RelayConfig) -> std::io::Result<(Relay, mpsc::UnboundedReceiver<RelayEvent>)> {
         // aws-lc, process-wide (a second call, as in the tests' many apps, is a no-op).
         str0m::crypto::from_feature_flags().install_process_default();
         let sockets = net::bind(config)?;
@@ -76,15 +83,19 @@ impl Relay {
         let (tx, rx) = mpsc::unbounded_channel();
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         let max_viewers = config.max_viewers;
+        let recorder = match &config.recordings {
+            Some(dir) => Some(record::Recorder::start(dir.clone(), events_tx.clone())?),
+            None => None,
+        };
         std::thread::Builder::new().name("linli-relay".into()).spawn(move || {
             let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(rt) => rt,
                 Err(e) => return tracing::error!(error = %e, "relay: no runtime"),
             };
-            rt.block_on(run(sockets, rx, max_viewers, events_tx));
+            rt.block_on(run(sockets, rx, max_viewers, events_tx, recorder));
         })?;
         tracing::info!(candidates = ?candidates, "video relay listening (UDP)");
-        Ok((Relay { tx, candidates, ice_servers: config.ice_servers.clone(), instance: config.instance.clone() }, events_rx))
+        Ok((Relay { tx, candidates, ice_servers: config.ice_servers.clone(), instance: config.instance.clone(), recordings: config.recordings.clone() }, events_rx))
     }
 
     async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, RelayError> {
@@ -99,6 +110,10 @@ impl Relay {
 
     pub async fn close(&self, session: i64, resource: String) -> Result<bool, RelayError> {
         self.ask(|reply| Command::Close { session, resource, reply }).await
+    }
+
+    pub fn record(&self, session: i64, on: bool) {
+        let _ = self.tx.send(Command::Record { session, on });
     }
 
     pub fn end_session(&self, session: i64) {
@@ -118,14 +133,20 @@ impl Relay {
 /// The relay's side of the session's life: the room hears when the host's video comes and
 /// goes, and a session that ended (by the host, on another instance, or by housekeeping) loses
 /// its connections within seconds — an encoder still sending reaches nobody.
-pub fn spawn_bookkeeping(relay: Relay, db: linli_app::server::Db, mut events: mpsc::UnboundedReceiver<VideoEvent>) {
+pub fn spawn_bookkeeping(relay: Relay, db: linli_app::server::Db, mut events: mpsc::UnboundedReceiver<RelayEvent>) {
     use linli_app::live::model::LiveStatus;
     let sweep = relay.clone();
     let sweep_db = db.clone();
     tokio::spawn(async move {
         while let Some(e) = events.recv().await {
-            if let Err(err) = linli_app::live::video::video_changed(&db, e.session, e.on_air).await {
-                tracing::warn!(session = e.session, error = %err, "video state not recorded");
+            let (session, done) = match e {
+                RelayEvent::Video { session, on_air } => (session, linli_app::live::video::video_changed(&db, session, on_air).await),
+                RelayEvent::Recorded { session, file, duration_ms, bytes, finished } => {
+                    (session, linli_app::live::video::recorded(&db, session, &file, duration_ms as i64, bytes as i64, finished).await)
+                }
+            };
+            if let Err(err) = done {
+                tracing::warn!(session, error = %err, "relay news not recorded");
             }
         }
     });
@@ -143,7 +164,8 @@ pub fn spawn_bookkeeping(relay: Relay, db: linli_app::server::Db, mut events: mp
             let Ok(sessions) = sweep.sessions().await else { return };
             for id in sessions {
                 match linli_app::live::service::get(&sweep_db, id).await {
-                    Ok(Some(s)) if s.status != LiveStatus::Ended => {}
+                    // Recorded while live: not the host's check of the picture before the start.
+                    Ok(Some(s)) if s.status != LiveStatus::Ended => sweep.record(id, s.status == LiveStatus::Live),
                     Ok(_) => sweep.end_session(id),
                     Err(err) => tracing::debug!(session = id, error = %err, "relay sweep"),
                 }
@@ -152,9 +174,15 @@ pub fn spawn_bookkeeping(relay: Relay, db: linli_app::server::Db, mut events: mp
     });
 }
 
-async fn run(sockets: Vec<(tokio::net::UdpSocket, SocketAddr)>, mut commands: mpsc::UnboundedReceiver<Command>, max_viewers: usize, events: mpsc::UnboundedSender<VideoEvent>) {
+async fn run(
+    sockets: Vec<(tokio::net::UdpSocket, SocketAddr)>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    max_viewers: usize,
+    events: mpsc::UnboundedSender<RelayEvent>,
+    recorder: Option<record::Recorder>,
+) {
     let announced: Vec<SocketAddr> = sockets.iter().map(|(_, a)| *a).collect();
-    let mut engine = engine::Engine::new(announced.clone(), max_viewers, events);
+    let mut engine = engine::Engine::new(announced.clone(), max_viewers, events, recorder);
     let sockets: Vec<std::sync::Arc<tokio::net::UdpSocket>> = sockets.into_iter().map(|(s, _)| std::sync::Arc::new(s)).collect();
     // One reader per socket feeds the loop; a burst is drained without a wake-up per datagram.
     let (dgram_tx, mut dgrams) = mpsc::channel::<(SocketAddr, usize, Vec<u8>)>(4096);
@@ -190,6 +218,7 @@ async fn run(sockets: Vec<(tokio::net::UdpSocket, SocketAddr)>, mut commands: mp
                         let _ = reply.send(engine.close(session, &resource, now));
                     }
                     Command::EndSession { session } => engine.end_session(session, now),
+                    Command::Record { session, on } => engine.record(session, on),
                     Command::Stats { reply } => {
                         let _ = reply.send(engine.stats);
                     }

@@ -19,6 +19,8 @@ pub struct RelayConfig {
     pub max_viewers: usize,
     /// The HTTP listener's address: the `instance` label of the relay's metrics.
     pub instance: String,
+    /// Where replays are written; `None` with `LINLI_RECORD=off`.
+    pub recordings: Option<std::path::PathBuf>,
 }
 
 /// A STUN or TURN server for `RTCPeerConnection({iceServers})`.
@@ -48,8 +50,10 @@ impl RelayConfig {
     /// - `LINLI_RTC_IPS`: comma-separated addresses to listen on (default: the HTTP listener's
     ///   address; when that is 0.0.0.0, this machine's LAN address and 127.0.0.1);
     /// - `LINLI_RTC_PUBLIC_IP`, `LINLI_TURN_URL`, `LINLI_TURN_USER`, `LINLI_TURN_PASSWORD`,
-    ///   `LINLI_RTC_MAX_VIEWERS` (default 500).
-    pub fn from_env(var: impl Fn(&str) -> Option<String>, http: SocketAddr) -> Result<RelayConfig, String> {
+    ///   `LINLI_RTC_MAX_VIEWERS` (default 500);
+    /// - `LINLI_RECORDINGS_DIR`: where replays go (default: `recordings/` beside a SQLite
+    ///   database file, else `data/recordings`); `LINLI_RECORD=off` records nothing.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>, http: SocketAddr, database_url: &str) -> Result<RelayConfig, String> {
         let port = match var("LINLI_RTC_PORT") {
             Some(p) => p.trim().parse::<u16>().map_err(|_| format!("LINLI_RTC_PORT is not a port: {p}"))?,
             None => http.port(),
@@ -78,7 +82,17 @@ impl RelayConfig {
             Some(v) => v.trim().parse().map_err(|_| format!("LINLI_RTC_MAX_VIEWERS is not a number: {v}"))?,
             None => 500,
         };
-        Ok(RelayConfig { bind: ips.into_iter().map(|ip| SocketAddr::new(ip, port)).collect(), public_ip, ice_servers, max_viewers, instance: http.to_string() })
+        let record = !var("LINLI_RECORD").is_some_and(|v| matches!(v.trim(), "0" | "off" | "false" | "no"));
+        let recordings = record.then(|| {
+            var("LINLI_RECORDINGS_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
+                let sqlite_file = database_url.strip_prefix("sqlite://").map(|p| std::path::PathBuf::from(p.split('?').next().unwrap_or(p)));
+                match sqlite_file.as_ref().and_then(|f| f.parent()).filter(|d| !d.as_os_str().is_empty()) {
+                    Some(dir) => dir.join("recordings"),
+                    None => std::path::PathBuf::from("data/recordings"),
+                }
+            })
+        });
+        Ok(RelayConfig { bind: ips.into_iter().map(|ip| SocketAddr::new(ip, port)).collect(), public_ip, ice_servers, max_viewers, instance: http.to_string(), recordings })
     }
 }
 
@@ -126,19 +140,22 @@ mod tests {
     #[test]
     fn the_udp_port_follows_the_http_port_unless_set() {
         let http: SocketAddr = "127.0.0.1:3000".parse().unwrap();
-        let c = RelayConfig::from_env(env(&[]), http).unwrap();
+        let c = RelayConfig::from_env(env(&[]), http, "sqlite:///srv/linli/linli.db").unwrap();
         assert_eq!(c.bind, vec!["127.0.0.1:3000".parse::<SocketAddr>().unwrap()]);
-        let c = RelayConfig::from_env(env(&[("LINLI_RTC_PORT", "9000"), ("LINLI_RTC_IPS", "10.0.0.5, 127.0.0.1")]), http).unwrap();
+        assert_eq!(c.recordings, Some(std::path::PathBuf::from("/srv/linli/recordings")), "beside the SQLite file");
+        let c = RelayConfig::from_env(env(&[("LINLI_RTC_PORT", "9000"), ("LINLI_RTC_IPS", "10.0.0.5, 127.0.0.1")]), http, "postgres://db/linli").unwrap();
         assert_eq!(c.bind, vec!["10.0.0.5:9000".parse::<SocketAddr>().unwrap(), "127.0.0.1:9000".parse().unwrap()]);
-        assert!(RelayConfig::from_env(env(&[("LINLI_RTC_PORT", "x")]), http).is_err());
-        assert!(RelayConfig::from_env(env(&[("LINLI_TURN_URL", "http://turn")]), http).is_err());
+        assert_eq!(c.recordings, Some(std::path::PathBuf::from("data/recordings")));
+        assert!(RelayConfig::from_env(env(&[("LINLI_RTC_PORT", "x")]), http, "").is_err());
+        assert!(RelayConfig::from_env(env(&[("LINLI_TURN_URL", "http://turn")]), http, "").is_err());
     }
 
     #[test]
     fn a_turn_server_is_offered_with_its_credentials() {
         let http: SocketAddr = "0.0.0.0:3000".parse().unwrap();
-        let c = RelayConfig::from_env(env(&[("LINLI_TURN_URL", "turn:turn.example.cn:3478"), ("LINLI_TURN_USER", "shop"), ("LINLI_TURN_PASSWORD", "pw")]), http).unwrap();
+        let c = RelayConfig::from_env(env(&[("LINLI_TURN_URL", "turn:turn.example.cn:3478"), ("LINLI_TURN_USER", "shop"), ("LINLI_TURN_PASSWORD", "pw"), ("LINLI_RECORD", "off")]), http, "").unwrap();
         assert!(c.bind.iter().any(|a| a.ip().is_loopback()));
+        assert_eq!(c.recordings, None);
         assert_eq!(c.ice_servers[0].link(), "<turn:turn.example.cn:3478>; rel=\"ice-server\"; username=\"shop\"; credential=\"pw\"; credential-type=\"password\"");
     }
 }

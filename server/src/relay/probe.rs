@@ -167,9 +167,13 @@ impl Probe {
     fn send_frame(&mut self, s: Stream, now: Instant, started: Instant) {
         let key = self.force_keyframe || self.sent % s.keyframe_every.max(1) == 0;
         self.force_keyframe = false;
-        let mut frame = vec![0x55u8; s.frame_bytes];
-        // VP8 frame tag: bit 0 is the inverse key frame flag.
+        let mut frame = vec![0x55u8; s.frame_bytes.max(10)];
+        // VP8 frame tag: bit 0 is the inverse key frame flag; a key frame then has the start
+        // code and its size (640×360), which the recorder reads.
         frame[0] = if key { 0x10 } else { 0x11 };
+        if key {
+            frame[1..10].copy_from_slice(&[0x02, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01]);
+        }
         let Some(writer) = self.rtc.writer(self.video) else { return };
         let Some(pt) = writer.payload_params().next().map(|p| p.pt()) else { return };
         let ticks = now.duration_since(started).as_micros() as u64 * 90 / 1000;

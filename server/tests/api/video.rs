@@ -238,3 +238,46 @@ async fn an_ended_session_loses_its_viewers_and_a_dropped_host_is_noticed() {
     }
     watching.abort();
 }
+
+#[tokio::test]
+async fn a_live_session_is_recorded_and_its_replay_plays_after_the_end() {
+    let app = spawn_app_with_demo().await;
+    let id = session(&app, true).await;
+    let host = logged_in(&app, MANAGER_A).await;
+    let (mut publisher, _) = connect(&host, &app, id, Role::Publisher).await;
+    // Long enough for the relay to learn the session is live (every 2 s) and for a keyframe.
+    assert!(publisher.run(Instant::now() + Duration::from_secs(6), Some(Stream::kbps(500))).await);
+    let (_, v) = get(&app.api, &app, &format!("/api/v1/live-sessions/{id}")).await;
+    assert_eq!(v["replays"], json!([]), "no replay while live");
+    let (s, _) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/end"), &json!({})).await;
+    assert_eq!(s, 200);
+
+    // The file is closed at the end and its length recorded.
+    let until = Instant::now() + Duration::from_secs(15);
+    let replay = loop {
+        let (_, v) = get(&app.api, &app, &format!("/api/v1/live-sessions/{id}")).await;
+        if v["replays"][0]["duration_ms"].as_i64().unwrap_or(0) > 0 {
+            break v["replays"][0].clone();
+        }
+        assert!(Instant::now() < until, "no finished replay: {v}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let ms = replay["duration_ms"].as_i64().expect("duration");
+    assert!((1_000..=6_000).contains(&ms), "{ms} ms recorded of ~6 s (recording starts within 2 s of going live)");
+    let url = replay["url"].as_str().expect("url").to_string();
+    assert_eq!(url, format!("/live/{id}/replay/{}.webm", replay["id"]));
+
+    // Anyone may watch it, from the start or from anywhere in it.
+    let r = client().get(app.url(&url)).send().await.expect("replay");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "video/webm");
+    let body = r.bytes().await.expect("bytes");
+    assert_eq!(&body[..4], &[0x1A, 0x45, 0xDF, 0xA3], "a WebM (EBML) file");
+    assert!(body.len() > 100_000, "{} bytes for ~{ms} ms at 500 kbps", body.len());
+    let r = client().get(app.url(&url)).header("range", "bytes=100-199").send().await.expect("range");
+    assert_eq!(r.status(), 206);
+    assert_eq!(r.bytes().await.expect("bytes").len(), 100);
+    // Someone else's session's number, or a name that is not a recording: 404.
+    assert_eq!(client().get(app.url(&format!("/live/{}/replay/{}.webm", id + 1, replay["id"]))).send().await.expect("other").status(), 404);
+    assert_eq!(client().get(app.url(&format!("/live/{id}/replay/..%2Flinli.db"))).send().await.expect("traversal").status(), 404);
+}

@@ -94,6 +94,17 @@ fn RoomView(room: LiveRoom, remind: ServerAction<LiveRemind>, reload: impl Fn() 
                             <p class="live-video-state" data-video-state="" role="status"></p>
                         </div>
                     }.into_any(),
+                    // 回放: what the relay recorded, part after part (live-video.js moves on
+                    // at the end of each; without it the first plays).
+                    (_, LiveStatus::Ended) if !s.replays.is_empty() => {
+                        let urls: Vec<String> = s.replays.iter().map(|r| r.url.clone()).collect();
+                        view! {
+                            <Script src="/live-video.js" defer="true"/>
+                            <video class="live-video" src=urls[0].clone() data-replays=urls.join(" ") controls=true playsinline="" preload="metadata"
+                                poster=picture.clone().unwrap_or_default() aria-label=locale.pick("直播回放", "Replay")></video>
+                            <p class="live-replay-tag">{locale.pick("回放", "Replay")}</p>
+                        }.into_any()
+                    }
                     _ => view! {
                         <div class="live-poster">
                             {picture.clone().map(|src| view! { <img src=src alt="" width="360" height="270" fetchpriority="high"/> })}
