@@ -4,6 +4,9 @@
 -- 'on_air', or 'away' (it was, and the connection dropped: the room says 主播暂时离开).
 alter table live_sessions add column video_state text not null default 'none'
     check (video_state in ('none', 'on_air', 'away'));
+-- The instance whose relay holds the host's connection (its internal URL, LINLI_INSTANCE_URL):
+-- viewers who reach another instance are answered through it, so all watch one relay.
+alter table live_sessions add column video_relay text;
 -- SHA-256 (hex) of the session's stream key, for encoders such as OBS that publish with
 -- `Authorization: Bearer <key>`; the key itself is shown once, when made.
 alter table live_sessions add column stream_key_hash text;

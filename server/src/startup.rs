@@ -53,7 +53,13 @@ impl Application {
                 None
             }
         };
-        let router = router(&config, db, api::live_video::VideoRelay(relay));
+        // How the other instances reach this one (viewers' offers are passed to the instance
+        // holding the session's host).
+        let instance = crate::config::var("LINLI_INSTANCE_URL").map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| {
+            let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+            format!("http://{addr}")
+        });
+        let router = router(&config, db, api::live_video::VideoRelay::new(relay, instance));
         Ok(Application { port, listener, router, limits: config.limits })
     }
 
@@ -103,7 +109,7 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
         trust_proxy: config.trust_proxy,
         secure_cookies: config.secure_cookies,
         public_url: config.public_url.clone().unwrap_or_else(|| format!("http://{}", config.addr)),
-        ice_servers: relay.0.as_ref().and_then(|r| serde_json::to_string(&r.ice_servers).ok()).unwrap_or_else(|| "[]".into()),
+        ice_servers: relay.relay.as_ref().and_then(|r| serde_json::to_string(&r.ice_servers).ok()).unwrap_or_else(|| "[]".into()),
     };
     let session_store = DbSessionStore::new(db.pool.clone());
     // Not a job: every instance that holds rooms counts them.

@@ -660,3 +660,14 @@ pub async fn recording_file(conn: &mut AnyConnection, id: i64, recording_id: i64
     let row: Option<(String,)> = sqlx::query_as("select file from live_recordings where session_id = $1 and id = $2").bind(id).bind(recording_id).fetch_optional(&mut *conn).await?;
     Ok(row.map(|r| r.0))
 }
+
+/// The instance whose relay has the session's publisher (None: no publisher yet).
+pub async fn video_relay(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, AppError> {
+    let row: Option<(Option<String>,)> = sqlx::query_as("select video_relay from live_sessions where id = $1").bind(id).fetch_optional(&mut *conn).await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+pub async fn set_video_relay(conn: &mut AnyConnection, id: i64, instance: &str) -> Result<(), AppError> {
+    sqlx::query("update live_sessions set video_relay = $2 where id = $1").bind(id).bind(instance).execute(&mut *conn).await?;
+    Ok(())
+}

@@ -88,3 +88,15 @@ pub async fn replay_file(db: &Db, id: i64, recording_id: i64) -> Result<String, 
     }
     store::recording_file(&mut conn, id, recording_id).await?.ok_or_else(AppError::not_found)
 }
+
+/// Which instance relays the session's video, if one has had its publisher.
+pub async fn relay_of(db: &Db, id: i64) -> Result<Option<String>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    store::video_relay(&mut conn, id).await
+}
+
+/// This instance (its internal URL) now holds the session's publisher.
+pub async fn relayed_by(db: &Db, id: i64, instance: &str) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    store::set_video_relay(&mut conn, id, instance).await
+}

@@ -18,13 +18,63 @@ use serde::Serialize;
 /// An SDP offer is a few kilobytes; anything much bigger is not one.
 pub const SDP_LIMIT: usize = 64 * 1024;
 
-/// The relay, if this instance could open its UDP port.
+/// The relay (if this instance could open its UDP port), and how to reach the others.
+///
+/// Several instances: all viewers of a session watch through the one relay that holds its
+/// host (`live_sessions.video_relay`, that instance's `LINLI_INSTANCE_URL`). An offer that
+/// reaches another instance is passed on to it — the answer names that relay's UDP address, so
+/// media flows straight between the browser and the host's instance; only the offer and answer
+/// take the extra hop. If the named instance does not answer (it went down), this one takes
+/// the session over: the host's reconnect publishes here and viewers follow.
 #[derive(Clone)]
-pub struct VideoRelay(pub Option<Relay>);
+pub struct VideoRelay {
+    pub relay: Option<Relay>,
+    /// This instance's address for the others ("http://10.0.0.5:3000").
+    pub instance: String,
+    http: reqwest::Client,
+}
+
+/// Marks an offer passed on by another instance: it is answered here, never passed on again.
+const FORWARDED: &str = "x-linli-forwarded";
 
 impl VideoRelay {
+    pub fn new(relay: Option<Relay>, instance: String) -> VideoRelay {
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
+        VideoRelay { relay, instance, http }
+    }
+
     fn get(&self) -> Result<&Relay, ApiError> {
-        self.0.as_ref().ok_or(ApiError(AppError::new(ErrorCode::VideoUnavailable)))
+        self.relay.as_ref().ok_or(ApiError(AppError::new(ErrorCode::VideoUnavailable)))
+    }
+
+    /// The instance to pass this request on to: the session's relay when it is another one
+    /// and the request did not come from an instance already.
+    async fn elsewhere(&self, state: &AppState, headers: &HeaderMap, id: i64) -> Result<Option<String>, ApiError> {
+        if headers.contains_key(FORWARDED) {
+            return Ok(None);
+        }
+        Ok(video::relay_of(&state.db, id).await?.filter(|at| *at != self.instance))
+    }
+
+    /// Passes a request on to `instance` as it came (its SDP, its cookie or stream key);
+    /// `None` when that instance does not answer.
+    async fn pass_on(&self, instance: &str, method: reqwest::Method, path: &str, headers: &HeaderMap, body: String) -> Option<Response> {
+        let mut req = self.http.request(method, format!("{instance}{path}")).header(FORWARDED, "1").body(body);
+        for name in [header::CONTENT_TYPE, header::AUTHORIZATION, header::COOKIE, header::ACCEPT_LANGUAGE] {
+            if let Some(v) = headers.get(&name).and_then(|v| v.to_str().ok()) {
+                req = req.header(name.as_str(), v);
+            }
+        }
+        let res = req.header("x-requested-with", "linli").send().await.ok()?;
+        let status = StatusCode::from_u16(res.status().as_u16()).ok()?;
+        let mut out = Response::builder().status(status);
+        for name in ["content-type", "location", "link", "retry-after"] {
+            for v in res.headers().get_all(name) {
+                out = out.header(name, v.as_bytes());
+            }
+        }
+        let bytes = res.bytes().await.ok()?;
+        out.body(axum::body::Body::from(bytes)).ok()
     }
 }
 
@@ -86,10 +136,17 @@ pub async fn whip(
         (None, None) => return Err(ApiError(AppError::unauthenticated())),
     };
     video::may_publish(&state.db, who, id).await?;
-    let relay = relay.get()?;
     let offer = sdp_body(&headers, body)?;
-    let opened = relay.open(id, Role::Publisher, offer).await.map_err(relay_error)?;
-    Ok(created(relay, format!("/api/v1/live-sessions/{id}/whip/{}", opened.resource), opened.answer))
+    if let Some(at) = relay.elsewhere(&state, &headers, id).await? {
+        if let Some(res) = relay.pass_on(&at, reqwest::Method::POST, &format!("/api/v1/live-sessions/{id}/whip"), &headers, offer.clone()).await {
+            return Ok(res);
+        }
+        tracing::warn!(session = id, instance = %at, "the session's relay does not answer: taking it over");
+    }
+    let local = relay.get()?;
+    let opened = local.open(id, Role::Publisher, offer).await.map_err(relay_error)?;
+    video::relayed_by(&state.db, id, &relay.instance).await?;
+    Ok(created(local, format!("/api/v1/live-sessions/{id}/whip/{}", opened.resource), opened.answer))
 }
 
 /// WHEP: a viewer watches the session's video while it is live. Guests may watch, as they
@@ -101,32 +158,45 @@ pub async fn whip(
         (status = 422, description = "bad_offer"), (status = 503, description = "relay_full (this instance holds its most viewers), video_unavailable")))]
 pub async fn whep(State(state): State<AppState>, Extension(relay): Extension<VideoRelay>, headers: HeaderMap, ApiPath(id): ApiPath<i64>, body: String) -> ApiResult<Response> {
     video::may_watch(&state.db, id).await?;
-    let relay = relay.get()?;
     let offer = sdp_body(&headers, body)?;
-    let opened = relay.open(id, Role::Viewer, offer).await.map_err(relay_error)?;
-    Ok(created(relay, format!("/api/v1/live-sessions/{id}/whep/{}", opened.resource), opened.answer))
+    if let Some(at) = relay.elsewhere(&state, &headers, id).await? {
+        if let Some(res) = relay.pass_on(&at, reqwest::Method::POST, &format!("/api/v1/live-sessions/{id}/whep"), &headers, offer.clone()).await {
+            return Ok(res);
+        }
+    }
+    let local = relay.get()?;
+    let opened = local.open(id, Role::Viewer, offer).await.map_err(relay_error)?;
+    Ok(created(local, format!("/api/v1/live-sessions/{id}/whep/{}", opened.resource), opened.answer))
 }
 
 /// Ends the host's WHIP connection. The resource id in the path is the capability (only the
 /// client that got the 201 knows it).
 #[utoipa::path(delete, path = "/api/v1/live-sessions/{id}/whip/{resource}", params(("id" = i64, Path), ("resource" = String, Path)), tag = "live",
     responses((status = 200), (status = 404)))]
-pub async fn unpublish(Extension(relay): Extension<VideoRelay>, ApiPath((id, resource)): ApiPath<(i64, String)>) -> ApiResult<StatusCode> {
-    hang_up(&relay, id, resource).await
+pub async fn unpublish(State(state): State<AppState>, Extension(relay): Extension<VideoRelay>, headers: HeaderMap, ApiPath((id, resource)): ApiPath<(i64, String)>) -> ApiResult<Response> {
+    hang_up(&state, &relay, &headers, id, "whip", resource).await
 }
 
 /// Ends a viewer's WHEP connection (the resource id is the capability, as for WHIP).
 #[utoipa::path(delete, path = "/api/v1/live-sessions/{id}/whep/{resource}", params(("id" = i64, Path), ("resource" = String, Path)), tag = "live",
     responses((status = 200), (status = 404)))]
-pub async fn unwatch(Extension(relay): Extension<VideoRelay>, ApiPath((id, resource)): ApiPath<(i64, String)>) -> ApiResult<StatusCode> {
-    hang_up(&relay, id, resource).await
+pub async fn unwatch(State(state): State<AppState>, Extension(relay): Extension<VideoRelay>, headers: HeaderMap, ApiPath((id, resource)): ApiPath<(i64, String)>) -> ApiResult<Response> {
+    hang_up(&state, &relay, &headers, id, "whep", resource).await
 }
 
-async fn hang_up(relay: &VideoRelay, id: i64, resource: String) -> ApiResult<StatusCode> {
-    match relay.get()?.close(id, resource).await.map_err(relay_error)? {
-        true => Ok(StatusCode::OK),
-        false => Err(ApiError(AppError::not_found())),
+/// Closes the resource here, or on the session's relay when it was opened there.
+async fn hang_up(state: &AppState, relay: &VideoRelay, headers: &HeaderMap, id: i64, kind: &str, resource: String) -> ApiResult<Response> {
+    if let Some(local) = &relay.relay {
+        if local.close(id, resource.clone()).await.map_err(relay_error)? {
+            return Ok(StatusCode::OK.into_response());
+        }
     }
+    if let Some(at) = relay.elsewhere(state, headers, id).await? {
+        if let Some(res) = relay.pass_on(&at, reqwest::Method::DELETE, &format!("/api/v1/live-sessions/{id}/{kind}/{resource}"), headers, String::new()).await {
+            return Ok(res);
+        }
+    }
+    Err(ApiError(AppError::not_found()))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -158,7 +228,7 @@ pub async fn replay(
     let not_found = || ApiError(AppError::not_found());
     let recording_id = name.strip_suffix(".webm").and_then(|n| n.parse::<i64>().ok()).ok_or_else(not_found)?;
     let file = video::replay_file(&state.db, id, recording_id).await?;
-    let dir = relay.0.as_ref().and_then(|r| r.recordings.clone()).ok_or_else(not_found)?;
+    let dir = relay.relay.as_ref().and_then(|r| r.recordings.clone()).ok_or_else(not_found)?;
     // The name is the recorder's own; still, nothing but a plain file name is opened.
     if file.contains(['/', '\\']) || file.starts_with('.') {
         return Err(not_found());

@@ -105,6 +105,28 @@ pub async fn spawn_app_limited(run_jobs: bool, limits: Limits) -> TestApp {
     TestApp { address, db, api: client(), database_url, _guard: guard }
 }
 
+/// A second instance of `app` on the same database (as a chain runs several behind a load
+/// balancer); the database stays `app`'s to drop.
+pub async fn spawn_instance_of(app: &TestApp) -> TestApp {
+    let config = Config {
+        database_url: app.database_url.clone(),
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        site_root: "target/site".into(),
+        leptos_env_prod: false,
+        secure_cookies: false,
+        trust_proxy: false,
+        max_db_connections: 8,
+        public_url: None,
+        run_jobs: false,
+        limits: Limits { request: std::time::Duration::from_secs(90), ..Limits::default() },
+    };
+    let instance = Application::build(config).await.expect("second instance builds");
+    let address = format!("http://127.0.0.1:{}", instance.port());
+    tokio::spawn(instance.run_until_stopped());
+    let db = Db::connect(&app.database_url, 2).await.expect("test db handle");
+    TestApp { address, db, api: client(), database_url: app.database_url.clone(), _guard: DbGuard { pg: None, sqlite_dir: None } }
+}
+
 /// A new empty database of the test's own (not migrated): on LINLI_TEST_PG_URL's server when
 /// `postgres`, else a SQLite file; dropped however the test ends.
 async fn empty_database(postgres: bool) -> (String, DbGuard) {

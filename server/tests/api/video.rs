@@ -281,3 +281,30 @@ async fn a_live_session_is_recorded_and_its_replay_plays_after_the_end() {
     assert_eq!(client().get(app.url(&format!("/live/{}/replay/{}.webm", id + 1, replay["id"]))).send().await.expect("other").status(), 404);
     assert_eq!(client().get(app.url(&format!("/live/{id}/replay/..%2Flinli.db"))).send().await.expect("traversal").status(), 404);
 }
+
+#[tokio::test]
+async fn viewers_on_another_instance_watch_through_the_hosts_relay() {
+    let a = spawn_app_with_demo().await;
+    let b = spawn_instance_of(&a).await;
+    let id = session(&a, true).await;
+    // The host publishes at A; a guest's offer reaches B, which passes it to A: the answer
+    // names A's relay, and the media flows from A.
+    let (mut publisher, _) = connect(&logged_in(&a, MANAGER_A).await, &a, id, Role::Publisher).await;
+    let guest = client();
+    let (mut viewer, whep) = connect(&guest, &b, id, Role::Viewer).await;
+    let until = Instant::now() + Duration::from_secs(3);
+    let (p, v) = tokio::join!(publisher.run(until, Some(Stream::kbps(500))), viewer.run(until, None));
+    assert!(p && v);
+    assert!(viewer.frames >= 45, "the viewer at B got {} frames", viewer.frames);
+    // Hanging up at B closes the connection at A.
+    assert_eq!(guest.delete(b.url(&whep)).send().await.expect("delete").status(), 200);
+    assert_eq!(guest.delete(b.url(&whep)).send().await.expect("delete again").status(), 404);
+
+    // The host's reconnect reaching B is passed to A too: the viewers stay on one relay.
+    let (mut again, _) = connect(&logged_in(&b, MANAGER_A).await, &b, id, Role::Publisher).await;
+    let (mut second, _) = connect(&client(), &a, id, Role::Viewer).await;
+    let until = Instant::now() + Duration::from_secs(3);
+    let (p, v) = tokio::join!(again.run(until, Some(Stream::kbps(500))), second.run(until, None));
+    assert!(p && v);
+    assert!(second.frames >= 45, "a viewer at A got {} frames of the host who came in through B", second.frames);
+}
