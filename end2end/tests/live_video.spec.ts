@@ -97,4 +97,24 @@ test("the host broadcasts from the console; two residents see the picture move, 
   await expect(manager.locator(".live-badge").first()).toHaveText("已结束");
   await expect(resident.locator(".live-badge").first()).toHaveText("已结束");
   await expect(manager.locator("#camera")).toHaveCount(0);
+
+  // 回放: the ended room plays what was broadcast (recorded by the relay while live).
+  await expect.poll(async () => {
+    await resident.reload();
+    return resident.locator("video[data-replays]").count();
+  }, { timeout: 20_000 }).toBe(1);
+  await ready(resident, info);
+  const played = await resident.evaluate(() => new Promise<{ duration: number; frames: number; width: number }>((resolve) => {
+    const v = document.querySelector("video[data-replays]") as HTMLVideoElement;
+    v.muted = true;
+    let frames = 0;
+    const tick = () => { frames++; (v as any).requestVideoFrameCallback(tick); };
+    (v as any).requestVideoFrameCallback(tick);
+    v.play().catch(() => {});
+    setTimeout(() => resolve({ duration: v.duration, frames, width: v.videoWidth }), 3000);
+  }));
+  console.log(`replay: ${played.duration.toFixed(1)} s long, ${played.frames} frames painted in 3 s, ${played.width} px wide`);
+  expect(played.frames).toBeGreaterThan(10);
+  expect(Number.isFinite(played.duration) && played.duration > 2).toBe(true);
+  await resident.screenshot({ path: "test-results/live-video-replay.png" });
 });

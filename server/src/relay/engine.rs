@@ -195,18 +195,24 @@ impl Engine {
     }
 
     /// Records the session's video from now (`on`), or stops and closes the file.
-    pub(super) fn record(&mut self, session: i64, on: bool) {
+    pub(super) fn record(&mut self, session: i64, on: bool, now: Instant) {
         let Some(recorder) = &self.recorder else { return };
         let room = self.rooms.entry(session).or_default();
         if room.recording != on {
             room.recording = on;
             recorder.send(if on { Rec::Start { session } } else { Rec::Stop { session } });
+            // A file starts at a keyframe, and a browser sends one only when asked.
+            if on {
+                let mut acts = Vec::new();
+                self.ask_keyframe(session, now, &mut acts);
+                self.settle(acts, now);
+            }
         }
     }
 
     /// The session ended: every connection of it goes, and its recording is closed.
     pub(super) fn end_session(&mut self, session: i64, now: Instant) {
-        self.record(session, false);
+        self.record(session, false, now);
         for c in self.clients.values_mut().filter(|c| c.session == session) {
             c.rtc.disconnect();
         }

@@ -218,7 +218,7 @@ async fn run(
                         let _ = reply.send(engine.close(session, &resource, now));
                     }
                     Command::EndSession { session } => engine.end_session(session, now),
-                    Command::Record { session, on } => engine.record(session, on),
+                    Command::Record { session, on } => engine.record(session, on, now),
                     Command::Stats { reply } => {
                         let _ = reply.send(engine.stats);
                     }
