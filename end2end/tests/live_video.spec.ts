@@ -99,10 +99,13 @@ test("the host broadcasts from the console; two residents see the picture move, 
   await expect(manager.locator("#camera")).toHaveCount(0);
 
   // 回放: the ended room plays what was broadcast (recorded by the relay while live).
+  // (The file is closed within seconds of the end; its length is known from then.)
   await expect.poll(async () => {
-    await resident.reload();
-    return resident.locator("video[data-replays]").count();
-  }, { timeout: 20_000 }).toBe(1);
+    const res = await resident.request.get(`/api/v1/live-sessions/${id}`);
+    return (await res.json()).replays?.[0]?.duration_ms ?? 0;
+  }, { timeout: 20_000 }).toBeGreaterThan(0);
+  await resident.reload();
+  await expect(resident.locator("video[data-replays]")).toHaveCount(1);
   await ready(resident, info);
   const played = await resident.evaluate(() => new Promise<{ duration: number; frames: number; width: number }>((resolve) => {
     const v = document.querySelector("video[data-replays]") as HTMLVideoElement;
