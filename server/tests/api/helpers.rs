@@ -86,8 +86,17 @@ pub async fn spawn_app_limited(run_jobs: bool, limits: Limits) -> TestApp {
         let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
     }
     let (database_url, guard) = empty_database(backend_name() == "postgres").await;
-    let config = Config {
-        database_url: database_url.clone(),
+    let app = Application::build(config(&database_url, run_jobs, limits)).await.expect("app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let db = Db::connect(&database_url, 4).await.expect("test db handle");
+    TestApp { address, db, api: client(), database_url, _guard: guard }
+}
+
+/// An app on `database_url`, on a free port of this machine.
+fn config(database_url: &str, run_jobs: bool, limits: Limits) -> Config {
+    Config {
+        database_url: database_url.to_string(),
         addr: "127.0.0.1:0".parse().expect("addr"),
         site_root: "target/site".into(),
         leptos_env_prod: false,
@@ -97,30 +106,14 @@ pub async fn spawn_app_limited(run_jobs: bool, limits: Limits) -> TestApp {
         public_url: None,
         run_jobs,
         limits,
-    };
-    let app = Application::build(config).await.expect("app builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    let db = Db::connect(&database_url, 4).await.expect("test db handle");
-    TestApp { address, db, api: client(), database_url, _guard: guard }
+    }
 }
 
 /// A second instance of `app` on the same database (as a chain runs several behind a load
 /// balancer); the database stays `app`'s to drop.
 pub async fn spawn_instance_of(app: &TestApp) -> TestApp {
-    let config = Config {
-        database_url: app.database_url.clone(),
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        site_root: "target/site".into(),
-        leptos_env_prod: false,
-        secure_cookies: false,
-        trust_proxy: false,
-        max_db_connections: 8,
-        public_url: None,
-        run_jobs: false,
-        limits: Limits { request: std::time::Duration::from_secs(90), ..Limits::default() },
-    };
-    let instance = Application::build(config).await.expect("second instance builds");
+    let limits = Limits { request: std::time::Duration::from_secs(90), ..Limits::default() };
+    let instance = Application::build(config(&app.database_url, false, limits)).await.expect("second instance builds");
     let address = format!("http://127.0.0.1:{}", instance.port());
     tokio::spawn(instance.run_until_stopped());
     let db = Db::connect(&app.database_url, 2).await.expect("test db handle");
