@@ -100,3 +100,10 @@ pub async fn relayed_by(db: &Db, id: i64, instance: &str) -> Result<(), AppError
     let mut conn = db.pool.acquire().await?;
     store::set_video_relay(&mut conn, id, instance).await
 }
+
+/// Where a session stands, for the relay's sweep (every 2 s per relayed session: the row only,
+/// not the line-up and prices a whole session carries).
+pub async fn status(db: &Db, id: i64) -> Result<Option<LiveStatus>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    Ok(store::find(&mut conn, id).await?.map(|row| row.status()))
+}

@@ -163,9 +163,9 @@ pub fn spawn_bookkeeping(relay: Relay, db: linli_app::server::Db, mut events: mp
             }
             let Ok(sessions) = sweep.sessions().await else { return };
             for id in sessions {
-                match linli_app::live::service::get(&sweep_db, id).await {
+                match linli_app::live::video::status(&sweep_db, id).await {
                     // Recorded while live: not the host's check of the picture before the start.
-                    Ok(Some(s)) if s.status != LiveStatus::Ended => sweep.record(id, s.status == LiveStatus::Live),
+                    Ok(Some(status)) if status != LiveStatus::Ended => sweep.record(id, status == LiveStatus::Live),
                     Ok(_) => sweep.end_session(id),
                     Err(err) => tracing::debug!(session = id, error = %err, "relay sweep"),
                 }
