@@ -13,4 +13,6 @@ export LINLI_ADDR=127.0.0.1:${E2E_PORT:-3100}
 # Deadlines are looked at every half second, so a group buy's outcome shows within the test.
 export LINLI_DEADLINE_TICK_MS=500
 "$bin" seed-demo >/dev/null
-"$bin" serve
+# The server's log stays beside the database: a failed test's story is in it (scripts/test.sh
+# prints its warnings and errors when the browser tests fail).
+exec "$bin" serve >"$dir/server.log" 2>&1

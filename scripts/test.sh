@@ -24,7 +24,11 @@ fi
 
 say "browser tests"
 run scripts/build.sh
-(cd end2end && run npx playwright test)
+(cd end2end && run npx playwright test) || {
+  say "the server's warnings and errors during the browser tests (end2end/.state/server.log)"
+  grep -aE ' (WARN|ERROR) ' end2end/.state/server.log | tail -60 || true
+  exit 1
+}
 
 cargo_passed=$(grep -oE '^test result: ok\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
 browser_passed=$(grep -oE '^ +[0-9]+ passed \(' "$log" | awk '{s += $1} END {print s + 0}')

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { freshPhone, login, ready } from "./helpers";
+import { expect } from "@playwright/test";
+import { freshPhone, login, ready, test } from "./helpers";
 
 test("a resident signs up, lands on 我的, logs out and logs in again", async ({ page }, info) => {
   const phone = freshPhone();

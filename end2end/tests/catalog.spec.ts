@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { deflateSync } from "node:zlib";
-import { jsOn, newPerson, personPage, ready } from "./helpers";
+import { jsOn, newPerson, personPage, ready, test } from "./helpers";
 
 const OWNER = "13900000000";
 const MANAGER = "13900000011"; // 刘店长

@@ -1,5 +1,5 @@
-import { expect, Page, test, TestInfo } from "@playwright/test";
-import { freshPhone, personPage, ready } from "./helpers";
+import { expect, Page, TestInfo } from "@playwright/test";
+import { freshPhone, personPage, ready, test } from "./helpers";
 
 async function signUp(page: Page, info: TestInfo, next: string) {
   const phone = freshPhone();

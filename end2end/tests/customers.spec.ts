@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { freshPhone, jsOn, newPerson, personPage, ready } from "./helpers";
+import { expect } from "@playwright/test";
+import { freshPhone, jsOn, newPerson, personPage, ready, test } from "./helpers";
 
 const STAFF = "13900000021"; // 小赵, the first store
 

@@ -1,5 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
-import { jsOn, newPerson, personPage, ready, sql } from "./helpers";
+import { expect, Page } from "@playwright/test";
+import { jsOn, newPerson, personPage, ready, sql, test } from "./helpers";
 
 // Three or four people sign in per test (argon2 in a debug build takes its time).
 test.describe.configure({ timeout: 90_000 });

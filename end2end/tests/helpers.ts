@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { Browser, expect, Page, TestInfo } from "@playwright/test";
+import { Browser, BrowserContext, expect, Page, test as base, TestInfo } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 
 export const DEMO_PASSWORD = "linli1234";
@@ -47,8 +47,27 @@ export async function login(page: Page, info: TestInfo, phone: string, password 
  * (axe needs a context it may open pages in, which `browser.newPage()` does not give.) */
 export async function newPerson(browser: Browser, info: TestInfo): Promise<Page> {
   const context = await browser.newContext({ ...info.project.use });
+  people.push(context);
   return context.newPage();
 }
+
+/** The contexts `newPerson` opened during the current test. */
+const people: BrowserContext[] = [];
+
+/** Playwright's `test`, closing after each test the people it opened. The worker's browser
+ * outlives a test, so without this every page a test left open kept its live streams (order
+ * status, the bell, a live room) connected for the rest of the suite, and a demo resident
+ * used by many tests reached the server's cap on streams per account — a later test's page
+ * then never heard its news. */
+export const test = base.extend<{ closePeople: void }>({
+  closePeople: [
+    async ({}, use) => {
+      await use();
+      for (const context of people.splice(0)) await context.close();
+    },
+    { auto: true },
+  ],
+});
 
 /** A signed-in page in its own browser context (its own cookies), as one person. */
 export async function personPage(browser: Browser, info: TestInfo, phone: string, next = "/me"): Promise<Page> {

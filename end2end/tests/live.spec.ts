@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { jsOn, newPerson, personPage, ready, scheduleLive as schedule } from "./helpers";
+import { expect } from "@playwright/test";
+import { jsOn, newPerson, personPage, ready, scheduleLive as schedule, test } from "./helpers";
 
 // A manager, a resident and a guest sign in or open pages per test.
 test.describe.configure({ timeout: 120_000 });

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { jsOn, newPerson, personPage, ready } from "./helpers";
+import { expect } from "@playwright/test";
+import { jsOn, newPerson, personPage, ready, test } from "./helpers";
 
 const MANAGER = "13900000011"; // 刘店长, 文三路店 (the store a guest sees first)
 

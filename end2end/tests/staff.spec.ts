@@ -1,5 +1,5 @@
-import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
-import { jsOn, personPage, ready, sql } from "./helpers";
+import { APIRequestContext, Browser, expect, Page, TestInfo } from "@playwright/test";
+import { jsOn, personPage, ready, sql, test } from "./helpers";
 
 const RESIDENT = "13800000003"; // 张女士
 const STAFF = "13900000021"; // 小赵, the first store

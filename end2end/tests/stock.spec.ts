@@ -1,5 +1,5 @@
-import { APIRequestContext, Browser, expect, Page, test, TestInfo } from "@playwright/test";
-import { jsOn, newPerson, personPage, ready } from "./helpers";
+import { APIRequestContext, Browser, expect, Page, TestInfo } from "@playwright/test";
+import { jsOn, newPerson, personPage, ready, test } from "./helpers";
 
 const STAFF = "13900000021"; // 小赵, the first store
 const MANAGER = "13900000011"; // 刘店长, the first store

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { jsOn, ready } from "./helpers";
+import { expect } from "@playwright/test";
+import { jsOn, ready, test } from "./helpers";
 
 test("the home page shows the nearest demo store's products in Chinese", async ({ page }, info) => {
   await page.goto("/");

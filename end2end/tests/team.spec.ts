@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { freshPhone, jsOn, personPage, ready } from "./helpers";
+import { expect } from "@playwright/test";
+import { freshPhone, jsOn, newPerson, personPage, ready, test } from "./helpers";
 
 const OWNER = "13900000000";
 
@@ -39,8 +39,7 @@ test("the owner invites a new staff member, who sets a password and is at work; 
   await owner.screenshot({ path: `test-results/team-${info.project.name}.png`, fullPage: true });
 
   // The newcomer opens the link on their own phone.
-  const context = await browser.newContext({ ...info.project.use });
-  const newcomer = await context.newPage();
+  const newcomer = await newPerson(browser, info);
   await newcomer.goto(new URL(url).pathname);
   await ready(newcomer, info);
   await expect(newcomer.locator("main")).toContainText("邀请你加入");
