@@ -15,7 +15,9 @@ viewers=${VIEWERS:-"10 100 500"}
 export LINLI_RTC_MAX_VIEWERS=100000
 . benchmarks/serve.sh
 bench_serve 3214
-cargo build -q --release -p linli --example whep_load
+# The same flags as cargo-leptos's release build (always-erase-components), so the tool reuses
+# the server's compiled crates instead of building them all again.
+RUSTFLAGS="--cfg erase_components" cargo build -q --release -p linli --example whep_load
 tool="${CARGO_TARGET_DIR:-target}/release/examples/whep_load"
 
 login 13900000011 >/dev/null

@@ -2,7 +2,8 @@
 # Starts the built linli on a fresh SQLite database with the demo chain, for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="${CARGO_TARGET_DIR:-target}/debug/linli"
+# E2E_BIN: another build of linli (a release build with its release site, for figures).
+bin="${E2E_BIN:-${CARGO_TARGET_DIR:-target}/debug/linli}"
 # A fixed place, fresh each run: the rider spec edits one order there with sqlite3.
 dir=end2end/.state
 rm -rf "$dir"
