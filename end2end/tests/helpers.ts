@@ -43,6 +43,9 @@ export async function login(page: Page, info: TestInfo, phone: string, password 
   await page.getByRole("button", { name: "登录" }).click();
 }
 
+/** The contexts `newPerson` opened during the current test. */
+const people: BrowserContext[] = [];
+
 /** A page in a browser context of its own (its own cookies): another person on another phone.
  * (axe needs a context it may open pages in, which `browser.newPage()` does not give.) */
 export async function newPerson(browser: Browser, info: TestInfo): Promise<Page> {
@@ -50,9 +53,6 @@ export async function newPerson(browser: Browser, info: TestInfo): Promise<Page>
   people.push(context);
   return context.newPage();
 }
-
-/** The contexts `newPerson` opened during the current test. */
-const people: BrowserContext[] = [];
 
 /** Playwright's `test`, closing after each test the people it opened. The worker's browser
  * outlives a test, so without this every page a test left open kept its live streams (order

@@ -8,25 +8,52 @@ test.describe.configure({ timeout: 120_000 });
 const MANAGER = "13900000011"; // 刘店长, the first store
 const RESIDENT = "13800000003"; // 张女士
 
-type Frames = { frames: number; firstMs: number; width: number };
+/** Where the clock camera draws its 24 squares (bit i at column i % 8, row i / 8). */
+const CLOCK = { left: 40, top: 60, across: 70, down: 90, side: 60 };
+type Clock = typeof CLOCK;
 
-/** Counts the frames the room's video paints over `ms` (requestVideoFrameCallback) and when
- * the first came (since the page began). (How late they are: the glass-to-glass test below —
- * Chromium gives these frames no captureTime.) */
-async function watchFrames(page: Page, ms: number): Promise<Frames> {
-  return page.evaluate((ms) => new Promise<Frames>((resolve) => {
-    const video = document.querySelector("video[data-whep]") as HTMLVideoElement;
-    const out: Frames = { frames: 0, firstMs: -1, width: 0 };
+type Painted = { frames: number; firstMs: number; width: number; duration: number; delays: number[] };
+
+/** What the page's `selector` video paints over `ms` (requestVideoFrameCallback): how many
+ * frames, when the first came (since the page began), how wide, the video's duration. With
+ * `play`, muted playback is started first (a replay); with `clock`, each frame's squares are
+ * read back (see clockCamera) and `delays` gets the viewer's clock minus the picture's.
+ * (Chromium gives these frames no captureTime, hence the clock.) */
+async function paints(page: Page, selector: string, ms: number, opts: { play?: boolean; clock?: Clock } = {}): Promise<Painted> {
+  return page.evaluate(({ selector, ms, play, clock }) => new Promise<Painted>((resolve) => {
+    const video = document.querySelector(selector) as HTMLVideoElement;
+    const out: Painted = { frames: 0, firstMs: -1, width: 0, duration: NaN, delays: [] };
+    const canvas = document.createElement("canvas");
+    canvas.width = 640;
+    canvas.height = 360;
+    const g = canvas.getContext("2d", { willReadFrequently: true })!;
     const tick = (now: number, meta: any) => {
       out.frames++;
       if (out.firstMs < 0) out.firstMs = Math.round(now);
       out.width = meta.width;
+      if (clock) {
+        const seen = Date.now();
+        g.drawImage(video, 0, 0, 640, 360);
+        let t = 0;
+        for (let bit = 0; bit < 24; bit++) {
+          const x = clock.left + (bit % 8) * clock.across + clock.side / 2;
+          const y = clock.top + Math.floor(bit / 8) * clock.down + clock.side / 2;
+          if (g.getImageData(x, y, 1, 1).data[0] > 128) t |= 1 << bit;
+        }
+        out.delays.push(((seen & 0xffffff) - t + 0x1000000) % 0x1000000);
+      }
       (video as any).requestVideoFrameCallback(tick);
     };
     (video as any).requestVideoFrameCallback(tick);
-    setTimeout(() => resolve(out), ms);
-  }), ms);
+    if (play) {
+      video.muted = true;
+      video.play().catch(() => {});
+    }
+    setTimeout(() => resolve({ ...out, duration: video.duration }), ms);
+  }), { selector, ms, play: opts.play ?? false, clock: opts.clock });
 }
+
+const LIVE = "video[data-whep]";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,14 +83,14 @@ test("the host broadcasts from the console; two residents see the picture move, 
   for (const viewer of [guest, resident]) {
     await ready(viewer, info);
     await expect(viewer.locator(".live-rtc")).toHaveAttribute("data-video", "on_air");
-    const seen = await watchFrames(viewer, 3000);
+    const seen = await paints(viewer, LIVE, 3000);
     expect(seen.frames, "frames painted in 3 s").toBeGreaterThanOrEqual(30);
     expect(seen.width).toBeGreaterThan(0);
     console.log(`video: ${seen.frames} frames in 3 s, ${seen.width} px wide`);
   }
   const opened = await newPerson(browser, info);
   await opened.goto(`/live/${id}`);
-  const fresh = await watchFrames(opened, 5000);
+  const fresh = await paints(opened, LIVE, 5000);
   expect(fresh.frames).toBeGreaterThan(0);
   expect(fresh.firstMs, "first frame within 5 s of opening the room").toBeLessThan(5000);
   console.log(`video: first frame ${fresh.firstMs} ms after opening the room`);
@@ -71,7 +98,7 @@ test("the host broadcasts from the console; two residents see the picture move, 
   await expect(guest.getByRole("button", { name: "点这里开声音" })).toBeVisible();
   await guest.getByRole("button", { name: "点这里开声音" }).click();
   await expect(guest.getByRole("button", { name: "点这里开声音" })).toBeHidden();
-  expect(await guest.evaluate(() => (document.querySelector("video[data-whep]") as HTMLVideoElement).muted)).toBe(false);
+  expect(await guest.locator(LIVE).evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
   await guest.screenshot({ path: "test-results/live-video-room.png" });
 
   // The host stops: every room says so. Then the host streams again and the picture returns
@@ -87,7 +114,7 @@ test("the host broadcasts from the console; two residents see the picture move, 
   await expect(manager.locator("[data-cam-state]")).toContainText("正在推流");
   for (const viewer of [guest, resident]) {
     await expect(viewer.locator(".live-rtc")).toHaveAttribute("data-video", "on_air");
-    await expect.poll(async () => (await watchFrames(viewer, 1000)).frames, { timeout: 10_000 }).toBeGreaterThan(5);
+    await expect.poll(async () => (await paints(viewer, LIVE, 1000)).frames, { timeout: 10_000 }).toBeGreaterThan(5);
   }
 
   // The end: the room says so and the console's camera card goes.
@@ -106,15 +133,7 @@ test("the host broadcasts from the console; two residents see the picture move, 
   await resident.reload();
   await expect(resident.locator("video[data-replays]")).toHaveCount(1);
   await ready(resident, info);
-  const played = await resident.evaluate(() => new Promise<{ duration: number; frames: number; width: number }>((resolve) => {
-    const v = document.querySelector("video[data-replays]") as HTMLVideoElement;
-    v.muted = true;
-    let frames = 0;
-    const tick = () => { frames++; (v as any).requestVideoFrameCallback(tick); };
-    (v as any).requestVideoFrameCallback(tick);
-    v.play().catch(() => {});
-    setTimeout(() => resolve({ duration: v.duration, frames, width: v.videoWidth }), 3000);
-  }));
+  const played = await paints(resident, "video[data-replays]", 3000, { play: true });
   console.log(`replay: ${played.duration.toFixed(1)} s long, ${played.frames} frames painted in 3 s, ${played.width} px wide`);
   expect(played.frames).toBeGreaterThan(10);
   expect(Number.isFinite(played.duration) && played.duration > 2).toBe(true);
@@ -125,7 +144,7 @@ test("the host broadcasts from the console; two residents see the picture move, 
  * 24 black or white squares, redrawn every 10 ms, plus a silent microphone. A viewer in the
  * same browser reads the squares back from each painted frame, so "now − the time in the
  * picture" is the whole path: capture, encode, the relay, jitter buffer, decode, paint. */
-function clockCamera() {
+function clockCamera(clock: Clock) {
   navigator.mediaDevices.getUserMedia = async () => {
     const canvas = document.createElement("canvas");
     canvas.width = 640;
@@ -137,7 +156,7 @@ function clockCamera() {
       g.fillRect(0, 0, 640, 360);
       for (let bit = 0; bit < 24; bit++) {
         g.fillStyle = (t >> bit) & 1 ? "#ffffff" : "#000000";
-        g.fillRect(40 + (bit % 8) * 70, 60 + Math.floor(bit / 8) * 90, 60, 60);
+        g.fillRect(clock.left + (bit % 8) * clock.across, clock.top + Math.floor(bit / 8) * clock.down, clock.side, clock.side);
       }
     };
     draw();
@@ -153,35 +172,10 @@ function clockCamera() {
   };
 }
 
-/** For each frame the room paints over `ms`: the viewer's clock minus the clock in the picture. */
-async function glassToGlass(page: Page, ms: number): Promise<number[]> {
-  return page.evaluate((ms) => new Promise<number[]>((resolve) => {
-    const video = document.querySelector("video[data-whep]") as HTMLVideoElement;
-    const canvas = document.createElement("canvas");
-    canvas.width = 640;
-    canvas.height = 360;
-    const g = canvas.getContext("2d", { willReadFrequently: true })!;
-    const delays: number[] = [];
-    const tick = () => {
-      const now = Date.now();
-      g.drawImage(video, 0, 0, 640, 360);
-      let t = 0;
-      for (let bit = 0; bit < 24; bit++) {
-        const [r] = g.getImageData(70 + (bit % 8) * 70, 90 + Math.floor(bit / 8) * 90, 1, 1).data;
-        if (r > 128) t |= 1 << bit;
-      }
-      delays.push(((now & 0xffffff) - t + 0x1000000) % 0x1000000);
-      (video as any).requestVideoFrameCallback(tick);
-    };
-    (video as any).requestVideoFrameCallback(tick);
-    setTimeout(() => resolve(delays), ms);
-  }), ms);
-}
-
 test("glass to glass: the clock the host's camera shows is on the resident's screen a moment later", async ({ browser }, info) => {
   test.skip(!jsOn(info), "the camera and WebRTC need JavaScript");
   const manager = await personPage(browser, info, MANAGER, "/admin/live");
-  await manager.addInitScript(clockCamera);
+  await manager.addInitScript(clockCamera, CLOCK);
   const { id } = await scheduleLive(manager, "现场直播·看时钟");
   await ready(manager, info);
   await manager.getByRole("button", { name: "开始直播" }).click();
@@ -192,8 +186,8 @@ test("glass to glass: the clock the host's camera shows is on the resident's scr
   await ready(resident, info);
   await expect(resident.locator(".live-rtc")).toHaveAttribute("data-video", "on_air");
   // Give the sender's bandwidth estimate a moment to climb past the first blurry frames.
-  await watchFrames(resident, 2000);
-  const delays = await glassToGlass(resident, 5000);
+  await paints(resident, LIVE, 2000);
+  const { delays } = await paints(resident, LIVE, 5000, { clock: CLOCK });
   // A frame whose squares were misread gives a nonsense time; a live picture reads back as a
   // time in the last few seconds.
   const live = delays.filter((d) => d < 5000).sort((a, b) => a - b);
