@@ -156,46 +156,102 @@ async fn place_fresh(db: &Db, user_id: i64, req: &PlaceOrder, key: &str, cart_ke
         }
     };
 
-    let mut tx = db.begin_write().await?;
-    if let Claim::Replay(saved) = idempotency::claim::<i64>(&mut tx, user_id, PLACE_SCOPE, key, req).await? {
-        tx.commit().await?;
-        return Ok(saved);
-    }
-    let priced = crate::catalog::priced_lines(&mut tx, store.id, &lines).await?;
-    let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
-    let q = quote(&store, &plan, goods)?;
-
-    // Reserve every stock row the lines need (a bundle needs its components), each with one
-    // conditional statement. If any is short, nothing is kept, and every line that cannot be
-    // had is named with what is left, so the resident can fix them all at once.
-    let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
-    let needs = stock_needs(&lines, &stock_draws(&mut tx, store.id, &ids).await?);
-    for (product_id, qty) in &needs {
-        if !store::adjust_reserved(&mut tx, store.id, *product_id, *qty).await? {
-            tx.rollback().await?;
-            return Err(crate::catalog::short_stock(&db.pool, store.id, &priced, &lines).await?);
+    // The writing happens in checkout's group commit (server::group_commit): with the orders
+    // that arrive at the same moment, each in a savepoint of its own, answered after the commit.
+    let job = Placing { user_id, req: req.clone(), key: key.to_string(), cart_key: cart_key.map(str::to_string), store, plan, routed_from, lines, note, events: db.events.clone() };
+    match db.writer.run(move |tx| Box::pin(job.write(tx))).await {
+        Ok(Placed::Fresh { id, total_fen, event }) => {
+            db.events.committed([event]);
+            tracing::info!(order_id = id, total_fen, "order placed");
+            Ok(id)
         }
+        Ok(Placed::Replay(id)) => Ok(id),
+        // Read after the savepoint rolled back: what is left, without this order's own claims.
+        Err(Refused::Short { store_id, priced, lines }) => Err(crate::catalog::short_stock(&db.pool, store_id, &priced, &lines).await?),
+        Err(Refused::Error(e)) => Err(e),
     }
+}
 
-    let new_order = new_placed_order(&plan, &q, store.id, user_id, req.payment, &note);
-    let reason = routed_from.map(|name| format!("{}{name}", super::model::ROUTED_FROM)).unwrap_or_default();
-    let id = write_order(&mut tx, &new_order, &priced, req.payment, user_id, &reason).await?;
-    for (product_id, qty) in &needs {
-        store::insert_reservation(&mut tx, id, *product_id, *qty).await?;
+/// Everything an order's transaction writes, checked and read before it is queued.
+struct Placing {
+    user_id: i64,
+    req: PlaceOrder,
+    key: String,
+    cart_key: Option<String>,
+    store: Store,
+    plan: Plan,
+    routed_from: Option<String>,
+    lines: Vec<(i64, i64)>,
+    note: String,
+    events: crate::server::events::Hub,
+}
+
+enum Placed {
+    Fresh { id: i64, total_fen: i64, event: crate::server::events::Event },
+    Replay(i64),
+}
+
+/// Why an order's savepoint was rolled back.
+enum Refused {
+    /// A line the shelf cannot fill (the 409 is worked out after the rollback).
+    Short { store_id: i64, priced: Vec<(PricedProduct, i64)>, lines: Vec<(i64, i64)> },
+    Error(AppError),
+}
+
+impl From<AppError> for Refused {
+    fn from(e: AppError) -> Self {
+        Refused::Error(e)
     }
-    if let Some(cart_key) = cart_key {
-        // The cart is the one at the store the resident chose, wherever the order went.
-        crate::cart::remove_ordered(&mut tx, cart_key, req.store_id, &lines).await?;
+}
+
+impl From<sqlx::Error> for Refused {
+    fn from(e: sqlx::Error) -> Self {
+        Refused::Error(e.into())
     }
-    idempotency::remember(&mut tx, user_id, PLACE_SCOPE, key, &id).await?;
-    // The store's queue hears of the new order the moment it is committed.
-    let change = StatusChange { order_id: id, status: OrderStatus::Placed, at: rfc3339(now_ms()), shelf_slot: None, new: true };
-    let event = super::flow::status_event(store.id, user_id, &change);
-    db.events.stage(&mut tx, &event).await?;
-    tx.commit().await?;
-    db.events.committed([event]);
-    tracing::info!(order_id = id, total_fen = q.total_fen, "order placed");
-    Ok(id)
+}
+
+impl Placing {
+    /// The order's writes, in the group transaction: every line's stock reserved with a
+    /// conditional statement, the wallet debited the same way, the order, its lines, its
+    /// reservations and first event written, the cart emptied of what was ordered, the key
+    /// remembered — or, on any failure, none of it.
+    async fn write(self, tx: &mut AnyConnection) -> Result<Placed, Refused> {
+        let Placing { user_id, req, key, cart_key, store, plan, routed_from, lines, note, events } = self;
+        if let Claim::Replay(saved) = idempotency::claim::<i64>(tx, user_id, PLACE_SCOPE, &key, &req).await? {
+            return Ok(Placed::Replay(saved));
+        }
+        let priced = crate::catalog::priced_lines(tx, store.id, &lines).await?;
+        let goods: i64 = priced.iter().map(|(p, q)| p.price_fen * q).sum();
+        let q = quote(&store, &plan, goods)?;
+
+        // Reserve every stock row the lines need (a bundle needs its components), each with one
+        // conditional statement. If any is short, nothing is kept, and every line that cannot be
+        // had is named with what is left, so the resident can fix them all at once.
+        let ids: Vec<i64> = lines.iter().map(|(p, _)| *p).collect();
+        let needs = stock_needs(&lines, &stock_draws(tx, store.id, &ids).await?);
+        for (product_id, qty) in &needs {
+            if !store::adjust_reserved(tx, store.id, *product_id, *qty).await? {
+                return Err(Refused::Short { store_id: store.id, priced, lines });
+            }
+        }
+
+        let new_order = new_placed_order(&plan, &q, store.id, user_id, req.payment, &note);
+        let reason = routed_from.map(|name| format!("{}{name}", super::model::ROUTED_FROM)).unwrap_or_default();
+        let id = write_order(tx, &new_order, &priced, req.payment, user_id, &reason).await?;
+        for (product_id, qty) in &needs {
+            store::insert_reservation(tx, id, *product_id, *qty).await?;
+        }
+        if let Some(cart_key) = &cart_key {
+            // The cart is the one at the store the resident chose, wherever the order went.
+            crate::cart::remove_ordered(tx, cart_key, req.store_id, &lines).await?;
+        }
+        idempotency::remember(tx, user_id, PLACE_SCOPE, &key, &id).await?;
+        // The store's queue hears of the new order the moment it is committed.
+        let change = StatusChange { order_id: id, status: OrderStatus::Placed, at: rfc3339(now_ms()), shelf_slot: None, new: true };
+        let event = super::flow::status_event(store.id, user_id, &change);
+        events.stage(tx, &event).await?;
+        Ok(Placed::Fresh { id, total_fen: q.total_fen, event })
+    }
 }
 
 /// Writes an order whose stock (if it takes any) is already reserved: the row with a pickup

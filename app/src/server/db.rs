@@ -17,6 +17,8 @@ pub struct Db {
     pub backend: Backend,
     /// The database's change feed for event streams (PostgreSQL NOTIFY, or in-process on SQLite).
     pub events: super::events::Hub,
+    /// Checkout's group commit: one transaction for the orders waiting at that moment.
+    pub writer: super::group_commit::Writer,
 }
 
 /// Every migration, found in migrations/ by app/build.rs and compiled into the binary, so
@@ -117,7 +119,8 @@ impl Db {
             });
         }
         let pool = opts.connect(&url).await?;
-        Ok(Db { pool, backend, events: super::events::Hub::new(backend, &url) })
+        let writer = super::group_commit::Writer::start(pool.clone(), backend);
+        Ok(Db { pool, backend, events: super::events::Hub::new(backend, &url), writer })
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock up front

@@ -3,6 +3,7 @@ pub mod csp;
 pub mod db;
 pub mod events;
 pub mod form;
+pub mod group_commit;
 pub mod idempotency;
 pub mod qr;
 pub mod request;
