@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod limits;
 pub mod media;
 pub mod observability;
+pub mod page_cache;
 pub mod relay;
 pub mod startup;
 

@@ -189,6 +189,8 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
         .layer(axum::Extension(crate::limits::StreamSlots::default()))
         .layer(axum::Extension(relay))
         .layer(axum::Extension(config.limits.clone()))
+        // Outside the sessions and the compression: a kept page costs neither.
+        .layer(axum::middleware::from_fn_with_state(crate::page_cache::PageCache::default(), crate::page_cache::serve))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(config.limits.body_idle))
         .layer(axum::middleware::from_fn_with_state(crate::limits::Guard::new(config.limits.clone()), crate::limits::guard))
         .with_state(state)
