@@ -358,7 +358,7 @@ async fn comments_are_text_rate_limited_muted_viewers_are_refused_and_hidden_one
     assert_eq!(replayed["id"], first["id"], "oldest first");
     let (s, _) = post(&host, &app, &format!("/api/v1/live-sessions/{id}/comments/{}/hide", first["id"]), &json!({})).await;
     assert_eq!(s, 200);
-    let hidden = next_named(&mut res, &mut buf, "hidden", Duration::from_secs(2)).await.expect("hidden within a second or two");
+    let hidden = next_named(&mut res, &mut buf, "hidden", Duration::from_secs(5)).await.expect("hidden within seconds (2 s flaked on PostgreSQL under the whole suite)");
     assert_eq!(hidden["comment_id"], first["id"]);
     assert_eq!(post(&host, &app, &format!("/api/v1/live-sessions/{id}/comments/{}/hide", first["id"]), &json!({})).await.0, 200, "twice is fine");
     let (_, room) = get(&client(), &app, &format!("/api/v1/live-sessions/{id}")).await;
