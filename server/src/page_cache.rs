@@ -167,7 +167,7 @@ impl PageCache {
     async fn render(&self, key: Key, mut req: Request, next: Next, encoding: Encoding) -> Response {
         // Whatever happens to this request (even the client leaving mid-render), the slot is
         // released and its waiters woken.
-        let done = Rendering { cache: self.clone(), key, page: None };
+        let mut done = Rendering { cache: self.clone(), key, page: None };
         let born = Instant::now();
         let generation = self.inner.generation.load(Ordering::Acquire);
         // The page is compressed here, once, in each form.
@@ -204,9 +204,8 @@ impl PageCache {
         let page = Arc::new(Page { headers, plain, gzip: gz, br, born, generation });
         metrics::counter!("linli_page_cache_total", "result" => "render").increment(1);
         let res = respond(&page, encoding);
-        let mut done = done;
+        // Kept when `done` drops, as this returns.
         done.page = Some(page);
-        drop(done);
         res
     }
 }
