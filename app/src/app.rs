@@ -7,6 +7,7 @@ use crate::cart::{CartActions, CartPage};
 use crate::delivery::pages::RiderPage;
 use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::inventory::pages::{StockItemPage, StockPage, TillPage};
+use crate::community::pages::{CommunityOfficePage, CommunityPage, CommunityPosterPage, CommunityPostPage};
 use crate::live::pages::{LiveConsolePage, LiveListPage, LiveOfficePage, LiveRoomPage, NewLivePage};
 use crate::markdowns::pages::MarkdownsPage;
 use crate::group_buy::pages::{CampaignPage, CampaignsPage, GroupBuyJoinPage, GroupBuysPage, NewCampaignPage, PosterPage};
@@ -214,7 +215,8 @@ macro_rules! route_table {
 const ANY_STAFF: &[Role] = &[Role::Manager, Role::Staff, Role::Rider];
 const MANAGERS: &[Role] = &[Role::Manager];
 const OWNER_ONLY: &[Role] = &[];
-/// Managers host; clerks a manager allowed do too (the page shows them their stores' sessions).
+/// Managers host and moderate; clerks a manager allowed do too (the pages show them their
+/// stores' sessions and groups).
 const LIVE_HOSTS: &[Role] = &[Role::Manager, Role::Staff];
 
 route_table! {
@@ -238,6 +240,8 @@ route_table! {
         page "live" => LiveOfficeRoute(LiveOfficePage) menu("直播", "Live", LIVE_HOSTS);
         page "live/new" => NewLiveRoute(NewLivePage);
         page "live/:id" => LiveConsoleRoute(LiveConsolePage);
+        page "community" => CommunityOfficeRoute(CommunityOfficePage) menu("邻里群", "Community", LIVE_HOSTS);
+        page "community/poster" => CommunityPosterRoute(CommunityPosterPage);
         page "team" => TeamRoute(TeamPage) menu("员工", "Team", OWNER_ONLY);
     }
     // Staff pages in the residents' frame (a rider's phone, an invitee's first visit).
@@ -257,6 +261,8 @@ route_table! {
         // Async: a shared link's preview (title, price, picture) is in the first bytes.
         page "g/:id" => GroupBuyJoinRoute(GroupBuyJoinPage) [async];
         page "g/:id/poster" => PosterRoute(PosterPage);
+        page "community" => CommunityRoute(CommunityPage);
+        page "community/p/:id" => CommunityPostRoute(CommunityPostPage);
         page "cart" => CartRoute(CartPage);
         page "checkout" => CheckoutRoute(CheckoutPage);
         page "orders" => OrdersRoute(OrdersPage);

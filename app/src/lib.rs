@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod app;
 pub mod cart;
 pub mod catalog;
+pub mod community;
 pub mod customers;
 pub mod delivery;
 pub mod group_buy;

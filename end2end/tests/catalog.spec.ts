@@ -1,48 +1,8 @@
 import { expect } from "@playwright/test";
-import { deflateSync } from "node:zlib";
-import { jsOn, newPerson, personPage, ready, test } from "./helpers";
+import { jsOn, newPerson, personPage, png, ready, test } from "./helpers";
 
 const OWNER = "13900000000";
 const MANAGER = "13900000011"; // 刘店长
-
-/** A real PNG (a gradient), made here so the test needs no picture files. */
-function png(width: number, height: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const rows = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) {
-      row[1 + x * 3] = 40 + Math.floor((x / width) * 120);
-      row[2 + x * 3] = 150 + Math.floor((y / height) * 80);
-      row[3 + x * 3] = 60;
-    }
-    rows.push(row);
-  }
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.concat(rows))), chunk("IEND", Buffer.alloc(0))]);
-}
 
 test("the owner creates a product, uploads its photo, and residents see it on the shelf", async ({ browser }, info) => {
   const name = jsOn(info) ? "高山娃娃菜" : "富阳笋干";

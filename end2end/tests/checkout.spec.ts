@@ -1,16 +1,5 @@
 import { expect, Page, TestInfo } from "@playwright/test";
-import { freshPhone, personPage, ready, test } from "./helpers";
-
-async function signUp(page: Page, info: TestInfo, next: string) {
-  const phone = freshPhone();
-  await page.goto(`/register?next=${next}`);
-  await ready(page, info);
-  await page.getByLabel("手机号").fill(phone);
-  await page.getByLabel("称呼").fill("下单测试");
-  await page.getByLabel("密码").fill("fresh-veg-2026");
-  await page.getByRole("button", { name: "注册" }).click();
-  return phone;
-}
+import { freshPhone, personPage, ready, signUp, test } from "./helpers";
 
 /** Taps + on the first card of the shelf that is in stock and waits for the stepper to say `qty`. */
 async function addFirstInStock(page: Page, info: TestInfo, qty: number) {

@@ -109,3 +109,41 @@ where
         Err(e) => Redirect::to(&format!("{page}?err={}&field=photo#{anchor}", e.code.as_str())).into_response(),
     }
 }
+
+/// `POST /community/{store_id}/posts`: the group's post form (multipart: text, photos, 晒单),
+/// with or without JavaScript. Done → the feed with `?posted=1`; refused → back to the form
+/// with the refusal under its field and the text kept; signed out → login and back.
+pub async fn community_post_from_page(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(store_id): Path<String>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    use axum::response::Redirect;
+    use linli_app::shared::url::encode;
+    let Ok(store_id) = store_id.parse::<i64>() else { return StatusCode::NOT_FOUND.into_response() };
+    let page = format!("/community?store={store_id}");
+    let me = match linli_app::server::session::user_of(&state.db, &session).await {
+        Ok(Some(me)) => me,
+        Ok(None) => return Redirect::to(&format!("/login?next={}", encode(&page))).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let mut typed = String::new();
+    let result = match crate::api::community::read_post_parts(multipart).await {
+        Ok((new, photos)) => {
+            typed.clone_from(&new.body);
+            linli_app::community::service::create_post(&state.db, &me, store_id, &new, photos).await.map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("{page}&posted=1#compose")).into_response(),
+        Err(e) => {
+            // What was typed comes back (cut to the post's limit: the address stays short).
+            let kept: String = typed.chars().take(linli_app::community::rules::MAX_POST_CHARS).collect();
+            let field = e.field.clone().unwrap_or_default();
+            let field_part = if field.is_empty() { String::new() } else { format!("&field={}", encode(&field)) };
+            Redirect::to(&format!("{page}&err={}{field_part}&body={}#compose", e.code.as_str(), encode(&kept))).into_response()
+        }
+    }
+}

@@ -143,6 +143,10 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
             "/admin/live/{id}/cover",
             axum::routing::post(media::cover_from_page).layer(axum::extract::DefaultBodyLimit::max(api::products::UPLOAD_LIMIT)),
         )
+        .route(
+            "/community/{store_id}/posts",
+            axum::routing::post(media::community_post_from_page).layer(axum::extract::DefaultBodyLimit::max(api::community::POST_LIMIT)),
+        )
         .route("/g/{id}/poster.svg", get(media::poster))
         .route("/live/{id}/replay/{name}", get(api::live_video::replay))
         .route("/lang/{code}", get(switch_language))

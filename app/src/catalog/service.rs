@@ -252,6 +252,28 @@ pub async fn store_picture(db: &Db, bytes: Vec<u8>) -> Result<i64, AppError> {
     Ok(id)
 }
 
+/// Checks, decodes and re-encodes pictures that belong to no product (a group post's
+/// photos) off the async runtime, all before anything is written: one bad file refuses the
+/// lot under `photo` with its position in `details.photo`.
+pub async fn process_pictures(pictures: Vec<Vec<u8>>) -> Result<Vec<super::photos::Processed>, AppError> {
+    tokio::task::spawn_blocking(move || {
+        pictures
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| super::photos::process(bytes).map_err(|e| e.with_details(serde_json::json!({ "photo": i + 1 }))))
+            .collect()
+    })
+    .await
+    .map_err(AppError::internal)?
+}
+
+/// Keeps a processed picture's two sizes in the caller's transaction: (card id, large id).
+pub async fn keep_picture(conn: &mut sqlx::AnyConnection, p: &super::photos::Processed) -> Result<(i64, i64), AppError> {
+    let card = store::insert_media(conn, "image/jpeg", &p.card, Some(p.card_size)).await?;
+    let large = store::insert_media(conn, "image/jpeg", &p.large, Some(p.large_size)).await?;
+    Ok((card, large))
+}
+
 /// Removes a photo (the next one becomes the cover if it was).
 pub async fn remove_photo(db: &Db, me: &Me, product_id: i64, photo_id: i64) -> Result<(), AppError> {
     require(may_edit(me))?;

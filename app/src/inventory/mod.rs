@@ -14,5 +14,5 @@ pub use model::{StockLevel, StockReason};
 
 /// What other domains use of this one's storage (they never reach into store.rs).
 #[cfg(feature = "ssr")]
-pub use store::{Move, Moved, add_held, apply, consume_reserved, level, receive_held, tag_live_session};
+pub use store::{Move, Moved, add_held, apply, consume_reserved, level, receive_held, received_since, tag_live_session};
 pub use rules::STOCK_ROLES;

@@ -488,3 +488,16 @@ pub async fn refund_lines(pool: &AnyPool, refund_id: i64) -> Result<Vec<ReceiptL
         .map(|(product_id, name, unit, qty, price_fen)| ReceiptLine { product_id, name, unit, qty, price_fen, regular_price_fen: None })
         .collect())
 }
+
+/// Products booked in (进货) at the store since `since`, in the order they first arrived.
+pub async fn received_since(conn: &mut AnyConnection, store_id: i64, since: i64) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "select product_id from stock_movements where store_id = $1 and reason = 'receive' and delta > 0 and created_at_ms >= $2
+         group by product_id order by min(id)",
+    )
+    .bind(store_id)
+    .bind(since)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

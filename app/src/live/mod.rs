@@ -17,3 +17,6 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod video;
 pub use rules::HOST_ROLES;
+/// The store's banned words, which its group shares with its live rooms.
+#[cfg(feature = "ssr")]
+pub use store::banned_words;

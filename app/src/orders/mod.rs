@@ -16,5 +16,5 @@ pub mod store;
 
 /// What other domains use of this one's storage (they never reach into store.rs).
 #[cfg(feature = "ssr")]
-pub use store::{NewOrder, OrderRow, PricedProduct, QueueFilter, find, find_open_by_code, items, priced_products, queue, insert_reservation, last_delivery};
+pub use store::{NewOrder, OrderRow, PricedProduct, QueueFilter, find, find_open_by_code, has_received, items, received_products, priced_products, queue, insert_reservation, last_delivery};
 pub use rules::DESK_ROLES;

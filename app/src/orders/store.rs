@@ -536,3 +536,37 @@ pub async fn last_delivery(conn: &mut AnyConnection, user_id: i64, store_id: i64
     .fetch_optional(&mut *conn)
     .await?)
 }
+
+/// Whether the resident has had this product from the store: an order of it handed over or
+/// delivered, or a till sale paid from their wallet (晒单 shows 已购 only for these).
+pub async fn has_received(conn: &mut AnyConnection, store_id: i64, user_id: i64, product_id: i64) -> Result<bool, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "select 1 from orders o join order_items i on i.order_id = o.id
+         where o.store_id = $1 and o.user_id = $2 and i.product_id = $3 and o.status = 'completed'
+         union all
+         select 1 from counter_sales s join counter_sale_lines l on l.sale_id = s.id
+         where s.store_id = $1 and s.customer_id = $2 and l.product_id = $3
+         limit 1",
+    )
+    .bind(store_id)
+    .bind(user_id)
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Products the resident has had from the store in handed-over orders, the latest first:
+/// (product id, name as sold) — what they can show off (晒单).
+pub async fn received_products(conn: &mut AnyConnection, store_id: i64, user_id: i64, limit: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "select i.product_id, min(i.name) from orders o join order_items i on i.order_id = o.id
+         where o.store_id = $1 and o.user_id = $2 and o.status = 'completed'
+         group by i.product_id order by max(o.id) desc limit $3",
+    )
+    .bind(store_id)
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
+}

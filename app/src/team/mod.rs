@@ -9,3 +9,6 @@ pub mod rules;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+/// What other domains use of this one's storage.
+#[cfg(feature = "ssr")]
+pub use store::store_clerks;

@@ -185,3 +185,16 @@ pub async fn set_active(conn: &mut AnyConnection, user_id: i64, active: bool) ->
     let done = sqlx::query("update users set active = $2 where id = $1").bind(user_id).bind(active).execute(&mut *conn).await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A store's active clerks (role staff): (id, name), by name — for the settings where a
+/// manager picks which of them may do more (host live sessions, moderate the group).
+pub async fn store_clerks(conn: &mut AnyConnection, store_id: i64) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "select u.id, u.name from users u join user_roles r on r.user_id = u.id
+         where r.role = 'staff' and r.store_id = $1 and u.active = $2 order by u.name, u.id",
+    )
+    .bind(store_id)
+    .bind(true)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -2,6 +2,7 @@
 //! as the pages' server functions.
 pub mod accounts;
 pub mod catalog;
+pub mod community;
 pub mod customers;
 pub mod error;
 pub mod events;
@@ -132,6 +133,29 @@ pub fn router() -> Router<AppState> {
         .route("/stores/{store_id}/live-sessions", get(live_sessions::for_store))
         .route("/staff/stores/{store_id}/live-banned-words", get(live_sessions::banned_words).put(live_sessions::set_banned_words))
         .route("/staff/stores/{store_id}/live-hosts", get(live_sessions::hosts).put(live_sessions::set_hosts))
+        .route("/stores/{store_id}/community/members", get(community::members).post(community::join))
+        .route("/stores/{store_id}/community/members/me", get(community::me).delete(community::leave))
+        .route("/stores/{store_id}/community/members/{user_id}", delete(community::remove))
+        .route("/stores/{store_id}/community/members/{user_id}/mute", post(community::mute))
+        .route(
+            "/stores/{store_id}/community/posts",
+            get(community::feed).post(community::create_post).layer(axum::extract::DefaultBodyLimit::max(community::POST_LIMIT)),
+        )
+        .route("/stores/{store_id}/community/posts/{post_id}", get(community::thread))
+        .route("/stores/{store_id}/community/posts/{post_id}/comments", post(community::comment))
+        .route("/stores/{store_id}/community/posts/{post_id}/like", post(community::like).delete(community::unlike))
+        .route("/stores/{store_id}/community/posts/{post_id}/votes", post(community::vote))
+        .route("/stores/{store_id}/community/posts/{post_id}/pin", put(community::pin))
+        .route("/stores/{store_id}/community/posts/{post_id}/hide", post(community::hide_post))
+        .route("/stores/{store_id}/community/posts/{post_id}/reports", post(community::report_post))
+        .route("/stores/{store_id}/community/comments/{comment_id}/hide", post(community::hide_comment))
+        .route("/stores/{store_id}/community/comments/{comment_id}/reports", post(community::report_comment))
+        .route("/stores/{store_id}/community/announcements", post(community::announce))
+        .route("/stores/{store_id}/community/polls", post(community::create_poll))
+        .route("/stores/{store_id}/community/arrivals", post(community::arrivals))
+        .route("/stores/{store_id}/community/reports", get(community::reports))
+        .route("/stores/{store_id}/community/moderators", get(community::moderators).put(community::set_moderators))
+        .route("/stores/{store_id}/community/reports/{report_id}/resolve", post(community::resolve))
         // Unknown API paths answer in the API's shape, not as a missing server function.
         .route("/{*rest}", any(error::not_found))
         .fallback(error::not_found)

@@ -34,8 +34,13 @@ use utoipa::OpenApi;
         super::live_sessions::banned_words, super::live_sessions::set_banned_words, super::live_sessions::hosts, super::live_sessions::set_hosts,
         super::live_sessions::add_units, super::live_sessions::close_item, super::live_sessions::cover,
         super::live_video::whip, super::live_video::whep, super::live_video::unpublish, super::live_video::unwatch, super::live_video::stream_key,
+        super::community::me, super::community::join, super::community::leave, super::community::members, super::community::feed,
+        super::community::thread, super::community::create_post, super::community::announce, super::community::create_poll,
+        super::community::arrivals, super::community::comment, super::community::like, super::community::unlike, super::community::vote,
+        super::community::pin, super::community::hide_post, super::community::hide_comment, super::community::mute, super::community::remove,
+        super::community::report_post, super::community::report_comment, super::community::reports, super::community::resolve, super::community::moderators, super::community::set_moderators,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"), (name = "community"))
 )]
 pub struct ApiDoc;
 

@@ -5,6 +5,7 @@ mod accounts;
 mod analytics;
 mod cart;
 mod catalog;
+mod community;
 mod customers;
 mod delivery;
 mod flow;

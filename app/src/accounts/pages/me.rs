@@ -46,6 +46,7 @@ pub fn MePage() -> impl IntoView {
                             <a href="/me/pay" class="btn btn-primary btn-block" rel="external">{locale.pick("付款码 · 到店用余额付", "Pay code · pay in store from the wallet")}</a>
                             <Preferences/>
                             <A href="/notifications" attr:class="btn btn-secondary btn-block">{locale.pick("消息通知", "Notifications")}</A>
+                            <A href="/community" attr:class="btn btn-secondary btn-block">{locale.pick("邻里群", "Neighbours' group")}</A>
                             {me.has(crate::accounts::Role::Rider).then(|| view! { <A href="/rider" attr:class="btn btn-secondary btn-block">{locale.pick("配送", "Deliveries")}</A> })}
                             {works_here.then(|| view! { <A href="/admin" attr:class="btn btn-secondary btn-block">{locale.t(Msg::BackOffice)}</A> })}
                             <ActionForm action=logout>

@@ -12,7 +12,7 @@ use super::model::{BundleComponent, Category, Product, ProductDetail};
 use super::rules::{line_limits, parse_tags, StockDraw};
 use crate::shared::time::now_ms;
 use crate::shared::AppError;
-use sqlx::{AnyPool, FromRow};
+use sqlx::{AnyConnection, AnyPool, FromRow};
 
 #[derive(FromRow)]
 struct CategoryRow {
@@ -187,6 +187,21 @@ pub async fn shelf_at(
     .bind(minute)
     .fetch_all(pool)
     .await?;
+    Ok(rows.into_iter().map(ProductRow::into_product).collect())
+}
+
+/// These products as the store's shelf shows them now (retired ones left out), in no order.
+pub async fn products_at(conn: &mut AnyConnection, store_id: i64, ids: &[i64]) -> Result<Vec<Product>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let rows: Vec<ProductRow> = sqlx::query_as(&format!("{} where p.id in ({list}) and p.active = $2", product_select("$3")))
+        .bind(store_id)
+        .bind(true)
+        .bind(minute_now())
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.into_iter().map(ProductRow::into_product).collect())
 }
 

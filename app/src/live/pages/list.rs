@@ -2,8 +2,7 @@
 //! each session's page), then the latest ended ones.
 use crate::live::api::load_live_list;
 use crate::live::model::{LiveCard, LiveStatus};
-use crate::live::widgets::{start_text, status_word, viewers_text};
-use crate::shared::time::local_clock;
+use crate::live::widgets::LiveCardView;
 use crate::shared::Msg;
 use crate::ui::{use_locale, ErrorNotice, ShelfSkeleton};
 use crate::stores::pages::PickStoreFirst;
@@ -43,33 +42,5 @@ pub fn LiveListPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-fn LiveCardView(card: LiveCard, now_ms: i64) -> impl IntoView {
-    let locale = use_locale();
-    let picture = card.cover_url.clone().or_else(|| card.pictures.first().cloned());
-    let when = match card.status {
-        LiveStatus::Live => viewers_text(locale, card.viewers),
-        LiveStatus::Scheduled => format!("{}{}", start_text(locale, card.starts_at_ms, now_ms), locale.pick(" 开播", " start")),
-        LiveStatus::Ended => format!("{}{}", card.ended_at.as_deref().map(local_clock).unwrap_or_default(), locale.pick(" 结束", " ended")),
-    };
-    let products = match locale {
-        crate::shared::Locale::Zh => format!("{}款好货", card.products),
-        crate::shared::Locale::En => format!("{} products", card.products),
-    };
-    view! {
-        <a class="card live-card" href=format!("/live/{}", card.id) data-live=card.status.as_str()>
-            <div class="live-card-pic">
-                {picture.map(|src| view! { <img src=src alt="" loading="lazy" width="112" height="112"/> })}
-                <span class="live-badge" data-live=card.status.as_str()>{status_word(locale, card.status)}</span>
-            </div>
-            <div class="live-card-body">
-                <p class="live-card-title">{card.title.clone()}</p>
-                <p class="muted">{when}</p>
-                <p class="muted">{products}{card.reminded.then(|| locale.pick(" · 已设提醒", " · reminder set"))}</p>
-            </div>
-        </a>
     }
 }

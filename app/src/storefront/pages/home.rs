@@ -75,6 +75,11 @@ pub fn HomePage() -> impl IntoView {
                                 <button type="submit" class="btn btn-search">{locale.t(Msg::Search)}</button>
                             </Form>
                             <CategoryChips categories=shelf.categories.clone() current=category.clone() locale=locale/>
+                            <a class="card group-entry" href=format!("/community?store={}", shelf.store.id)>
+                                <span><strong>{locale.pick("邻里群", "Neighbours' group")}</strong>" "
+                                    <span class="muted">{locale.pick("店里公告、今日鲜货、邻居晒单和投票", "the store's notices, today's arrivals, neighbours' posts and polls")}</span></span>
+                                <span aria-hidden="true">"›"</span>
+                            </a>
                             {(!today.is_empty()).then(|| view! {
                                 <section class="shelf-section">
                                     <h2 class="section-title">{locale.t(Msg::ArrivedToday)}</h2>
