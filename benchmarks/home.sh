@@ -17,47 +17,11 @@ total=${3:-1000000}
 pg=0
 . benchmarks/serve.sh
 bench_serve 3212
-command -v nginx >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q nginx-light >/dev/null; }; }
-
-rate() { awk '/Requests\/sec/ {print $2}'; }
-run() { # label, then wrk's arguments
-  local label=$1; shift
-  local out; out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@")
-  echo "$label:" >&2; echo "$out" | grep -E 'Requests/sec|Latency  |99%|Non-2xx|Socket errors' | sed 's/^/  /' >&2
-  echo "$out" | rate
-}
 
 # nginx with the page linli answered a guest, byte for byte.
-mkdir -p "$dir/www" "$dir/nginx"
-# nginx's workers drop to another user when started as root: let them read the page.
-chmod 755 "$dir" "$dir/www"
-curl -fs -H 'accept-encoding: br' -o "$dir/www/home.br" "$base/"
-cat > "$dir/nginx/nginx.conf" <<CONF
-daemon off;
-worker_processes auto;
-pid $dir/nginx/nginx.pid;
-error_log $dir/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $dir/nginx; proxy_temp_path $dir/nginx; fastcgi_temp_path $dir/nginx; uwsgi_temp_path $dir/nginx; scgi_temp_path $dir/nginx;
-  server {
-    listen 127.0.0.1:3292;
-    root $dir/www;
-    location = / {
-      default_type "text/html; charset=utf-8";
-      add_header Content-Encoding br;
-      add_header Vary "accept-encoding, cookie";
-      try_files /home.br =404;
-    }
-  }
-}
-CONF
-nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" & ngx=$!
-trap 'kill $ngx 2>/dev/null || true; bench_cleanup' EXIT
-for _ in $(seq 50); do curl -fs http://127.0.0.1:3292/ >/dev/null && break; sleep 0.1; done
-[ "$(curl -fs -H 'accept-encoding: br' http://127.0.0.1:3292/ | wc -c)" = "$(stat -c %s "$dir/www/home.br")" ] || { echo "nginx does not serve the page" >&2; exit 1; }
-echo "== the guest's home page: $(stat -c %s "$dir/www/home.br") bytes brotli, $(curl -fs "$base/" | wc -c) plain"
+curl -fs -H 'accept-encoding: br' -o "$dir/home.br" "$base/"
+bench_nginx "$dir/home.br" 3292
+echo "== the guest's home page: $(stat -c %s "$dir/home.br") bytes brotli, $(curl -fs "$base/" | wc -c) plain"
 
 # The resident: signed in, three products in her cart at the first store.
 sid=$(login 13800000001)
@@ -67,9 +31,9 @@ sql "insert into cart_items (cart_key, store_id, product_id, qty, price_fen_at_a
      where s.store_id = 1 and s.on_hand - s.reserved >= 2 order by s.product_id limit 3" >/dev/null
 [ "$(curl -fs -b "linli_sid=$sid" "$base/" | grep -c 'class="cart-bar"')" -ge 1 ] || { echo "the resident's page shows no cart" >&2; exit 1; }
 
-nginx_rate=$(run "nginx, the same bytes (wrk -c$conns)" -H 'accept-encoding: br' http://127.0.0.1:3292/)
-guest=$(run "linli, a guest's / (wrk -c$conns)" -H 'accept-encoding: br' "$base/")
-resident=$(run "linli, a signed-in resident's / with a cart (wrk -c$conns)" -H 'accept-encoding: br' -H "cookie: linli_sid=$sid" "$base/")
+nginx_rate=$(bench_rate "nginx, the same bytes (wrk -c$conns)" -H 'accept-encoding: br' http://127.0.0.1:3292/)
+guest=$(bench_rate "linli, a guest's / (wrk -c$conns)" -H 'accept-encoding: br' "$base/")
+resident=$(bench_rate "linli, a signed-in resident's / with a cart (wrk -c$conns)" -H 'accept-encoding: br' -H "cookie: linli_sid=$sid" "$base/")
 printf '== guest / nginx = %.0f / %.0f = %.3f (goal 0.25)\n' "$guest" "$nginx_rate" "$(echo "$guest / $nginx_rate" | bc -l)"
 printf '== resident / nginx = %.0f / %.0f = %.4f (goal 0.05)\n' "$resident" "$nginx_rate" "$(echo "$resident / $nginx_rate" | bc -l)"
 

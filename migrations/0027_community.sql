@@ -58,6 +58,8 @@ create table community_posts (
 create index community_posts_feed on community_posts (store_id, id);
 create index community_posts_author on community_posts (store_id, author_id, created_at_ms);
 create index community_posts_product on community_posts (product_id, id);
+-- The pinned few lead every first page: found without walking the feed.
+create index community_posts_pinned on community_posts (store_id, pinned_at_ms) where pinned_at_ms is not null;
 
 -- Up to six photos of a post, each stored at the card and the large size.
 create table community_post_photos (
@@ -145,3 +147,17 @@ create table community_reports (
 );
 create index community_reports_open on community_reports (store_id, resolved_at_ms, id);
 create index community_reports_reporter on community_reports (reporter_id, post_id, comment_id);
+
+-- The bell also tells members of the store's news, each as the member chose
+-- (community_members.notify_*): an announcement (this post), a live session going live
+-- (live_session_id), a new group buy (group_buy_id).
+alter table notifications add column community_post_id {{i64}} references community_posts(id);
+
+-- News already told to the groups: the job that tells them runs in every instance, and the
+-- primary key lets one of them claim each item.
+create table community_fanouts (
+    kind text not null check (kind in ('live', 'group_buy')),
+    ref_id bigint not null,
+    created_at_ms bigint not null,
+    primary key (kind, ref_id)
+);

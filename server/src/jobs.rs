@@ -36,6 +36,11 @@ pub fn spawn_deadlines(db: Db) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = ?e, "ending overdue live sessions failed"),
             }
+            match linli_app::community::service::tell_news(&db).await {
+                Ok(n) if n > 0 => tracing::info!(notified = n, "group members told of live sessions and group buys"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "telling the groups' news failed"),
+            }
             match linli_app::server::retry::waiting(&db).await {
                 Ok(waiting) => {
                     for job in linli_app::server::retry::Job::ALL {

@@ -89,9 +89,10 @@ impl Guard {
     }
 }
 
-/// Uploads are the routes that take a big body from a phone.
-fn is_upload(path: &str) -> bool {
-    path.ends_with("/photos")
+/// Uploads are the posts that take a big body from a phone: product photos, a live session's
+/// cover, a group post with its photos.
+fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::POST && (path.ends_with("/photos") || path.ends_with("/cover") || (path.contains("/community") && path.ends_with("/posts")))
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -112,7 +113,7 @@ fn request_id() -> String {
 pub async fn guard(axum::extract::State(g): axum::extract::State<Guard>, req: Request, next: Next) -> Response {
     let id = request_id();
     let wants_html = wants_html(&req);
-    let budget = if is_upload(req.uri().path()) { g.limits.upload } else { g.limits.request };
+    let budget = if is_upload(req.method(), req.uri().path()) { g.limits.upload } else { g.limits.request };
     let mut res = match g.in_flight.clone().try_acquire_owned() {
         Err(_) => {
             metrics::counter!("http_requests_shed_total").increment(1);
@@ -292,6 +293,16 @@ mod tests {
         let id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
         let bytes = axum::body::to_bytes(res.into_body(), 1 << 16).await.expect("body");
         (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null), id)
+    }
+
+    #[test]
+    fn uploads_from_a_phone_get_the_longer_budget() {
+        use axum::http::Method;
+        for path in ["/admin/products/3/photos", "/api/v1/live-sessions/2/cover", "/community/1/posts", "/api/v1/stores/1/community/posts"] {
+            assert!(super::is_upload(&Method::POST, path), "{path}");
+        }
+        assert!(!super::is_upload(&Method::GET, "/api/v1/stores/1/community/posts"), "reading the feed is an ordinary request");
+        assert!(!super::is_upload(&Method::POST, "/api/v1/orders"));
     }
 
     #[tokio::test]

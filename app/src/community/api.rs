@@ -253,3 +253,16 @@ pub async fn community_moderators(store_id: i64, user_ids: Option<Vec<i64>>) -> 
     .await;
     crate::server::form::settle(result, "moderators", &[])
 }
+
+/// The member's switches for the bell, from the name card's check boxes.
+#[server(prefix = "/api", endpoint = "community_notify")]
+pub async fn community_notify(store_id: i64, announcements: Option<String>, live: Option<String>, group_buys: Option<String>) -> Result<(), AppError> {
+    let result = async {
+        let state = crate::server::state::app_state()?;
+        let me = crate::server::require_user().await?;
+        let prefs = super::model::NotifyPrefs { announcements: announcements.is_some(), live: live.is_some(), group_buys: group_buys.is_some() };
+        super::service::set_notify(&state.db, &me, store_id, prefs).await.map(|_| ())
+    }
+    .await;
+    crate::server::form::settle(result, "group", &[])
+}

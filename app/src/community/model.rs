@@ -54,9 +54,10 @@ pub struct Member {
     /// Until when they may only read (RFC 3339), and the store's reason.
     pub muted_until: Option<String>,
     pub muted_reason: Option<String>,
-    /// Their posts and comments still shown, and when they last wrote.
-    pub posts: i64,
-    pub comments: i64,
+    /// Their posts and comments still shown (counted in the members list; null elsewhere), and
+    /// when they last wrote.
+    pub posts: Option<i64>,
+    pub comments: Option<i64>,
     pub last_active_at: String,
 }
 
@@ -73,6 +74,21 @@ pub struct Membership {
     /// Staff who may moderate this store's group and post for the store.
     pub moderator: bool,
     pub members: i64,
+    /// A member's switches for the bell.
+    pub notify: Option<NotifyPrefs>,
+}
+
+/// What a member wants in the bell from the group (`PUT .../community/members/me/notifications`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotifyPrefs {
+    /// The store's announcements.
+    pub announcements: bool,
+    /// A live session of the store going live.
+    pub live: bool,
+    /// A new group buy at the store.
+    pub group_buys: bool,
 }
 
 /// A post's photo at both sizes.

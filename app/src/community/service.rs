@@ -70,10 +70,12 @@ pub async fn membership(db: &Db, me: &Me, store_id: i64) -> Result<Membership, A
     let row = store::member(&mut conn, store_id, me.id).await?;
     let removed = row.as_ref().is_some_and(|m| m.removed_at_ms.is_some());
     let now = now_ms();
+    let active = row.filter(store::MemberRow::active);
     Ok(Membership {
         store_id,
         store_name: store.name,
-        member: row.filter(store::MemberRow::active).map(|m| m.into_model(now)),
+        notify: active.as_ref().map(store::MemberRow::notify),
+        member: active.map(|m| m.into_model(now)),
         removed,
         moderator: moderates(&mut conn, me, store_id).await?,
         members: store::member_count(&mut conn, store_id).await?,
@@ -235,6 +237,21 @@ fn muted(m: &store::MemberRow) -> AppError {
     }))
 }
 
+/// Whether `me` writes `text` in the store's group as the store (its moderators) — else as a
+/// member who may write now: not muted, and nothing in it the store banned. The rate limit
+/// and a mute landing meanwhile are the insert's own conditions.
+async fn writer(db: &Db, me: &Me, store_id: i64, text: &str) -> Result<bool, AppError> {
+    match reader(db, me, store_id).await? {
+        Reader::Moderator => Ok(true),
+        Reader::Member(m) if m.muted_at(now_ms()) => Err(muted(&m)),
+        Reader::Member(_) => {
+            let mut conn = db.pool.acquire().await?;
+            screen(&mut conn, store_id, text, "body").await?;
+            Ok(false)
+        }
+    }
+}
+
 /// Refuses text with one of the store's banned words (the list its live rooms use).
 async fn screen(conn: &mut AnyConnection, store_id: i64, text: &str, field: &str) -> Result<(), AppError> {
     let words = crate::live::banned_words(conn, store_id).await?;
@@ -253,22 +270,13 @@ pub async fn create_post(db: &Db, me: &Me, store_id: i64, new: &NewPost, photos:
     if photos.len() > rules::MAX_PHOTOS {
         return Err(AppError::field(ErrorCode::TooManyPostPhotos, "photo"));
     }
-    let as_store = {
-        let who = reader(db, me, store_id).await?;
+    let as_store = writer(db, me, store_id, &body).await?;
+    if let Some(pid) = new.product_id {
         let mut conn = db.pool.acquire().await?;
-        if let Reader::Member(m) = &who {
-            if m.muted_at(now_ms()) {
-                return Err(muted(m));
-            }
-            screen(&mut conn, store_id, &body, "body").await?;
+        if !crate::orders::has_received(&mut conn, store_id, me.id, pid).await? {
+            return Err(AppError::field(ErrorCode::NotBought, "product_id"));
         }
-        if let Some(pid) = new.product_id {
-            if !crate::orders::has_received(&mut conn, store_id, me.id, pid).await? {
-                return Err(AppError::field(ErrorCode::NotBought, "product_id"));
-            }
-        }
-        matches!(who, Reader::Moderator)
-    };
+    }
     let processed = crate::catalog::service::process_pictures(photos).await?;
     let now = now_ms();
     let writer = if as_store { Writer::Store } else { Writer::Member { gap_ms: rules::POST_GAP_MS } };
@@ -307,7 +315,9 @@ pub async fn announce(db: &Db, me: &Me, store_id: i64, new: &NewAnnouncement) ->
     if new.pinned {
         store::set_pinned(&mut tx, store_id, post_id, true, now).await?;
     }
+    let told = store::notify_members(&mut tx, store_id, store::News::Announcement { post_id }, now).await?;
     tx.commit().await?;
+    tracing::info!(store_id, post_id, told, "group announcement");
     one_post(db, me, store_id, post_id).await
 }
 
@@ -357,17 +367,7 @@ pub async fn post_arrivals(db: &Db, me: &Me, store_id: i64) -> Result<Post, AppE
 /// A comment under a post: members within the rate limit and not muted; the store freely.
 pub async fn comment(db: &Db, me: &Me, store_id: i64, post_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = rules::check_comment(body)?;
-    let as_store = {
-        let who = reader(db, me, store_id).await?;
-        let mut conn = db.pool.acquire().await?;
-        if let Reader::Member(m) = &who {
-            if m.muted_at(now_ms()) {
-                return Err(muted(m));
-            }
-            screen(&mut conn, store_id, &body, "body").await?;
-        }
-        matches!(who, Reader::Moderator)
-    };
+    let as_store = writer(db, me, store_id, &body).await?;
     let now = now_ms();
     let writer = if as_store { Writer::Store } else { Writer::Member { gap_ms: rules::COMMENT_GAP_MS } };
     let mut tx = db.begin_write().await?;
@@ -389,10 +389,10 @@ pub async fn comment(db: &Db, me: &Me, store_id: i64, post_id: i64, body: &str) 
 
 /// 点赞 (or takes it back): members, muted ones too — a like says nothing.
 pub async fn like(db: &Db, me: &Me, store_id: i64, post_id: i64, on: bool) -> Result<Post, AppError> {
-    reader(db, me, store_id).await?;
+    let as_store = matches!(reader(db, me, store_id).await?, Reader::Moderator);
     let mut tx = db.begin_write().await?;
     if on {
-        if !store::like(&mut tx, store_id, me.id, post_id, now_ms()).await? {
+        if !store::like(&mut tx, store_id, me.id, post_id, as_store, now_ms()).await? {
             return Err(AppError::not_found());
         }
     } else {
@@ -640,4 +640,63 @@ pub async fn set_moderators(db: &Db, me: &Me, store_id: i64, user_ids: &[i64]) -
     store::replace_moderators(&mut tx, store_id, &ids, me.id, now_ms()).await?;
     tx.commit().await?;
     Ok(ids)
+}
+
+/// The member's switches for the bell: announcements, live sessions going live, new group buys.
+pub async fn set_notify(db: &Db, me: &Me, store_id: i64, prefs: super::model::NotifyPrefs) -> Result<Membership, AppError> {
+    crate::stores::get_active(&db.pool, store_id).await?.ok_or_else(AppError::not_found)?;
+    let mut tx = db.begin_write().await?;
+    if !store::set_notify(&mut tx, store_id, me.id, prefs.announcements, prefs.live, prefs.group_buys).await? {
+        return Err(AppError::new(ErrorCode::NotMember));
+    }
+    tx.commit().await?;
+    membership(db, me, store_id).await
+}
+
+/// Tells each group the store's news the others' domains made: a live session that went
+/// live, a group buy that opened. One pass of the deadline job, in every instance: each item
+/// is claimed by primary key in the transaction that fills the bells, so it is told once
+/// however many instances run, and a pass cut off by a kill -9 is done again by the next.
+pub async fn tell_news(db: &Db) -> Result<u64, AppError> {
+    let now = now_ms();
+    let (live, group_buys, told_live, told_buys) = {
+        let mut conn = db.pool.acquire().await?;
+        (
+            crate::live::live_now(&mut conn).await?,
+            crate::group_buy::open_at_stores(&mut conn, now).await?,
+            store::told(&mut conn, "live").await?,
+            store::told(&mut conn, "group_buy").await?,
+        )
+    };
+    let mut items: Vec<(&str, i64, Vec<i64>)> = Vec::new();
+    for (id, store_id) in live.into_iter().filter(|(id, _)| !told_live.contains(id)) {
+        items.push(("live", id, vec![store_id]));
+    }
+    for (id, store_id) in group_buys.into_iter().filter(|(id, _)| !told_buys.contains(id)) {
+        match items.iter_mut().find(|(k, i, _)| *k == "group_buy" && *i == id) {
+            Some(item) => item.2.push(store_id),
+            None => items.push(("group_buy", id, vec![store_id])),
+        }
+    }
+    let mut told = 0;
+    for (kind, id, stores) in items {
+        let mut tx = db.begin_write().await?;
+        if !store::claim_fanout(&mut tx, kind, id, now).await? {
+            continue;
+        }
+        for store_id in stores {
+            let news = if kind == "live" { store::News::Live { session_id: id } } else { store::News::GroupBuy { group_buy_id: id } };
+            told += store::notify_members(&mut tx, store_id, news, now).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(told)
+}
+
+/// Neighbours' 晒单 of a product at the store, for its product page (已购: each was checked
+/// against their orders when posted): the latest five.
+pub async fn reviews(db: &Db, store_id: i64, product_id: i64) -> Result<Vec<Post>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let rows = store::reviews(&mut conn, store_id, product_id, 5).await?;
+    assemble(&mut conn, store_id, 0, false, rows).await
 }

@@ -31,8 +31,13 @@ pub struct MemberRow {
     pub muted_until_ms: Option<i64>,
     pub muted_reason: Option<String>,
     pub last_active_ms: i64,
+    /// Counted only for the members list (`members`); -1 elsewhere: every request reads its
+    /// reader's row, and counting a prolific member's posts there is a scan per page.
     pub posts: i64,
     pub comments: i64,
+    pub notify_announcements: i64,
+    pub notify_live: i64,
+    pub notify_group_buys: i64,
 }
 
 impl MemberRow {
@@ -42,6 +47,10 @@ impl MemberRow {
 
     pub fn muted_at(&self, now: Millis) -> bool {
         self.muted_until_ms.is_some_and(|t| t > now)
+    }
+
+    pub fn notify(&self) -> super::model::NotifyPrefs {
+        super::model::NotifyPrefs { announcements: self.notify_announcements != 0, live: self.notify_live != 0, group_buys: self.notify_group_buys != 0 }
     }
 
     pub fn into_model(self, now: Millis) -> Member {
@@ -54,8 +63,8 @@ impl MemberRow {
             joined_at: rfc3339(self.joined_at_ms),
             muted_until: self.muted_until_ms.filter(|_| muted).map(rfc3339),
             muted_reason: self.muted_reason.filter(|_| muted),
-            posts: self.posts,
-            comments: self.comments,
+            posts: (self.posts >= 0).then_some(self.posts),
+            comments: (self.comments >= 0).then_some(self.comments),
             last_active_at: rfc3339(self.last_active_ms),
         }
     }
@@ -63,13 +72,16 @@ impl MemberRow {
 
 const MEMBER_COLUMNS: &str = "m.user_id, m.display_name, m.estate, m.joined_at_ms, m.left_at_ms, m.removed_at_ms, m.muted_until_ms, m.muted_reason,
     m.last_active_ms,
-    (select count(*) from community_posts p where p.store_id = m.store_id and p.author_id = m.user_id and p.hidden_at_ms is null and not p.by_store) as posts,
+    case when m.notify_announcements then 1 else 0 end as notify_announcements, case when m.notify_live then 1 else 0 end as notify_live,
+    case when m.notify_group_buys then 1 else 0 end as notify_group_buys";
+/// The members list's activity columns.
+const MEMBER_COUNTS: &str = "(select count(*) from community_posts p where p.store_id = m.store_id and p.author_id = m.user_id and p.hidden_at_ms is null and not p.by_store) as posts,
     (select count(*) from community_comments c join community_posts p on p.id = c.post_id
         where p.store_id = m.store_id and c.author_id = m.user_id and c.hidden_at_ms is null and not c.by_store) as comments";
 
 /// The person's row in the store's group, whatever its state.
 pub async fn member(conn: &mut AnyConnection, store_id: i64, user_id: i64) -> Result<Option<MemberRow>, AppError> {
-    Ok(sqlx::query_as(&format!("select {MEMBER_COLUMNS} from community_members m where m.store_id = $1 and m.user_id = $2"))
+    Ok(sqlx::query_as(&format!("select {MEMBER_COLUMNS}, -1 as posts, -1 as comments from community_members m where m.store_id = $1 and m.user_id = $2"))
         .bind(store_id)
         .bind(user_id)
         .fetch_optional(&mut *conn)
@@ -108,7 +120,7 @@ pub async fn leave(conn: &mut AnyConnection, store_id: i64, user_id: i64, now: M
 /// The group's members now, the most recently active first.
 pub async fn members(conn: &mut AnyConnection, store_id: i64) -> Result<Vec<MemberRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "select {MEMBER_COLUMNS} from community_members m
+        "select {MEMBER_COLUMNS}, {MEMBER_COUNTS} from community_members m
          where m.store_id = $1 and m.left_at_ms is null and m.removed_at_ms is null order by m.last_active_ms desc, m.user_id"
     ))
     .bind(store_id)
@@ -492,19 +504,21 @@ pub async fn hide_comment(conn: &mut AnyConnection, comment_id: i64, by: i64, re
 
 // ---- Likes ----
 
-/// Likes a post shown in the group, as a member now (muted members may still like); twice is
-/// once. False when the post is not there or they are not a member.
-pub async fn like(conn: &mut AnyConnection, store_id: i64, user_id: i64, post_id: i64, now: Millis) -> Result<bool, AppError> {
+/// Likes a post shown in the group, as a member now (muted members may still like) or as the
+/// store's moderator (`store`); twice is once. False when the post is not there or they are
+/// not a member.
+pub async fn like(conn: &mut AnyConnection, store_id: i64, user_id: i64, post_id: i64, store: bool, now: Millis) -> Result<bool, AppError> {
     sqlx::query(
         "insert into community_likes (post_id, user_id, created_at_ms)
          select $3, $2, $4 where exists (select 1 from community_posts p where p.id = $3 and p.store_id = $1 and p.hidden_at_ms is null)
-            and exists (select 1 from community_members m where m.store_id = $1 and m.user_id = $2 and m.left_at_ms is null and m.removed_at_ms is null)
+            and ($5 or exists (select 1 from community_members m where m.store_id = $1 and m.user_id = $2 and m.left_at_ms is null and m.removed_at_ms is null))
          on conflict (post_id, user_id) do nothing",
     )
     .bind(store_id)
     .bind(user_id)
     .bind(post_id)
     .bind(now)
+    .bind(store)
     .execute(&mut *conn)
     .await?;
     let row: Option<(i64,)> = sqlx::query_as("select 1 from community_likes where post_id = $1 and user_id = $2").bind(post_id).bind(user_id).fetch_optional(&mut *conn).await?;
@@ -716,4 +730,93 @@ pub async fn replace_moderators(conn: &mut AnyConnection, store_id: i64, user_id
             .await?;
     }
     Ok(())
+}
+
+// ---- The bell ----
+
+/// Which of a member's switches a piece of news answers to.
+#[derive(Clone, Copy, Debug)]
+pub enum News {
+    Announcement { post_id: i64 },
+    Live { session_id: i64 },
+    GroupBuy { group_buy_id: i64 },
+}
+
+/// Puts the news in the bell of the store's members who want it, in the caller's transaction.
+/// Nobody is told the same news twice: a member of two stores of a group buy, or someone
+/// whose 提醒我 already said the session went live.
+pub async fn notify_members(conn: &mut AnyConnection, store_id: i64, news: News, now: Millis) -> Result<u64, AppError> {
+    let (kind, switch, post, live, group_buy) = match news {
+        News::Announcement { post_id } => ("group_announcement", "notify_announcements", Some(post_id), None, None),
+        News::Live { session_id } => ("group_live", "notify_live", None, Some(session_id), None),
+        News::GroupBuy { group_buy_id } => ("group_buy_new", "notify_group_buys", None, None, Some(group_buy_id)),
+    };
+    let r = sqlx::query(&format!(
+        "insert into notifications (user_id, kind, created_at_ms, community_post_id, live_session_id, group_buy_id)
+         select m.user_id, $2, $3, $4, $5, $6 from community_members m
+         where m.store_id = $1 and m.{switch} and m.left_at_ms is null and m.removed_at_ms is null
+            and not exists (select 1 from notifications n where n.user_id = m.user_id
+                and (n.community_post_id = $4 or n.live_session_id = $5 or n.group_buy_id = $6))"
+    ))
+    .bind(store_id)
+    .bind(kind)
+    .bind(now)
+    .bind(post)
+    .bind(live)
+    .bind(group_buy)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+/// Claims a piece of news for telling (false: another pass or instance already did).
+pub async fn claim_fanout(conn: &mut AnyConnection, kind: &str, ref_id: i64, now: Millis) -> Result<bool, AppError> {
+    let r = sqlx::query("insert into community_fanouts (kind, ref_id, created_at_ms) values ($1, $2, $3) on conflict (kind, ref_id) do nothing")
+        .bind(kind)
+        .bind(ref_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// The news of this kind told lately (live sessions and group buys are news for at most
+/// their 60 days; older claims only keep `claim_fanout` from telling them again).
+pub async fn told(conn: &mut AnyConnection, kind: &str) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> = sqlx::query_as("select ref_id from community_fanouts where kind = $1 and created_at_ms > $2")
+        .bind(kind)
+        .bind(crate::shared::time::now_ms() - 90 * 86_400_000)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The member's switches for the bell.
+pub async fn set_notify(conn: &mut AnyConnection, store_id: i64, user_id: i64, announcements: bool, live: bool, group_buys: bool) -> Result<bool, AppError> {
+    let r = sqlx::query(
+        "update community_members set notify_announcements = $3, notify_live = $4, notify_group_buys = $5
+         where store_id = $1 and user_id = $2 and left_at_ms is null and removed_at_ms is null",
+    )
+    .bind(store_id)
+    .bind(user_id)
+    .bind(announcements)
+    .bind(live)
+    .bind(group_buys)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// 晒单 of a product in the store's group, still shown, newest first.
+pub async fn reviews(conn: &mut AnyConnection, store_id: i64, product_id: i64, limit: i64) -> Result<Vec<PostRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "select {POST_COLUMNS} {POST_FROM} where p.store_id = $1 and p.product_id = $3 and p.hidden_at_ms is null and not p.by_store
+         order by p.id desc limit $4"
+    ))
+    .bind(store_id)
+    .bind(0_i64)
+    .bind(product_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
 }

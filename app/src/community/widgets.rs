@@ -1,6 +1,6 @@
 //! Pieces the group's pages share: a post as a card (text, photo grid, 已购 product, 今日鲜货,
 //! the poll), its like button. Everything a resident wrote is rendered as text.
-use super::api::{CommunityLike, CommunityVote};
+use super::api::{CommunityAct, CommunityLike, CommunityVote};
 use super::model::{Poll, Post, PostKind, PostProduct};
 use super::rules::ago_text;
 use crate::shared::Locale;
@@ -40,7 +40,10 @@ pub fn PostCard(
                 <time class="post-time muted" datetime=post.created_at.clone()>{ago_text(locale, post.created_at_ms, now_ms)}</time>
             </header>
             {post.hidden_reason.clone().map(|r| view! {
-                <p class="notice notice-error" role="status">{locale.pick("门店已隐藏这条，只有你看得到。原因：", "The store hid this; only you can see it. Reason: ")}{r}</p>
+                <p class="notice notice-error" role="status">
+                    {if post.mine { locale.pick("门店已隐藏这条，只有你看得到。原因：", "The store hid this; only you can see it. Reason: ") }
+                        else { locale.pick("已隐藏，邻居们看不到了。原因：", "Hidden from the neighbours. Reason: ") }}{r}
+                </p>
             })}
             <p class="post-body">{post.body.clone()}</p>
             {(n > 0).then(|| view! {
@@ -185,4 +188,24 @@ fn PollBox(poll: Poll, store_id: i64, post_id: i64, changed: RwSignal<u32>) -> i
         </ActionForm>
     }
     .into_any()
+}
+
+/// The store's 隐藏 (`action`: hide_post, hide_comment, hide_report): folded until asked for,
+/// then the reason — which the author will see — and the button.
+#[component]
+pub fn HideForm(act: ServerAction<CommunityAct>, store_id: i64, action: &'static str, id: i64) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <details class="report">
+            <summary class="btn btn-small">{locale.pick("隐藏", "Hide")}</summary>
+            <ActionForm action=act attr:class="inline-fields">
+                <input type="hidden" name="store_id" value=store_id/>
+                <input type="hidden" name="action" value=action/>
+                <input type="hidden" name="id" value=id/>
+                <input type="text" name="reason" required maxlength=super::rules::MAX_REASON_CHARS aria-label=locale.pick("原因（作者会看到）", "Reason (the author sees it)")
+                    placeholder=locale.pick("原因，作者会看到", "Reason, shown to the author")/>
+                <button type="submit" class="btn btn-danger btn-small">{locale.pick("确定隐藏", "Hide")}</button>
+            </ActionForm>
+        </details>
+    }
 }

@@ -14,3 +14,6 @@ pub mod service;
 pub mod store;
 pub mod widgets;
 pub use rules::VIEW_ROLES;
+/// What other domains use of this one's storage.
+#[cfg(feature = "ssr")]
+pub use store::open_at_stores;

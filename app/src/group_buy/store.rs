@@ -597,3 +597,14 @@ pub async fn purchases(pool: &AnyPool, id: i64) -> Result<Vec<PurchaseLine>, App
         })
         .collect())
 }
+
+/// Group buys open for joining now, at each of their stores: (id, store id).
+pub async fn open_at_stores(conn: &mut AnyConnection, now: Millis) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "select g.id, s.store_id from group_buys g join group_buy_stores s on s.group_buy_id = g.id
+         where g.status = 'open' and g.deadline_ms > $1 order by g.id, s.store_id",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?)
+}

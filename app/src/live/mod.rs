@@ -19,4 +19,4 @@ pub mod video;
 pub use rules::HOST_ROLES;
 /// The store's banned words, which its group shares with its live rooms.
 #[cfg(feature = "ssr")]
-pub use store::banned_words;
+pub use store::{banned_words, live_now};

@@ -671,3 +671,8 @@ pub async fn set_video_relay(conn: &mut AnyConnection, id: i64, instance: &str) 
     sqlx::query("update live_sessions set video_relay = $2 where id = $1").bind(id).bind(instance).execute(&mut *conn).await?;
     Ok(())
 }
+
+/// Sessions live now: (id, store id).
+pub async fn live_now(conn: &mut AnyConnection) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as("select id, store_id from live_sessions where status = 'live' order by id").fetch_all(&mut *conn).await?)
+}

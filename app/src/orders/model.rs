@@ -332,9 +332,20 @@ pub struct Notification {
     /// RFC 3339.
     pub at: String,
     pub read: bool,
-    /// `live_started`: the session a resident asked to be reminded of, and its title.
+    /// `live_started`: the session a resident asked to be reminded of, and its title; also
+    /// `group_live`: a session of their group's store went live.
     pub live_session_id: Option<i64>,
     pub live_title: Option<String>,
+    /// `group_buy_new`: a new group buy at their group's store, and its title.
+    #[serde(default)]
+    pub group_buy_id: Option<i64>,
+    #[serde(default)]
+    pub group_buy_title: Option<String>,
+    /// `group_announcement`: the store's announcement in its group, and its first words.
+    #[serde(default)]
+    pub post_id: Option<i64>,
+    #[serde(default)]
+    pub post_excerpt: Option<String>,
 }
 
 /// A line of `GET /api/v1/orders`: enough for the list.

@@ -448,7 +448,8 @@ pub async fn notifications(db: &Db, user_id: i64) -> Result<Vec<super::model::No
             // A group buy's outcome moved its join to placed (it went ahead) or cancelled.
             let status = match n.kind.as_str() {
                 // 提醒我: a live session went live (no order; the status is not shown).
-                "group_succeeded" | "live_started" => OrderStatus::Placed,
+                // The store's group: an announcement, a live session, a new group buy.
+                "group_succeeded" | "live_started" | "group_announcement" | "group_live" | "group_buy_new" => OrderStatus::Placed,
                 "group_failed" | "group_cancelled" => OrderStatus::Cancelled,
                 other => OrderStatus::parse(other)?,
             };
@@ -463,6 +464,13 @@ pub async fn notifications(db: &Db, user_id: i64) -> Result<Vec<super::model::No
                 read: n.read_at_ms.is_some(),
                 live_session_id: n.live_session_id,
                 live_title: n.live_title,
+                group_buy_id: n.group_buy_id,
+                group_buy_title: n.group_buy_title,
+                post_id: n.community_post_id,
+                post_excerpt: n.post_body.map(|b| {
+                    let line = b.lines().next().unwrap_or_default();
+                    if line.chars().count() > 40 { format!("{}…", line.chars().take(40).collect::<String>()) } else { line.to_string() }
+                }),
             })
         })
         .collect())

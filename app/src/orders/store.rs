@@ -406,14 +406,21 @@ pub struct NotificationRow {
     pub fulfillment: Option<String>,
     pub live_session_id: Option<i64>,
     pub live_title: Option<String>,
+    pub group_buy_id: Option<i64>,
+    pub group_buy_title: Option<String>,
+    pub community_post_id: Option<i64>,
+    pub post_body: Option<String>,
 }
 
-/// A resident's latest notifications, newest first.
+/// A resident's latest notifications, newest first (an announcement the store has since
+/// hidden is left out).
 pub async fn notifications(pool: &AnyPool, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>, AppError> {
     Ok(sqlx::query_as(
-        "select n.id, n.order_id, n.kind, n.created_at_ms, n.read_at_ms, o.number, o.fulfillment, n.live_session_id, l.title as live_title
+        "select n.id, n.order_id, n.kind, n.created_at_ms, n.read_at_ms, o.number, o.fulfillment, n.live_session_id, l.title as live_title,
+            n.group_buy_id, g.title as group_buy_title, n.community_post_id, p.body as post_body
          from notifications n left join orders o on o.id = n.order_id left join live_sessions l on l.id = n.live_session_id
-         where n.user_id = $1 order by n.id desc limit $2",
+            left join group_buys g on g.id = n.group_buy_id left join community_posts p on p.id = n.community_post_id
+         where n.user_id = $1 and p.hidden_at_ms is null order by n.id desc limit $2",
     )
     .bind(user_id)
     .bind(limit)

@@ -22,8 +22,11 @@ pub async fn load_product_page(id: i64) -> Result<Option<ProductPage>, AppError>
     let Some(detail) = crate::catalog::service::detail(&state.db, id, store.id).await? else { return Ok(None) };
     let origin = crate::server::state::app_state()?.public_url;
     let cart = crate::cart::api::summary_at(&store).await?;
+    let reviews = crate::community::service::reviews(&state.db, store.id, id).await?;
     Ok(Some(ProductPage {
         cart,
+        reviews,
+        now_ms: crate::shared::time::now_ms(),
         share_url: format!("{origin}/p/{id}"),
         share_image_url: detail.product.image_url.as_ref().map(|u| format!("{origin}{u}")),
         store_name: store.name,

@@ -20,4 +20,7 @@ pub struct ProductPage {
     pub share_url: String,
     pub share_image_url: Option<String>,
     pub cart: crate::cart::model::CartSummary,
+    /// Neighbours' 晒单 of it in the store's group (已购), the latest first.
+    pub reviews: Vec<crate::community::model::Post>,
+    pub now_ms: i64,
 }

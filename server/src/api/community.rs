@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
 use linli_app::community::model::{
-    Comment, Feed, JoinRequest, Member, Membership, Moderators, MuteRequest, NewAnnouncement, NewComment, NewPoll, NewPost, PinRequest, Post, ReasonRequest, Report,
+    Comment, Feed, JoinRequest, Member, Membership, Moderators, MuteRequest, NotifyPrefs, NewAnnouncement, NewComment, NewPoll, NewPost, PinRequest, Post, ReasonRequest, Report,
     ResolveRequest, Thread, VoteRequest,
 };
 use linli_app::community::service;
@@ -272,4 +272,27 @@ pub async fn moderators(State(state): State<AppState>, SignedIn(me): SignedIn, A
     responses((status = 200, body = Moderators), (status = 401), (status = 403), (status = 404), (status = 422, description = "not_staff_here")))]
 pub async fn set_moderators(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(store_id): ApiPath<i64>, ApiJson(body): ApiJson<Moderators>) -> ApiResult<Json<Moderators>> {
     Ok(Json(Moderators { user_ids: service::set_moderators(&state.db, &me, store_id, &body.user_ids).await? }))
+}
+
+/// The member's switches for the bell: the store's announcements, its live sessions going
+/// live, its new group buys.
+#[utoipa::path(put, path = "/api/v1/stores/{store_id}/community/members/me/notifications", params(("store_id" = i64, Path)), request_body = NotifyPrefs, tag = "community",
+    responses((status = 200, body = Membership), (status = 401), (status = 403, description = "not_member"), (status = 404)))]
+pub async fn set_notify(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(store_id): ApiPath<i64>, ApiJson(body): ApiJson<NotifyPrefs>) -> ApiResult<Json<Membership>> {
+    Ok(Json(service::set_notify(&state.db, &me, store_id, body).await?))
+}
+
+/// `?product_id=`: the product whose 晒单 to list.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct ReviewsQuery {
+    pub product_id: i64,
+}
+
+/// Neighbours' 晒单 of a product in the store's group (each 已购, checked when posted), the
+/// latest five — what its product page shows, to anyone.
+#[utoipa::path(get, path = "/api/v1/stores/{store_id}/community/reviews", params(("store_id" = i64, Path), ReviewsQuery), tag = "community",
+    responses((status = 200, body = Vec<Post>), (status = 400), (status = 404)))]
+pub async fn reviews(State(state): State<AppState>, ApiPath(store_id): ApiPath<i64>, ApiQuery(q): ApiQuery<ReviewsQuery>) -> ApiResult<Json<Vec<Post>>> {
+    linli_app::stores::get_active(&state.db.pool, store_id).await?.ok_or(super::error::ApiError(AppError::not_found()))?;
+    Ok(Json(service::reviews(&state.db, store_id, q.product_id).await?))
 }

@@ -135,6 +135,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/stores/{store_id}/live-hosts", get(live_sessions::hosts).put(live_sessions::set_hosts))
         .route("/stores/{store_id}/community/members", get(community::members).post(community::join))
         .route("/stores/{store_id}/community/members/me", get(community::me).delete(community::leave))
+        .route("/stores/{store_id}/community/members/me/notifications", put(community::set_notify))
         .route("/stores/{store_id}/community/members/{user_id}", delete(community::remove))
         .route("/stores/{store_id}/community/members/{user_id}/mute", post(community::mute))
         .route(
@@ -154,6 +155,7 @@ pub fn router() -> Router<AppState> {
         .route("/stores/{store_id}/community/polls", post(community::create_poll))
         .route("/stores/{store_id}/community/arrivals", post(community::arrivals))
         .route("/stores/{store_id}/community/reports", get(community::reports))
+        .route("/stores/{store_id}/community/reviews", get(community::reviews))
         .route("/stores/{store_id}/community/moderators", get(community::moderators).put(community::set_moderators))
         .route("/stores/{store_id}/community/reports/{report_id}/resolve", post(community::resolve))
         // Unknown API paths answer in the API's shape, not as a missing server function.

@@ -38,7 +38,7 @@ use utoipa::OpenApi;
         super::community::thread, super::community::create_post, super::community::announce, super::community::create_poll,
         super::community::arrivals, super::community::comment, super::community::like, super::community::unlike, super::community::vote,
         super::community::pin, super::community::hide_post, super::community::hide_comment, super::community::mute, super::community::remove,
-        super::community::report_post, super::community::report_comment, super::community::reports, super::community::resolve, super::community::moderators, super::community::set_moderators,
+        super::community::report_post, super::community::report_comment, super::community::reports, super::community::resolve, super::community::moderators, super::community::set_moderators, super::community::set_notify, super::community::reviews,
     ),
     tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"), (name = "community"))
 )]

@@ -87,7 +87,9 @@ pub async fn events(
 }
 
 /// The resident's notifications (accepted, ready, on its way, delivered, cancelled by the
-/// store), newest first.
+/// store; a group buy's outcome; a live session asked about going live; and from the store's
+/// group as chosen: `group_announcement` with `post_id`, `group_live`, `group_buy_new` with
+/// `group_buy_id`), newest first.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "orders", responses((status = 200, body = [Notification]), (status = 401)))]
 pub async fn notifications(State(state): State<AppState>, SignedIn(me): SignedIn) -> ApiResult<Json<Vec<Notification>>> {
     Ok(Json(service::notifications(&state.db, me.id).await?))

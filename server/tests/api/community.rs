@@ -340,4 +340,75 @@ async fn todays_arrivals_are_one_tap_and_a_shown_off_product_must_have_been_boug
     let (status, shown) = post(&resident, &app, &format!("{}/posts", base(store)), &json!({ "body": "昨天买的，很新鲜", "product_id": bought })).await;
     assert_eq!(status, 201, "{shown}");
     assert_eq!(shown["product"]["id"], bought);
+    // Its product page lists it (to anyone, signed in or not), marked 已购 by being there.
+    let (status, reviews) = app.get_json(&format!("{}/reviews?product_id={bought}", base(store))).await;
+    assert_eq!(status, 200, "{reviews}");
+    assert_eq!(reviews[0]["body"], "昨天买的，很新鲜");
+    assert_eq!(reviews[0]["author"], "王阿姨(嘉绿苑)");
+}
+
+/// A resident's bell, newest first.
+async fn bell(c: &reqwest::Client, app: &TestApp) -> Vec<Value> {
+    let (status, list) = get(c, app, "/api/v1/me/notifications").await;
+    assert_eq!(status, 200, "{list}");
+    list.as_array().cloned().expect("list")
+}
+
+/// The kinds of the notifications whose `field` is `id`.
+fn heard(list: &[Value], field: &str, id: &Value) -> Vec<String> {
+    list.iter().filter(|n| &n[field] == id).map(|n| n["kind"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[tokio::test]
+async fn the_bell_tells_members_of_announcements_live_sessions_and_group_buys_once_each_as_they_chose() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let resident = member(&app, store, RESIDENT, "王阿姨", "嘉绿苑").await;
+    let neighbour = member(&app, store, NEIGHBOUR, "李叔", "嘉绿苑").await;
+    let (status, prefs) = put(&neighbour, &app, &format!("{}/members/me/notifications", base(store)), &json!({ "announcements": false, "live": true, "group_buys": true })).await;
+    assert_eq!((status, prefs["notify"]["announcements"].clone()), (200, json!(false)), "{prefs}");
+    // Someone in another store's group hears nothing of this one.
+    let other = member(&app, second_store(&app).await, OTHER, "赵姐", "翠苑").await;
+    let before_other = bell(&other, &app).await.len();
+
+    let manager = logged_in(&app, MANAGER_A).await;
+    let (_, notice) = post(&manager, &app, &format!("{}/announcements", base(store)), &json!({ "body": "明天上午店里停水，自提改到下午两点以后", "pinned": false })).await;
+    let notice_id = notice["id"].clone();
+    assert_eq!(heard(&bell(&resident, &app).await, "post_id", &notice_id), vec!["group_announcement"]);
+    assert_eq!(heard(&bell(&neighbour, &app).await, "post_id", &notice_id), Vec::<String>::new(), "switched off");
+
+    // A new group buy, and a live session the resident asked to be reminded of, goes live.
+    let (product, price) = group_buy_product(&app).await;
+    let group_buy = create_group_buy(&app, &campaign(store, product, price - 50, 2, None, 2)).await;
+    let (live_product, _) = stocked_product(&app, store).await;
+    receive(&app, store, live_product, 10).await;
+    let (status, session) = post(&manager, &app, "/api/v1/live-sessions", &json!({
+        "store_id": store, "title": "晚上好货直播", "starts_at": linli_app::shared::time::rfc3339(linli_app::shared::time::now_ms() + 3_600_000),
+        "items": [{ "product_id": live_product, "live_price_fen": 100, "stock": 5, "per_user_limit": 1 }]
+    }))
+    .await;
+    assert_eq!(status, 201, "{session}");
+    let session_id = session["id"].clone();
+    let live = session_id.as_i64().expect("id");
+    assert_eq!(post(&resident, &app, &format!("/api/v1/live-sessions/{live}/reminders"), &json!({})).await.0, 201);
+    assert_eq!(post(&manager, &app, &format!("/api/v1/live-sessions/{live}/start"), &json!({})).await.0, 200);
+
+    // The deadline job tells the groups; however often it runs (and the app's own job runs
+    // too), each member hears each piece of news once.
+    for _ in 0..3 {
+        linli_app::community::service::tell_news(&app.db).await.expect("tell");
+    }
+    let theirs = bell(&resident, &app).await;
+    assert_eq!(heard(&theirs, "group_buy_id", &json!(group_buy)), vec!["group_buy_new"], "{theirs:?}");
+    assert_eq!(heard(&theirs, "live_session_id", &session_id), vec!["live_started"], "her reminder already said so: {theirs:?}");
+    let his = bell(&neighbour, &app).await;
+    assert_eq!(heard(&his, "group_buy_id", &json!(group_buy)), vec!["group_buy_new"], "{his:?}");
+    assert_eq!(heard(&his, "live_session_id", &session_id), vec!["group_live"], "{his:?}");
+    assert_eq!(bell(&other, &app).await.len(), before_other, "another store's group");
+
+    // A member who left hears nothing more.
+    assert_eq!(reqwest_delete(&neighbour, &app, &format!("{}/members/me", base(store))).await.0, 200);
+    post(&manager, &app, &format!("{}/announcements", base(store)), &json!({ "body": "今晚7点直播", "pinned": true })).await;
+    let (status, _) = put(&neighbour, &app, &format!("{}/members/me/notifications", base(store)), &json!({ "announcements": true, "live": true, "group_buys": true })).await;
+    assert_eq!(status, 403, "only members have switches");
 }

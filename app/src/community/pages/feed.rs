@@ -3,7 +3,7 @@
 //! shared links open this page with `?store=`); a member sees the feed — pinned notices, the
 //! store's live sessions and group buys, then posts, 20 at a time — and writes with photos.
 //! Every form works without JavaScript; the post form is a plain multipart form.
-use crate::community::api::{load_community, JoinCommunity, LeaveCommunity};
+use crate::community::api::{load_community, CommunityNotify, JoinCommunity, LeaveCommunity};
 use crate::community::model::{CommunityView, Membership, Post};
 use crate::community::rules;
 use crate::community::widgets::{bump_on_success, PostCard};
@@ -23,9 +23,11 @@ pub fn CommunityPage() -> impl IntoView {
     let before = move || query.read().get("before").and_then(|v| v.parse::<i64>().ok());
     let join = ServerAction::<JoinCommunity>::new();
     let leave = ServerAction::<LeaveCommunity>::new();
+    let notify = ServerAction::<CommunityNotify>::new();
     let changed = RwSignal::new(0u32);
     bump_on_success(join, changed);
     bump_on_success(leave, changed);
+    bump_on_success(notify, changed);
     let data = Resource::new(move || (store(), before(), changed.get()), |(store, before, _)| load_community(store, before));
     view! {
         <Title text=locale.pick("邻里群", "Neighbours")/>
@@ -34,7 +36,7 @@ pub fn CommunityPage() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(None) => view! { <PickStoreFirst why=locale.pick("先选一家离你近的门店，再加入这家店的邻里群。", "Choose a store near you to join its neighbours' group.")/> }.into_any(),
-                    Ok(Some(v)) => view! { <Group view=v join=join leave=leave changed=changed/> }.into_any(),
+                    Ok(Some(v)) => view! { <Group view=v join=join leave=leave notify=notify changed=changed/> }.into_any(),
                 }
             })}
         </Transition>
@@ -42,7 +44,7 @@ pub fn CommunityPage() -> impl IntoView {
 }
 
 #[component]
-fn Group(view: CommunityView, join: ServerAction<JoinCommunity>, leave: ServerAction<LeaveCommunity>, changed: RwSignal<u32>) -> impl IntoView {
+fn Group(view: CommunityView, join: ServerAction<JoinCommunity>, leave: ServerAction<LeaveCommunity>, notify: ServerAction<CommunityNotify>, changed: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let title = match locale {
         Locale::Zh => format!("{}邻里群", view.store_name),
@@ -86,7 +88,7 @@ fn Group(view: CommunityView, join: ServerAction<JoinCommunity>, leave: ServerAc
     let empty = feed.posts.is_empty() && feed.pinned.is_empty();
     view! {
         {head}
-        <MemberBar membership=membership.clone() join=join leave=leave/>
+        <MemberBar membership=membership.clone() join=join leave=leave notify=notify/>
         <Composer view=view.clone() membership=membership/>
         {(!view.live.is_empty() || !view.group_buys.is_empty()).then(|| view! {
             <section class="group-cards" aria-label=locale.pick("店里正在进行", "On at the store")>
@@ -147,7 +149,7 @@ fn JoinForm(store_id: i64, join: ServerAction<JoinCommunity>, membership: Member
 
 /// The member's name card (改名片), their mute if any, and 退出群.
 #[component]
-fn MemberBar(membership: Membership, join: ServerAction<JoinCommunity>, leave: ServerAction<LeaveCommunity>) -> impl IntoView {
+fn MemberBar(membership: Membership, join: ServerAction<JoinCommunity>, leave: ServerAction<LeaveCommunity>, notify: ServerAction<CommunityNotify>) -> impl IntoView {
     let locale = use_locale();
     let Some(me) = membership.member.clone() else { return ().into_any() };
     let error = form_error(move || join.value().get());
@@ -178,6 +180,18 @@ fn MemberBar(membership: Membership, join: ServerAction<JoinCommunity>, leave: S
                 </label>
                 <button type="submit" class="btn btn-primary">{locale.pick("保存", "Save")}</button>
             </ActionForm>
+            {membership.notify.map(|n| view! {
+                <ActionForm action=notify attr:class="form">
+                    <input type="hidden" name="store_id" value=store_id/>
+                    <fieldset class="field">
+                        <legend class="field-label">{locale.pick("消息提醒（在「消息通知」里）", "Tell me in Notifications about")}</legend>
+                        <label class="choice"><input type="checkbox" name="announcements" value="1" checked=n.announcements/>{locale.pick("门店公告", "The store's notices")}</label>
+                        <label class="choice"><input type="checkbox" name="live" value="1" checked=n.live/>{locale.pick("直播开播", "Live sessions starting")}</label>
+                        <label class="choice"><input type="checkbox" name="group_buys" value="1" checked=n.group_buys/>{locale.pick("新团购", "New group buys")}</label>
+                    </fieldset>
+                    <button type="submit" class="btn btn-secondary">{locale.pick("保存提醒设置", "Save")}</button>
+                </ActionForm>
+            })}
             <AskFirst label=locale.pick("退出邻里群", "Leave the group").to_string()
                 question=locale.pick("退出后就看不到群里的消息了，发过的内容会留在群里。随时可以再加入。", "You will stop seeing the group; what you posted stays. You can join again any time.").to_string()
                 class="btn-small">

@@ -5,6 +5,7 @@
 use crate::community::api::{load_community_office, CommunityAct, CommunityAnnounce, CommunityModerators, CommunityPoll};
 use crate::community::model::{CommunityOffice, Member, Post, PostKind, Report};
 use crate::community::rules::{self, ago_text};
+use crate::community::widgets::HideForm;
 use crate::shared::Locale;
 use crate::ui::form::{form_error, kept, successes};
 use crate::ui::{store_chips, use_locale, AskFirst, FieldError, FormError, OfficePage};
@@ -63,6 +64,8 @@ fn OfficeView(office: CommunityOffice, act: ServerAction<CommunityAct>, announce
         {stage}
         <section class="card" id="reports">
             <h2 class="section-title">{locale.pick("举报", "Reports")}</h2>
+            <p class="hint">{locale.pick("含屏蔽词的帖子和评论发不出去；屏蔽词和直播间共用，在 ", "Posts and comments with a banned word are refused; the list is the live rooms', edited under ")}
+                <a href=format!("/admin/live?store={store_id}#settings")>{locale.pick("直播 › 直播间设置", "Live › settings")}</a>{locale.pick(" 里改。", ".")}</p>
             {if office.reports.is_empty() {
                 view! { <p class="muted">{locale.pick("没有待处理的举报。", "No reports to settle.")}</p> }.into_any()
             } else {
@@ -159,23 +162,6 @@ fn PollForm(store_id: i64, poll: ServerAction<CommunityPoll>, default_close: Str
     }
 }
 
-/// A hide form: the reason (the author sees it) and the button.
-fn hide_form(locale: Locale, act: ServerAction<CommunityAct>, store_id: i64, action: &'static str, id: i64, label: &'static str) -> impl IntoView {
-    view! {
-        <details class="report">
-            <summary class="btn btn-small">{label}</summary>
-            <ActionForm action=act attr:class="inline-fields">
-                <input type="hidden" name="store_id" value=store_id/>
-                <input type="hidden" name="action" value=action/>
-                <input type="hidden" name="id" value=id/>
-                <input type="text" name="reason" required maxlength=rules::MAX_REASON_CHARS aria-label=locale.pick("原因（作者会看到）", "Reason (the author sees it)")
-                    placeholder=locale.pick("原因，作者会看到", "Reason, shown to the author")/>
-                <button type="submit" class="btn btn-danger btn-small">{locale.pick("确定隐藏", "Hide")}</button>
-            </ActionForm>
-        </details>
-    }
-}
-
 #[component]
 fn ReportRow(report: Report, store_id: i64, act: ServerAction<CommunityAct>) -> impl IntoView {
     let locale = use_locale();
@@ -189,7 +175,7 @@ fn ReportRow(report: Report, store_id: i64, act: ServerAction<CommunityAct>) -> 
             <p class="post-body">{report.text.clone()}</p>
             <p class="muted">{report.reporter.clone()}{locale.pick(" 举报：", " reported: ")}{report.reason.clone()}{also}</p>
             <div class="office-actions">
-                {hide_form(locale, act, store_id, "hide_report", report.id, locale.pick("隐藏", "Hide"))}
+                <HideForm act=act store_id=store_id action="hide_report" id=report.id/>
                 <ActionForm action=act>
                     <input type="hidden" name="store_id" value=store_id/>
                     <input type="hidden" name="action" value="keep_report"/>
@@ -231,7 +217,7 @@ fn PostRow(post: Post, store_id: i64, now_ms: i64, act: ServerAction<CommunityAc
                         <button type="submit" class="btn btn-small">{if post.pinned { locale.pick("取消置顶", "Unpin") } else { locale.pick("置顶", "Pin") }}</button>
                     </ActionForm>
                 })}
-                {hide_form(locale, act, store_id, "hide_post", post.id, locale.pick("隐藏", "Hide"))}
+                <HideForm act=act store_id=store_id action="hide_post" id=post.id/>
                 <a class="btn btn-small" href=format!("/community/p/{}", post.id)>{locale.pick("评论", "Comments")}</a>
             </div>
         </li>
@@ -248,8 +234,8 @@ fn MemberRow(member: Member, store_id: i64, now_ms: i64, act: ServerAction<Commu
         <li class="office-row" id=format!("member-{uid}")>
             <p><strong>{member.label.clone()}</strong></p>
             <p class="muted">{match locale {
-                Locale::Zh => format!("{joined} 加入 · 发帖{} · 评论{} · 最近活跃 {active}", member.posts, member.comments),
-                Locale::En => format!("joined {joined} · {} posts · {} comments · active {active}", member.posts, member.comments),
+                Locale::Zh => format!("{joined} 加入 · 发帖{} · 评论{} · 最近活跃 {active}", member.posts.unwrap_or_default(), member.comments.unwrap_or_default()),
+                Locale::En => format!("joined {joined} · {} posts · {} comments · active {active}", member.posts.unwrap_or_default(), member.comments.unwrap_or_default()),
             }}</p>
             {member.muted_until.clone().map(|until| view! {
                 <p class="notice notice-warn">{locale.pick("禁言到 ", "Muted until ")}{crate::shared::time::local_clock(&until)}

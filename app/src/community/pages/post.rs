@@ -1,8 +1,8 @@
 //! /community/p/{id}: one post of the group with its comments, the comment box and 举报.
-use crate::community::api::{load_community_post, CommunityComment, CommunityReport};
+use crate::community::api::{load_community_post, CommunityAct, CommunityComment, CommunityReport};
 use crate::community::model::ThreadView;
 use crate::community::rules::{self, ago_text};
-use crate::community::widgets::{bump_on_success, PostCard};
+use crate::community::widgets::{bump_on_success, HideForm, PostCard};
 use crate::shared::{ErrorCode, Locale, Msg};
 use crate::ui::form::{form_error, kept};
 use crate::ui::{use_locale, ErrorNotice, FieldError, FormError, NotFoundNotice, ShelfSkeleton};
@@ -49,17 +49,30 @@ fn Thread(view: ThreadView, changed: RwSignal<u32>) -> impl IntoView {
     let locale = use_locale();
     let comment = ServerAction::<CommunityComment>::new();
     bump_on_success(comment, changed);
+    // The store's 隐藏, right where a clerk reads the thread.
+    let act = ServerAction::<CommunityAct>::new();
+    bump_on_success(act, changed);
+    let act_error = form_error(move || act.value().get());
+    let moderator = view.membership.moderator;
     let error = form_error(move || comment.value().get());
     let (store_id, post_id, now) = (view.store_id, view.thread.post.id, view.now_ms);
     let member = view.membership.member.clone();
     let muted = member.as_ref().is_some_and(|m| m.muted_until.is_some());
     let may_write = (member.is_some() || view.membership.moderator) && !muted;
     let hidden = view.thread.post.hidden_reason.is_some();
+    // The store hides things itself (back office); 举报 is the members' way to ask it to.
+    let may_report = member.is_some() && !view.membership.moderator;
     let comments = view.thread.comments.clone();
     let count = comments.iter().filter(|c| c.hidden_reason.is_none()).count();
     view! {
         <p class="crumbs"><a href=format!("/community?store={store_id}#post-{post_id}")>{"‹ "}{view.store_name.clone()}{locale.pick("邻里群", " group")}</a></p>
         <PostCard post=view.thread.post.clone() store_id=store_id now_ms=now changed=changed thread=true/>
+        {(moderator && !hidden && !view.thread.post.by_store).then(|| view! {
+            <section class="card" id="moderate">
+                <FormError error=act_error/>
+                <HideForm act=act store_id=store_id action="hide_post" id=post_id/>
+            </section>
+        })}
         <section class="card comments" id="comments">
             <h2 class="section-title">{match locale { Locale::Zh => format!("评论 {count}"), Locale::En => format!("Comments ({count})") }}</h2>
             <ul class="comment-list">
@@ -72,7 +85,8 @@ fn Thread(view: ThreadView, changed: RwSignal<u32>) -> impl IntoView {
                         </p>
                         {c.hidden_reason.clone().map(|r| view! { <p class="notice notice-error">{locale.pick("门店已隐藏这条评论，只有你看得到。原因：", "The store hid this comment; only you see it. Reason: ")}{r}</p> })}
                         <p class="comment-body">{c.body.clone()}</p>
-                        {(!c.mine && c.hidden_reason.is_none() && !c.by_store).then(|| view! { <ReportBox store_id=store_id post_id=post_id comment_id=Some(c.id)/> })}
+                        {(may_report && !c.mine && c.hidden_reason.is_none() && !c.by_store).then(|| view! { <ReportBox store_id=store_id post_id=post_id comment_id=Some(c.id)/> })}
+                        {(moderator && c.hidden_reason.is_none() && !c.by_store).then(|| view! { <HideForm act=act store_id=store_id action="hide_comment" id=c.id/> })}
                     </li>
                 }).collect_view()}
             </ul>
@@ -94,7 +108,7 @@ fn Thread(view: ThreadView, changed: RwSignal<u32>) -> impl IntoView {
                 }.into_any(),
             }}
         </section>
-        {(!view.thread.post.mine && !hidden && !view.thread.post.by_store).then(|| view! {
+        {(may_report && !view.thread.post.mine && !hidden && !view.thread.post.by_store).then(|| view! {
             <section class="card" id="report"><ReportBox store_id=store_id post_id=post_id comment_id=None/></section>
         })}
     }

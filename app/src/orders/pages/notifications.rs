@@ -1,5 +1,6 @@
 //! 消息通知: the resident's bell — accepted, ready, on the way, delivered, cancelled by the
-//! store — each leading to its order. Opening the page marks them read.
+//! store — each leading to its order; and the news of the store's group (公告, 开播, 新团购).
+//! Opening the page marks them read.
 use super::LoginFirst;
 use crate::orders::api::load_notifications;
 use crate::orders::model::OrderStatus;
@@ -24,14 +25,29 @@ pub fn NotificationsPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="notifications">
                             {list.into_iter().map(|n| {
-                                let (text, href, detail) = match n.live_session_id {
+                                let (text, href, detail) = match (n.kind.as_str(), n.live_session_id) {
+                                    ("group_announcement", _) => (
+                                        locale.pick("门店在邻里群发了新公告", "The store posted a notice in its group"),
+                                        n.post_id.map(|id| format!("/community/p/{id}")).unwrap_or_else(|| "/community".to_string()),
+                                        n.post_excerpt.clone().unwrap_or_default().into_any(),
+                                    ),
+                                    ("group_buy_new", _) => (
+                                        locale.pick("门店开了新团购，快来参团", "A new group buy at your store"),
+                                        n.group_buy_id.map(|id| format!("/g/{id}")).unwrap_or_else(|| "/group-buys".to_string()),
+                                        n.group_buy_title.clone().unwrap_or_default().into_any(),
+                                    ),
+                                    ("group_live", Some(live)) => (
+                                        locale.pick("门店开播了，直播价只在直播中有效", "Your store is live now — live prices hold only while it lasts"),
+                                        format!("/live/{live}"),
+                                        n.live_title.clone().unwrap_or_default().into_any(),
+                                    ),
                                     // 提醒我: the session the resident asked about went live.
-                                    Some(live) => (
+                                    (_, Some(live)) => (
                                         locale.pick("你预约的直播开始了，快来看", "A live session you asked about has started"),
                                         format!("/live/{live}"),
                                         n.live_title.clone().unwrap_or_default().into_any(),
                                     ),
-                                    None => (
+                                    (_, None) => (
                                         order_news(locale, &n),
                                         n.order_id.map(|id| format!("/orders/{id}")).unwrap_or_else(|| "/orders".to_string()),
                                         view! { {locale.pick("订单号 ", "Order ")}<span class="num">{n.order_number.clone().unwrap_or_default()}</span> }.into_any(),

@@ -102,6 +102,7 @@ pub fn ProductPage() -> impl IntoView {
                                 {(!d.description.is_empty()).then(|| view! {
                                     <section class="card"><h2 class="section-title">{locale.t(Msg::Description)}</h2><p>{d.description.clone()}</p></section>
                                 })}
+                                {(!page.reviews.is_empty()).then(|| view! { <Reviews reviews=page.reviews.clone() now_ms=page.now_ms/> })}
                             </article>
                             <CartBar summary=page.cart/>
                         }.into_any()
@@ -109,5 +110,37 @@ pub fn ProductPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// 邻居晒单: what neighbours said of it in the store's group, each marked 已购 (checked against
+/// their orders when posted), with their photos.
+#[component]
+fn Reviews(reviews: Vec<crate::community::model::Post>, now_ms: i64) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="card reviews" id="reviews">
+            <h2 class="section-title">{locale.pick("邻居晒单", "Neighbours who bought it")}</h2>
+            <ul class="comment-list">
+                {reviews.into_iter().map(|r| view! {
+                    <li class="comment">
+                        <p class="comment-head">
+                            <span class="post-author">{r.author.clone()}</span>
+                            <span class="tag tag-bought">{locale.pick("已购", "Bought here")}</span>
+                            <time class="muted" datetime=r.created_at.clone()>{crate::community::rules::ago_text(locale, r.created_at_ms, now_ms)}</time>
+                        </p>
+                        <p class="comment-body">{r.body.clone()}</p>
+                        {(!r.photos.is_empty()).then(|| view! {
+                            <div class="post-photos" data-count=r.photos.len().min(3)>
+                                {r.photos.iter().take(3).map(|p| view! {
+                                    <a href=p.large_url.clone() class="post-photo"><img src=p.card_url.clone() alt=locale.pick("邻居拍的照片", "A neighbour's photo") loading="lazy" decoding="async" width="240" height="240"/></a>
+                                }).collect_view()}
+                            </div>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <a class="btn btn-secondary btn-small" href="/community">{locale.pick("去邻里群看看", "See the group")}</a>
+        </section>
     }
 }
