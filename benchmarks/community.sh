@@ -29,7 +29,9 @@ sql "insert into community_posts (store_id, author_id, kind, by_store, body, cre
      select 1, m.user_id, 'post', false, '第' || n.i || '条：今天的青菜很嫩，番茄也红，下午五点以后人少，推荐大家这个点来取货。', $now - (${posts} - n.i) * 60000
      from (with recursive n(i) as (select 1 union all select i + 1 from n where i < $posts) select i from n) n
      join (select user_id, row_number() over (order by user_id) - 1 as turn from community_members where store_id = 1) m on m.turn = n.i % 3" >/dev/null
-sql "insert into community_post_photos (post_id, position, card_media_id, large_media_id) select id, 0, $media, $media from community_posts where id % 4 = 0" >/dev/null
+# A photo's token is 32 hex characters (random in the app; here from the post's id).
+if [ "$pg" = 1 ]; then token="lpad(to_hex(id), 32, '0')"; else token="printf('%032x', id)"; fi
+sql "insert into community_post_photos (post_id, position, card_media_id, large_media_id, token) select id, 0, $media, $media, $token from community_posts where id % 4 = 0" >/dev/null
 sql "insert into community_likes (post_id, user_id, created_at_ms) select p.id, m.user_id, $now from community_posts p join community_members m on m.store_id = 1 where p.id % 2 = 0" >/dev/null
 sql "insert into community_comments (post_id, author_id, body, created_at_ms) select p.id, p.author_id, '同意，我也是下午去的', $now from community_posts p where p.id % 5 = 0" >/dev/null
 api -b "linli_sid=$(login 13900000000)" -d '{"body":"本周六晚7点直播，车厘子特价，记得来看","pinned":true}' "$base/api/v1/stores/1/community/announcements" >/dev/null

@@ -17,6 +17,10 @@ create table community_members (
     muted_reason text,
     muted_by {{i64}} references users(id),
     last_active_ms bigint not null,
+    -- When they last posted and commented: the rate limit is a conditional update of this row,
+    -- so two taps at once (on any backend, under any isolation) let one through.
+    last_post_ms bigint,
+    last_comment_ms bigint,
     -- The bell: the store's announcements, its live sessions going live, new group buys.
     notify_announcements boolean not null default true,
     notify_live boolean not null default true,
@@ -61,14 +65,18 @@ create index community_posts_product on community_posts (product_id, id);
 -- The pinned few lead every first page: found without walking the feed.
 create index community_posts_pinned on community_posts (store_id, pinned_at_ms) where pinned_at_ms is not null;
 
--- Up to six photos of a post, each stored at the card and the large size.
+-- Up to six photos of a post, each stored at the card and the large size. They are the
+-- group's, not the shop's: served at /community/photos/{token}/… (an unguessable token, gone
+-- with a hidden post), never at /media/{id} (media.private).
 create table community_post_photos (
     post_id {{i64}} not null references community_posts(id),
     position integer not null,
     card_media_id {{i64}} not null references media(id),
     large_media_id {{i64}} not null references media(id),
+    token text not null unique,
     primary key (post_id, position)
 );
+alter table media add column private boolean not null default false;
 
 -- 今日鲜货: the products of an arrivals post, in the order they were booked in.
 create table community_post_products (
@@ -146,7 +154,9 @@ create table community_reports (
     check ((post_id is null) <> (comment_id is null))
 );
 create index community_reports_open on community_reports (store_id, resolved_at_ms, id);
-create index community_reports_reporter on community_reports (reporter_id, post_id, comment_id);
+-- One report per member per post or comment, whatever taps arrive at once.
+create unique index community_reports_post_once on community_reports (reporter_id, post_id) where comment_id is null;
+create unique index community_reports_comment_once on community_reports (reporter_id, comment_id) where comment_id is not null;
 
 -- The bell also tells members of the store's news, each as the member chose
 -- (community_members.notify_*): an announcement (this post), a live session going live

@@ -128,22 +128,47 @@ pub async fn community_post_from_page(
         Ok(None) => return Redirect::to(&format!("/login?next={}", encode(&page))).into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let mut typed = String::new();
-    let result = match crate::api::community::read_post_parts(multipart).await {
-        Ok((new, photos)) => {
-            typed.clone_from(&new.body);
-            linli_app::community::service::create_post(&state.db, &me, store_id, &new, photos).await.map(|_| ())
-        }
-        Err(e) => Err(e),
+    let (new, photos, refused) = crate::api::community::read_post_parts(multipart).await;
+    let result = match refused {
+        None => linli_app::community::service::create_post(&state.db, &me, store_id, &new, photos).await.map(|_| ()),
+        Some(e) => Err(e),
     };
     match result {
         Ok(()) => Redirect::to(&format!("{page}&posted=1#compose")).into_response(),
         Err(e) => {
-            // What was typed comes back (cut to the post's limit: the address stays short).
-            let kept: String = typed.chars().take(linli_app::community::rules::MAX_POST_CHARS).collect();
+            // What was typed comes back (cut to the post's limit: the address stays short);
+            // `form=post` keeps the message at this form, not under every other on the page.
+            let kept: String = new.body.chars().take(linli_app::community::rules::MAX_POST_CHARS).collect();
             let field = e.field.clone().unwrap_or_default();
             let field_part = if field.is_empty() { String::new() } else { format!("&field={}", encode(&field)) };
-            Redirect::to(&format!("{page}&err={}{field_part}&body={}#compose", e.code.as_str(), encode(&kept))).into_response()
+            Redirect::to(&format!("{page}&form=post&err={}{field_part}&body={}#compose", e.code.as_str(), encode(&kept))).into_response()
         }
+    }
+}
+
+/// `/community/photos/{token}/{card|large}`: a group post's photo, while the post is shown
+/// (the token is unguessable; a hidden post's photos are gone). Kept by the phone, not by
+/// shared caches.
+pub async fn community_photo(State(state): State<AppState>, Path((token, size)): Path<(String, String)>) -> Response {
+    let large = match size.as_str() {
+        "large" => true,
+        "card" => false,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match linli_app::community::service::photo(&state.db, &token, large).await {
+        Ok(Some((content_type, bytes))) => {
+            let mut res = bytes.into_response();
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400"));
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"));
+            h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+            res
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

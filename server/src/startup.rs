@@ -147,6 +147,7 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
             "/community/{store_id}/posts",
             axum::routing::post(media::community_post_from_page).layer(axum::extract::DefaultBodyLimit::max(api::community::POST_LIMIT)),
         )
+        .route("/community/photos/{token}/{size}", get(media::community_photo))
         .route("/g/{id}/poster.svg", get(media::poster))
         .route("/live/{id}/replay/{name}", get(api::live_video::replay))
         .route("/lang/{code}", get(switch_language))

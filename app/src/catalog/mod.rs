@@ -15,4 +15,4 @@ pub use model::{Category, Product, ProductDetail};
 
 /// What other domains use of this one's storage (they never reach into store.rs).
 #[cfg(feature = "ssr")]
-pub use store::{AVAILABLE_SQL, AdminFilter, PRICE_SQL, PricedProduct, REGULAR_PRICE_SQL, categories, list_for_store, media, minute_now, price_joins, priced_lines, priced_products, products_at, shelf_at, short_stock, stock_draws, stock_summary, stockable};
+pub use store::{AVAILABLE_SQL, AdminFilter, PRICE_SQL, PricedProduct, REGULAR_PRICE_SQL, categories, list_for_store, media, media_of, minute_now, price_joins, priced_lines, priced_products, products_at, shelf_at, short_stock, stock_draws, stock_summary, stockable};

@@ -267,10 +267,11 @@ pub async fn process_pictures(pictures: Vec<Vec<u8>>) -> Result<Vec<super::photo
     .map_err(AppError::internal)?
 }
 
-/// Keeps a processed picture's two sizes in the caller's transaction: (card id, large id).
-pub async fn keep_picture(conn: &mut sqlx::AnyConnection, p: &super::photos::Processed) -> Result<(i64, i64), AppError> {
-    let card = store::insert_media(conn, "image/jpeg", &p.card, Some(p.card_size)).await?;
-    let large = store::insert_media(conn, "image/jpeg", &p.large, Some(p.large_size)).await?;
+/// Keeps a processed picture's two sizes in the caller's transaction, private (never served at
+/// `/media/{id}`; the caller's own route decides who sees them): (card id, large id).
+pub async fn keep_private_picture(conn: &mut sqlx::AnyConnection, p: &super::photos::Processed) -> Result<(i64, i64), AppError> {
+    let card = store::insert_media_as(conn, "image/jpeg", &p.card, Some(p.card_size), true).await?;
+    let large = store::insert_media_as(conn, "image/jpeg", &p.large, Some(p.large_size), true).await?;
     Ok((card, large))
 }
 

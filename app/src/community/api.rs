@@ -56,7 +56,9 @@ pub async fn load_community_post(id: i64) -> Result<Option<ThreadView>, AppError
     let thread = match super::service::thread(&state.db, &me, store_id, id).await {
         Ok(t) => t,
         Err(e) if e.code == crate::shared::ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+        // Someone opening a shared post of a group they are not in: the page offers that
+        // store's group to join.
+        Err(e) => return Err(e.with_details(serde_json::json!({ "store_id": store_id }))),
     };
     let membership = super::service::membership(&state.db, &me, store_id).await?;
     Ok(Some(ThreadView { store_id, store_name: membership.store_name.clone(), thread, membership, now_ms: crate::shared::time::now_ms() }))
@@ -120,7 +122,8 @@ pub async fn community_vote(store_id: i64, post_id: i64, option_ids: Option<Vec<
         super::service::vote(&state.db, &me, store_id, post_id, &option_ids.unwrap_or_default()).await.map(|_| ())
     }
     .await;
-    crate::server::form::settle(result, &format!("post-{post_id}"), &[])
+    // `poll` keeps a refusal (no JavaScript) at this poll, not under every poll of the page.
+    crate::server::form::settle(result, &format!("post-{post_id}"), &[("poll", post_id.to_string().as_str())])
 }
 
 /// 举报 a post or (with `comment_id`) a comment, with a reason for the store.

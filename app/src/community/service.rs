@@ -5,7 +5,7 @@ use super::model::{
     Comment, Feed, JoinRequest, Member, Membership, NewAnnouncement, NewPoll, NewPost, Poll, PollOption, Post, PostKind, PostPhoto, PostProduct, Report, Thread,
 };
 use super::rules::{self, MODERATOR_ROLES};
-use super::store::{self, PostRow, Writer};
+use super::store::{self, PostRow, Writing};
 use crate::accounts::rules::{may_act, staff_store_ids};
 use crate::accounts::Me;
 use crate::server::Db;
@@ -156,8 +156,8 @@ async fn visible_post(conn: &mut AnyConnection, store_id: i64, post_id: i64, rea
 async fn assemble(conn: &mut AnyConnection, store_id: i64, reader: i64, moderator: bool, rows: Vec<PostRow>) -> Result<Vec<Post>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut photos: HashMap<i64, Vec<PostPhoto>> = HashMap::new();
-    for (post_id, card, large) in store::photos(conn, &ids).await? {
-        photos.entry(post_id).or_default().push(PostPhoto { card_url: format!("/media/{card}"), large_url: format!("/media/{large}") });
+    for (post_id, token) in store::photos(conn, &ids).await? {
+        photos.entry(post_id).or_default().push(PostPhoto { card_url: format!("/community/photos/{token}/card"), large_url: format!("/community/photos/{token}/large") });
     }
     let listed = store::post_products(conn, &ids).await?;
     let mut product_ids: Vec<i64> = listed.iter().map(|(_, p)| *p).chain(rows.iter().filter_map(|r| r.product_id)).collect();
@@ -238,18 +238,27 @@ fn muted(m: &store::MemberRow) -> AppError {
 }
 
 /// Whether `me` writes `text` in the store's group as the store (its moderators) — else as a
-/// member who may write now: not muted, and nothing in it the store banned. The rate limit
-/// and a mute landing meanwhile are the insert's own conditions.
-async fn writer(db: &Db, me: &Me, store_id: i64, text: &str) -> Result<bool, AppError> {
-    match reader(db, me, store_id).await? {
-        Reader::Moderator => Ok(true),
-        Reader::Member(m) if m.muted_at(now_ms()) => Err(muted(&m)),
-        Reader::Member(_) => {
-            let mut conn = db.pool.acquire().await?;
-            screen(&mut conn, store_id, text, "body").await?;
-            Ok(false)
-        }
+/// member who may write now: not muted, nothing in it the store banned, and (a post) the
+/// minute since their last one passed, told before any photo is decoded. The transaction's
+/// `gate` has the last word on the mute and the pace.
+async fn writer(db: &Db, me: &Me, store_id: i64, text: &str, writing: Writing) -> Result<bool, AppError> {
+    let now = now_ms();
+    let m = match reader(db, me, store_id).await? {
+        Reader::Moderator => return Ok(true),
+        Reader::Member(m) => m,
+    };
+    if m.muted_at(now) {
+        return Err(muted(&m));
     }
+    // What to change comes before when: a word to rephrase can be fixed while waiting.
+    {
+        let mut conn = db.pool.acquire().await?;
+        screen(&mut conn, store_id, text, "body").await?;
+    }
+    if matches!(writing, Writing::Post) && m.last_post_ms.is_some_and(|t| t > now - rules::POST_GAP_MS) {
+        return Err(AppError::field(ErrorCode::PostTooFast, "body"));
+    }
+    Ok(false)
 }
 
 /// Refuses text with one of the store's banned words (the list its live rooms use).
@@ -270,7 +279,7 @@ pub async fn create_post(db: &Db, me: &Me, store_id: i64, new: &NewPost, photos:
     if photos.len() > rules::MAX_PHOTOS {
         return Err(AppError::field(ErrorCode::TooManyPostPhotos, "photo"));
     }
-    let as_store = writer(db, me, store_id, &body).await?;
+    let as_store = writer(db, me, store_id, &body, Writing::Post).await?;
     if let Some(pid) = new.product_id {
         let mut conn = db.pool.acquire().await?;
         if !crate::orders::has_received(&mut conn, store_id, me.id, pid).await? {
@@ -278,19 +287,17 @@ pub async fn create_post(db: &Db, me: &Me, store_id: i64, new: &NewPost, photos:
         }
     }
     let processed = crate::catalog::service::process_pictures(photos).await?;
+    let tokens = processed.iter().map(|_| crate::server::random_token()).collect::<Result<Vec<_>, _>>()?;
     let now = now_ms();
-    let writer = if as_store { Writer::Store } else { Writer::Member { gap_ms: rules::POST_GAP_MS } };
     let mut tx = db.begin_write().await?;
-    let Some(post_id) = store::insert_post(&mut tx, store_id, me.id, PostKind::Post, writer, &body, new.product_id, now).await? else {
+    if !as_store && !store::gate(&mut tx, store_id, me.id, Writing::Post, rules::POST_GAP_MS, now).await? {
         let e = why_not(&mut tx, store_id, me.id, now, ErrorCode::PostTooFast).await?;
         return Err(e);
-    };
-    for (i, p) in processed.iter().enumerate() {
-        let (card, large) = crate::catalog::service::keep_picture(&mut tx, p).await?;
-        store::insert_photo(&mut tx, post_id, i as i64, card, large).await?;
     }
-    if !as_store {
-        store::touch(&mut tx, store_id, me.id, now).await?;
+    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Post, as_store, &body, new.product_id, now).await?;
+    for ((i, p), token) in processed.iter().enumerate().zip(&tokens) {
+        let (card, large) = crate::catalog::service::keep_private_picture(&mut tx, p).await?;
+        store::insert_photo(&mut tx, post_id, i as i64, card, large, token).await?;
     }
     tx.commit().await?;
     tracing::info!(store_id, post_id, photos = processed.len(), "group post");
@@ -309,9 +316,7 @@ pub async fn announce(db: &Db, me: &Me, store_id: i64, new: &NewAnnouncement) ->
     moderator(db, me, store_id).await?;
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Announcement, Writer::Store, &body, None, now)
-        .await?
-        .ok_or_else(|| AppError::internal("store post refused"))?;
+    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Announcement, true, &body, None, now).await?;
     if new.pinned {
         store::set_pinned(&mut tx, store_id, post_id, true, now).await?;
     }
@@ -327,9 +332,7 @@ pub async fn create_poll(db: &Db, me: &Me, store_id: i64, new: &NewPoll) -> Resu
     let poll = rules::check_poll(new, now)?;
     moderator(db, me, store_id).await?;
     let mut tx = db.begin_write().await?;
-    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Poll, Writer::Store, &poll.question, None, now)
-        .await?
-        .ok_or_else(|| AppError::internal("store post refused"))?;
+    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Poll, true, &poll.question, None, now).await?;
     store::insert_poll(&mut tx, post_id, poll.multiple, poll.closes_at_ms, &poll.options).await?;
     tx.commit().await?;
     one_post(db, me, store_id, post_id).await
@@ -354,9 +357,7 @@ pub async fn post_arrivals(db: &Db, me: &Me, store_id: i64) -> Result<Post, AppE
     let names: Vec<&str> = arrived.iter().take(5).map(|p| p.name.as_str()).collect();
     let body = format!("今日鲜货到店：{}{}，新鲜上架，欢迎来店里挑，也可以线上下单到店自提。", names.join("、"), if arrived.len() > 5 { "等" } else { "" });
     let mut tx = db.begin_write().await?;
-    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Arrivals, Writer::Store, &body, None, now)
-        .await?
-        .ok_or_else(|| AppError::internal("store post refused"))?;
+    let post_id = store::insert_post(&mut tx, store_id, me.id, PostKind::Arrivals, true, &body, None, now).await?;
     for (i, p) in arrived.iter().enumerate() {
         store::insert_post_product(&mut tx, post_id, i as i64, p.id).await?;
     }
@@ -367,21 +368,15 @@ pub async fn post_arrivals(db: &Db, me: &Me, store_id: i64) -> Result<Post, AppE
 /// A comment under a post: members within the rate limit and not muted; the store freely.
 pub async fn comment(db: &Db, me: &Me, store_id: i64, post_id: i64, body: &str) -> Result<Comment, AppError> {
     let body = rules::check_comment(body)?;
-    let as_store = writer(db, me, store_id, &body).await?;
+    let as_store = writer(db, me, store_id, &body, Writing::Comment).await?;
     let now = now_ms();
-    let writer = if as_store { Writer::Store } else { Writer::Member { gap_ms: rules::COMMENT_GAP_MS } };
     let mut tx = db.begin_write().await?;
-    let Some(id) = store::insert_comment(&mut tx, store_id, me.id, post_id, writer, &body, now).await? else {
-        // The post is gone (or hidden), or the member may not write now.
-        if store::post(&mut tx, store_id, post_id, me.id).await?.is_none_or(|p| p.hidden_at_ms.is_some()) {
-            return Err(AppError::not_found());
-        }
+    if !as_store && !store::gate(&mut tx, store_id, me.id, Writing::Comment, rules::COMMENT_GAP_MS, now).await? {
         let e = why_not(&mut tx, store_id, me.id, now, ErrorCode::PostTooFast).await?;
         return Err(e);
-    };
-    if !as_store {
-        store::touch(&mut tx, store_id, me.id, now).await?;
     }
+    // The post gone or hidden since: nothing is written (the gate's mark rolls back too).
+    let id = store::insert_comment(&mut tx, store_id, me.id, post_id, as_store, &body, now).await?.ok_or_else(AppError::not_found)?;
     let c = store::comment(&mut tx, store_id, id).await?.ok_or_else(|| AppError::internal("comment vanished"))?;
     tx.commit().await?;
     Ok(c.into_model(me.id))
@@ -411,6 +406,8 @@ pub async fn vote(db: &Db, me: &Me, store_id: i64, post_id: i64, option_ids: &[i
         Reader::Moderator => return Err(AppError::new(ErrorCode::NotMember)),
     }
     let mut conn = db.pool.acquire().await?;
+    // A poll of this store's group that is shown: anything else is not here.
+    store::post(&mut conn, store_id, post_id, me.id).await?.filter(|p| p.hidden_at_ms.is_none()).ok_or_else(AppError::not_found)?;
     let poll = store::polls(&mut conn, &[post_id]).await?.pop().ok_or_else(AppError::not_found)?;
     let offered: Vec<i64> = store::options(&mut conn, &[post_id]).await?.into_iter().map(|(_, id, _, _)| id).collect();
     drop(conn);
@@ -503,15 +500,22 @@ pub async fn remove(db: &Db, me: &Me, store_id: i64, user_id: i64) -> Result<(),
 /// A member's report of a post (or of a comment under it) for the store's queue.
 pub async fn report(db: &Db, me: &Me, store_id: i64, post_id: Option<i64>, comment_id: Option<i64>, reason: &str) -> Result<(), AppError> {
     let reason = rules::check_reason(reason)?;
-    let moderator = matches!(reader(db, me, store_id).await?, Reader::Moderator);
+    reader(db, me, store_id).await?;
     let mut conn = db.pool.acquire().await?;
+    // Only what the reporter can see, and not their own: a hidden post or comment (theirs
+    // included), or a comment under a hidden post, is not there to report.
+    let shown = |hidden: Option<i64>, author: i64| hidden.is_none() && author != me.id;
     match (post_id, comment_id) {
         (Some(p), None) => {
-            visible_post(&mut conn, store_id, p, me.id, moderator).await?;
+            let row = store::post(&mut conn, store_id, p, me.id).await?.ok_or_else(AppError::not_found)?;
+            if !shown(row.hidden_at_ms, row.author_id) {
+                return Err(AppError::not_found());
+            }
         }
         (None, Some(c)) => {
             let row = store::comment(&mut conn, store_id, c).await?.ok_or_else(AppError::not_found)?;
-            if row.hidden_at_ms.is_some() {
+            let post = store::post(&mut conn, store_id, row.post_id, me.id).await?.ok_or_else(AppError::not_found)?;
+            if !shown(row.hidden_at_ms, row.author_id) || post.hidden_at_ms.is_some() {
                 return Err(AppError::not_found());
             }
         }
@@ -699,4 +703,16 @@ pub async fn reviews(db: &Db, store_id: i64, product_id: i64) -> Result<Vec<Post
     let mut conn = db.pool.acquire().await?;
     let rows = store::reviews(&mut conn, store_id, product_id, 5).await?;
     assemble(&mut conn, store_id, 0, false, rows).await
+}
+
+/// A group photo's bytes by its token (`large` or the card size), while its post is shown.
+pub async fn photo(db: &Db, token: &str, large: bool) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let media = {
+        let mut conn = db.pool.acquire().await?;
+        store::photo_media(&mut conn, token).await?
+    };
+    match media {
+        Some((card, big)) => crate::catalog::media_of(&db.pool, if large { big } else { card }).await,
+        None => Ok(None),
+    }
 }

@@ -1,18 +1,11 @@
-//! The group's SQL. Every write a member makes is one conditional statement that also checks
-//! they are a member who may write now, so a mute or a removal landing at the same moment
-//! wins, and two taps at once write once.
+//! The group's SQL. A member's post or comment first passes `gate`: one conditional update of
+//! their own member row (still a member, not muted, not within the gap), so on either backend
+//! a mute or a removal landing at the same moment wins, and of two taps at once one writes —
+//! the second waits for the first's row lock and then finds the gap not yet passed.
 use super::model::{Comment, Member, PostKind};
 use crate::shared::time::{rfc3339, Millis};
 use crate::shared::AppError;
 use sqlx::{AnyConnection, FromRow};
-
-/// A member who may write now: in the group and not muted at `$now`. `$1` store, `$2` user.
-fn may_write(now: &str) -> String {
-    format!(
-        "exists (select 1 from community_members m where m.store_id = $1 and m.user_id = $2
-            and m.left_at_ms is null and m.removed_at_ms is null and (m.muted_until_ms is null or m.muted_until_ms <= {now}))"
-    )
-}
 
 fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
@@ -31,6 +24,7 @@ pub struct MemberRow {
     pub muted_until_ms: Option<i64>,
     pub muted_reason: Option<String>,
     pub last_active_ms: i64,
+    pub last_post_ms: Option<i64>,
     /// Counted only for the members list (`members`); -1 elsewhere: every request reads its
     /// reader's row, and counting a prolific member's posts there is a scan per page.
     pub posts: i64,
@@ -71,7 +65,7 @@ impl MemberRow {
 }
 
 const MEMBER_COLUMNS: &str = "m.user_id, m.display_name, m.estate, m.joined_at_ms, m.left_at_ms, m.removed_at_ms, m.muted_until_ms, m.muted_reason,
-    m.last_active_ms,
+    m.last_active_ms, m.last_post_ms,
     case when m.notify_announcements then 1 else 0 end as notify_announcements, case when m.notify_live then 1 else 0 end as notify_live,
     case when m.notify_group_buys then 1 else 0 end as notify_group_buys";
 /// The members list's activity columns.
@@ -165,14 +159,33 @@ pub async fn remove(conn: &mut AnyConnection, store_id: i64, user_id: i64, by: i
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn touch(conn: &mut AnyConnection, store_id: i64, user_id: i64, now: Millis) -> Result<(), AppError> {
-    sqlx::query("update community_members set last_active_ms = $3 where store_id = $1 and user_id = $2")
-        .bind(store_id)
-        .bind(user_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// What a member is about to write: each has its own pace.
+#[derive(Clone, Copy, Debug)]
+pub enum Writing {
+    Post,
+    Comment,
+}
+
+/// Lets a member write now — in the group, not muted, and the gap since their last post (or
+/// comment) passed — and marks it written and them active, in the caller's transaction; false
+/// when any of that fails (the caller says which, and rolls back).
+pub async fn gate(conn: &mut AnyConnection, store_id: i64, user_id: i64, writing: Writing, gap_ms: Millis, now: Millis) -> Result<bool, AppError> {
+    let last = match writing {
+        Writing::Post => "last_post_ms",
+        Writing::Comment => "last_comment_ms",
+    };
+    let r = sqlx::query(&format!(
+        "update community_members set {last} = $3, last_active_ms = $3
+         where store_id = $1 and user_id = $2 and left_at_ms is null and removed_at_ms is null
+            and (muted_until_ms is null or muted_until_ms <= $3) and ({last} is null or {last} <= $3 - $4)"
+    ))
+    .bind(store_id)
+    .bind(user_id)
+    .bind(now)
+    .bind(gap_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 /// Whether the store's managers let this staff member moderate.
@@ -187,42 +200,22 @@ pub async fn is_moderator(conn: &mut AnyConnection, store_id: i64, user_id: i64)
 
 // ---- Posts ----
 
-/// Who is writing a post or a comment: a member (held to the gate and the gap), or the store.
-#[derive(Clone, Copy, Debug)]
-pub enum Writer {
-    Member { gap_ms: Millis },
-    Store,
-}
-
-/// Writes a post; `None` when a member may not write now or wrote within the gap (the caller
-/// says which).
+/// Writes a post (a member's has passed `gate` in the same transaction).
 #[expect(clippy::too_many_arguments, reason = "one row's columns")]
 pub async fn insert_post(
     conn: &mut AnyConnection,
     store_id: i64,
     author_id: i64,
     kind: PostKind,
-    writer: Writer,
+    by_store: bool,
     body: &str,
     product_id: Option<i64>,
     now: Millis,
-) -> Result<Option<i64>, AppError> {
-    let (by_store, guard, gap) = match writer {
-        Writer::Store => (true, "true".to_string(), 0),
-        Writer::Member { gap_ms } => (
-            false,
-            format!(
-                "{} and not exists (select 1 from community_posts p where p.store_id = $1 and p.author_id = $2 and not p.by_store and p.created_at_ms > $7 - $8)",
-                may_write("$7")
-            ),
-            gap_ms,
-        ),
-    };
-    let row: Option<(i64,)> = sqlx::query_as(&format!(
+) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
         "insert into community_posts (store_id, author_id, kind, by_store, body, product_id, created_at_ms)
-         select $1, $2, $3, $4, $5, $6, $7 where {guard} and $8 >= 0
-         returning id"
-    ))
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
     .bind(store_id)
     .bind(author_id)
     .bind(kind.as_str())
@@ -230,18 +223,19 @@ pub async fn insert_post(
     .bind(body)
     .bind(product_id)
     .bind(now)
-    .bind(gap)
-    .fetch_optional(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(row.map(|r| r.0))
+    Ok(id)
 }
 
-pub async fn insert_photo(conn: &mut AnyConnection, post_id: i64, position: i64, card: i64, large: i64) -> Result<(), AppError> {
-    sqlx::query("insert into community_post_photos (post_id, position, card_media_id, large_media_id) values ($1, $2, $3, $4)")
+/// A photo of a post, served by its unguessable `token`.
+pub async fn insert_photo(conn: &mut AnyConnection, post_id: i64, position: i64, card: i64, large: i64, token: &str) -> Result<(), AppError> {
+    sqlx::query("insert into community_post_photos (post_id, position, card_media_id, large_media_id, token) values ($1, $2, $3, $4, $5)")
         .bind(post_id)
         .bind(position)
         .bind(card)
         .bind(large)
+        .bind(token)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -324,10 +318,11 @@ pub async fn feed(conn: &mut AnyConnection, store_id: i64, reader: i64, before: 
 pub async fn pinned(conn: &mut AnyConnection, store_id: i64, reader: i64) -> Result<Vec<PostRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "select {POST_COLUMNS} {POST_FROM} where p.store_id = $1 and p.pinned_at_ms is not null and p.hidden_at_ms is null
-         order by p.pinned_at_ms desc limit 5"
+         order by p.pinned_at_ms desc, p.id desc limit $3"
     ))
     .bind(store_id)
     .bind(reader)
+    .bind(MAX_PINNED)
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -342,13 +337,13 @@ pub async fn post(conn: &mut AnyConnection, store_id: i64, post_id: i64, reader:
         .await?)
 }
 
-/// Photos of these posts: (post id, card media id, large media id), in order.
-pub async fn photos(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<(i64, i64, i64)>, AppError> {
+/// Photos of these posts: (post id, token), in order.
+pub async fn photos(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
     Ok(sqlx::query_as(&format!(
-        "select post_id, card_media_id, large_media_id from community_post_photos where post_id in ({}) order by post_id, position",
+        "select post_id, token from community_post_photos where post_id in ({}) order by post_id, position",
         id_list(post_ids)
     ))
     .fetch_all(&mut *conn)
@@ -368,6 +363,20 @@ pub async fn post_products(conn: &mut AnyConnection, post_ids: &[i64]) -> Result
     .await?)
 }
 
+/// The photo's media (card, large) when its post is still shown.
+pub async fn photo_media(conn: &mut AnyConnection, token: &str) -> Result<Option<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "select f.card_media_id, f.large_media_id from community_post_photos f join community_posts p on p.id = f.post_id
+         where f.token = $1 and p.hidden_at_ms is null",
+    )
+    .bind(token)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// How many posts stay pinned at once: a newer pin unpins the oldest past these.
+pub const MAX_PINNED: i64 = 5;
+
 /// Pins or unpins one of the store's own posts still shown; false otherwise.
 pub async fn set_pinned(conn: &mut AnyConnection, store_id: i64, post_id: i64, pinned: bool, now: Millis) -> Result<bool, AppError> {
     let r = sqlx::query(
@@ -378,6 +387,14 @@ pub async fn set_pinned(conn: &mut AnyConnection, store_id: i64, post_id: i64, p
     .bind(post_id)
     .bind(pinned)
     .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update community_posts set pinned_at_ms = null where store_id = $1 and pinned_at_ms is not null
+            and id not in (select id from community_posts where store_id = $1 and pinned_at_ms is not null order by pinned_at_ms desc, id desc limit $2)",
+    )
+    .bind(store_id)
+    .bind(MAX_PINNED)
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -444,42 +461,35 @@ const COMMENT_SELECT: &str = "select c.id, c.post_id, c.author_id, case when c.b
     from community_comments c join community_posts p on p.id = c.post_id join stores s on s.id = p.store_id
     left join community_members m on m.store_id = p.store_id and m.user_id = c.author_id";
 
-/// Writes a comment under a post shown in the store's group; `None` when the post is not
-/// there, or a member may not write now or wrote within the gap.
-pub async fn insert_comment(conn: &mut AnyConnection, store_id: i64, author_id: i64, post_id: i64, writer: Writer, body: &str, now: Millis) -> Result<Option<i64>, AppError> {
-    let (by_store, guard, gap) = match writer {
-        Writer::Store => (true, "true".to_string(), 0),
-        Writer::Member { gap_ms } => (
-            false,
-            format!("{} and not exists (select 1 from community_comments c where c.author_id = $2 and not c.by_store and c.created_at_ms > $6 - $7)", may_write("$6")),
-            gap_ms,
-        ),
-    };
-    let row: Option<(i64,)> = sqlx::query_as(&format!(
+/// Writes a comment under a post shown in the store's group (a member's has passed `gate`);
+/// `None` when the post is not there or hidden.
+pub async fn insert_comment(conn: &mut AnyConnection, store_id: i64, author_id: i64, post_id: i64, by_store: bool, body: &str, now: Millis) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as(
         "insert into community_comments (post_id, author_id, by_store, body, created_at_ms)
          select $3, $2, $4, $5, $6 where exists (select 1 from community_posts p where p.id = $3 and p.store_id = $1 and p.hidden_at_ms is null)
-            and {guard} and $7 >= 0
-         returning id"
-    ))
+         returning id",
+    )
     .bind(store_id)
     .bind(author_id)
     .bind(post_id)
     .bind(by_store)
     .bind(body)
     .bind(now)
-    .bind(gap)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(|r| r.0))
 }
 
-/// A post's comments, oldest first: those shown, and the reader's own hidden ones.
+/// A post's latest 500 comments, oldest first: those shown, and the reader's own hidden ones.
 pub async fn comments(conn: &mut AnyConnection, post_id: i64, reader: i64) -> Result<Vec<CommentRow>, AppError> {
-    Ok(sqlx::query_as(&format!("{COMMENT_SELECT} where c.post_id = $1 and (c.hidden_at_ms is null or c.author_id = $2) order by c.id limit 500"))
-        .bind(post_id)
-        .bind(reader)
-        .fetch_all(&mut *conn)
-        .await?)
+    let mut rows: Vec<CommentRow> =
+        sqlx::query_as(&format!("{COMMENT_SELECT} where c.post_id = $1 and (c.hidden_at_ms is null or c.author_id = $2) order by c.id desc limit 500"))
+            .bind(post_id)
+            .bind(reader)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// A comment in the store's group, hidden or not.
@@ -636,12 +646,11 @@ pub async fn has_ballot(conn: &mut AnyConnection, post_id: i64, user_id: i64) ->
 // ---- Reports ----
 
 /// Files a member's report of a post or a comment of the store's group; false when they had
-/// reported it already.
+/// reported it already (a unique index each way decides between taps at once).
 pub async fn insert_report(conn: &mut AnyConnection, store_id: i64, post_id: Option<i64>, comment_id: Option<i64>, reporter: i64, reason: &str, now: Millis) -> Result<bool, AppError> {
     let r = sqlx::query(
         "insert into community_reports (store_id, post_id, comment_id, reporter_id, reason, created_at_ms)
-         select $1, $2, $3, $4, $5, $6 where not exists (select 1 from community_reports r where r.reporter_id = $4
-            and coalesce(r.post_id, 0) = coalesce($2, 0) and coalesce(r.comment_id, 0) = coalesce($3, 0))",
+         values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
     )
     .bind(store_id)
     .bind(post_id)
@@ -721,7 +730,8 @@ pub async fn moderator_ids(conn: &mut AnyConnection, store_id: i64) -> Result<Ve
 pub async fn replace_moderators(conn: &mut AnyConnection, store_id: i64, user_ids: &[i64], by: i64, now: Millis) -> Result<(), AppError> {
     sqlx::query("delete from community_moderators where store_id = $1").bind(store_id).execute(&mut *conn).await?;
     for uid in user_ids {
-        sqlx::query("insert into community_moderators (store_id, user_id, allowed_by, created_at_ms) values ($1, $2, $3, $4)")
+        // Two saves at once both delete, then both insert: the second's rows are already there.
+        sqlx::query("insert into community_moderators (store_id, user_id, allowed_by, created_at_ms) values ($1, $2, $3, $4) on conflict (store_id, user_id) do nothing")
             .bind(store_id)
             .bind(uid)
             .bind(by)
@@ -811,6 +821,7 @@ pub async fn set_notify(conn: &mut AnyConnection, store_id: i64, user_id: i64, a
 pub async fn reviews(conn: &mut AnyConnection, store_id: i64, product_id: i64, limit: i64) -> Result<Vec<PostRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "select {POST_COLUMNS} {POST_FROM} where p.store_id = $1 and p.product_id = $3 and p.hidden_at_ms is null and not p.by_store
+            and m.removed_at_ms is null
          order by p.id desc limit $4"
     ))
     .bind(store_id)

@@ -134,7 +134,10 @@ fn PollBox(poll: Poll, store_id: i64, post_id: i64, changed: RwSignal<u32>) -> i
     let locale = use_locale();
     let vote = ServerAction::<CommunityVote>::new();
     bump_on_success(vote, changed);
+    // A refusal brought back in the address (no JavaScript) names its poll.
+    let here = leptos_router::hooks::use_query_map().read_untracked().get("poll").and_then(|v| v.parse::<i64>().ok()) == Some(post_id);
     let error = form_error(move || vote.value().get());
+    let error = Signal::derive(move || error.get().filter(|_| here || vote.value().with(Option::is_some)));
     let closes = match locale {
         Locale::Zh => format!("{}截止", crate::shared::time::local_clock(&poll.closes_at)),
         Locale::En => format!("closes {}", crate::shared::time::local_clock(&poll.closes_at)),

@@ -35,6 +35,19 @@ pub async fn log_out(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(AppError::internal)
 }
 
+/// Ends a session found no longer valid while a page is being answered: the record is deleted
+/// and the data cleared, but the id stays. A streamed page's resources run after the session
+/// layer has begun answering; `flush` in one of them, between its clear and its dropping the
+/// id, let the layer save a session with no id and answer an empty 500 (tower-sessions'
+/// "missing session id"). With the id kept the layer's save is an update of a deleted row —
+/// nothing (`DbSessionStore::save` never re-creates) — and the cookie names a session that no
+/// longer exists: the next request is a guest's.
+async fn end_revoked(session: &Session) -> Result<(), AppError> {
+    session.delete().await.map_err(AppError::internal)?;
+    session.clear().await;
+    Ok(())
+}
+
 /// The person behind a session, if any.
 pub async fn user_of(db: &Db, session: &Session) -> Result<Option<Me>, AppError> {
     let uid: Option<i64> = session.get(USER_ID).await.map_err(AppError::internal)?;
@@ -42,7 +55,7 @@ pub async fn user_of(db: &Db, session: &Session) -> Result<Option<Me>, AppError>
     let auth_at: i64 = session.get(AUTH_AT).await.map_err(AppError::internal)?.unwrap_or(0);
     let now = now_ms();
     if now - auth_at > ABSOLUTE_DAYS * 24 * 3600 * 1000 {
-        log_out(session).await?;
+        end_revoked(session).await?;
         return Ok(None);
     }
     // tower-sessions only writes a session whose data changed, and only that write moves
@@ -55,7 +68,7 @@ pub async fn user_of(db: &Db, session: &Session) -> Result<Option<Me>, AppError>
     // A password reset since this session began ends it (and an account switched off, too).
     let me = accounts::store::load_signed_in(&db.pool, uid, auth_at).await?;
     if me.is_none() {
-        log_out(session).await?;
+        end_revoked(session).await?;
     }
     Ok(me)
 }

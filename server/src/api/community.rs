@@ -90,42 +90,58 @@ pub async fn read_post(req: Request) -> Result<(NewPost, Vec<Vec<u8>>), AppError
         return Ok((new, Vec::new()));
     }
     let form = axum::extract::Multipart::from_request(req, &()).await;
-    read_post_parts(form).await
+    match read_post_parts(form).await {
+        (new, photos, None) => Ok((new, photos)),
+        (_, _, Some(e)) => Err(e),
+    }
 }
 
 /// The parts of a post's multipart form: `body`, `product_id`, and the `photo` files (a file
-/// input left empty sends an empty part, which is no photo).
-pub async fn read_post_parts(form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>) -> Result<(NewPost, Vec<Vec<u8>>), AppError> {
+/// input left empty sends an empty part, which is no photo). On a refusal (a photo too large,
+/// a seventh photo) also what was read before it — the text comes first in the page's form, so
+/// the page can give it back.
+pub async fn read_post_parts(form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>) -> (NewPost, Vec<Vec<u8>>, Option<AppError>) {
     let too_large = || AppError::field(ErrorCode::PhotoTooLarge, "photo");
-    let mut form = form.map_err(|_| AppError::field(ErrorCode::BadRequest, "body"))?;
     let mut new = NewPost::default();
     let mut photos = Vec::new();
+    let mut form = match form {
+        Ok(f) => f,
+        Err(_) => return (new, photos, Some(AppError::field(ErrorCode::BadRequest, "body"))),
+    };
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
-            Err(_) => return Err(AppError::field(ErrorCode::BadRequest, "body")),
+            Ok(None) => return (new, photos, None),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return (new, photos, Some(too_large())),
+            Err(_) => return (new, photos, Some(AppError::field(ErrorCode::BadRequest, "body"))),
         };
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field.bytes().await.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { AppError::field(ErrorCode::BadRequest, "body") })?;
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return (new, photos, Some(too_large())),
+            Err(_) => return (new, photos, Some(AppError::field(ErrorCode::BadRequest, "body"))),
+        };
         match name.as_str() {
             "body" => new.body = String::from_utf8_lossy(&bytes).into_owned(),
             "product_id" => {
                 let text = String::from_utf8_lossy(&bytes);
-                let text = text.trim();
-                new.product_id = if text.is_empty() { None } else { Some(text.parse().map_err(|_| AppError::field(ErrorCode::BadRequest, "product_id"))?) };
+                match text.trim() {
+                    "" => new.product_id = None,
+                    t => match t.parse() {
+                        Ok(id) => new.product_id = Some(id),
+                        Err(_) => return (new, photos, Some(AppError::field(ErrorCode::BadRequest, "product_id"))),
+                    },
+                }
             }
             "photo" if !bytes.is_empty() => {
                 if photos.len() == linli_app::community::rules::MAX_PHOTOS {
-                    return Err(AppError::field(ErrorCode::TooManyPostPhotos, "photo"));
+                    return (new, photos, Some(AppError::field(ErrorCode::TooManyPostPhotos, "photo")));
                 }
                 photos.push(bytes.to_vec());
             }
             _ => {}
         }
     }
-    Ok((new, photos))
 }
 
 /// An announcement from the store, pinned at the top if asked.

@@ -419,14 +419,20 @@ pub async fn insert_product(conn: &mut AnyConnection, chain_id: i64, p: &NewProd
 
 /// Stores a media file (a product photo); returns its id for `/media/{id}`.
 pub async fn insert_media(conn: &mut AnyConnection, content_type: &str, bytes: &[u8], size: Option<(u32, u32)>) -> Result<i64, AppError> {
+    insert_media_as(conn, content_type, bytes, size, false).await
+}
+
+/// A picture that `/media/{id}` never serves (`private`): a group's photo.
+pub async fn insert_media_as(conn: &mut AnyConnection, content_type: &str, bytes: &[u8], size: Option<(u32, u32)>, private: bool) -> Result<i64, AppError> {
     let (id,): (i64,) = sqlx::query_as(
-        "insert into media (content_type, bytes, width, height, created_at_ms) values ($1, $2, $3, $4, $5) returning id",
+        "insert into media (content_type, bytes, width, height, created_at_ms, private) values ($1, $2, $3, $4, $5, $6) returning id",
     )
     .bind(content_type)
     .bind(bytes)
     .bind(size.map(|s| i64::from(s.0)))
     .bind(size.map(|s| i64::from(s.1)))
     .bind(now_ms())
+    .bind(private)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)

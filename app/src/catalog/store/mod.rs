@@ -224,6 +224,12 @@ pub async fn detail(pool: &AnyPool, product_id: i64, store_id: i64) -> Result<Op
     Ok(Some(detail))
 }
 
+/// A public picture (`/media/{id}`): the shop's; a group's photos are private and never here.
 pub async fn media(pool: &AnyPool, id: i64) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    Ok(sqlx::query_as("select content_type, bytes from media where id = $1 and not private").bind(id).fetch_optional(pool).await?)
+}
+
+/// A picture whether private or not, for a route that has checked who may see it.
+pub async fn media_of(pool: &AnyPool, id: i64) -> Result<Option<(String, Vec<u8>)>, AppError> {
     Ok(sqlx::query_as("select content_type, bytes from media where id = $1").bind(id).fetch_optional(pool).await?)
 }

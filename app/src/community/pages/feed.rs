@@ -215,7 +215,10 @@ fn Composer(view: CommunityView, membership: Membership) -> impl IntoView {
     if muted {
         return ().into_any();
     }
+    // Only this form's refusals: the post route marks its own with `form=post`.
+    let ours = use_query_map().read_untracked().get("form").as_deref() == Some("post");
     let error = form_error(|| None::<Result<(), crate::shared::AppError>>);
+    let error = Signal::derive(move || error.get().filter(|_| ours));
     let posted = use_query_map().read_untracked().get("posted").is_some();
     let body = kept("body");
     let as_store = membership.moderator;
@@ -236,7 +239,7 @@ fn Composer(view: CommunityView, membership: Membership) -> impl IntoView {
             </label>
             {(!view.bought.is_empty()).then(|| view! {
                 <label class="field">
-                    <span class="field-label">{locale.pick("晒单：在本店买过的（选填）", "Show off something you bought here (optional)")}</span>
+                    <span class="field-label">{locale.pick("晒单：在本店买过的（选填，也会显示在商品页的「邻居晒单」里）", "Something you bought here (optional; also shown on its product page)")}</span>
                     <select name="product_id" aria-describedby="product_id-error">
                         <option value="">{locale.pick("不关联商品", "No product")}</option>
                         {view.bought.iter().map(|(id, name)| view! { <option value=*id>{name.clone()}</option> }).collect_view()}

@@ -31,10 +31,16 @@ pub fn CommunityPostPage() -> impl IntoView {
                         let next = crate::shared::url::encode(&format!("/community/p/{}", id().unwrap_or_default()));
                         view! { <a class="btn btn-primary btn-block" href=format!("/login?next={next}")>{locale.pick("登录后查看", "Log in to see it")}</a> }.into_any()
                     }
-                    Err(e) if matches!(e.code, ErrorCode::NotMember | ErrorCode::RemovedFromGroup) => view! {
-                        <ErrorNotice error=e/>
-                        <a class="btn btn-primary btn-block" href="/community">{locale.pick("去邻里群", "Go to the group")}</a>
-                    }.into_any(),
+                    Err(e) if matches!(e.code, ErrorCode::NotMember | ErrorCode::RemovedFromGroup) => {
+                        // The post's own store's group, not the reader's current store.
+                        let store = e.details.as_ref().and_then(|d| d.get("store_id")).and_then(serde_json::Value::as_i64);
+                        let href = store.map_or_else(|| "/community".to_string(), |s| format!("/community?store={s}"));
+                        let join = e.code == ErrorCode::NotMember;
+                        view! {
+                            <ErrorNotice error=e/>
+                            {join.then(|| view! { <a class="btn btn-primary btn-block" href=href>{locale.pick("加入这家店的邻里群", "Join this store's group")}</a> })}
+                        }.into_any()
+                    }
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok(None) => view! { <NotFoundNotice body=Msg::NotFoundBody/> }.into_any(),
                     Ok(Some(v)) => view! { <Thread view=v changed=changed/> }.into_any(),
