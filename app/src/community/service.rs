@@ -641,7 +641,7 @@ pub async fn set_moderators(db: &Db, me: &Me, store_id: i64, user_ids: &[i64]) -
     if ids.iter().any(|id| !clerks.iter().any(|(c, _)| c == id)) {
         return Err(AppError::field(ErrorCode::NotStaffHere, "user_ids"));
     }
-    store::replace_moderators(&mut tx, store_id, &ids, me.id, now_ms()).await?;
+    crate::team::replace_clerk_list(&mut tx, crate::team::ClerkList::GroupModerators, store_id, &ids, me.id, now_ms()).await?;
     tx.commit().await?;
     Ok(ids)
 }

@@ -727,21 +727,6 @@ pub async fn moderator_ids(conn: &mut AnyConnection, store_id: i64) -> Result<Ve
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn replace_moderators(conn: &mut AnyConnection, store_id: i64, user_ids: &[i64], by: i64, now: Millis) -> Result<(), AppError> {
-    sqlx::query("delete from community_moderators where store_id = $1").bind(store_id).execute(&mut *conn).await?;
-    for uid in user_ids {
-        // Two saves at once both delete, then both insert: the second's rows are already there.
-        sqlx::query("insert into community_moderators (store_id, user_id, allowed_by, created_at_ms) values ($1, $2, $3, $4) on conflict (store_id, user_id) do nothing")
-            .bind(store_id)
-            .bind(uid)
-            .bind(by)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 // ---- The bell ----
 
 /// Which of a member's switches a piece of news answers to.

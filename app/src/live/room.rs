@@ -209,7 +209,7 @@ pub async fn set_hosts(db: &Db, me: &Me, store_id: i64, req: &LiveHosts) -> Resu
     if ids.iter().any(|id| !staff.iter().any(|(s, _, _)| s == id)) {
         return Err(AppError::field(ErrorCode::NotStaffHere, "user_ids"));
     }
-    store::replace_hosts(&mut tx, store_id, &ids, me.id, now_ms()).await?;
+    crate::team::replace_clerk_list(&mut tx, crate::team::ClerkList::LiveHosts, store_id, &ids, me.id, now_ms()).await?;
     tx.commit().await?;
     Ok(LiveHosts { user_ids: ids })
 }

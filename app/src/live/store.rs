@@ -450,20 +450,6 @@ pub async fn staff_and_hosts(conn: &mut AnyConnection, store_id: i64) -> Result<
     Ok(rows.into_iter().map(|(id, name, host)| (id, name, host != 0)).collect())
 }
 
-pub async fn replace_hosts(conn: &mut AnyConnection, store_id: i64, user_ids: &[i64], by: i64, now: Millis) -> Result<(), AppError> {
-    sqlx::query("delete from live_hosts where store_id = $1").bind(store_id).execute(&mut *conn).await?;
-    for uid in user_ids {
-        sqlx::query("insert into live_hosts (store_id, user_id, allowed_by, created_at_ms) values ($1, $2, $3, $4)")
-            .bind(store_id)
-            .bind(uid)
-            .bind(by)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 // ---- Reminders ----
 
 /// What the resident bought of each line of the session: (product id, units).

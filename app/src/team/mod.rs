@@ -11,4 +11,4 @@ pub mod service;
 pub mod store;
 /// What other domains use of this one's storage.
 #[cfg(feature = "ssr")]
-pub use store::store_clerks;
+pub use store::{replace_clerk_list, store_clerks, ClerkList};

@@ -198,3 +198,39 @@ pub async fn store_clerks(conn: &mut AnyConnection, store_id: i64) -> Result<Vec
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// The lists of a store's clerks its managers let do more than their role: each a table of
+/// (store_id, user_id, allowed_by, created_at_ms) owned by the domain it opens.
+#[derive(Clone, Copy, Debug)]
+pub enum ClerkList {
+    /// Who may host live sessions (live).
+    LiveHosts,
+    /// Who may moderate the store's group (community).
+    GroupModerators,
+}
+
+impl ClerkList {
+    fn table(self) -> &'static str {
+        match self {
+            ClerkList::LiveHosts => "live_hosts",
+            ClerkList::GroupModerators => "community_moderators",
+        }
+    }
+}
+
+/// Makes the list exactly `user_ids` (inside the caller's transaction). Two saves at once both
+/// delete and both insert: the later one's rows are already there, not a conflict.
+pub async fn replace_clerk_list(conn: &mut AnyConnection, list: ClerkList, store_id: i64, user_ids: &[i64], by: i64, now: i64) -> Result<(), AppError> {
+    let table = list.table();
+    sqlx::query(&format!("delete from {table} where store_id = $1")).bind(store_id).execute(&mut *conn).await?;
+    for uid in user_ids {
+        sqlx::query(&format!("insert into {table} (store_id, user_id, allowed_by, created_at_ms) values ($1, $2, $3, $4) on conflict (store_id, user_id) do nothing"))
+            .bind(store_id)
+            .bind(uid)
+            .bind(by)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
