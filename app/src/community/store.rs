@@ -3,13 +3,10 @@
 //! a mute or a removal landing at the same moment wins, and of two taps at once one writes —
 //! the second waits for the first's row lock and then finds the gap not yet passed.
 use super::model::{Comment, Member, PostKind};
+use crate::server::db::placeholders;
 use crate::shared::time::{rfc3339, Millis};
 use crate::shared::AppError;
 use sqlx::{AnyConnection, FromRow};
-
-fn id_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-}
 
 // ---- Members ----
 
@@ -337,30 +334,30 @@ pub async fn post(conn: &mut AnyConnection, store_id: i64, post_id: i64, reader:
         .await?)
 }
 
-/// Photos of these posts: (post id, token), in order.
-pub async fn photos(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+/// `(post id, column)` of a per-post table's rows for these posts, each post's in order.
+async fn per_post<T>(conn: &mut AnyConnection, table: &str, column: &str, post_ids: &[i64]) -> Result<Vec<(i64, T)>, AppError>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+{
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(&format!(
-        "select post_id, token from community_post_photos where post_id in ({}) order by post_id, position",
-        id_list(post_ids)
-    ))
-    .fetch_all(&mut *conn)
-    .await?)
+    let sql = format!("select post_id, {column} from {table} where post_id in ({}) order by post_id, position", placeholders(1, post_ids.len()));
+    let mut q = sqlx::query_as(&sql);
+    for id in post_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Photos of these posts: (post id, token), in order.
+pub async fn photos(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+    per_post(conn, "community_post_photos", "token", post_ids).await
 }
 
 /// 今日鲜货's products of these posts: (post id, product id), in order.
 pub async fn post_products(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(sqlx::query_as(&format!(
-        "select post_id, product_id from community_post_products where post_id in ({}) order by post_id, position",
-        id_list(post_ids)
-    ))
-    .fetch_all(&mut *conn)
-    .await?)
+    per_post(conn, "community_post_products", "product_id", post_ids).await
 }
 
 /// The photo's media (card, large) when its post is still shown.
@@ -573,14 +570,17 @@ pub async fn polls(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<Pol
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(&format!(
+    let sql = format!(
         "select q.post_id, case when q.multiple then 1 else 0 end as multiple, q.closes_at_ms,
             (select count(*) from community_ballots b where b.post_id = q.post_id) as voters
          from community_polls q where q.post_id in ({})",
-        id_list(post_ids)
-    ))
-    .fetch_all(&mut *conn)
-    .await?)
+        placeholders(1, post_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in post_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 /// The choices of these polls with their votes: (post id, option id, label, votes), in order.
@@ -588,13 +588,16 @@ pub async fn options(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<Vec<(
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(&format!(
+    let sql = format!(
         "select o.post_id, o.id, o.label, (select count(*) from community_votes v where v.option_id = o.id) as votes
          from community_poll_options o where o.post_id in ({}) order by o.post_id, o.position",
-        id_list(post_ids)
-    ))
-    .fetch_all(&mut *conn)
-    .await?)
+        placeholders(1, post_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql);
+    for id in post_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 /// The reader's choices in these polls: (post id, option id).
@@ -602,10 +605,12 @@ pub async fn my_votes(conn: &mut AnyConnection, post_ids: &[i64], user_id: i64) 
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_as(&format!("select post_id, option_id from community_votes where user_id = $1 and post_id in ({})", id_list(post_ids)))
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?)
+    let sql = format!("select post_id, option_id from community_votes where user_id = $1 and post_id in ({})", placeholders(2, post_ids.len()));
+    let mut q = sqlx::query_as(&sql).bind(user_id);
+    for id in post_ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 /// Casts the member's ballot while the poll is open: true when this call cast it, false when

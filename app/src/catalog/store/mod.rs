@@ -195,13 +195,12 @@ pub async fn products_at(conn: &mut AnyConnection, store_id: i64, ids: &[i64]) -
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let rows: Vec<ProductRow> = sqlx::query_as(&format!("{} where p.id in ({list}) and p.active = $2", product_select("$3")))
-        .bind(store_id)
-        .bind(true)
-        .bind(minute_now())
-        .fetch_all(&mut *conn)
-        .await?;
+    let sql = format!("{} where p.id in ({}) and p.active = $2", product_select("$3"), crate::server::db::placeholders(4, ids.len()));
+    let mut q = sqlx::query_as(&sql).bind(store_id).bind(true).bind(minute_now());
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let rows: Vec<ProductRow> = q.fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(ProductRow::into_product).collect())
 }
 
