@@ -1,6 +1,6 @@
 //! The HTML shell and the route table: the one file that names every page.
 use crate::accounts::pages::{AuthActions, LoginPage, MePage, MeResource, RegisterPage, ResetPage};
-use crate::analytics::pages::OverviewPage;
+use crate::analytics::pages::{InsightsPage, OrderListPage, OverviewPage};
 use crate::catalog::pages::{CategoriesPage, ProductEditorPage, ProductsAdminPage};
 use crate::storefront::pages::{HomePage, ProductPage};
 use crate::cart::{CartActions, CartPage};
@@ -222,6 +222,8 @@ const LIVE_HOSTS: &[Role] = &[Role::Manager, Role::Staff];
 route_table! {
     OfficeRoutes at "/admin" in Office, Async, chunk office_page(OfficeChunk, __preload_office_page) {
         page "" => OverviewRoute(OverviewPage) menu("今日概况", "Today", ANY_STAFF);
+        page "insights" => InsightsRoute(InsightsPage) menu("经营分析", "Insights", MANAGERS);
+        page "order-list" => OrderListRoute(OrderListPage) menu("明日采购", "Order list", MANAGERS);
         page "orders" => QueueRoute(QueuePage) menu("订单", "Orders", DESK_ROLES);
         page "desk" => DeskRoute(DeskPage) menu("自提台", "Pickup desk", DESK_ROLES);
         page "picklist" => PickListRoute(PickListPage) menu("拣货单", "Pick list", DESK_ROLES);

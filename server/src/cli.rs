@@ -1,4 +1,4 @@
-//! `linli serve | migrate | seed-demo | create-user … | backup --to FILE`.
+//! `linli serve | migrate | seed-demo | seed-history … | create-user … | backup --to FILE`.
 use linli_app::accounts::Role;
 
 #[derive(Debug, PartialEq)]
@@ -6,6 +6,7 @@ pub enum Command {
     Serve,
     Migrate,
     SeedDemo,
+    SeedHistory { days: i64, orders: i64 },
     CreateUser { phone: String, password: String, name: String, role: Role, store: Option<i64> },
     Backup { to: String },
     Help,
@@ -17,6 +18,9 @@ USAGE:
   linli [serve]            run the web server (DATABASE_URL, LINLI_ADDR)
   linli migrate            apply database migrations and exit
   linli seed-demo          load the demo chain 绿源生活 (only into an empty database)
+  linli seed-history [--days 365] [--orders 20000]
+                           a past for the demo chain (loaded first if missing): orders, till,
+                           group buys, live sessions, deliveries, waste — for insights and benchmarks
   linli create-user --phone P --password W --name N --role owner|manager|staff|rider|resident [--store ID]
   linli backup --to FILE   consistent SQLite snapshot (PostgreSQL: use pg_dump)
 
@@ -33,6 +37,15 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         "serve" => Ok(Command::Serve),
         "migrate" => Ok(Command::Migrate),
         "seed-demo" => Ok(Command::SeedDemo),
+        "seed-history" => {
+            let number = |name: &str, default: i64, max: i64| -> Result<i64, String> {
+                match get(name) {
+                    None => Ok(default),
+                    Some(v) => v.parse::<i64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| format!("{name} must be a number from 1 to {max}, not {v}")),
+                }
+            };
+            Ok(Command::SeedHistory { days: number("--days", 365, 3650)?, orders: number("--orders", 20_000, 10_000_000)? })
+        }
         "create-user" => {
             let role_text = need("--role")?;
             let role = Role::parse(&role_text).ok_or_else(|| format!("unknown role {role_text}"))?;
@@ -63,6 +76,9 @@ mod tests {
     fn parses_every_command() {
         assert_eq!(parse(&[]), Ok(Command::Serve));
         assert_eq!(parse(&args("migrate")), Ok(Command::Migrate));
+        assert_eq!(parse(&args("seed-history")), Ok(Command::SeedHistory { days: 365, orders: 20_000 }));
+        assert_eq!(parse(&args("seed-history --days 30 --orders 1000000")), Ok(Command::SeedHistory { days: 30, orders: 1_000_000 }));
+        assert!(parse(&args("seed-history --days 0")).is_err());
         assert_eq!(parse(&args("backup --to /tmp/x.db")), Ok(Command::Backup { to: "/tmp/x.db".into() }));
         assert_eq!(
             parse(&args("create-user --phone 13800000009 --password secret123 --name 王 --role staff --store 2")),

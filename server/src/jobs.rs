@@ -71,6 +71,25 @@ pub fn spawn_viewer_count(db: Db) {
     });
 }
 
+/// The insights' daily rollups (analytics::service::settle_due): every `LINLI_INSIGHTS_TICK_MS`
+/// (tests shorten it), else a minute, each pass counting at most a few months of store-days so
+/// a newly imported history is worked through without holding the database.
+pub fn spawn_insights(db: Db) {
+    let tick_ms = std::env::var("LINLI_INSIGHTS_TICK_MS").ok().and_then(|v| v.parse().ok()).filter(|ms| *ms >= 10).unwrap_or(60_000);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(tick_ms));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match linli_app::analytics::service::settle_due(&db, 93).await {
+                Ok(r) if r.days + r.pair_stores > 0 => tracing::debug!(days = r.days, pair_stores = r.pair_stores, "insight rollups written"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = ?e, "insight rollups failed"),
+            }
+        }
+    });
+}
+
 pub fn spawn_housekeeping(db: Db, sessions: DbSessionStore) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

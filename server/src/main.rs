@@ -57,6 +57,24 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Send + 
                 println!("a chain exists already; demo data not loaded");
             }
         }
+        Command::SeedHistory { days, orders } => {
+            let db = connect(&config).await?;
+            if demo::seed(&db).await.map_err(|e| format!("seeding failed: {}", e.code.as_str()))? {
+                println!("demo chain 绿源生活 loaded (every demo password: {})", demo::DEMO_PASSWORD);
+            }
+            let started = std::time::Instant::now();
+            let s = linli_server::history::seed(&db, days, orders).await?;
+            println!(
+                "history from {} to yesterday: {} residents, {} online orders, {} till sales, {} group buys, {} live sessions ({:.1} s)",
+                linli_server::history::first_day(days),
+                s.residents,
+                s.orders,
+                s.till_sales,
+                s.group_buys,
+                s.live_sessions,
+                started.elapsed().as_secs_f64()
+            );
+        }
         Command::CreateUser { phone, password, name, role, store } => {
             let db = connect(&config).await?;
             let id = linli_app::accounts::service::create_user_with_role(&db, &phone, &password, &name, role, store)

@@ -116,6 +116,7 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
     jobs::spawn_viewer_count(db.clone());
     if config.run_jobs {
         jobs::spawn_deadlines(db.clone());
+        jobs::spawn_insights(db.clone());
         jobs::spawn_housekeeping(db, session_store.clone());
     }
     let sessions = SessionManagerLayer::new(session_store)

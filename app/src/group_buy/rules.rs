@@ -152,17 +152,6 @@ pub fn households_missing(households: i64, min_households: i64) -> i64 {
     (min_households - households).max(0)
 }
 
-/// A CSV field: quoted when it holds a comma, quote or line break; a leading = + - @ is
-/// defused so a spreadsheet never runs it as a formula.
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,11 +242,4 @@ mod tests {
         assert!(check_extension(old, old + 6 * 86_400_000, &pickup, NOW).is_err(), "after pickup day");
     }
 
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("脐橙"), "脐橙");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
 }

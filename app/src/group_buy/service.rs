@@ -576,7 +576,7 @@ pub async fn purchases_csv(db: &Db, me: &Me, id: i64) -> Result<(String, String)
     let mut csv = String::from("\u{feff}门店,商品,规格,数量,户数,提货日\r\n");
     for l in &r.purchases {
         let fields = [l.store_name.as_str(), &l.name, &l.unit, &l.units.to_string(), &l.households.to_string(), &r.group.pickup_date];
-        csv.push_str(&fields.iter().map(|f| rules::csv_field(f)).collect::<Vec<_>>().join(","));
+        csv.push_str(&crate::shared::csv::line(&fields));
         csv.push_str("\r\n");
     }
     Ok((format!("group-buy-{id}-purchase.csv"), csv))

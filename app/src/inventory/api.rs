@@ -51,18 +51,19 @@ pub async fn load_stock_item(store: Option<i64>, product: i64) -> Result<StockIt
 
 /// 进货 / 损耗报废 / 退回供应商 from a product's card: a positive number and why.
 #[server(prefix = "/api", endpoint = "staff_book_stock")]
-pub async fn book_stock(store_id: i64, product_id: i64, key: String, reason: String, qty: String, note: String) -> Result<super::StockLevel, AppError> {
+pub async fn book_stock(store_id: i64, product_id: i64, key: String, reason: String, qty: String, note: String, #[server(default)] unit_cost: String) -> Result<super::StockLevel, AppError> {
     let result = async {
         let state = crate::server::state::app_state()?;
         let me = crate::server::require_user().await?;
         let (reason, delta) = super::rules::parse_quantity_move(&reason, &qty)?;
-        super::service::book(&state.db, &me, store_id, product_id, reason, delta, &note, Some(&key)).await
+        let cost = super::rules::parse_unit_cost(reason, &unit_cost)?;
+        super::service::book(&state.db, &me, store_id, product_id, reason, delta, &note, cost, Some(&key)).await
     }
     .await;
     match &result {
         Err(e) => {
             let product = product_id.to_string();
-            crate::server::form::bounce_back(e, &[("open", &product), ("reason", &reason), ("qty", &qty), ("note", &note)]);
+            crate::server::form::bounce_back(e, &[("open", &product), ("reason", &reason), ("qty", &qty), ("note", &note), ("unit_cost", &unit_cost)]);
         }
         // A clean address: without JavaScript the page would otherwise come back to the
         // one a previous refusal left, error and old values included.

@@ -52,6 +52,28 @@ pub fn parse_quantity_move(reason: &str, qty: &str) -> Result<(StockReason, i64)
     Ok((reason, if reason == StockReason::Receive { n } else { -n }))
 }
 
+/// The most a unit may be booked as costing: ¥100,000.
+pub const MAX_UNIT_COST_FEN: i64 = 10_000_000;
+
+/// 进货价 per unit as typed in yuan ("3.5"), for a delivery only: empty means not given.
+pub fn parse_unit_cost(reason: StockReason, typed: &str) -> Result<Option<i64>, AppError> {
+    if reason != StockReason::Receive || typed.trim().is_empty() {
+        return Ok(None);
+    }
+    match crate::shared::Fen::parse_yuan(typed.trim()) {
+        Ok(f) => check_unit_cost(Some(f.0)),
+        Err(_) => Err(AppError::field(crate::shared::ErrorCode::InvalidUnitCost, "unit_cost")),
+    }
+}
+
+/// A purchase cost in fen from the API: none, or 0 to [`MAX_UNIT_COST_FEN`].
+pub fn check_unit_cost(fen: Option<i64>) -> Result<Option<i64>, AppError> {
+    match fen {
+        Some(f) if !(0..=MAX_UNIT_COST_FEN).contains(&f) => Err(AppError::field(crate::shared::ErrorCode::InvalidUnitCost, "unit_cost")),
+        other => Ok(other),
+    }
+}
+
 /// What the shelf holds by count (0 to [`MAX_MOVE`]).
 pub fn parse_count(counted: &str) -> Result<i64, AppError> {
     match counted.trim().parse::<i64>() {
@@ -180,6 +202,17 @@ pub fn normalize_refund(sold: &[(i64, i64)], asked: Option<&[(i64, i64)]>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_purchase_cost_is_yuan_per_unit_and_only_for_a_delivery() {
+        assert_eq!(parse_unit_cost(StockReason::Receive, " 3.5 ").ok(), Some(Some(350)));
+        assert_eq!(parse_unit_cost(StockReason::Receive, "").ok(), Some(None));
+        assert_eq!(parse_unit_cost(StockReason::Loss, "3.5").ok(), Some(None));
+        assert!(parse_unit_cost(StockReason::Receive, "三块").is_err());
+        assert!(parse_unit_cost(StockReason::Receive, "100000.01").is_err());
+        assert!(check_unit_cost(Some(-1)).is_err());
+        assert_eq!(check_unit_cost(Some(0)).ok(), Some(Some(0)));
+    }
 
     #[test]
     fn cash_received_covers_the_total_or_is_left_blank() {

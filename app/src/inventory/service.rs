@@ -55,15 +55,17 @@ pub async fn short(db: &Db, store_id: i64, product_id: i64) -> Result<AppError, 
 /// nothing changes. With a key, a resent form or a retry books once and answers the same.
 #[tracing::instrument(skip_all, fields(staff = me.id, store_id, product_id, delta))]
 #[allow(clippy::too_many_arguments)]
-pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: StockReason, delta: i64, note: &str, key: Option<&str>) -> Result<StockLevel, AppError> {
+pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: StockReason, delta: i64, note: &str, unit_cost_fen: Option<i64>, key: Option<&str>) -> Result<StockLevel, AppError> {
     if !may_book(me, store_id) {
         return Err(AppError::forbidden());
     }
     let delta = rules::check_delta(reason, delta)?;
     let note = rules::parse_note(note)?;
+    // What a delivery cost (进货价): the owner's margins read it; other movements have none.
+    let unit_cost_fen = if reason == StockReason::Receive { rules::check_unit_cost(unit_cost_fen)? } else { None };
     let key = key.map(idempotency::parse_key).transpose()?;
     let mut tx = db.begin_write().await?;
-    let request = (store_id, product_id, reason.as_str(), delta, &note);
+    let request = (store_id, product_id, reason.as_str(), delta, &note, unit_cost_fen);
     if let Some(key) = &key
         && let Claim::Replay(saved) = idempotency::claim::<StockLevel>(&mut tx, me.id, BOOK_SCOPE, key, &request).await?
     {
@@ -85,6 +87,9 @@ pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: Stoc
         tx.rollback().await?;
         return Err(short(db, store_id, product_id).await?);
     };
+    if let Some(cost) = unit_cost_fen {
+        store::set_unit_cost(&mut tx, moved.movement_id, cost).await?;
+    }
     let booked = level(product_id, moved);
     if let Some(key) = &key {
         idempotency::remember(&mut tx, me.id, BOOK_SCOPE, key, &booked).await?;

@@ -501,3 +501,9 @@ pub async fn received_since(conn: &mut AnyConnection, store_id: i64, since: i64)
     .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// The purchase cost of a delivery, on its ledger row (written in the booking's transaction).
+pub async fn set_unit_cost(conn: &mut AnyConnection, movement_id: i64, unit_cost_fen: i64) -> Result<(), AppError> {
+    sqlx::query("update stock_movements set unit_cost_fen = $1 where id = $2").bind(unit_cost_fen).bind(movement_id).execute(&mut *conn).await?;
+    Ok(())
+}

@@ -164,6 +164,38 @@ fn sqlite_url_creating_file(url: &str) -> Result<String, sqlx::Error> {
     Ok(format!("sqlite://{path}?{}", params.join("&")))
 }
 
+/// A value for [`insert_rows`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Int(i64),
+    Text(String),
+    Null,
+}
+
+/// Inserts `rows` into `table` (columns `columns`) many rows per statement: for bulk loads
+/// (seed-history), where one statement per row would take minutes on PostgreSQL. Table and
+/// column names are the caller's constants, never input.
+pub async fn insert_rows(conn: &mut sqlx::AnyConnection, table: &str, columns: &[&str], rows: &[Vec<Cell>]) -> Result<(), sqlx::Error> {
+    // PostgreSQL takes at most 65535 parameters per statement.
+    let per = (60_000 / columns.len().max(1)).min(1000);
+    for chunk in rows.chunks(per) {
+        let values = (0..chunk.len()).map(|i| format!("({})", placeholders(1 + i * columns.len(), columns.len()))).collect::<Vec<_>>().join(", ");
+        let sql = format!("insert into {table} ({}) values {values}", columns.join(", "));
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for c in row {
+                q = match c {
+                    Cell::Int(v) => q.bind(*v),
+                    Cell::Text(t) => q.bind(t.clone()),
+                    Cell::Null => q.bind(Option::<i64>::None),
+                };
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// `$first, $first+1, …` for an `in (…)` list of `n` values (both backends read `$n`).
 pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

@@ -47,6 +47,14 @@ pub fn back_to_anchor(anchor: &str) {
     }
 }
 
+/// After a plain form post that worked, to `path`: a clean address, where the page it came
+/// from may still carry a refused try's error and typed values. With JavaScript nothing reloads.
+pub fn back_to(path: &str) {
+    if plain_post_referer().is_some() {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// A form's server function's ending: done → back to `#anchor` on the page it came from (no-JS),
 /// refused → [`bounce_back`] with what was typed.
 pub fn settle<T>(result: Result<T, AppError>, anchor: &str, keep: &[(&str, &str)]) -> Result<T, AppError> {

@@ -188,6 +188,10 @@ error_codes! {
     InvalidMute => "invalid_mute", 422, "禁言时长1分钟到30天", "A mute lasts from 1 minute to 30 days";
     AlreadyReported => "already_reported", 409, "你已经举报过了，门店会尽快处理", "You have already reported this — the store will look at it soon";
     NoArrivalsToday => "no_arrivals_today", 409, "今天还没有进货记录，先在库存里登记进货", "Nothing has been booked in today — record today's deliveries in Stock first";
+    InvalidDate => "invalid_date", 422, "日期按 2026-12-07 这样填", "A date looks like 2026-12-07";
+    InvalidPeriod => "invalid_period", 422, "统计周期选 日、周 或 月", "The period is a day, a week or a month";
+    InvalidPlanQuantity => "invalid_plan_quantity", 422, "采购数量填 0 到 100000 的整数", "A quantity to buy is a whole number from 0 to 100000";
+    InvalidUnitCost => "invalid_unit_cost", 422, "进货价按每件多少元填，比如 3.5，不能超过 100000 元", "The purchase cost is yuan per unit, e.g. 3.5, at most 100000";
     CommentsClosed => "comments_closed", 409, "直播已经结束，不能再评论了", "The live session has ended — comments are closed";
     InvalidSlowMode => "invalid_slow_mode", 422, "慢速模式要在0到300秒之间（0是关闭）", "Slow mode is 0 to 300 seconds (0 turns it off)";
     InvalidBannedWords => "invalid_banned_words", 422, "屏蔽词最多200个，每个1到20个字", "Up to 200 banned words, each 1 to 20 characters";

@@ -1,4 +1,5 @@
 //! The browser-safe kernel every domain builds on: errors, money, phone numbers, time, i18n.
+pub mod csv;
 pub mod digits;
 pub mod error;
 pub mod geo;

@@ -79,10 +79,10 @@ pub fn start(key: &'static str, current: Option<String>, default: String) -> Str
 
 /// The message under one field, if the error is about it.
 #[component]
-pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldError(error: Signal<Option<AppError>>, #[prop(into)] field: String) -> impl IntoView {
     let locale = use_locale();
     move || {
-        error.get().and_then(|e| e.code_for(field)).map(|code| {
+        error.get().and_then(|e| e.code_for(&field)).map(|code| {
             view! { <p class="field-error" role="alert" id=format!("{field}-error")>{code.message(locale)}</p> }
         })
     }

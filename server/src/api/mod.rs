@@ -7,6 +7,7 @@ pub mod customers;
 pub mod error;
 pub mod events;
 pub mod group_buys;
+pub mod insights;
 pub mod live_sessions;
 pub mod markdowns;
 pub mod openapi;
@@ -53,6 +54,10 @@ pub fn router() -> Router<AppState> {
         .route("/staff/orders/{id}/no-show-stock", post(staff::no_show_stock))
         .route("/staff/customers/{user_id}/notes", post(accounts::add_staff_note))
         .route("/owner/routing", get(staff::routing).put(staff::set_routing))
+        .route("/insights", get(insights::get))
+        .route("/insights.csv", get(insights::csv))
+        .route("/order-list", get(insights::order_list).put(insights::save_order_list))
+        .route("/order-list.csv", get(insights::order_list_csv))
         .route("/rider/orders", get(rider::orders))
         .route("/rider/orders/{id}/claim", post(rider::claim))
         .route("/rider/orders/{id}/deliver", post(rider::deliver))

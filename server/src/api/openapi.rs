@@ -39,8 +39,9 @@ use utoipa::OpenApi;
         super::community::arrivals, super::community::comment, super::community::like, super::community::unlike, super::community::vote,
         super::community::pin, super::community::hide_post, super::community::hide_comment, super::community::mute, super::community::remove,
         super::community::report_post, super::community::report_comment, super::community::reports, super::community::resolve, super::community::moderators, super::community::set_moderators, super::community::set_notify, super::community::reviews,
+        super::insights::get, super::insights::csv, super::insights::order_list, super::insights::save_order_list, super::insights::order_list_csv,
     ),
-    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"), (name = "community"))
+    tags((name = "accounts"), (name = "catalog"), (name = "orders"), (name = "staff"), (name = "rider"), (name = "wallet"), (name = "stock"), (name = "customers"), (name = "group_buys"), (name = "team"), (name = "markdowns"), (name = "live"), (name = "community"), (name = "insights"))
 )]
 pub struct ApiDoc;
 

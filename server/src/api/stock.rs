@@ -23,6 +23,10 @@ pub struct StockMoveBody {
     /// At most 60 characters (supplier, batch, why).
     #[serde(default)]
     pub note: String,
+    /// What one unit of a delivery cost (进货价, fen, 0 to 10,000,000); `receive` only, where
+    /// the owner's margins read it. Ignored for other reasons.
+    #[serde(default)]
+    pub unit_cost_fen: Option<i64>,
 }
 
 /// Books a movement of the store's stock. The shelf never goes below what online orders hold
@@ -30,7 +34,7 @@ pub struct StockMoveBody {
 /// `Idempotency-Key` makes a retry book once and answer the same.
 #[utoipa::path(post, path = "/api/v1/staff/stores/{store_id}/stock", params(("store_id" = i64, Path)), request_body = StockMoveBody, tag = "stock",
     responses((status = 200, body = StockLevel), (status = 401), (status = 403, description = "not staff of this store"), (status = 404, description = "no such product here (or a bundle)"),
-        (status = 409, description = "insufficient_stock"), (status = 422, description = "invalid_stock_change or note_too_long")))]
+        (status = 409, description = "insufficient_stock"), (status = 422, description = "invalid_stock_change, note_too_long or invalid_unit_cost")))]
 pub async fn book(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
@@ -39,7 +43,7 @@ pub async fn book(
     ApiJson(body): ApiJson<StockMoveBody>,
 ) -> ApiResult<Json<StockLevel>> {
     let key = super::idempotency_key(&headers)?;
-    Ok(Json(service::book(&state.db, &me, store_id, body.product_id, body.reason, body.delta, &body.note, key.as_deref()).await?))
+    Ok(Json(service::book(&state.db, &me, store_id, body.product_id, body.reason, body.delta, &body.note, body.unit_cost_fen, key.as_deref()).await?))
 }
 
 /// Every product with a shelf of its own at the store, with on hand, held, sellable and

@@ -10,6 +10,7 @@ mod customers;
 mod delivery;
 mod flow;
 mod group_buys;
+mod insights;
 mod helpers;
 mod limits;
 mod live;

@@ -211,6 +211,11 @@ fn StockItem(view: StockItemView, booked: ServerAction<BookStock>, counted: Serv
                     <FieldError error=book_error field="qty"/>
                 </label>
                 <label class="field">
+                    <span class="field-label">{locale.pick("进货价（元/", "Purchase cost (¥ per ")} {line.unit.clone()} {locale.pick("，进货时填，可不填）", ", deliveries only — optional)")}</span>
+                    <input type="text" name="unit_cost" inputmode="decimal" maxlength="10" value=kept_if("unit_cost", "qty") aria-describedby="unit_cost-error"/>
+                    <FieldError error=book_error field="unit_cost"/>
+                </label>
+                <label class="field">
                     <span class="field-label">{locale.pick("备注（供应商、批次、原因，可不填）", "Note (supplier, batch, reason — optional)")}</span>
                     <input type="text" name="note" maxlength="60" value=kept_if("note", "qty") aria-describedby="note-error"/>
                     <FieldError error=book_error field="note"/>
