@@ -78,11 +78,12 @@ pub async fn order_list(db: &Db, me: &Me, store: Option<i64>, day: Option<&str>,
     for c in store::candidates(&db.pool, store_id).await? {
         let h = history.get(&c.product_id).cloned().unwrap_or_else(|| vec![0.0; (to - from + 1) as usize]);
         let f = forecast::forecast(&h, first_wd, horizon);
-        // f[0] is today.
-        let today_left = (f[0] - sold_today.get(&c.product_id).map_or(0.0, |v| v[0])).max(0.0);
-        let until_delivery = today_left + f[1..(for_day - today) as usize].iter().sum::<f64>();
-        let on_shelf = (c.available - until_delivery.round() as i64).max(0);
+        // f[0] is today. A delivery today meets the shelf as it is; a later one meets what is
+        // left after the rest of today's sales and the days in between.
         let start = (for_day - today) as usize;
+        let today_left = (f[0] - sold_today.get(&c.product_id).map_or(0.0, |v| v[0])).max(0.0);
+        let until_delivery = if start == 0 { 0.0 } else { today_left + f[1..start].iter().sum::<f64>() };
+        let on_shelf = (c.available - until_delivery.round() as i64).max(0);
         let next_7: Vec<f64> = f[start..start + 7].iter().map(|v| (v * 10.0).round() / 10.0).collect();
         let cover = forecast::cover_days(c.shelf_life_days);
         let demand: f64 = f[start..start + cover].iter().sum();

@@ -352,6 +352,13 @@ async fn the_order_list_forecasts_a_weekly_pattern_adds_commitments_and_keeps_th
     assert_eq!(status, 403);
     let (_, list) = get(&manager, &app, "/api/v1/order-list").await;
     assert_eq!(list["lines"].as_array().and_then(|l| l.iter().find(|l| l["product_id"] == p)).map(|l| l["qty"].clone()), Some(Value::from(7)));
+    // A delivery today meets the shelf as it is; a week ahead is the furthest.
+    let (status, list) = get(&manager, &app, &format!("/api/v1/order-list?day={}", iso_date(today))).await;
+    assert_eq!(status, 200, "{list}");
+    let line = list["lines"].as_array().and_then(|l| l.iter().find(|l| l["product_id"] == p)).cloned().unwrap_or_default();
+    assert_eq!(line["on_shelf"], 10, "{line}");
+    assert_eq!(get(&manager, &app, &format!("/api/v1/order-list?day={}", iso_date(today + 7))).await.0, 200);
+    assert_eq!(get(&manager, &app, &format!("/api/v1/order-list?day={}", iso_date(today + 8))).await.0, 422);
     // Back to the suggestions.
     let (status, list) = put(&manager, &app, "/api/v1/order-list", &serde_json::json!({ "store_id": a, "day": tomorrow, "lines": [] })).await;
     assert_eq!(status, 200);
