@@ -8,22 +8,28 @@ bench_serve() {
   command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
   scripts/build.sh --release >/dev/null 2>&1
   local bin="${CARGO_TARGET_DIR:-target}/release/linli"
-  dir=$(mktemp -d)
   # Every open stream is a socket on both ends.
   ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-  if [ "$pg" = 1 ]; then
-    db="linli_bench_$$"
-    psql -h 127.0.0.1 -U postgres -qc "create database $db"
-    export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
-  else
-    export DATABASE_URL="sqlite://$dir/bench.db"
-  fi
-  export LEPTOS_SITE_ROOT=target/site LINLI_ADDR=127.0.0.1:$port RUST_LOG=warn
+  bench_database "$port"
   "$bin" seed-demo >/dev/null
   "$bin" serve & pid=$!
   trap bench_cleanup EXIT
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
   base="http://127.0.0.1:$port"
+}
+
+# A scratch folder ($dir) and a fresh database (SQLite in it, or with pg=1 a PostgreSQL
+# database $db), exported as DATABASE_URL with the server's other settings for PORT.
+bench_database() {
+  dir=$(mktemp -d)
+  if [ "$pg" = 1 ]; then
+    db="linli_bench_$$_$1"
+    psql -h 127.0.0.1 -U postgres -qc "create database $db"
+    export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+  else
+    export DATABASE_URL="sqlite://$dir/bench.db"
+  fi
+  export LEPTOS_SITE_ROOT=target/site LINLI_ADDR=127.0.0.1:$1 RUST_LOG=warn
 }
 
 bench_cleanup() {

@@ -23,6 +23,8 @@ create table insight_product_days (
     product_id bigint not null references products(id),
     qty bigint not null,
     revenue_fen bigint not null,
+    -- Of qty, the units group buys sold: one-off campaigns the order list's forecast leaves out.
+    group_qty bigint not null default 0,
     primary key (store_id, day, product_id)
 );
 create index insight_product_days_product on insight_product_days (store_id, product_id, day);
@@ -37,7 +39,12 @@ create table insight_settled (
 );
 
 -- Products bought together in one online order over the last four weeks, per store, kept by
--- the same job (a self-join of order lines is too slow to run per page view).
+-- the same job (a self-join of order lines is too slow to run per page view). When each store's
+-- pairs were last counted is its own row, locked by the instance counting them.
+create table insight_pairs_counted (
+    store_id bigint primary key references stores(id),
+    computed_at_ms bigint not null
+);
 create table insight_pairs (
     store_id bigint not null references stores(id),
     product_a bigint not null references products(id),
@@ -64,6 +71,8 @@ create index counter_sales_day on counter_sales (store_id, created_at_ms);
 create index counter_refunds_day on counter_refunds (store_id, created_at_ms);
 create index wallet_entries_store_day on wallet_entries (store_id, created_at_ms);
 create index orders_live_session on orders (live_session_id);
+-- Orders that changed since their day was rolled up (handed over, missed, a group decided).
+create index orders_store_updated on orders (store_id, updated_at_ms);
 -- A resident's earlier orders at a store: the 30-day repeat rate.
 create index orders_user_store_created on orders (user_id, store_id, created_at_ms);
 create index community_members_joined on community_members (store_id, joined_at_ms);

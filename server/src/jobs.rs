@@ -77,7 +77,9 @@ pub fn spawn_viewer_count(db: Db) {
 pub fn spawn_insights(db: Db) {
     let tick_ms = std::env::var("LINLI_INSIGHTS_TICK_MS").ok().and_then(|v| v.parse().ok()).filter(|ms| *ms >= 10).unwrap_or(60_000);
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(tick_ms));
+        // The first pass a tick after start: a starting instance has more urgent work.
+        let period = Duration::from_millis(tick_ms);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

@@ -143,8 +143,12 @@ pub struct OrderLine {
     pub cover_days: i64,
     /// Forecast units over those days.
     pub forecast: f64,
-    /// Units succeeded group buys and scheduled live line-ups already commit in those days.
+    /// Units succeeded group buys will hand over by the end of those days and that have not
+    /// arrived yet: bought on top of the forecast.
     pub committed: i64,
+    /// Units set aside for scheduled live sessions in the coming week: they left the shelf
+    /// when the session was scheduled, so `on_shelf` already leaves them out.
+    pub live_set_aside: i64,
     /// What the shelf will still have when the delivery arrives (sellable now, less the
     /// forecast until then).
     pub on_shelf: i64,

@@ -18,23 +18,20 @@ const SERIES_DAYS: i64 = forecast::HISTORY_DAYS as i64 + 28;
 /// The most units one line may ask for.
 const MAX_QTY: i64 = 100_000;
 
-/// Units per product and day over `from..=to` at the store: rollups where the job wrote the
-/// day, the ledgers where it has not.
-async fn series(db: &Db, store_id: i64, from: i64, to: i64) -> Result<BTreeMap<i64, Vec<f64>>, AppError> {
+/// Regular demand per product and day over `from..=to` at the store (as the dashboard reads
+/// it: rollups where settled, the ledgers where not): what sold less what group buys sold
+/// (one-off campaigns, committed separately), and a bundle's units counted as its parts.
+async fn series(db: &Db, store_id: i64, from: i64, to: i64, bundles: &BTreeMap<i64, Vec<(i64, i64)>>) -> Result<BTreeMap<i64, Vec<f64>>, AppError> {
     let len = (to - from + 1) as usize;
     let mut out: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
-    let mut put = |p: store::ProductDay| {
-        if let Some(slot) = out.entry(p.product_id).or_insert_with(|| vec![0.0; len]).get_mut((p.day - from) as usize) {
-            *slot += p.qty as f64;
-        }
-    };
-    for p in store::product_series(&db.pool, store_id, from, to).await? {
-        put(p);
-    }
-    let settled: BTreeSet<i64> = store::settled(&db.pool, store_id, from, to).await?.into_keys().collect();
-    for (a, b) in super::rules::unsettled_runs(from, to, &settled) {
-        for p in store::count_product_days(&db.pool, store_id, a, b).await? {
-            put(p);
+    for (_, p) in super::service::product_days(db, &[store_id], from, to).await? {
+        let units = (p.qty - p.group_qty) as f64;
+        let i = (p.day - from) as usize;
+        let parts = bundles.get(&p.product_id).map_or_else(|| vec![(p.product_id, 1)], Clone::clone);
+        for (product, n) in parts {
+            if let Some(slot) = out.entry(product).or_insert_with(|| vec![0.0; len]).get_mut(i) {
+                *slot += units * n as f64;
+            }
         }
     }
     Ok(out)
@@ -64,13 +61,16 @@ pub async fn order_list(db: &Db, me: &Me, store: Option<i64>, day: Option<&str>,
     // Complete days only: history ends yesterday; today is forecast like the days ahead and
     // what it has sold so far comes off its forecast.
     let (from, to) = (today - SERIES_DAYS, today - 1);
-    let history = series(db, store_id, from, to).await?;
-    let sold_today = series(db, store_id, today, today).await?;
+    let bundles = store::bundle_parts(&db.pool).await?;
+    let history = series(db, store_id, from, to, &bundles).await?;
+    let sold_today = series(db, store_id, today, today, &bundles).await?;
     let first_wd = weekday(from) as usize;
     let horizon = (for_day - today) as usize + 7;
     let edits = store::plan(&db.pool, store_id, for_day).await?;
     let costs = store::unit_costs(&db.pool, &[store_id]).await?;
     let window_end = for_day + 6;
+    // Group buys not yet arrived, collected from today until the end of the longest cover:
+    // each line takes those within its own (a pickup before the delivery comes with it).
     let groups = store::committed_by_group_buys(&db.pool, store_id, &iso_date(today), &iso_date(window_end)).await?;
     let live = store::committed_by_live(&db.pool, store_id, now, store::day_start_ms(window_end + 1)).await?;
     let (mut weighted_error, mut weight) = (0.0, 0.0);
@@ -87,10 +87,12 @@ pub async fn order_list(db: &Db, me: &Me, store: Option<i64>, day: Option<&str>,
         let next_7: Vec<f64> = f[start..start + 7].iter().map(|v| (v * 10.0).round() / 10.0).collect();
         let cover = forecast::cover_days(c.shelf_life_days);
         let demand: f64 = f[start..start + cover].iter().sum();
-        // Commitments within the days this delivery covers (a group buy's pickup day, a live
-        // session's start); the committed figure is whole units already promised.
-        let committed = groups.get(&c.product_id).copied().unwrap_or(0) + live.get(&c.product_id).copied().unwrap_or(0);
-        if demand < 0.05 && committed == 0 && !edits.contains_key(&c.product_id) {
+        let last_covered = iso_date(for_day + cover as i64 - 1);
+        let committed: i64 = groups.iter().filter(|(p, pickup, _)| *p == c.product_id && *pickup <= last_covered).map(|(_, _, n)| n).sum();
+        // A scheduled live session's units left the shelf when it was scheduled: shown, and
+        // already out of `available`, so not bought twice.
+        let live_set_aside = live.get(&c.product_id).copied().unwrap_or(0);
+        if demand < 0.05 && committed == 0 && live_set_aside == 0 && !edits.contains_key(&c.product_id) {
             continue;
         }
         let suggested = forecast::suggested(demand, committed, on_shelf);
@@ -110,6 +112,7 @@ pub async fn order_list(db: &Db, me: &Me, store: Option<i64>, day: Option<&str>,
             cover_days: cover as i64,
             forecast: (demand * 10.0).round() / 10.0,
             committed,
+            live_set_aside,
             on_shelf,
             suggested,
             qty: edit.unwrap_or(suggested),
@@ -181,9 +184,9 @@ pub async fn save(db: &Db, me: &Me, store_id: i64, day: Option<&str>, lines: &[P
 pub async fn csv(db: &Db, me: &Me, store: Option<i64>, day: Option<&str>, zh: bool) -> Result<(String, String), AppError> {
     let list = order_list(db, me, store, day, zh).await?;
     let header = if zh {
-        ["生产者", "商品", "规格", "采购数量", "建议", "预测（覆盖天数内）", "已承诺", "到货时货架", "进货价（元）", "预计金额（元）"]
+        ["生产者", "商品", "规格", "采购数量", "建议", "预测（覆盖天数内）", "团购未到货", "直播已留", "到货时货架", "进货价（元）", "预计金额（元）"]
     } else {
-        ["Supplier", "Product", "Spec", "Buy", "Suggested", "Forecast (days covered)", "Committed", "On shelf at delivery", "Unit cost (¥)", "Amount (¥)"]
+        ["Supplier", "Product", "Spec", "Buy", "Suggested", "Forecast (days covered)", "Group buys to come", "Set aside for live", "On shelf at delivery", "Unit cost (¥)", "Amount (¥)"]
     };
     let rows: Vec<Vec<String>> = super::rules::by_supplier(&list.lines)
         .into_iter()
@@ -198,6 +201,7 @@ pub async fn csv(db: &Db, me: &Me, store: Option<i64>, day: Option<&str>, zh: bo
                 l.suggested.to_string(),
                 format!("{:.1}", l.forecast),
                 l.committed.to_string(),
+                l.live_set_aside.to_string(),
                 l.on_shelf.to_string(),
                 l.unit_cost_fen.map_or_else(String::new, super::rules::yuan),
                 l.unit_cost_fen.map_or_else(String::new, |c| super::rules::yuan(c * l.qty)),

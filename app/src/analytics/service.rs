@@ -84,13 +84,17 @@ pub fn period(span: Option<&str>, date: Option<&str>, today: i64) -> Result<(Spa
 }
 
 /// Each day's figures `from..=to` over the stores: the rollup where the job has written the
-/// day, the ledgers where it has not.
+/// day, the ledgers where it has not. The settled days are read first and only their rollup
+/// rows are taken, so a day the job settles meanwhile is counted once, from the ledgers.
 pub async fn daily(db: &Db, ids: &[i64], from: i64, to: i64) -> Result<BTreeMap<i64, Totals>, AppError> {
     let mut out: BTreeMap<i64, Totals> = (from..=to).map(|d| (d, Totals::new())).collect();
-    for (day, metric, v) in store::rollup(&db.pool, ids, from, to).await? {
-        rules::add(out.entry(day).or_default(), &metric, v);
-    }
     let settled = store::settled_days(&db.pool, ids, from, to).await?;
+    let is_settled = |s: i64, d: i64| settled.get(&s).is_some_and(|days| days.contains(&d));
+    for (s, day, metric, v) in store::rollup(&db.pool, ids, from, to).await? {
+        if is_settled(s, day) {
+            rules::add(out.entry(day).or_default(), &metric, v);
+        }
+    }
     for id in ids {
         let empty = BTreeSet::new();
         for (a, b) in rules::unsettled_runs(from, to, settled.get(id).unwrap_or(&empty)) {
@@ -102,24 +106,28 @@ pub async fn daily(db: &Db, ids: &[i64], from: i64, to: i64) -> Result<BTreeMap<
     Ok(out)
 }
 
-/// Units and takings per (store, product) over `from..=to`, settled or not.
-async fn products(db: &Db, ids: &[i64], from: i64, to: i64) -> Result<BTreeMap<(i64, i64), (i64, i64)>, AppError> {
-    let mut out: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
-    for (s, p, qty, fen) in store::product_rollup(&db.pool, ids, from, to).await? {
-        let e = out.entry((s, p)).or_default();
-        e.0 += qty;
-        e.1 += fen;
-    }
+/// Units and takings per store and product over `from..=to`, settled or not (read as
+/// [`daily`] reads).
+pub async fn product_days(db: &Db, ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, store::ProductDay)>, AppError> {
     let settled = store::settled_days(&db.pool, ids, from, to).await?;
+    let is_settled = |s: i64, d: i64| settled.get(&s).is_some_and(|days| days.contains(&d));
+    let mut out: Vec<(i64, store::ProductDay)> = store::product_rollup(&db.pool, ids, from, to).await?.into_iter().filter(|(s, p)| is_settled(*s, p.day)).collect();
     for id in ids {
         let empty = BTreeSet::new();
         for (a, b) in rules::unsettled_runs(from, to, settled.get(id).unwrap_or(&empty)) {
-            for p in store::count_product_days(&db.pool, *id, a, b).await? {
-                let e = out.entry((*id, p.product_id)).or_default();
-                e.0 += p.qty;
-                e.1 += p.revenue_fen;
-            }
+            out.extend(store::count_product_days(&db.pool, *id, a, b).await?.into_iter().map(|p| (*id, p)));
         }
+    }
+    Ok(out)
+}
+
+/// Units and takings per (store, product) over `from..=to`.
+async fn products(db: &Db, ids: &[i64], from: i64, to: i64) -> Result<BTreeMap<(i64, i64), (i64, i64)>, AppError> {
+    let mut out: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new();
+    for (s, p) in product_days(db, ids, from, to).await? {
+        let e = out.entry((s, p.product_id)).or_default();
+        e.0 += p.qty;
+        e.1 += p.revenue_fen;
     }
     Ok(out)
 }
@@ -299,13 +307,16 @@ pub async fn dashboard(db: &Db, me: &Me, store: Option<i64>, span: Option<&str>,
     // Products: best sellers, best margins, slow movers, bought together.
     let sold = products(db, &scope.ids, w.from, w.to).await?;
     let costs = store::unit_costs(&db.pool, &scope.ids).await?;
-    let mut per_product: BTreeMap<i64, (i64, i64, Option<i64>)> = BTreeMap::new();
+    // (units, takings, margin, takings where the cost is known): a chain's margin rate is
+    // over the stores that booked a cost, not over all takings.
+    let mut per_product: BTreeMap<i64, (i64, i64, Option<i64>, i64)> = BTreeMap::new();
     for ((s, p), (qty, fen)) in &sold {
-        let e = per_product.entry(*p).or_insert((0, 0, None));
+        let e = per_product.entry(*p).or_insert((0, 0, None, 0));
         e.0 += qty;
         e.1 += fen;
         if let Some(c) = costs.get(&(*s, *p)) {
             e.2 = Some(e.2.unwrap_or(0) + fen - qty * c);
+            e.3 += fen;
         }
     }
     let names = store::product_names(&db.pool, &per_product.keys().copied().collect::<Vec<_>>()).await?;
@@ -313,13 +324,13 @@ pub async fn dashboard(db: &Db, me: &Me, store: Option<i64>, span: Option<&str>,
     let mut by_revenue: Vec<_> = per_product.iter().collect();
     by_revenue.sort_by(|x, y| y.1 .1.cmp(&x.1 .1).then(x.0.cmp(y.0)));
     let product_columns = [pick("商品", "Product"), pick("销量", "Units"), pick("销售额（元）", "Sales (¥)"), pick("毛利（元）", "Margin (¥)"), pick("毛利率", "Margin %")];
-    let product_row = |p: &i64, v: &(i64, i64, Option<i64>)| {
+    let product_row = |p: &i64, v: &(i64, i64, Option<i64>, i64)| {
         vec![
             name(p),
             v.0.to_string(),
             rules::yuan(v.1),
             v.2.map_or_else(|| "—".to_string(), rules::yuan),
-            v.2.map_or_else(|| "—".to_string(), |m| rules::show_percent(rules::percent(m, v.1))),
+            v.2.map_or_else(|| "—".to_string(), |m| rules::show_percent(rules::percent(m, v.3))),
         ]
     };
     tables.push(table(
@@ -366,7 +377,7 @@ pub async fn dashboard(db: &Db, me: &Me, store: Option<i64>, span: Option<&str>,
     })
 }
 
-type ProductFigures<'a> = (&'a i64, &'a (i64, i64, Option<i64>));
+type ProductFigures<'a> = (&'a i64, &'a (i64, i64, Option<i64>, i64));
 
 fn draw(days: &[(i64, &Totals)], channels: &[(&str, &str); 4], top: &[ProductFigures<'_>], name: &dyn Fn(&i64) -> String, zh: bool) -> Vec<Chart> {
     let pick = |z: &'static str, e: &'static str| if zh { z } else { e };
@@ -427,52 +438,76 @@ pub struct Settled {
     pub pair_stores: i64,
 }
 
-/// One pass of the rollup job, in every instance: for each store, counts the oldest run of
-/// days that is missing or due a recount, and refreshes its bought-together pairs hourly. Each
-/// run is written whole in one transaction; two instances on the same days queue on their
-/// `insight_settled` rows, and the last to commit wins with the same figures.
+/// Where the next pass starts among the stores, so a budget spent early in one pass is spent
+/// on the next stores in the next (no store waits behind the others for ever).
+static NEXT_STORE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One pass of the rollup job, in every instance: for each store (from where the last pass
+/// stopped), recounts the settled days whose orders changed since they were counted, then
+/// counts the oldest run of days that is missing or due a recount, within `budget_days` in
+/// all; and refreshes its bought-together pairs hourly. Each run is written whole in one
+/// transaction; two instances on the same days queue on their `insight_settled` rows.
 pub async fn settle_due(db: &Db, budget_days: i64) -> Result<Settled, AppError> {
     let now = now_ms();
     let today = local_time(now).day;
     let mut done = Settled::default();
-    for s in crate::stores::list_active(&db.pool).await? {
-        if done.days >= budget_days {
-            break;
-        }
-        let Some(first) = store::first_day(&db.pool, s.id).await? else { continue };
-        let yesterday = today - 1;
-        if first <= yesterday {
-            let settled = store::settled(&db.pool, s.id, first, yesterday).await?;
-            let due = |d: i64| match settled.get(&d) {
-                None => true,
-                // Counted before its window closed and not in the last minutes: again (a day
-                // the job missed while every instance was down gets its final count late).
-                Some(at) => *at < store::day_start_ms(d + 1) + rules::SETTLE_AFTER_DAYS * DAY_MS && *at < now - RECOUNT_AFTER_MS,
-            };
-            if let Some(from) = (first..=yesterday).find(|d| due(*d)) {
-                let to = (from..=yesterday.min(from + RUN_DAYS - 1)).take_while(|d| due(*d)).last().unwrap_or(from);
-                settle(db, s.id, from, to).await?;
-                done.days += to - from + 1;
-            }
+    let stores = crate::stores::list_active(&db.pool).await?;
+    let start = NEXT_STORE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % stores.len().max(1);
+    for s in stores.iter().cycle().skip(start).take(stores.len()) {
+        if done.days < budget_days {
+            done.days += settle_store(db, s.id, now, today, budget_days - done.days).await?;
         }
         if store::pairs_counted_at(&db.pool, s.id).await?.is_none_or(|at| at < now - 3_600_000) {
             let mut tx = db.begin_write().await?;
-            store::refresh_pairs(&mut tx, s.id, now - 28 * DAY_MS, now).await?;
+            let counted = store::refresh_pairs(&mut tx, s.id, now - 28 * DAY_MS, now - 3_600_000, now).await?;
             tx.commit().await?;
-            done.pair_stores += 1;
+            done.pair_stores += i64::from(counted);
         }
     }
     Ok(done)
 }
 
+/// The days of one store the job counts in this pass (at most `budget` days): how many.
+async fn settle_store(db: &Db, store_id: i64, now: i64, today: i64, budget: i64) -> Result<i64, AppError> {
+    let Some(first) = store::first_day(&db.pool, store_id).await? else { return Ok(0) };
+    let yesterday = today - 1;
+    if first > yesterday {
+        return Ok(0);
+    }
+    let mut counted = 0;
+    // Orders handed over, missed or decided after their day was counted: whenever it was.
+    for d in store::changed_days(&db.pool, store_id, now - 2 * DAY_MS).await?.into_iter().filter(|d| *d <= yesterday).take(budget as usize) {
+        settle(db, store_id, d, d).await?;
+        counted += 1;
+    }
+    let settled = store::settled(&db.pool, store_id, first, yesterday).await?;
+    let due = |d: i64| match settled.get(&d) {
+        None => true,
+        // Counted before its window closed and not in the last minutes: again (a day the job
+        // missed while every instance was down gets its final count late).
+        Some(at) => *at < store::day_start_ms(d + 1) + rules::SETTLE_AFTER_DAYS * DAY_MS && *at < now - RECOUNT_AFTER_MS,
+    };
+    if counted < budget
+        && let Some(from) = (first..=yesterday).find(|d| due(*d))
+    {
+        let to = (from..=yesterday.min(from + RUN_DAYS.min(budget - counted) - 1)).take_while(|d| due(*d)).last().unwrap_or(from);
+        settle(db, store_id, from, to).await?;
+        counted += to - from + 1;
+    }
+    Ok(counted)
+}
+
 /// Counts a store's days `from..=to` and writes them as settled (seed-history and the job).
 pub async fn settle(db: &Db, store_id: i64, from: i64, to: i64) -> Result<(), AppError> {
+    // Stamped with when counting began: what changes while it runs is newer than the stamp,
+    // so the next pass sees it.
+    let started = now_ms();
     // Counted before the write transaction opens: never hold a pooled connection while
     // waiting for another.
     let figures = store::count_days(&db.pool, store_id, from, to).await?;
     let products = store::count_product_days(&db.pool, store_id, from, to).await?;
     let mut tx = db.begin_write().await?;
-    store::write_days(&mut tx, store_id, from, to, &figures, &products, now_ms()).await?;
+    store::write_days(&mut tx, store_id, from, to, &figures, &products, started).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -27,6 +27,8 @@ pub struct ProductDay {
     pub product_id: i64,
     pub qty: i64,
     pub revenue_fen: i64,
+    /// Of `qty`, what group buys sold.
+    pub group_qty: i64,
 }
 
 /// Counts a store's days `from..=to` from the ledgers: one (day, metric, value) per figure
@@ -166,22 +168,28 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
     Ok(days.into_iter().flat_map(|(day, t)| t.into_iter().map(move |(m, v)| (day, m, v))).collect())
 }
 
-/// Units and takings per product and day, `from..=to`, counted from the ledgers.
+/// Units and takings per product and day, `from..=to`, counted from the ledgers: online
+/// orders that are sales, the till, less the till's refunds (on the refund's day).
 pub async fn count_product_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Result<Vec<ProductDay>, AppError> {
     let sql = format!(
-        "select day, product_id, cast(sum(qty) as bigint), cast(sum(price_fen * qty) as bigint)
-         from (select (o.created_at_ms + $4) / {DAY_MS} as day, i.product_id, i.qty, i.price_fen
+        "select day, product_id, cast(sum(qty) as bigint), cast(sum(price_fen * qty) as bigint), cast(sum(group_qty) as bigint)
+         from (select (o.created_at_ms + $4) / {DAY_MS} as day, i.product_id, i.qty, i.price_fen,
+                      case when o.group_buy_id is not null then i.qty else 0 end as group_qty
                from order_items i join orders o on o.id = i.order_id
                where o.store_id = $1 and o.created_at_ms >= $2 and o.created_at_ms < $3 and o.{COUNTED}
                union all
-               select (s.created_at_ms + $4) / {DAY_MS}, l.product_id, l.qty, l.price_fen
+               select (s.created_at_ms + $4) / {DAY_MS}, l.product_id, l.qty, l.price_fen, 0
                from counter_sale_lines l join counter_sales s on s.id = l.sale_id
-               where s.store_id = $1 and s.created_at_ms >= $2 and s.created_at_ms < $3) sold
+               where s.store_id = $1 and s.created_at_ms >= $2 and s.created_at_ms < $3
+               union all
+               select (r.created_at_ms + $4) / {DAY_MS}, l.product_id, -l.qty, l.price_fen, 0
+               from counter_refund_lines l join counter_refunds r on r.id = l.refund_id
+               where r.store_id = $1 and r.created_at_ms >= $2 and r.created_at_ms < $3) sold
          group by day, product_id"
     );
-    let rows: Vec<(i64, i64, i64, i64)> =
+    let rows: Vec<(i64, i64, i64, i64, i64)> =
         sqlx::query_as(&sql).bind(store_id).bind(day_start_ms(from)).bind(day_start_ms(to + 1)).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(day, product_id, qty, revenue_fen)| ProductDay { day, product_id, qty, revenue_fen }).collect())
+    Ok(rows.into_iter().map(|(day, product_id, qty, revenue_fen, group_qty)| ProductDay { day, product_id, qty, revenue_fen, group_qty }).collect())
 }
 
 /// The first day a store has anything to count: when it opened, or its oldest sale if that
@@ -222,32 +230,27 @@ pub async fn settled_days(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64)
     Ok(out)
 }
 
-/// The materialised figures of `from..=to` for the stores: (day, metric, value).
-pub async fn rollup(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
-    let sql = format!(
-        "select day, metric, cast(sum(value) as bigint) from insight_days where day >= $1 and day <= $2 and store_id in ({})
-         group by day, metric",
-        placeholders(3, store_ids.len())
-    );
-    let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql).bind(from).bind(to);
+/// The materialised figures of `from..=to` for the stores: (store, day, metric, value).
+pub async fn rollup(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, i64, String, i64)>, AppError> {
+    let sql = format!("select store_id, day, metric, value from insight_days where day >= $1 and day <= $2 and store_id in ({})", placeholders(3, store_ids.len()));
+    let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql).bind(from).bind(to);
     for id in store_ids {
         q = q.bind(*id);
     }
     Ok(q.fetch_all(pool).await?)
 }
 
-/// The materialised product figures of `from..=to`, per store and product: (store, product, qty, fen).
-pub async fn product_rollup(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, i64, i64, i64)>, AppError> {
+/// The materialised product figures of `from..=to`, per store, day and product.
+pub async fn product_rollup(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, ProductDay)>, AppError> {
     let sql = format!(
-        "select store_id, product_id, cast(sum(qty) as bigint), cast(sum(revenue_fen) as bigint) from insight_product_days
-         where day >= $1 and day <= $2 and store_id in ({}) group by store_id, product_id",
+        "select store_id, day, product_id, qty, revenue_fen, group_qty from insight_product_days where day >= $1 and day <= $2 and store_id in ({})",
         placeholders(3, store_ids.len())
     );
-    let mut q = sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql).bind(from).bind(to);
+    let mut q = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64)>(&sql).bind(from).bind(to);
     for id in store_ids {
         q = q.bind(*id);
     }
-    Ok(q.fetch_all(pool).await?)
+    Ok(q.fetch_all(pool).await?.into_iter().map(|(s, day, product_id, qty, revenue_fen, group_qty)| (s, ProductDay { day, product_id, qty, revenue_fen, group_qty })).collect())
 }
 
 /// Writes a store's days `from..=to` whole: its figures and product figures replace what was
@@ -279,11 +282,11 @@ pub async fn write_days(conn: &mut AnyConnection, store_id: i64, from: i64, to: 
         q.execute(&mut *conn).await?;
     }
     for chunk in products.chunks(200) {
-        let values = (0..chunk.len()).map(|i| format!("($1, {})", placeholders(2 + i * 4, 4))).collect::<Vec<_>>().join(", ");
-        let sql = format!("insert into insight_product_days (store_id, day, product_id, qty, revenue_fen) values {values}");
+        let values = (0..chunk.len()).map(|i| format!("($1, {})", placeholders(2 + i * 5, 5))).collect::<Vec<_>>().join(", ");
+        let sql = format!("insert into insight_product_days (store_id, day, product_id, qty, revenue_fen, group_qty) values {values}");
         let mut q = sqlx::query(&sql).bind(store_id);
         for p in chunk {
-            q = q.bind(p.day).bind(p.product_id).bind(p.qty).bind(p.revenue_fen);
+            q = q.bind(p.day).bind(p.product_id).bind(p.qty).bind(p.revenue_fen).bind(p.group_qty);
         }
         q.execute(&mut *conn).await?;
     }
@@ -291,8 +294,24 @@ pub async fn write_days(conn: &mut AnyConnection, store_id: i64, from: i64, to: 
 }
 
 /// Refreshes the products a store's residents bought together in one order since `since_ms`
-/// (pairs seen at least twice).
-pub async fn refresh_pairs(conn: &mut AnyConnection, store_id: i64, since_ms: i64, now: i64) -> Result<(), AppError> {
+/// (pairs seen at least twice), unless they were counted after `stale_before`: `false` then.
+/// The store's `insight_pairs_counted` row is claimed first, so a second instance waits for
+/// the first and then finds the pairs fresh.
+pub async fn refresh_pairs(conn: &mut AnyConnection, store_id: i64, since_ms: i64, stale_before: i64, now: i64) -> Result<bool, AppError> {
+    let claimed: Option<(i64,)> = sqlx::query_as(
+        "insert into insight_pairs_counted (store_id, computed_at_ms) values ($1, $2)
+         on conflict (store_id) do update set computed_at_ms = excluded.computed_at_ms
+         where insight_pairs_counted.computed_at_ms < $3
+         returning store_id",
+    )
+    .bind(store_id)
+    .bind(now)
+    .bind(stale_before)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if claimed.is_none() {
+        return Ok(false);
+    }
     sqlx::query("delete from insight_pairs where store_id = $1").bind(store_id).execute(&mut *conn).await?;
     let sql = format!(
         "insert into insight_pairs (store_id, product_a, product_b, orders, computed_at_ms)
@@ -303,13 +322,26 @@ pub async fn refresh_pairs(conn: &mut AnyConnection, store_id: i64, since_ms: i6
          having count(*) >= 2"
     );
     sqlx::query(&sql).bind(store_id).bind(since_ms).bind(now).execute(&mut *conn).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// When a store's pairs were last counted.
 pub async fn pairs_counted_at(pool: &AnyPool, store_id: i64) -> Result<Option<i64>, AppError> {
-    let (t,): (Option<i64>,) = sqlx::query_as("select max(computed_at_ms) from insight_pairs where store_id = $1").bind(store_id).fetch_one(pool).await?;
-    Ok(t)
+    let t: Option<(i64,)> = sqlx::query_as("select computed_at_ms from insight_pairs_counted where store_id = $1").bind(store_id).fetch_optional(pool).await?;
+    Ok(t.map(|(t,)| t))
+}
+
+/// Settled days of a store with an order that changed after the day was counted (handed
+/// over, missed, cancelled, a group decided), among orders changed since `since_ms`.
+pub async fn changed_days(pool: &AnyPool, store_id: i64, since_ms: i64) -> Result<Vec<i64>, AppError> {
+    let sql = format!(
+        "select distinct d.day from orders o
+         join insight_settled d on d.store_id = o.store_id and d.day = (o.created_at_ms + $3) / {DAY_MS}
+         where o.store_id = $1 and o.updated_at_ms > $2 and o.updated_at_ms > d.computed_at_ms
+         order by d.day"
+    );
+    let rows: Vec<(i64,)> = sqlx::query_as(&sql).bind(store_id).bind(since_ms).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(d,)| d).collect())
 }
 
 /// The pairs most often bought together at the stores: (name a, name b, orders).
@@ -473,14 +505,17 @@ pub async fn last_sold(pool: &AnyPool, store_id: i64, product_id: i64) -> Result
 
 /// A store's materialised units per product and day, `from..=to`.
 pub async fn product_series(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Result<Vec<ProductDay>, AppError> {
-    let rows: Vec<(i64, i64, i64, i64)> =
-        sqlx::query_as("select day, product_id, qty, revenue_fen from insight_product_days where store_id = $1 and day >= $2 and day <= $3")
-            .bind(store_id)
-            .bind(from)
-            .bind(to)
-            .fetch_all(pool)
-            .await?;
-    Ok(rows.into_iter().map(|(day, product_id, qty, revenue_fen)| ProductDay { day, product_id, qty, revenue_fen }).collect())
+    Ok(product_rollup(pool, &[store_id], from, to).await?.into_iter().map(|(_, p)| p).collect())
+}
+
+/// What one unit of each bundle is made of: bundle → [(product, units)].
+pub async fn bundle_parts(pool: &AnyPool) -> Result<BTreeMap<i64, Vec<(i64, i64)>>, AppError> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as("select bundle_id, product_id, cast(qty as bigint) from bundle_items").fetch_all(pool).await?;
+    let mut out: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for (b, p, q) in rows {
+        out.entry(b).or_default().push((p, q));
+    }
+    Ok(out)
 }
 
 /// A product the order list may name: what the store sells (bundles are made of products and
@@ -514,24 +549,24 @@ pub async fn candidates(pool: &AnyPool, store_id: i64) -> Result<Vec<Candidate>,
 
 /// Units that succeeded group buys will hand over at the store with a pickup day in
 /// `from..=to` (ISO dates) and that have not arrived yet (once booked in they are on the
-/// shelf, held by their orders).
-pub async fn committed_by_group_buys(pool: &AnyPool, store_id: i64, from: &str, to: &str) -> Result<BTreeMap<i64, i64>, AppError> {
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "select gp.product_id, cast(sum(gp.units) as bigint) from group_buy_purchases gp
+/// shelf, held by their orders): (product, pickup day, units).
+pub async fn committed_by_group_buys(pool: &AnyPool, store_id: i64, from: &str, to: &str) -> Result<Vec<(i64, String, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "select gp.product_id, g.pickup_date, cast(sum(gp.units) as bigint) from group_buy_purchases gp
          join group_buys g on g.id = gp.group_buy_id
          join group_buy_stores gs on gs.group_buy_id = g.id and gs.store_id = gp.store_id
          where gp.store_id = $1 and g.status = 'succeeded' and gs.received_at_ms is null and g.pickup_date >= $2 and g.pickup_date <= $3
-         group by gp.product_id",
+         group by gp.product_id, g.pickup_date",
     )
     .bind(store_id)
     .bind(from)
     .bind(to)
     .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().collect())
+    .await?)
 }
 
-/// Units set aside for the store's scheduled live sessions starting in [from_ms, to_ms).
+/// Units set aside for the store's scheduled live sessions starting in [from_ms, to_ms): they
+/// left the shelf when the session was scheduled (直播备货), so they are shown, not bought again.
 pub async fn committed_by_live(pool: &AnyPool, store_id: i64, from_ms: i64, to_ms: i64) -> Result<BTreeMap<i64, i64>, AppError> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "select i.product_id, cast(sum(i.allotted) as bigint) from live_items i join live_sessions s on s.id = i.session_id

@@ -59,8 +59,8 @@ fn Plan(list: OrderList, save: ServerAction<SaveOrderList>, reset: ServerAction<
         <p class="insight-scope"><strong>{store_name}</strong> " · " {locale.pick("到货日 ", "delivery ")} <span class="num">{for_day.clone()}</span></p>
         <p class="hint">
             {locale.pick(
-                "建议量 = 到货后保质期内（最多7天）的预测销量 + 已成团团购和已排直播占用的数量 − 到货时货架上还能卖的。预测按近8周每天的销量：星期规律加趋势。",
-                "Suggested = forecast sales over the days the delivery must last (its shelf life, at most 7) + what succeeded group buys and scheduled live sessions already commit − what the shelf will still hold. The forecast reads the last 8 weeks day by day: the weekday pattern and the trend.",
+                "建议量 = 到货后保质期内（最多7天）的预测销量 + 已成团、还没到货的团购数量 − 到货时货架上还能卖的（已排直播留出的货不在货架里，不会重复买）。预测按近8周每天的销量（团购另算，套餐按所含商品）：星期规律加趋势。",
+                "Suggested = forecast sales over the days the delivery must last (its shelf life, at most 7) + succeeded group buys not yet arrived − what the shelf will still hold (units set aside for scheduled live sessions are off the shelf already, so never bought twice). The forecast reads the last 8 weeks day by day (group buys apart, bundles as their parts): the weekday pattern and the trend.",
             )}
             " "
             <strong>{locale.pick("近4周预测误差（MAPE）：", "Forecast error over the last 4 weeks (MAPE): ")}{mape.map_or_else(|| "—".to_string(), |m| format!("{m:.1}%"))}</strong>
@@ -106,7 +106,10 @@ fn Plan(list: OrderList, save: ServerAction<SaveOrderList>, reset: ServerAction<
                                                     </td>
                                                     <td class="num">{l.suggested}</td>
                                                     <td class="num">{format!("{:.1}", l.forecast)} <span class="muted">{"/"}{days}</span></td>
-                                                    <td class="num">{l.committed}</td>
+                                                    <td class="num">
+                                                        {l.committed}
+                                                        {(l.live_set_aside > 0).then(|| view! { <span class="muted unit">{locale.pick("直播已留", "live ")}{l.live_set_aside}</span> })}
+                                                    </td>
                                                     <td class="num">{l.on_shelf}</td>
                                                     <td class="num">{l.mape.map_or_else(|| "—".to_string(), |m| format!("{m:.0}%"))}</td>
                                                 </tr>
