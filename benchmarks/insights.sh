@@ -43,7 +43,8 @@ p95() {
 
 measure() {
   local page="$base/admin/insights?span=month" api="$base/api/v1/insights?span=month"
-  curl -fs -b "linli_sid=$sid" "$page" | grep -q 'class="kpi-card"' || { echo "the dashboard did not render" >&2; exit 1; }
+  curl -fs -b "linli_sid=$sid" -o "$dir/page.html" "$page"
+  grep -q 'class="kpi-card"' "$dir/page.html" || { echo "the dashboard did not render" >&2; exit 1; }
   echo "== $(sql "select count(*) from orders") orders, $(sql "select count(*) from insight_days") rollup rows" >&2
   # Warm the caches (the page's first render, the database's pages).
   wrk -t1 -c1 -d3s -H "cookie: linli_sid=$sid" "$page" >/dev/null
