@@ -1,7 +1,16 @@
 -- Insights: the owner's figures of the 店-群-播 model and tomorrow's order list (以销定采).
 
--- What a delivery cost the store (进货价 per unit), booked with the 进货 row; margins read it.
+-- What a delivery cost the store (进货价 per unit), booked with the 进货 row; and the latest
+-- per store and product, kept in the same transaction, which margins and the order list read
+-- (looking it up in the ledger grows with every delivery ever booked).
 alter table stock_movements add column unit_cost_fen bigint;
+create table product_costs (
+    store_id bigint not null references stores(id),
+    product_id bigint not null references products(id),
+    unit_cost_fen bigint not null,
+    movement_id bigint not null references stock_movements(id),
+    primary key (store_id, product_id)
+);
 
 -- Daily rollups, materialised on a schedule (analytics::service::settle_days): a store's
 -- figures for one store-local day (days since 1970-01-01), one row per metric, so a new

@@ -331,6 +331,16 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
         tx.commit().await?;
     }
 
+    // Each product's latest purchase cost per store, as booking a delivery keeps it (the demo
+    // books no costs, so there is none to replace).
+    sqlx::query(
+        "insert into product_costs (store_id, product_id, unit_cost_fen, movement_id)
+         select m.store_id, m.product_id, m.unit_cost_fen, m.id from stock_movements m
+         join (select store_id, product_id, max(id) as id from stock_movements where reason = 'receive' and unit_cost_fen is not null
+               group by store_id, product_id) l on l.id = m.id",
+    )
+    .execute(pool)
+    .await?;
     if db.backend == Backend::Postgres {
         // Rows were written with their ids: move each identity on past them.
         for table in ["users", "user_roles", "orders", "counter_sales", "group_buys", "live_sessions", "stock_movements", "wallet_entries"] {

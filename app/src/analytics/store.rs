@@ -464,13 +464,7 @@ pub async fn product_names(pool: &AnyPool, ids: &[i64]) -> Result<BTreeMap<i64, 
 
 /// The last purchase cost booked with a delivery (进货) per store and product.
 pub async fn unit_costs(pool: &AnyPool, store_ids: &[i64]) -> Result<BTreeMap<(i64, i64), i64>, AppError> {
-    let sql = format!(
-        "select m.store_id, m.product_id, m.unit_cost_fen from stock_movements m
-         where m.reason = 'receive' and m.unit_cost_fen is not null and m.store_id in ({})
-           and m.id = (select max(m2.id) from stock_movements m2 where m2.store_id = m.store_id and m2.product_id = m.product_id
-                       and m2.reason = 'receive' and m2.unit_cost_fen is not null)",
-        placeholders(1, store_ids.len())
-    );
+    let sql = format!("select store_id, product_id, unit_cost_fen from product_costs where store_id in ({})", placeholders(1, store_ids.len()));
     let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&sql);
     for id in store_ids {
         q = q.bind(*id);

@@ -88,7 +88,7 @@ pub async fn book(db: &Db, me: &Me, store_id: i64, product_id: i64, reason: Stoc
         return Err(short(db, store_id, product_id).await?);
     };
     if let Some(cost) = unit_cost_fen {
-        store::set_unit_cost(&mut tx, moved.movement_id, cost).await?;
+        store::set_unit_cost(&mut tx, store_id, product_id, moved.movement_id, cost).await?;
     }
     let booked = level(product_id, moved);
     if let Some(key) = &key {

@@ -502,8 +502,20 @@ pub async fn received_since(conn: &mut AnyConnection, store_id: i64, since: i64)
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-/// The purchase cost of a delivery, on its ledger row (written in the booking's transaction).
-pub async fn set_unit_cost(conn: &mut AnyConnection, movement_id: i64, unit_cost_fen: i64) -> Result<(), AppError> {
+/// The purchase cost of a delivery, on its ledger row and as the product's latest cost at the
+/// store (written in the booking's transaction).
+pub async fn set_unit_cost(conn: &mut AnyConnection, store_id: i64, product_id: i64, movement_id: i64, unit_cost_fen: i64) -> Result<(), AppError> {
     sqlx::query("update stock_movements set unit_cost_fen = $1 where id = $2").bind(unit_cost_fen).bind(movement_id).execute(&mut *conn).await?;
+    sqlx::query(
+        "insert into product_costs (store_id, product_id, unit_cost_fen, movement_id) values ($1, $2, $3, $4)
+         on conflict (store_id, product_id) do update set unit_cost_fen = excluded.unit_cost_fen, movement_id = excluded.movement_id
+         where product_costs.movement_id < excluded.movement_id",
+    )
+    .bind(store_id)
+    .bind(product_id)
+    .bind(unit_cost_fen)
+    .bind(movement_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

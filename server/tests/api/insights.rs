@@ -142,6 +142,7 @@ async fn history(app: &TestApp, a: i64) -> (i64, i64, i64) {
         )
         .await;
     }
+    exec(app, &format!("insert into product_costs (store_id, product_id, unit_cost_fen, movement_id) values ({a}, {p1}, 600, 9001)")).await;
     (p1, p2, price2)
 }
 
@@ -387,6 +388,7 @@ async fn a_delivery_books_its_purchase_cost_and_a_wrong_cost_changes_nothing() {
     assert_eq!(status, 200, "{booked}");
     let id = booked["movement_id"].as_i64().expect("a ledger row");
     assert_eq!(id_of(&app, &format!("select unit_cost_fen from stock_movements where id = {id}")).await, 350);
+    assert_eq!(id_of(&app, &format!("select unit_cost_fen from product_costs where store_id = {a} and product_id = {product}")).await, 350);
     // A write-off has no purchase cost, whatever is sent.
     let (status, lost) = post(&owner, &app, &path, &serde_json::json!({ "product_id": product, "delta": -1, "reason": "loss", "unit_cost_fen": 999 })).await;
     assert_eq!(status, 200, "{lost}");
