@@ -4,7 +4,7 @@ use super::events::StreamRequest;
 use super::who::{Asker, SignedIn};
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use linli_app::group_buy::model::{GroupBuy, GroupBuyReport, JoinRequest, NewGroupBuy, ReceiveGoods};
@@ -181,14 +181,7 @@ pub async fn report(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPa
     responses((status = 200, content_type = "text/csv", description = "UTF-8 with BOM"), (status = 401), (status = 404), (status = 409, description = "closed: not succeeded")))]
 pub async fn purchase_csv(State(state): State<AppState>, SignedIn(me): SignedIn, ApiPath(id): ApiPath<i64>) -> ApiResult<impl IntoResponse> {
     let (name, csv) = service::purchases_csv(&state.db, &me, id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        csv,
-    ))
+    Ok(super::csv_attachment(name, csv))
 }
 
 /// 到货入库: a succeeded campaign's goods arrived at `store_id`. Booked in once, held by the

@@ -5,7 +5,6 @@
 use super::error::{ApiJson, ApiQuery, ApiResult};
 use super::who::SignedIn;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use linli_app::analytics::model::{Insights, OrderList, PlanLine};
@@ -51,7 +50,7 @@ pub struct CsvQuery {
 pub async fn csv(State(state): State<AppState>, SignedIn(me): SignedIn, headers: axum::http::HeaderMap, ApiQuery(q): ApiQuery<CsvQuery>) -> ApiResult<impl IntoResponse> {
     // The page's language cookie travels with its link, so the CSV speaks as the page did.
     let (name, csv) = service::csv(&state.db, &me, q.store_id, q.span.as_deref(), q.date.as_deref(), &q.table, request::api_zh(&headers)).await?;
-    Ok(csv_response(name, csv))
+    Ok(super::csv_attachment(name, csv))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -96,16 +95,5 @@ pub async fn save_order_list(State(state): State<AppState>, SignedIn(me): Signed
     responses((status = 200, content_type = "text/csv", description = "UTF-8 with BOM"), (status = 401), (status = 403), (status = 422)))]
 pub async fn order_list_csv(State(state): State<AppState>, SignedIn(me): SignedIn, headers: axum::http::HeaderMap, ApiQuery(q): ApiQuery<OrderListQuery>) -> ApiResult<impl IntoResponse> {
     let (name, csv) = linli_app::analytics::order_list::csv(&state.db, &me, q.store_id, q.day.as_deref(), request::api_zh(&headers)).await?;
-    Ok(csv_response(name, csv))
-}
-
-fn csv_response(name: String, csv: String) -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        csv,
-    )
+    Ok(super::csv_attachment(name, csv))
 }

@@ -176,3 +176,17 @@ pub fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>
         .map(|v| v.to_str().map(str::to_string).map_err(|_| linli_app::shared::ErrorCode::BadRequest.into()))
         .transpose()
 }
+
+/// A CSV download (UTF-8; the document carries its BOM), never cached: group buys' purchase
+/// lists, the owner's tables and order list.
+pub fn csv_attachment(name: String, csv: String) -> impl axum::response::IntoResponse {
+    use axum::http::header;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        csv,
+    )
+}
