@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod demo;
+pub mod drain;
 pub mod history;
 pub mod jobs;
 pub mod limits;

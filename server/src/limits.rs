@@ -39,6 +39,9 @@ pub struct Limits {
     /// How often an open stream checks that its reader may still read it (a clerk whose role
     /// was removed, an account deactivated).
     pub stream_recheck: Duration,
+    /// `LINLI_DRAIN_SECS`: after SIGTERM, how long the requests in flight may take to finish
+    /// before the instance exits anyway.
+    pub drain: Duration,
 }
 
 impl Default for Limits {
@@ -51,6 +54,7 @@ impl Default for Limits {
             max_in_flight: 1024,
             streams_per_client: 8,
             stream_recheck: Duration::from_secs(60),
+            drain: Duration::from_secs(20),
         }
     }
 }
@@ -72,6 +76,7 @@ impl Limits {
             max_in_flight: num("LINLI_MAX_IN_FLIGHT", d.max_in_flight as u64)? as usize,
             streams_per_client: num("LINLI_STREAMS_PER_CLIENT", d.streams_per_client as u64)? as usize,
             stream_recheck: d.stream_recheck,
+            drain: Duration::from_secs(num("LINLI_DRAIN_SECS", d.drain.as_secs())?),
         })
     }
 }
@@ -267,7 +272,7 @@ pub async fn serve(
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {}
-        () = tokio::time::sleep(Duration::from_secs(20)) => tracing::warn!("requests still running after 20 s; stopping anyway"),
+        () = tokio::time::sleep(limits.drain) => tracing::warn!(secs = limits.drain.as_secs(), "requests still running at the end of the drain; stopping anyway"),
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Building the app: database, router, listener. `main` and the tests both go through here.
 use crate::config::Config;
+use crate::drain::Drain;
 use crate::{api, csrf, jobs, media, observability};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -26,6 +27,8 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     limits: crate::limits::Limits,
+    jobs: Option<jobs::Jobs>,
+    drain: Drain,
 }
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -59,17 +62,29 @@ impl Application {
             let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
             format!("http://{addr}")
         });
-        let router = router(&config, db, api::live_video::VideoRelay::new(relay, instance));
-        Ok(Application { port, listener, router, limits: config.limits })
+        let jobs = config.run_jobs.then(|| jobs::spawn(db.clone(), DbSessionStore::new(db.pool.clone()), &linli_app::server::lease::holder_id(&instance)));
+        let drain = Drain::default();
+        let router = router(&config, db, api::live_video::VideoRelay::new(relay, instance), drain.clone());
+        Ok(Application { port, listener, router, limits: config.limits, jobs, drain })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    /// Serves until SIGTERM or Ctrl-C, then drains (crate::drain): stops taking connections,
+    /// tells the event streams to reconnect elsewhere, lets its job leases go (the other
+    /// instances take the jobs over at their next renewal) and finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        crate::limits::serve(self.listener, self.router, &self.limits, shutdown_signal()).await
+        let (jobs, drain) = (self.jobs, self.drain);
+        let stopping = async move {
+            shutdown_signal().await;
+            drain.start();
+            if let Some(jobs) = &jobs {
+                jobs.give_up().await;
+            }
+        };
+        crate::limits::serve(self.listener, self.router, &self.limits, stopping).await
     }
 }
 
@@ -99,7 +114,7 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Router {
+pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay, drain: Drain) -> Router {
     let leptos_options = leptos_options(config);
     // Install the metrics recorder before the first request is counted.
     let _ = observability::prometheus();
@@ -114,11 +129,6 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
     let session_store = DbSessionStore::new(db.pool.clone());
     // Not a job: every instance that holds rooms counts them.
     jobs::spawn_viewer_count(db.clone());
-    if config.run_jobs {
-        jobs::spawn_deadlines(db.clone());
-        jobs::spawn_insights(db.clone());
-        jobs::spawn_housekeeping(db, session_store.clone());
-    }
     let sessions = SessionManagerLayer::new(session_store)
         .with_name("linli_sid")
         .with_http_only(true)
@@ -134,6 +144,7 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
         // Every server function is a POST; no GET may reach one.
         .route("/api/{*fn_name}", axum::routing::post(server_fn_handler))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/media/{id}", get(media::serve))
         .route(
@@ -194,6 +205,7 @@ pub fn router(config: &Config, db: Db, relay: api::live_video::VideoRelay) -> Ro
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(axum::Extension(crate::limits::StreamSlots::default()))
         .layer(axum::Extension(relay))
+        .layer(axum::Extension(drain))
         .layer(axum::Extension(config.limits.clone()))
         // Outside the sessions and the compression: a kept page costs neither.
         .layer(axum::middleware::from_fn_with_state(crate::page_cache::PageCache::default(), crate::page_cache::serve))
@@ -261,6 +273,15 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// Whether a proxy should send this instance new requests: its database answers and it is not
+/// draining. (`/healthz` says only that the process and its database are alive.)
+async fn readyz(State(state): State<AppState>, axum::Extension(drain): axum::Extension<Drain>) -> Response {
+    if drain.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining").into_response();
+    }
+    healthz(State(state)).await
 }
 
 async fn metrics() -> Response {

@@ -206,8 +206,8 @@ pub const RECENT: i64 = 8;
 /// Tells open join pages about a change made outside a transaction of ours.
 async fn announce(db: &Db, g: &GroupBuy) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
-    let event = progress_event(&mut conn, g.id).await?;
-    db.events.stage(&mut conn, &event).await?;
+    let mut event = progress_event(&mut conn, g.id).await?;
+    db.events.stage(&mut conn, &mut event).await?;
     db.events.committed([event]);
     Ok(())
 }
@@ -294,8 +294,8 @@ async fn join_fresh(db: &Db, user_id: i64, id: i64, req: &JoinRequest, key: &str
     let line = PricedProduct { id: terms.product_id, name: terms.product_name, unit: terms.unit, price_fen: terms.price_fen, regular_price_fen: None };
     let order_id = crate::orders::service::write_order(&mut tx, &new_order, &[(line, req.qty)], req.payment, user_id, "").await?;
     idempotency::remember(&mut tx, user_id, JOIN_SCOPE, key, &order_id).await?;
-    let event = progress_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &event).await?;
+    let mut event = progress_event(&mut tx, id).await?;
+    db.events.stage(&mut tx, &mut event).await?;
     tx.commit().await?;
     db.events.committed([event]);
     tracing::info!(order_id, qty = req.qty, "joined group buy");
@@ -328,8 +328,8 @@ pub async fn leave(db: &Db, user_id: i64, order_id: i64) -> Result<Order, AppErr
     }
     let asker = Asker { user_id: Some(user_id), actor: Actor::Resident };
     let status = apply_in(&mut tx, db, &row, OrderStatus::Cancelled, asker, "left_group").await?;
-    let progress = progress_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &progress).await?;
+    let mut progress = progress_event(&mut tx, id).await?;
+    db.events.stage(&mut tx, &mut progress).await?;
     tx.commit().await?;
     db.events.committed([status, progress]);
     crate::orders::service::load(db, order_id, user_id).await?.ok_or_else(AppError::not_found)
@@ -391,8 +391,8 @@ async fn decide(db: &Db, id: i64) -> Result<bool, AppError> {
     if outcome == GroupBuyStatus::Succeeded {
         store::freeze_purchases(&mut tx, id).await?;
     }
-    let event = progress_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &event).await?;
+    let mut event = progress_event(&mut tx, id).await?;
+    db.events.stage(&mut tx, &mut event).await?;
     tx.commit().await?;
     db.events.committed([event]);
     tracing::info!(group_buy_id = id, outcome = outcome.as_str(), households = row.households, "group buy decided");

@@ -80,8 +80,8 @@ pub async fn comment(db: &Db, me: &Me, id: i64, text: &str) -> Result<LiveCommen
         return Err(AppError::field(ErrorCode::CommentTooFast, "text").with_details(serde_json::json!({ "retry_after_secs": wait_secs.max(1) })));
     };
     let c = store::comment(&mut tx, id, comment_id).await?.ok_or_else(|| AppError::internal("comment vanished"))?.into_model();
-    let event = comment_event(id, &c);
-    db.events.stage(&mut tx, &event).await?;
+    let mut event = comment_event(id, &c);
+    db.events.stage(&mut tx, &mut event).await?;
     tx.commit().await?;
     db.events.committed([event]);
     Ok(c)
@@ -101,7 +101,7 @@ pub async fn hide(db: &Db, me: &Me, id: i64, comment_id: i64) -> Result<(), AppE
     if row.pinned_comment_id == Some(comment_id) {
         events.push(state_event(&mut tx, id).await?);
     }
-    for e in &events {
+    for e in &mut events {
         db.events.stage(&mut tx, e).await?;
     }
     tx.commit().await?;

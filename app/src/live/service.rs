@@ -230,8 +230,8 @@ async fn finish(db: &Db, mut tx: sqlx::Transaction<'static, sqlx::Any>, row: Ses
         let moved = crate::inventory::apply(&mut tx, &m).await?.ok_or_else(|| AppError::internal("returning live units failed"))?;
         crate::inventory::tag_live_session(&mut tx, moved.movement_id, id).await?;
     }
-    let event = state_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &event).await?;
+    let mut event = state_event(&mut tx, id).await?;
+    db.events.stage(&mut tx, &mut event).await?;
     tx.commit().await?;
     db.events.committed([event]);
     tracing::info!(live_session_id = id, "live session ended");
@@ -330,8 +330,8 @@ pub async fn set_cover(db: &Db, me: &Me, id: i64, bytes: Vec<u8>) -> Result<Live
 
 /// Commits `tx` with the session's new state staged for every room; the session after.
 pub(super) async fn publish_state(db: &Db, mut tx: sqlx::Transaction<'static, sqlx::Any>, id: i64) -> Result<LiveSession, AppError> {
-    let event = state_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &event).await?;
+    let mut event = state_event(&mut tx, id).await?;
+    db.events.stage(&mut tx, &mut event).await?;
     tx.commit().await?;
     db.events.committed([event]);
     get(db, id).await?.ok_or_else(AppError::not_found)
@@ -404,10 +404,10 @@ async fn order_fresh(db: &Db, user_id: i64, id: i64, req: &LiveOrderRequest, key
     idempotency::remember(&mut tx, user_id, ORDER_SCOPE, key, &order_id).await?;
     // The store's queue hears of the order as of any other; the room, of the units left.
     let change = crate::orders::model::StatusChange { order_id, status: crate::orders::model::OrderStatus::Placed, at: rfc3339(now_ms()), shelf_slot: None, new: true };
-    let placed = crate::orders::flow::status_event(row.store_id, user_id, &change);
-    let state = state_event(&mut tx, id).await?;
-    db.events.stage(&mut tx, &placed).await?;
-    db.events.stage(&mut tx, &state).await?;
+    let mut placed = crate::orders::flow::status_event(row.store_id, user_id, &change);
+    let mut state = state_event(&mut tx, id).await?;
+    db.events.stage(&mut tx, &mut placed).await?;
+    db.events.stage(&mut tx, &mut state).await?;
     tx.commit().await?;
     db.events.committed([placed, state]);
     tracing::info!(order_id, qty = req.qty, "live order");

@@ -97,8 +97,8 @@ pub async fn apply_in(tx: &mut AnyConnection, db: &Db, row: &OrderRow, to: Order
     // A join confirmed by its group reaches the store's queue as a new order.
     let new = from == OrderStatus::AwaitingGroup && to == OrderStatus::Placed;
     let change = StatusChange { order_id: id, status: to, at: rfc3339(now_ms()), shelf_slot: shelf_slot.filter(|_| to == OrderStatus::Ready), new };
-    let event = status_event(row.store_id, row.user_id, &change);
-    db.events.stage(tx, &event).await?;
+    let mut event = status_event(row.store_id, row.user_id, &change);
+    db.events.stage(tx, &mut event).await?;
     tracing::info!(order_id = id, from = from.as_str(), to = to.as_str(), actor = ?asker.actor, "order moved");
     Ok(event)
 }

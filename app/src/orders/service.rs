@@ -248,8 +248,8 @@ impl Placing {
         idempotency::remember(tx, user_id, PLACE_SCOPE, &key, &id).await?;
         // The store's queue hears of the new order the moment it is committed.
         let change = StatusChange { order_id: id, status: OrderStatus::Placed, at: rfc3339(now_ms()), shelf_slot: None, new: true };
-        let event = super::flow::status_event(store.id, user_id, &change);
-        events.stage(tx, &event).await?;
+        let mut event = super::flow::status_event(store.id, user_id, &change);
+        events.stage(tx, &mut event).await?;
         Ok(Placed::Fresh { id, total_fen: q.total_fen, event })
     }
 }

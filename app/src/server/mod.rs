@@ -5,6 +5,7 @@ pub mod events;
 pub mod form;
 pub mod group_commit;
 pub mod idempotency;
+pub mod lease;
 pub mod qr;
 pub mod request;
 pub mod retry;

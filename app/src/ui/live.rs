@@ -16,8 +16,9 @@ impl Drop for Live {
 }
 
 /// Opens `url` and calls `on_event(name, data)` for each of the named events. The browser
-/// reconnects by itself after a network drop, and the server starts each connection with the
-/// current state, so a page that was offline catches up.
+/// reconnects by itself after a network drop or when an instance drains, sending the id of the
+/// last event it saw; the server sends what was missed and the current state (or `reload` when
+/// it cannot say), so a page that was offline catches up.
 pub fn listen(url: &str, names: &[&str], on_event: impl Fn(&str, String) + Clone + 'static) -> Option<Live> {
     let source = web_sys::EventSource::new(url).ok()?;
     let mut handlers = Vec::new();

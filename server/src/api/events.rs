@@ -3,7 +3,13 @@
 //! stale), then forwards the changes for its topic, with a comment line every 15 s so proxies
 //! and phones keep the connection open. Each client holds a bounded number of streams, and a
 //! stream that needs a role ends when its reader loses it.
+//!
+//! Logged events carry their id. A browser reconnecting — a lost connection, an instance that
+//! restarted or drained — sends the last one (Last-Event-ID) and gets what it missed from the
+//! event log, then the current state; when the log cannot say, a `reload` tells the page to
+//! fetch afresh.
 use crate::api::error::ApiError;
+use crate::drain::Drain;
 use crate::limits::{Limits, StreamSlot, StreamSlots};
 use axum::extract::ConnectInfo;
 use axum::http::HeaderMap;
@@ -18,7 +24,11 @@ use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 fn to_sse(e: &Event) -> SseEvent {
-    SseEvent::default().event(e.name.clone()).data(e.data.clone())
+    let sse = SseEvent::default().event(e.name.clone()).data(e.data.clone());
+    match e.id {
+        Some(id) => sse.id(id.to_string()),
+        None => sse,
+    }
 }
 
 /// A stream's place in its client's allowance: a signed-in reader counts against the account,
@@ -33,6 +43,10 @@ pub struct Opening {
     recheck: Duration,
     /// A live room's stream counts as a viewer while it is open.
     _watch: Option<linli_app::server::events::Watch>,
+    /// Ends the stream when the instance drains.
+    drain: Drain,
+    /// The last event a reconnecting browser saw (its Last-Event-ID header).
+    last_event_id: Option<i64>,
 }
 
 /// What opening a stream needs from its request — the client's address and headers (whose
@@ -44,6 +58,7 @@ pub struct StreamRequest {
     limits: Limits,
     peer: ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
+    drain: Drain,
 }
 
 impl axum::extract::FromRequestParts<AppState> for StreamRequest {
@@ -55,14 +70,15 @@ impl axum::extract::FromRequestParts<AppState> for StreamRequest {
         let slots = parts.extensions.get::<StreamSlots>().cloned().ok_or_else(|| missing("slots"))?;
         let limits = parts.extensions.get::<Limits>().cloned().ok_or_else(|| missing("limits"))?;
         let peer = parts.extensions.get::<ConnectInfo<std::net::SocketAddr>>().cloned().ok_or_else(|| missing("peer address"))?;
-        Ok(StreamRequest { state: state.clone(), slots, limits, peer, headers: parts.headers.clone() })
+        let drain = parts.extensions.get::<Drain>().cloned().ok_or_else(|| missing("drain"))?;
+        Ok(StreamRequest { state: state.clone(), slots, limits, peer, headers: parts.headers.clone(), drain })
     }
 }
 
 impl StreamRequest {
     /// Takes a stream slot for `me` (or, for a guest, for the address).
     pub fn open(&self, me: Option<&Me>) -> Result<Opening, ApiError> {
-        Opening::take(&self.state, &self.slots, &self.limits, me, &self.peer, &self.headers)
+        Opening::take(&self.state, &self.slots, &self.limits, me, &self.peer, &self.headers, &self.drain)
     }
 }
 
@@ -74,6 +90,7 @@ impl Opening {
         me: Option<&Me>,
         peer: &ConnectInfo<std::net::SocketAddr>,
         headers: &HeaderMap,
+        drain: &Drain,
     ) -> Result<Opening, ApiError> {
         let (key, max) = match me {
             Some(me) => (format!("u:{}", me.id), limits.streams_per_client),
@@ -83,7 +100,15 @@ impl Opening {
             }
         };
         let slot = slots.take(key, max)?;
-        Ok(Opening { _slot: slot, reader: me.map(|m| (m.id, None)), db: state.db.clone(), recheck: limits.stream_recheck, _watch: None })
+        Ok(Opening {
+            _slot: slot,
+            reader: me.map(|m| (m.id, None)),
+            db: state.db.clone(),
+            recheck: limits.stream_recheck,
+            _watch: None,
+            drain: drain.clone(),
+            last_event_id: headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok()).filter(|id| *id >= 0),
+        })
     }
 
     /// The stream lasts only while its reader may still see `store_id`'s desk.
@@ -110,17 +135,57 @@ impl Opening {
     }
 }
 
-/// The response: `first` (the current state), then every event for `topic` from `rx`.
-pub fn stream(rx: Receiver<Arc<Event>>, topic: Topic, first: Vec<Event>, opening: Opening) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+/// The response: what a reconnecting browser missed (from the log), the current `state`, then
+/// every event for `topic` from `rx`. `backlog` is recent history a new page starts with (a
+/// live room's last comments), which a resumed stream already has.
+pub async fn stream(
+    rx: Receiver<Arc<Event>>,
+    topic: Topic,
+    state: Vec<Event>,
+    backlog: Vec<Event>,
+    opening: Opening,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    let missed = match opening.last_event_id {
+        Some(after) => opening.db.events.missed(&opening.db.pool, topic, after).await?,
+        None => None,
+    };
+    let mut first = Vec::new();
+    match missed {
+        Some(missed) => {
+            metrics::counter!("sse_resumed_total").increment(1);
+            first.extend(missed);
+            first.extend(state);
+        }
+        None => {
+            if opening.last_event_id.is_some() {
+                // Back after a gap the log no longer covers: the page fetches what it shows.
+                first.push(Event::new("reload", vec![topic], &serde_json::json!({})));
+            }
+            first.extend(state);
+            first.extend(backlog);
+        }
+    }
+    // Subscribed before the log was read: what both brought is sent once.
+    let sent: std::collections::HashSet<i64> = first.iter().filter_map(|e| e.id).collect();
     metrics::gauge!("sse_streams_open").increment(1.0);
     let start = tokio::time::Instant::now() + opening.recheck;
     let tick = tokio::time::interval_at(start, opening.recheck);
     let head = stream::iter(first.into_iter().map(|e| Ok(to_sse(&e))));
-    let live = stream::unfold(Feed { rx, opening, tick }, move |mut feed| async move {
+    let draining = Box::pin(opening.drain.started());
+    let live = stream::unfold(Feed { rx, opening, tick, draining, ended: false, sent }, move |mut feed| async move {
+        if feed.ended {
+            return None;
+        }
         loop {
             tokio::select! {
+                // The instance is going away: the browser reconnects soon, through the proxy to
+                // another instance, which sends what it missed since its Last-Event-ID.
+                () = &mut feed.draining => {
+                    feed.ended = true;
+                    return Some((Ok(SseEvent::default().retry(crate::drain::RECONNECT_AFTER).comment("draining")), feed));
+                }
                 got = feed.rx.recv() => match got {
-                    Ok(e) if e.concerns(topic) => return Some((Ok(to_sse(&e)), feed)),
+                    Ok(e) if e.concerns(topic) && !e.id.is_some_and(|id| feed.sent.contains(&id)) => return Some((Ok(to_sse(&e)), feed)),
                     Ok(_) => {}
                     // The stream fell behind the buffer: tell the page to fetch the state afresh.
                     Err(RecvError::Lagged(_)) => return Some((Ok(SseEvent::default().event("reload").data("{}")), feed)),
@@ -134,7 +199,7 @@ pub fn stream(rx: Receiver<Arc<Event>>, topic: Topic, first: Vec<Event>, opening
             }
         }
     });
-    Sse::new(head.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(head.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// Holds the subscription and the client's stream slot; dropping it (the client went away, or
@@ -143,6 +208,11 @@ struct Feed {
     rx: Receiver<Arc<Event>>,
     opening: Opening,
     tick: tokio::time::Interval,
+    draining: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    /// The drain's last word was sent: the stream ends.
+    ended: bool,
+    /// Logged events already sent from the log on a resume.
+    sent: std::collections::HashSet<i64>,
 }
 
 impl Drop for Feed {

@@ -166,7 +166,8 @@ pub async fn events(State(state): State<AppState>, Asker(me): Asker, ask: Stream
     service::get(&state.db, id, me.as_ref()).await?.ok_or(ApiError(AppError::not_found()))?;
     let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;
     let current = service::progress_event(&mut conn, id).await?;
-    Ok(super::events::stream(rx, Topic::GroupBuy(id), vec![current], opening))
+    drop(conn);
+    super::events::stream(rx, Topic::GroupBuy(id), vec![current], Vec::new(), opening).await
 }
 
 /// The staff's view: households and units by store, the supplier summary once succeeded.

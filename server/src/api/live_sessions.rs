@@ -92,10 +92,10 @@ pub async fn events(State(state): State<AppState>, Asker(me): Asker, ask: Stream
     let rx = state.db.events.subscribe();
     let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;
     let current = service::state_event(&mut conn, id).await.map_err(|_| ApiError(AppError::not_found()))?;
-    let mut first = vec![current];
-    first.extend(room::replay(&mut conn, id).await?);
+    let recent = room::replay(&mut conn, id).await?;
+    drop(conn);
     let opening = opening.watching(state.db.events.watch_live(id));
-    Ok(super::events::stream(rx, Topic::Live(id), first, opening))
+    super::events::stream(rx, Topic::Live(id), vec![current], recent, opening).await
 }
 
 /// A comment in the room (signed in; 1–60 characters, shown as text).

@@ -83,7 +83,7 @@ pub async fn events(
     if let Some(store_id) = staff_of {
         opening = opening.as_staff_of(store_id);
     }
-    Ok(super::events::stream(rx, linli_app::server::events::Topic::Order(id), vec![current], opening))
+    super::events::stream(rx, linli_app::server::events::Topic::Order(id), vec![current], Vec::new(), opening).await
 }
 
 /// The resident's notifications (accepted, ready, on its way, delivered, cancelled by the

@@ -174,7 +174,7 @@ pub async fn events(
     let me = desk_staff(me, store_id)?;
     let opening = ask.open(Some(&me))?.as_staff_of(store_id);
     let rx = state.db.events.subscribe();
-    Ok(super::events::stream(rx, Topic::Store(store_id), Vec::new(), opening))
+    super::events::stream(rx, Topic::Store(store_id), Vec::new(), Vec::new(), opening).await
 }
 
 #[derive(serde::Serialize, Deserialize, utoipa::ToSchema)]

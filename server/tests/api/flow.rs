@@ -238,3 +238,48 @@ async fn the_pick_list_sums_the_days_orders_per_product_and_notes_travel_with_th
     assert_eq!(resident.delete(app.url(&format!("/api/v1/me/notes/{own}"))).send().await.expect("del").status().as_u16(), 204);
 }
 
+
+/// The clerk's tablet lost its connection while two orders came in: back with the last event
+/// id it saw (as a browser's EventSource sends it), it is sent exactly those two, in order, then
+/// carries on live; back after a gap the log no longer covers, it is told to reload.
+#[tokio::test]
+async fn a_queue_stream_back_with_its_last_event_id_gets_exactly_what_it_missed() {
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let resident = logged_in(&app, RESIDENT).await;
+    let staff = logged_in(&app, STAFF_A).await;
+    let url = app.url(&format!("/api/v1/staff/stores/{store}/events"));
+    let mut queue = staff.get(&url).send().await.expect("queue stream");
+    let mut buf = String::new();
+    let (first, ..) = placed_order(&app, &resident, "resume-1").await;
+    let (seen, name, data) = next_event_with_id(&mut queue, &mut buf, Duration::from_secs(1)).await.expect("the new order");
+    assert_eq!((name.as_str(), data["order_id"].as_i64()), ("status", Some(first)));
+    let seen = seen.expect("a logged event carries its id");
+    drop(queue);
+
+    let (second, ..) = placed_order(&app, &resident, "resume-2").await;
+    let (third, ..) = placed_order(&app, &resident, "resume-3").await;
+    let mut queue = staff.get(&url).header("last-event-id", seen.to_string()).send().await.expect("back");
+    assert_eq!(queue.status().as_u16(), 200);
+    let mut buf = String::new();
+    let mut missed = Vec::new();
+    for _ in 0..2 {
+        let (id, name, data) = next_event_with_id(&mut queue, &mut buf, Duration::from_secs(1)).await.expect("a missed order");
+        missed.push((id.expect("id"), name, data["order_id"].as_i64(), data["new"].as_bool()));
+    }
+    let what: Vec<_> = missed.iter().map(|m| (m.1.as_str(), m.2, m.3)).collect();
+    assert_eq!(what, vec![("status", Some(second), Some(true)), ("status", Some(third), Some(true))]);
+    assert!(seen < missed[0].0 && missed[0].0 < missed[1].0, "{seen} then {missed:?}");
+    let (fourth, ..) = placed_order(&app, &resident, "resume-4").await;
+    let (id, _, data) = next_event_with_id(&mut queue, &mut buf, Duration::from_secs(1)).await.expect("live again");
+    assert_eq!(data["order_id"].as_i64(), Some(fourth));
+    assert!(id.expect("id") > missed[1].0);
+    assert!(next_event_with_id(&mut queue, &mut buf, Duration::from_millis(300)).await.is_none(), "nothing twice");
+
+    // Away for longer than the log keeps: the page is told to fetch its queue afresh.
+    linli_app::server::events::store::purge(&app.db.pool, linli_app::shared::time::now_ms() + 60_000).await.expect("purge");
+    let mut queue = staff.get(&url).header("last-event-id", seen.to_string()).send().await.expect("back");
+    let mut buf = String::new();
+    let (id, name, _) = next_event_with_id(&mut queue, &mut buf, Duration::from_secs(1)).await.expect("reload");
+    assert_eq!((id, name.as_str()), (None, "reload"));
+}

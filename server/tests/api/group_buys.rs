@@ -401,55 +401,66 @@ async fn next_progress(res: &mut reqwest::Response, buf: &mut String) -> Option<
     }
 }
 
-/// Starts the real `linli` binary on the test's database, with a fast deadline job that pauses
-/// after each settled join (so it can be killed half-way).
+/// The real `linli` binary on the test's database, with a fast deadline job that pauses after
+/// each settled join (so it can be killed half-way) and one-second job leases.
 fn start_linli(app: &TestApp) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_linli"))
-        .arg("serve")
-        .env("DATABASE_URL", &app.database_url)
-        .env("LINLI_ADDR", "127.0.0.1:0")
-        .env("LINLI_DEADLINE_TICK_MS", "50")
-        .env("LINLI_SETTLE_PAUSE_MS", "40")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start linli")
+    start_instance(app, &[("LINLI_DEADLINE_TICK_MS", "50"), ("LINLI_SETTLE_PAUSE_MS", "40")]).0
+}
+
+/// A failed campaign past its deadline with 30 households' wallet joins waiting to be refunded,
+/// on an app that runs no jobs of its own (child processes do the resolving). Returns its id.
+async fn failed_campaign_of_30(app: &TestApp) -> i64 {
+    assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
+    let store = first_store(app).await;
+    let (product, price) = group_buy_product(app).await;
+    let id = create_group_buy(app, &campaign(store, product, price, 100, None, 1)).await;
+    let people = households(app, 30, "138440", 10_000).await;
+    for (i, (_, c)) in people.iter().enumerate() {
+        let (s, b) = join(c, app, id, &format!("kill{i}"), &json!({"qty": 1, "payment": "wallet"})).await;
+        assert_eq!(s, 201, "{b}");
+    }
+    pass_deadline(app, id).await;
+    id
+}
+
+async fn cancelled(app: &TestApp, id: i64) -> i64 {
+    count(app, &format!("select count(*) from orders where group_buy_id = {id} and status = 'cancelled'")).await
+}
+
+/// Waits (up to a minute) until the campaign's refunds are all made.
+async fn wait_settled(app: &TestApp, id: i64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while count(app, &format!("select count(*) from group_buys where id = {id} and settled_at_ms is not null")).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the job never finished");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Every join refunded exactly once, every wallet whole again, the ledgers balanced.
+async fn each_refund_paid_once(app: &TestApp, id: i64) {
+    assert_eq!(cancelled(app, id).await, 30);
+    assert_eq!(refunds(app, id).await, 30, "no join skipped, none refunded twice");
+    for i in 0..30 {
+        assert_eq!(wallet(app, &format!("138440{i:05}")).await, 10_000);
+    }
+    ledger_balances(app).await;
 }
 
 #[tokio::test]
 async fn a_resolution_killed_half_way_finishes_after_a_restart_with_each_refund_paid_once() {
-    // This process runs no jobs of its own: the child process does the resolving.
     let app = spawn_app_with(false).await;
-    assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
-    let store = first_store(&app).await;
-    let (product, price) = group_buy_product(&app).await;
-    let id = create_group_buy(&app, &campaign(store, product, price, 100, None, 1)).await;
-    let people = households(&app, 30, "138440", 10_000).await;
-    for (i, (_, c)) in people.iter().enumerate() {
-        let (s, b) = join(c, &app, id, &format!("kill{i}"), &json!({"qty": 1, "payment": "wallet"})).await;
-        assert_eq!(s, 201, "{b}");
-    }
-    pass_deadline(&app, id).await;
-    let cancelled = |app: &TestApp| {
-        let sql = format!("select count(*) from orders where group_buy_id = {id} and status = 'cancelled'");
-        let pool = app.db.pool.clone();
-        async move {
-            let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(&pool).await.expect("count");
-            n
-        }
-    };
+    let id = failed_campaign_of_30(&app).await;
 
     // kill -9 while the job is half-way through the refunds.
     let mut child = start_linli(&app);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while cancelled(&app).await < 5 {
+    while cancelled(&app, id).await < 5 {
         assert!(std::time::Instant::now() < deadline, "the job never started");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     child.kill().expect("kill -9");
     child.wait().expect("reap");
-    let at_kill = cancelled(&app).await;
+    let at_kill = cancelled(&app, id).await;
     assert!(at_kill < 30, "killed half-way ({at_kill} of 30 done)");
     let (_, g) = get(&app.api, &app, &format!("/api/v1/group-buys/{id}")).await;
     assert_eq!(g["status"], "failed", "decided before the kill");
@@ -461,21 +472,61 @@ async fn a_resolution_killed_half_way_finishes_after_a_restart_with_each_refund_
     );
     ledger_balances(&app).await;
 
-    // Restart: the next start finishes the work.
+    // Restart: the next start finishes the work (once the dead instance's lease runs out).
     let mut child = start_linli(&app);
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while count(&app, &format!("select count(*) from group_buys where id = {id} and settled_at_ms is not null")).await == 0 {
-        assert!(std::time::Instant::now() < deadline, "the restarted job never finished");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    wait_settled(&app, id).await;
     child.kill().expect("stop");
     child.wait().expect("reap");
-    assert_eq!(cancelled(&app).await, 30);
-    assert_eq!(refunds(&app, id).await, 30, "no join skipped, none refunded twice");
-    for i in 0..30 {
-        assert_eq!(wallet(&app, &format!("138440{i:05}")).await, 10_000);
+    each_refund_paid_once(&app, id).await;
+}
+
+/// The deadline job's lease: (holder, generation).
+async fn deadline_lease(app: &TestApp) -> Option<(String, i64)> {
+    sqlx::query_as("select holder, generation from job_leases where job = 'group_buy.deadlines'").fetch_optional(&app.db.pool).await.expect("lease")
+}
+
+#[tokio::test]
+async fn with_two_instances_the_deadline_job_runs_in_one_and_moves_to_the_other_when_it_is_killed() {
+    let app = spawn_app_with(false).await;
+    let id = failed_campaign_of_30(&app).await;
+    let first = start_linli(&app);
+    let second = start_linli(&app);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while cancelled(&app, id).await < 5 {
+        assert!(std::time::Instant::now() < deadline, "the job never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    ledger_balances(&app).await;
+    // One of them holds the lease, and has from the start (generation 1): the other has run no pass.
+    let (holder, generation) = deadline_lease(&app).await.expect("a lease");
+    assert_eq!(generation, 1, "{holder}");
+    let (mut dead, mut alive) = if holder.contains(&format!(" pid {} ", first.id())) { (first, second) } else { (second, first) };
+    assert!(holder.contains(&format!(" pid {} ", dead.id())), "{holder} is one of the two");
+
+    // kill -9 the holder half-way through the refunds.
+    dead.kill().expect("kill -9");
+    let killed = std::time::Instant::now();
+    dead.wait().expect("reap");
+    let at_kill = cancelled(&app, id).await;
+    assert!(at_kill < 30, "killed half-way ({at_kill} of 30 done)");
+    assert_eq!(refunds(&app, id).await, at_kill, "consistent at the kill");
+
+    // The other takes the lease over within seconds (a 1 s lease here) and finishes.
+    loop {
+        let (holder, generation) = deadline_lease(&app).await.expect("a lease");
+        if generation == 2 {
+            assert!(holder.contains(&format!(" pid {} ", alive.id())), "{holder} is the survivor");
+            break;
+        }
+        assert!(killed.elapsed() < Duration::from_secs(5), "no takeover {:?} after the kill", killed.elapsed());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let took_over = killed.elapsed();
+    wait_settled(&app, id).await;
+    alive.kill().expect("stop");
+    alive.wait().expect("reap");
+    each_refund_paid_once(&app, id).await;
+    assert_eq!(deadline_lease(&app).await.expect("a lease").1, 2, "changed hands once");
+    eprintln!("lease taken over {took_over:?} after the kill");
 }
 
 /// Deactivates an account as the owner does from the team page.

@@ -307,14 +307,19 @@ pub async fn get(c: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Value)
 
 /// Reads the next server-sent event (name, data) within `limit`.
 pub async fn next_event(res: &mut reqwest::Response, buf: &mut String, limit: Duration) -> Option<(String, Value)> {
+    next_event_with_id(res, buf, limit).await.map(|(_, name, data)| (name, data))
+}
+
+/// Reads the next server-sent event (its id if it has one, name, data) within `limit`.
+pub async fn next_event_with_id(res: &mut reqwest::Response, buf: &mut String, limit: Duration) -> Option<(Option<i64>, String, Value)> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
         if let Some(end) = buf.find("\n\n") {
             let block: String = buf.drain(..end + 2).collect();
-            let name = block.lines().find_map(|l| l.strip_prefix("event:")).map(|s| s.trim().to_string());
-            let data = block.lines().find_map(|l| l.strip_prefix("data:")).map(str::trim);
-            match (name, data) {
-                (Some(name), Some(data)) => return Some((name, serde_json::from_str(data).unwrap_or(Value::Null))),
+            let field = |f: &str| block.lines().find_map(|l| l.strip_prefix(f)).map(|s| s.trim().to_string());
+            let id = field("id:").and_then(|id| id.parse().ok());
+            match (field("event:"), field("data:")) {
+                (Some(name), Some(data)) => return Some((id, name, serde_json::from_str(&data).unwrap_or(Value::Null))),
                 _ => continue, // a keep-alive comment
             }
         }
@@ -473,3 +478,45 @@ pub async fn ledger(app: &TestApp, store: i64, product: i64) -> Vec<(i64, i64, S
         .await
         .expect("ledger")
 }
+
+// ---- Other instances: the real binary in its own process ----
+
+/// Starts `linli serve` on the test's database on a free port, with one-second job leases and
+/// `env` on top; returns the process and its address (it may still be starting: see
+/// [`wait_ready`]).
+pub fn start_instance(app: &TestApp, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    // A port free now; the child binds it a moment later.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+    start_instance_at(app, port, env)
+}
+
+/// [`start_instance`] on a given port (an instance restarted where it was).
+pub fn start_instance_at(app: &TestApp, port: u16, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_linli"));
+    cmd.arg("serve")
+        .env("DATABASE_URL", &app.database_url)
+        .env("LINLI_ADDR", format!("127.0.0.1:{port}"))
+        .env("LINLI_JOB_LEASE_MS", "1000")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    (cmd.spawn().expect("start linli"), format!("http://127.0.0.1:{port}"))
+}
+
+/// Waits (up to half a minute) until the instance at `base` answers `/readyz` with 200.
+pub async fn wait_ready(base: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = reqwest::get(format!("{base}/readyz")).await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "{base} never became ready");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+

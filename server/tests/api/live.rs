@@ -500,3 +500,70 @@ async fn a_host_adds_units_or_closes_a_line_during_the_session_with_a_ledger_row
     let r = client().get(app.url(&cover)).send().await.expect("media");
     assert_eq!(r.headers()["content-type"], "image/jpeg");
 }
+
+/// A viewer's room on an instance that is restarted (SIGTERM, then started again where it was):
+/// the stream is told to come back, and back with the last event id it saw it is sent every
+/// comment and sale it missed, then the room's state — no pin, comment or count lost.
+#[tokio::test]
+async fn a_viewer_whose_instance_restarts_is_sent_what_it_missed_and_loses_nothing() {
+    // The host's and the buyers' instance (this process); the viewer watches through another.
+    let app = spawn_app_with_demo().await;
+    let store = first_store(&app).await;
+    let (product, usual) = live_product(&app, store, 5).await;
+    let id = schedule(&app, &session(store, product, usual / 2, 5, 2)).await;
+    assert_eq!(host_does(&app, id, "start").await.0, 200);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let env = [("LINLI_DRAIN_SECS", "5")];
+    let (mut viewer_instance, base) = start_instance_at(&app, port, &env);
+    wait_ready(&base).await;
+    let room = format!("{base}/api/v1/live-sessions/{id}/events");
+    let mut res = client().get(&room).send().await.expect("room");
+    let mut buf = String::new();
+    let (_, name, state) = next_event_with_id(&mut res, &mut buf, Duration::from_secs(5)).await.expect("the state first");
+    assert_eq!((name.as_str(), state["status"].as_str()), ("state", Some("live")));
+    // The pin, made through the viewer's own instance (so it arrives on SQLite too).
+    let host = login_at(base.clone(), MANAGER_A.to_string()).await;
+    let pinned = host.post(format!("{base}/api/v1/live-sessions/{id}/pin")).json(&json!({"product_id": product})).send().await.expect("pin");
+    assert_eq!(pinned.status().as_u16(), 200);
+    let last = loop {
+        let (eid, name, data) = next_event_with_id(&mut res, &mut buf, Duration::from_secs(2)).await.expect("the pin");
+        if name == "state" && data["pinned_product_id"].as_i64() == Some(product) {
+            break eid.expect("a logged event carries its id");
+        }
+    };
+
+    // The instance restarts; meanwhile, through this one, a comment and a sale.
+    let term = std::process::Command::new("kill").args(["-TERM", &viewer_instance.id().to_string()]).status().expect("kill -TERM");
+    assert!(term.success());
+    while tokio::time::timeout(Duration::from_secs(5), res.chunk()).await.expect("the stream ends").ok().flatten().is_some() {}
+    assert!(viewer_instance.wait().expect("exit").success());
+    let resident = logged_in(&app, RESIDENT).await;
+    let (s, c) = say(&resident, &app, id, "还有吗？给我留一份").await;
+    assert_eq!(s, 201, "{c}");
+    let (s, order) = buy(&resident, &app, id, "restart-1", &live_order(product, 1, "wallet")).await;
+    assert_eq!(s, 201, "{order}");
+    let (mut viewer_instance, _) = start_instance_at(&app, port, &env);
+    wait_ready(&base).await;
+
+    let mut res = client().get(&room).header("last-event-id", last.to_string()).send().await.expect("back");
+    let mut buf = String::new();
+    let mut got = Vec::new();
+    while let Some((eid, name, data)) = next_event_with_id(&mut res, &mut buf, Duration::from_millis(800)).await {
+        got.push((eid, name, data));
+    }
+    let _ = viewer_instance.kill();
+    let _ = viewer_instance.wait();
+    let names: Vec<&str> = got.iter().map(|g| g.1.as_str()).collect();
+    // What was missed, from the log (each with its id, in order), then the room as it is.
+    let logged: Vec<i64> = got.iter().filter_map(|g| g.0).collect();
+    assert!(logged.windows(2).all(|w| w[0] < w[1]) && logged.first().is_some_and(|f| *f > last), "{last} then {got:?}");
+    assert!(got.iter().any(|g| g.1 == "comment" && g.0.is_some() && g.2["text"] == "还有吗？给我留一份"), "the comment: {names:?}");
+    assert!(got.iter().any(|g| g.1 == "state" && g.0.is_some() && g.2["remaining"][0]["remaining"] == 4), "the sale: {got:?}");
+    let now = got.iter().rev().find(|g| g.1 == "state").expect("the state");
+    assert_eq!(now.0, None, "the current state closes the replay");
+    assert_eq!(now.2["pinned_product_id"].as_i64(), Some(product), "the pin: {}", now.2);
+    assert_eq!(now.2["remaining"][0]["remaining"].as_i64(), Some(4));
+    assert_eq!(now.2["orders"].as_i64(), Some(1), "{}", now.2);
+    // Nothing the viewer had already seen is sent again, and no old comment is replayed twice.
+    assert_eq!(got.iter().filter(|g| g.1 == "comment").count(), 1, "{names:?}");
+}

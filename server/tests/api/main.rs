@@ -11,6 +11,7 @@ mod delivery;
 mod flow;
 mod group_buys;
 mod insights;
+mod instances;
 mod helpers;
 mod limits;
 mod live;

@@ -6,6 +6,12 @@
 //! - PostgreSQL (several stateless instances): `pg_notify` in the transaction; PostgreSQL
 //!   delivers it at commit to every instance listening, this one included.
 //! - SQLite (one instance): the event is handed to this process's subscribers after commit.
+//!
+//! Each staged event is also written to the event log (`store::append`, same transaction) and
+//! carries that row's id: a stream sends it as the SSE id, and a browser that reconnects sends
+//! the last one back (Last-Event-ID) to be sent what it missed (server/src/api/events.rs).
+pub mod store;
+
 use super::db::Backend;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -13,6 +19,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
+
+/// How long the event log keeps an event for reconnecting streams (housekeeping purges older
+/// ones every ten minutes): a phone that lost its connection for longer reloads its page.
+pub const LOG_KEEP_MS: i64 = 15 * 60_000;
 
 /// The PostgreSQL notification channel.
 const PG_CHANNEL: &str = "linli_events";
@@ -35,9 +45,26 @@ pub enum Topic {
     Live(i64),
 }
 
-/// One event: its SSE name ("status"), the topics it concerns, its JSON data.
+impl Topic {
+    /// The topic's name in the event log: "order:12", "store:3".
+    pub fn key(&self) -> String {
+        match self {
+            Topic::Order(id) => format!("order:{id}"),
+            Topic::Store(id) => format!("store:{id}"),
+            Topic::User(id) => format!("user:{id}"),
+            Topic::GroupBuy(id) => format!("group_buy:{id}"),
+            Topic::Live(id) => format!("live:{id}"),
+        }
+    }
+}
+
+/// One event: its id in the event log (None for news that is not logged: an instance's own
+/// viewer count, a stream's current state), its SSE name ("status"), the topics it concerns,
+/// its JSON data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub name: String,
     pub topics: Vec<Topic>,
     pub data: String,
@@ -45,7 +72,7 @@ pub struct Event {
 
 impl Event {
     pub fn new(name: &str, topics: Vec<Topic>, data: &impl Serialize) -> Event {
-        Event { name: name.to_string(), topics, data: serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string()) }
+        Event { id: None, name: name.to_string(), topics, data: serde_json::to_string(data).unwrap_or_else(|_| "{}".to_string()) }
     }
 
     pub fn concerns(&self, topic: Topic) -> bool {
@@ -123,9 +150,13 @@ impl Hub {
         let _ = self.tx.send(Arc::new(event));
     }
 
-    /// Stages `event` inside the caller's transaction (PostgreSQL); pass it to
-    /// [`Hub::committed`] once the transaction has committed.
-    pub async fn stage(&self, conn: &mut AnyConnection, event: &Event) -> Result<(), sqlx::Error> {
+    /// Stages `event` inside the caller's transaction: logs it (giving it its id) and, on
+    /// PostgreSQL, notifies it; pass it to [`Hub::committed`] once the transaction has committed.
+    /// Stage last, just before the commit: on PostgreSQL ids are handed out in the order events
+    /// are staged and delivered in the order their transactions commit, and the nearer the two,
+    /// the smaller the chance a reconnecting stream's Last-Event-ID skips one.
+    pub async fn stage(&self, conn: &mut AnyConnection, event: &mut Event) -> Result<(), sqlx::Error> {
+        event.id = Some(store::append(conn, event, crate::shared::time::now_ms()).await?);
         if self.backend == Backend::Postgres {
             let payload = serde_json::to_string(event).unwrap_or_default();
             sqlx::query("select pg_notify($1, $2)").bind(PG_CHANNEL).bind(payload).execute(&mut *conn).await?;
@@ -151,6 +182,22 @@ impl Hub {
             tokio::spawn(listen(self.url.clone(), self.tx.clone(), self.listening.clone()));
         }
         rx
+    }
+
+    /// What a stream reconnecting with `Last-Event-ID: after` missed on `topic`, oldest first;
+    /// None when the log cannot say (it no longer reaches back that far, or the gap is longer
+    /// than a page would want replayed) and the page should fetch its state afresh instead.
+    pub async fn missed(&self, pool: &sqlx::AnyPool, topic: Topic, after: i64) -> Result<Option<Vec<Event>>, crate::shared::AppError> {
+        const MOST: i64 = 500;
+        match store::oldest(pool).await? {
+            // Ids may skip (a rolled-back transaction's on PostgreSQL): a gap just after `after`
+            // reads as purged, and the page reloads — never a silent loss.
+            Some(oldest) if oldest <= after.saturating_add(1) => {
+                let events = store::since(pool, topic, after, MOST + 1).await?;
+                Ok((events.len() as i64 <= MOST).then_some(events))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Streams open on this instance.
