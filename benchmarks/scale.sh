@@ -15,13 +15,14 @@ scripts/build.sh --release >/dev/null 2>&1
 RUSTFLAGS="--cfg erase_components" cargo build -q --release -p linli --example load
 load="${CARGO_TARGET_DIR:-target}/release/examples/load"
 export CLUSTER_DB="linli_scale_$$" CLUSTER_PORT=8090
+pg="postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
 # One address (loopback) holds every stream and request here; lift the per-address caps.
 export LINLI_STREAMS_PER_CLIENT=100000 LINLI_MAX_IN_FLIGHT=100000 RUST_LOG=warn
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 out=$(mktemp -d)
 cleanup() {
   scripts/cluster.sh down >/dev/null 2>&1 || true
-  psql -h 127.0.0.1 -U postgres -qc "drop database if exists $CLUSTER_DB with (force)" || true
+  psql "$pg/postgres" -qc "drop database if exists $CLUSTER_DB with (force)" || true
   rm -rf "$out"
 }
 trap cleanup EXIT
@@ -29,7 +30,7 @@ trap cleanup EXIT
 broken=0
 run() { # run SIZE NAME load-args…
   local n=$1 name=$2; shift 2
-  "$load" "$@" --base "http://127.0.0.1:$CLUSTER_PORT" --db "postgres://postgres@127.0.0.1:5432/$CLUSTER_DB" 2>&1 | tee "$out/$n-$name.txt" || broken=1
+  "$load" "$@" --base "http://127.0.0.1:$CLUSTER_PORT" --db "$pg/$CLUSTER_DB" 2>&1 | tee "$out/$n-$name.txt" || broken=1
 }
 
 for n in $sizes; do

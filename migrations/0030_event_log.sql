@@ -17,3 +17,5 @@ create table event_topics (
     event_id bigint not null,
     primary key (topic, event_id)
 );
+-- The purge deletes by event id.
+create index event_topics_event on event_topics (event_id);

@@ -74,6 +74,8 @@ nginx_conf() {
   cat > "$state/nginx.conf" <<CONF
 daemon off;
 worker_processes 1;
+# Every open event stream is two descriptors in nginx (the browser's and the instance's).
+worker_rlimit_nofile 65536;
 pid $PWD/$state/nginx.pid;
 error_log $PWD/$state/nginx-error.log warn;
 events { worker_connections 16384; }
@@ -96,9 +98,11 @@ $servers    keepalive 128;
       # Event streams pass through as they are written, and may stay open for hours.
       proxy_buffering off;
       proxy_read_timeout 1h;
-      # An instance that is draining or gone: the request goes to the next one. nginx retries
-      # a POST only when it could not be sent at all (never one an instance may have run).
-      proxy_next_upstream error timeout http_502 http_503;
+      # An instance that is draining (it stops accepting at once) or gone: the request goes to
+      # the next one. nginx resends a POST only when it could not be sent at all, never one an
+      # instance may have run. (Open-source nginx has no active health checks: what it notices
+      # is the refused connection, which is what a draining instance gives it.)
+      proxy_next_upstream error timeout;
       proxy_next_upstream_tries 3;
     }
   }

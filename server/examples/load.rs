@@ -544,10 +544,10 @@ impl Harness {
         let heard_pins = Arc::new(Mutex::new(Vec::<Vec<Instant>>::new()));
         let comments_heard = Arc::new(AtomicUsize::new(0));
         let opened = Arc::new(AtomicUsize::new(0));
-        let stop = Arc::new(tokio::sync::Notify::new());
+        let (stop, stopped) = tokio::sync::watch::channel(false);
         let viewers: Vec<_> = (0..self.a.viewers)
             .map(|_| {
-                let (url, heard_pins, comments_heard, opened, stop) = (self.url(&format!("/api/v1/live-sessions/{id}/events")), heard_pins.clone(), comments_heard.clone(), opened.clone(), stop.clone());
+                let (url, heard_pins, comments_heard, opened, mut stopped) = (self.url(&format!("/api/v1/live-sessions/{id}/events")), heard_pins.clone(), comments_heard.clone(), opened.clone(), stopped.clone());
                 tokio::spawn(async move {
                     let http = reqwest::Client::new();
                     let Ok(mut res) = http.get(url).send().await else { return false };
@@ -556,13 +556,18 @@ impl Harness {
                     }
                     opened.fetch_add(1, Ordering::SeqCst);
                     let (mut buf, mut pins, mut first) = (String::new(), Vec::new(), true);
+                    // Held to the end: a stream the server ends or cuts early counts as cut off.
+                    let mut whole = false;
                     loop {
                         tokio::select! {
                             chunk = res.chunk() => match chunk {
                                 Ok(Some(c)) => buf.push_str(&String::from_utf8_lossy(&c)),
                                 _ => break,
                             },
-                            () = stop.notified() => break,
+                            _ = stopped.wait_for(|s| *s) => {
+                                whole = true;
+                                break;
+                            }
                         }
                         while let Some(end) = buf.find("\n\n") {
                             let block: String = buf.drain(..end + 2).collect();
@@ -578,7 +583,7 @@ impl Harness {
                         }
                     }
                     heard_pins.lock().expect("pins").push(pins);
-                    true
+                    whole
                 })
             })
             .collect();
@@ -632,7 +637,7 @@ impl Harness {
         cpu.report();
         // Let the last events arrive, then close the rooms.
         tokio::time::sleep(Duration::from_secs(2)).await;
-        stop.notify_waiters();
+        let _ = stop.send(true);
         let mut closed_early = 0;
         for v in viewers {
             closed_early += usize::from(!v.await.unwrap_or(false));

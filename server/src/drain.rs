@@ -6,8 +6,15 @@
 use std::sync::Arc;
 use tokio::sync::watch;
 
-/// How soon a drained stream's browser reconnects (to another instance, through the proxy).
-pub const RECONNECT_AFTER: std::time::Duration = std::time::Duration::from_millis(500);
+/// How soon a drained stream's browser reconnects (to another instance, through the proxy):
+/// between half a second and three, spread so a thousand streams do not all arrive at once.
+pub fn reconnect_after() -> std::time::Duration {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    // Spread, not secrecy: a counter stepped by a large odd number visits every slot.
+    let n = NEXT.fetch_add(0x9e37_79b9, Ordering::Relaxed);
+    std::time::Duration::from_millis(500 + n % 2_500)
+}
 
 #[derive(Clone)]
 pub struct Drain(Arc<watch::Sender<bool>>);

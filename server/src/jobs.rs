@@ -22,14 +22,12 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Lets every lease this instance holds go, so the others take the jobs over at once
-    /// (a draining instance, before it exits).
+    /// Lets every lease this instance holds go, so the others take the jobs over at their next
+    /// renewal rather than when the lease runs out (a draining instance, before it exits).
     pub async fn give_up(&self) {
         self.stopping.store(true, Ordering::SeqCst);
         for lease in &self.leases {
-            if lease.held() {
-                lease.give_up(&self.db).await;
-            }
+            lease.give_up(&self.db).await;
         }
     }
 }
@@ -112,6 +110,9 @@ fn spawn_renewals(db: Db, leases: Vec<Arc<Lease>>, ttl: Duration, stopping: Arc<
                 return;
             }
             for lease in &leases {
+                if stopping.load(Ordering::SeqCst) {
+                    return;
+                }
                 let held = lease.renew(&db).await;
                 metrics::gauge!("job_lease_held", "job" => lease.job).set(if held { 1.0 } else { 0.0 });
             }

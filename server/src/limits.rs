@@ -226,8 +226,8 @@ impl Drop for StreamSlot {
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the requests in flight
-/// finish (at most 20 s). axum's own `serve` cannot time out a slow request head, so this is
-/// its loop with hyper's header-read timeout switched on.
+/// finish (at most `limits.drain`, LINLI_DRAIN_SECS). axum's own `serve` cannot time out a slow
+/// request head, so this is its loop with hyper's header-read timeout switched on.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: axum::Router,

@@ -38,6 +38,9 @@ impl Application {
     pub async fn build(config: Config) -> Result<Application, BoxError> {
         let db = Db::connect(&config.database_url, config.max_db_connections).await?;
         db.migrate().await?;
+        // Listening before serving: a restarted instance's first streams are reconnecting ones,
+        // and must hear every change committed after they subscribe.
+        db.events.listen_now().await;
         let listener = tokio::net::TcpListener::bind(config.addr).await?;
         let port = listener.local_addr()?.port();
         let mut config = config;
@@ -72,19 +75,31 @@ impl Application {
         self.port
     }
 
-    /// Serves until SIGTERM or Ctrl-C, then drains (crate::drain): stops taking connections,
-    /// tells the event streams to reconnect elsewhere, lets its job leases go (the other
-    /// instances take the jobs over at their next renewal) and finishes the requests in flight.
+    /// Serves until SIGTERM or Ctrl-C, then drains (crate::drain): stops taking connections at
+    /// once, tells the event streams to reconnect elsewhere, lets its job leases go (the other
+    /// instances take the jobs at their next renewal) while the requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (jobs, drain) = (self.jobs, self.drain);
+        let (leases_tx, leases_rx) = tokio::sync::oneshot::channel();
         let stopping = async move {
             shutdown_signal().await;
             drain.start();
-            if let Some(jobs) = &jobs {
-                jobs.give_up().await;
-            }
+            // Beside the drain, bounded: a database that does not answer lets the leases run out
+            // by themselves instead.
+            let leases = tokio::spawn(async move {
+                if let Some(jobs) = jobs {
+                    if tokio::time::timeout(std::time::Duration::from_secs(5), jobs.give_up()).await.is_err() {
+                        tracing::warn!("job leases not given up within 5 s; they run out by themselves");
+                    }
+                }
+            });
+            let _ = leases_tx.send(leases);
         };
-        crate::limits::serve(self.listener, self.router, &self.limits, stopping).await
+        let served = crate::limits::serve(self.listener, self.router, &self.limits, stopping).await;
+        if let Ok(leases) = leases_rx.await {
+            let _ = leases.await;
+        }
+        served
     }
 }
 

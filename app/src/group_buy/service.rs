@@ -203,11 +203,13 @@ pub async fn progress_event(conn: &mut AnyConnection, id: i64) -> Result<Event, 
 /// How many recent joiners a join page shows.
 pub const RECENT: i64 = 8;
 
-/// Tells open join pages about a change made outside a transaction of ours.
+/// Tells open join pages about a change made in an earlier transaction (an edit, a deadline
+/// extended): the event is logged in a short transaction of its own.
 async fn announce(db: &Db, g: &GroupBuy) -> Result<(), AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let mut event = progress_event(&mut conn, g.id).await?;
-    db.events.stage(&mut conn, &mut event).await?;
+    let mut tx = db.begin_write().await?;
+    let mut event = progress_event(&mut tx, g.id).await?;
+    db.events.stage(&mut tx, &mut event).await?;
+    tx.commit().await?;
     db.events.committed([event]);
     Ok(())
 }

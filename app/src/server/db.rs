@@ -137,7 +137,13 @@ impl Db {
         let migrations = migrations(self.backend).map_err(|e| sqlx::migrate::MigrateError::Source(e.into()))?;
         // The fields are sqlx's documented way for `migrate!()` to build a Migrator; sqlx is
         // pinned by Cargo.lock, and this keeps the proc-macro (and a second SQLite build) out.
-        let migrator = Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT };
+        // `ignore_missing`: during a rolling upgrade the first new instance has applied the new
+        // release's migrations, and an old instance that restarts meanwhile must still start.
+        // It can, because a release's migrations only add (tables, nullable or defaulted
+        // columns, indexes); what they make unused is dropped a release later (README,
+        // Upgrading a running chain). Every migration this binary knows is still checked.
+        // Several instances starting at once migrate one at a time (sqlx's advisory lock).
+        let migrator = Migrator { migrations: Cow::Owned(migrations), ignore_missing: true, ..Migrator::DEFAULT };
         migrator.run(&self.pool).await
     }
 

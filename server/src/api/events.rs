@@ -17,7 +17,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use linli_app::accounts::model::Me;
 use linli_app::server::{AppState, Db};
 use futures::stream::{self, Stream, StreamExt};
-use linli_app::server::events::{Event, Topic};
+use linli_app::server::events::{Event, Resume, Topic};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -123,6 +123,12 @@ impl Opening {
         self
     }
 
+    /// Reads the event log for this stream: call it after subscribing and before reading the
+    /// state the stream starts with.
+    pub async fn resume(&self, topic: Topic) -> Resume {
+        self.db.events.resume(&self.db.pool, topic, self.last_event_id).await
+    }
+
     /// Whether the reader may still read on.
     async fn still_allowed(&self) -> bool {
         let Some((uid, store)) = self.reader else { return true };
@@ -135,44 +141,50 @@ impl Opening {
     }
 }
 
-/// The response: what a reconnecting browser missed (from the log), the current `state`, then
-/// every event for `topic` from `rx`. `backlog` is recent history a new page starts with (a
-/// live room's last comments), which a resumed stream already has.
-pub async fn stream(
+/// The response: what a reconnecting browser missed (`resume`, read from the log after
+/// subscribing and before the state), the current `state`, the newest event id, then every event
+/// for `topic` from `rx`. `backlog` is recent history a new page starts with (a live room's last
+/// comments), which a resumed stream already has.
+pub fn stream(
     rx: Receiver<Arc<Event>>,
     topic: Topic,
+    resume: Resume,
     state: Vec<Event>,
     backlog: Vec<Event>,
     opening: Opening,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    let missed = match opening.last_event_id {
-        Some(after) => opening.db.events.missed(&opening.db.pool, topic, after).await?,
-        None => None,
-    };
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let mut first = Vec::new();
-    match missed {
+    // A resumed stream has had everything up to `newest` (before, or now from the log): what
+    // arrives from `rx` up to there is already in what it is sent, or in the state.
+    let mut skip_upto = None;
+    match resume.missed {
         Some(missed) => {
             metrics::counter!("sse_resumed_total").increment(1);
             first.extend(missed);
             first.extend(state);
+            skip_upto = resume.newest;
         }
         None => {
             if opening.last_event_id.is_some() {
-                // Back after a gap the log no longer covers: the page fetches what it shows.
+                // Back after a gap the log does not cover: the page fetches what it shows.
                 first.push(Event::new("reload", vec![topic], &serde_json::json!({})));
             }
             first.extend(state);
             first.extend(backlog);
         }
     }
-    // Subscribed before the log was read: what both brought is sent once.
     let sent: std::collections::HashSet<i64> = first.iter().filter_map(|e| e.id).collect();
+    let mut head: Vec<SseEvent> = first.iter().map(to_sse).collect();
+    if let Some(newest) = resume.newest {
+        // An id without data: the browser takes it as its Last-Event-ID and dispatches nothing.
+        head.push(SseEvent::default().id(newest.to_string()));
+    }
     metrics::gauge!("sse_streams_open").increment(1.0);
     let start = tokio::time::Instant::now() + opening.recheck;
     let tick = tokio::time::interval_at(start, opening.recheck);
-    let head = stream::iter(first.into_iter().map(|e| Ok(to_sse(&e))));
+    let head = stream::iter(head.into_iter().map(Ok));
     let draining = Box::pin(opening.drain.started());
-    let live = stream::unfold(Feed { rx, opening, tick, draining, ended: false, sent }, move |mut feed| async move {
+    let live = stream::unfold(Feed { rx, opening, tick, draining, ended: false, sent, skip_upto }, move |mut feed| async move {
         if feed.ended {
             return None;
         }
@@ -182,10 +194,10 @@ pub async fn stream(
                 // another instance, which sends what it missed since its Last-Event-ID.
                 () = &mut feed.draining => {
                     feed.ended = true;
-                    return Some((Ok(SseEvent::default().retry(crate::drain::RECONNECT_AFTER).comment("draining")), feed));
+                    return Some((Ok(SseEvent::default().retry(crate::drain::reconnect_after()).comment("draining")), feed));
                 }
                 got = feed.rx.recv() => match got {
-                    Ok(e) if e.concerns(topic) && !e.id.is_some_and(|id| feed.sent.contains(&id)) => return Some((Ok(to_sse(&e)), feed)),
+                    Ok(e) if (e.concerns(topic) || e.topics.is_empty()) && !feed.already_sent(&e) => return Some((Ok(to_sse(&e)), feed)),
                     Ok(_) => {}
                     // The stream fell behind the buffer: tell the page to fetch the state afresh.
                     Err(RecvError::Lagged(_)) => return Some((Ok(SseEvent::default().event("reload").data("{}")), feed)),
@@ -199,7 +211,7 @@ pub async fn stream(
             }
         }
     });
-    Ok(Sse::new(head.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    Sse::new(head.chain(live)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// Holds the subscription and the client's stream slot; dropping it (the client went away, or
@@ -211,8 +223,16 @@ struct Feed {
     draining: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
     /// The drain's last word was sent: the stream ends.
     ended: bool,
-    /// Logged events already sent from the log on a resume.
+    /// Logged events already sent at the start.
     sent: std::collections::HashSet<i64>,
+    /// On a resume, the newest id at the start: everything up to it has been sent or is in the state.
+    skip_upto: Option<i64>,
+}
+
+impl Feed {
+    fn already_sent(&self, e: &Event) -> bool {
+        e.id.is_some_and(|id| self.sent.contains(&id) || self.skip_upto.is_some_and(|upto| id <= upto))
+    }
 }
 
 impl Drop for Feed {

@@ -164,10 +164,10 @@ pub async fn events(State(state): State<AppState>, Asker(me): Asker, ask: Stream
     // Subscribe first, then read: a join between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
     service::get(&state.db, id, me.as_ref()).await?.ok_or(ApiError(AppError::not_found()))?;
+    let resume = opening.resume(Topic::GroupBuy(id)).await;
     let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;
     let current = service::progress_event(&mut conn, id).await?;
-    drop(conn);
-    super::events::stream(rx, Topic::GroupBuy(id), vec![current], Vec::new(), opening).await
+    Ok(super::events::stream(rx, Topic::GroupBuy(id), resume, vec![current], Vec::new(), opening))
 }
 
 /// The staff's view: households and units by store, the supplier summary once succeeded.

@@ -90,12 +90,13 @@ pub async fn events(State(state): State<AppState>, Asker(me): Asker, ask: Stream
     let opening = ask.open(me.as_ref())?;
     // Subscribe first, then read: a pin between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
+    let resume = opening.resume(Topic::Live(id)).await;
     let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;
     let current = service::state_event(&mut conn, id).await.map_err(|_| ApiError(AppError::not_found()))?;
     let recent = room::replay(&mut conn, id).await?;
     drop(conn);
     let opening = opening.watching(state.db.events.watch_live(id));
-    super::events::stream(rx, Topic::Live(id), vec![current], recent, opening).await
+    Ok(super::events::stream(rx, Topic::Live(id), resume, vec![current], recent, opening))
 }
 
 /// A comment in the room (signed in; 1–60 characters, shown as text).

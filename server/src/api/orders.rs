@@ -71,6 +71,8 @@ pub async fn events(
     let mut opening = ask.open(Some(&me))?;
     // Subscribe first, then read: a change between the two is delivered, not lost.
     let rx = state.db.events.subscribe();
+    let topic = linli_app::server::events::Topic::Order(id);
+    let resume = opening.resume(topic).await;
     let mut staff_of = None;
     let may_see = |r: &linli_app::orders::OrderRow| {
         // Staff reading someone else's order read it as staff, for as long as they are.
@@ -83,7 +85,7 @@ pub async fn events(
     if let Some(store_id) = staff_of {
         opening = opening.as_staff_of(store_id);
     }
-    super::events::stream(rx, linli_app::server::events::Topic::Order(id), vec![current], Vec::new(), opening).await
+    Ok(super::events::stream(rx, topic, resume, vec![current], Vec::new(), opening))
 }
 
 /// The resident's notifications (accepted, ready, on its way, delivered, cancelled by the

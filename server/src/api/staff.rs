@@ -174,7 +174,8 @@ pub async fn events(
     let me = desk_staff(me, store_id)?;
     let opening = ask.open(Some(&me))?.as_staff_of(store_id);
     let rx = state.db.events.subscribe();
-    super::events::stream(rx, Topic::Store(store_id), Vec::new(), Vec::new(), opening).await
+    let resume = opening.resume(Topic::Store(store_id)).await;
+    Ok(super::events::stream(rx, Topic::Store(store_id), resume, Vec::new(), Vec::new(), opening))
 }
 
 #[derive(serde::Serialize, Deserialize, utoipa::ToSchema)]

@@ -80,6 +80,15 @@ impl Event {
     }
 }
 
+/// What the event log says to an opening stream: its newest id (the stream's first batch ends
+/// on it, so the browser's Last-Event-ID is current even on a quiet topic) and, for a browser
+/// that came back with Last-Event-ID, what it missed on the stream's topic, oldest first — None
+/// when the log cannot say (purged past it, too much to replay, unreadable): the page reloads.
+pub struct Resume {
+    pub newest: Option<i64>,
+    pub missed: Option<Vec<Event>>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Hub {
     backend: Backend,
@@ -152,11 +161,10 @@ impl Hub {
 
     /// Stages `event` inside the caller's transaction: logs it (giving it its id) and, on
     /// PostgreSQL, notifies it; pass it to [`Hub::committed`] once the transaction has committed.
-    /// Stage last, just before the commit: on PostgreSQL ids are handed out in the order events
-    /// are staged and delivered in the order their transactions commit, and the nearer the two,
-    /// the smaller the chance a reconnecting stream's Last-Event-ID skips one.
+    /// Stage last, just before the commit, and inside a transaction: on PostgreSQL staging takes
+    /// the lock that keeps event ids in commit order (`store::append`) until the commit.
     pub async fn stage(&self, conn: &mut AnyConnection, event: &mut Event) -> Result<(), sqlx::Error> {
-        event.id = Some(store::append(conn, event, crate::shared::time::now_ms()).await?);
+        event.id = Some(store::append(conn, self.backend, event, crate::shared::time::now_ms()).await?);
         if self.backend == Backend::Postgres {
             let payload = serde_json::to_string(event).unwrap_or_default();
             sqlx::query("select pg_notify($1, $2)").bind(PG_CHANNEL).bind(payload).execute(&mut *conn).await?;
@@ -175,28 +183,60 @@ impl Hub {
         }
     }
 
-    /// A new stream's feed. On PostgreSQL the first subscriber starts this instance's listener.
+    /// On PostgreSQL, starts this instance's listener and returns once it LISTENs, so a stream
+    /// opened from then on hears every change committed after it subscribed (an instance does
+    /// this before it serves: the first streams after a restart are the reconnecting ones).
+    pub async fn listen_now(&self) {
+        if self.backend != Backend::Postgres || self.listening.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        match connect_listener(&self.url).await {
+            Ok(listener) => {
+                tokio::spawn(listen(listener, self.url.clone(), self.tx.clone()));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "event listener could not start; retrying with the first stream");
+                self.listening.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// A new stream's feed. On PostgreSQL the first subscriber starts this instance's listener
+    /// if [`Hub::listen_now`] has not.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         let rx = self.tx.subscribe();
-        if self.backend == Backend::Postgres && !self.listening.swap(true, Ordering::SeqCst) {
-            tokio::spawn(listen(self.url.clone(), self.tx.clone(), self.listening.clone()));
+        if self.backend == Backend::Postgres && !self.listening.load(Ordering::SeqCst) {
+            let hub = self.clone();
+            tokio::spawn(async move { hub.listen_now().await });
         }
         rx
     }
 
-    /// What a stream reconnecting with `Last-Event-ID: after` missed on `topic`, oldest first;
-    /// None when the log cannot say (it no longer reaches back that far, or the gap is longer
-    /// than a page would want replayed) and the page should fetch its state afresh instead.
-    pub async fn missed(&self, pool: &sqlx::AnyPool, topic: Topic, after: i64) -> Result<Option<Vec<Event>>, crate::shared::AppError> {
+    /// What the event log tells a stream that is opening (read after subscribing and before
+    /// reading the state it starts with, so nothing falls between the three).
+    pub async fn resume(&self, pool: &sqlx::AnyPool, topic: Topic, after: Option<i64>) -> Resume {
         const MOST: i64 = 500;
-        match store::oldest(pool).await? {
-            // Ids may skip (a rolled-back transaction's on PostgreSQL): a gap just after `after`
-            // reads as purged, and the page reloads — never a silent loss.
-            Some(oldest) if oldest <= after.saturating_add(1) => {
-                let events = store::since(pool, topic, after, MOST + 1).await?;
-                Ok((events.len() as i64 <= MOST).then_some(events))
+        let read = async {
+            let (oldest, newest) = store::bounds(pool).await?;
+            let missed = match (after, oldest, newest) {
+                // Ids may skip (a rolled-back transaction's on PostgreSQL): a gap just after
+                // `after` reads as purged, and the page reloads — never a silent loss. An id
+                // beyond the newest is from another database (a restore): reload too.
+                (Some(after), Some(oldest), Some(newest)) if oldest <= after.saturating_add(1) && after <= newest => {
+                    let events = store::since(pool, topic, after, MOST + 1).await?;
+                    (events.len() as i64 <= MOST).then_some(events)
+                }
+                _ => None,
+            };
+            Ok::<_, crate::shared::AppError>(Resume { newest, missed })
+        };
+        match read.await {
+            Ok(r) => r,
+            Err(e) => {
+                // The stream still opens, starting from the state; the page reloads if it asked.
+                tracing::warn!(error = ?e, "event log unreadable for a stream");
+                Resume { newest: None, missed: None }
             }
-            _ => Ok(None),
         }
     }
 
@@ -210,34 +250,34 @@ fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "linli".into())
 }
 
-/// Forwards PostgreSQL notifications to this instance's streams. `PgListener` reconnects by
-/// itself; notifications sent while it was away are lost, which streams tolerate because
-/// each (re)connecting client is first sent the current state.
-async fn listen(url: Arc<str>, tx: broadcast::Sender<Arc<Event>>, listening: Arc<AtomicBool>) {
-    let mut listener = match sqlx::postgres::PgListener::connect(&url).await {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!(error = %e, "event listener could not connect");
-            listening.store(false, Ordering::SeqCst);
-            return;
-        }
-    };
-    if let Err(e) = listener.listen(PG_CHANNEL).await {
-        tracing::error!(error = %e, "event listener could not LISTEN");
-        listening.store(false, Ordering::SeqCst);
-        return;
-    }
+async fn connect_listener(url: &str) -> Result<sqlx::postgres::PgListener, sqlx::Error> {
+    let mut listener = sqlx::postgres::PgListener::connect(url).await?;
+    listener.listen(PG_CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Forwards PostgreSQL notifications to this instance's streams. What is sent while the
+/// connection is lost cannot be had again, so once a new connection LISTENs, every stream is
+/// told to `reload` (an event with no topic reaches every stream) and the page fetches afresh.
+async fn listen(mut listener: sqlx::postgres::PgListener, url: Arc<str>, tx: broadcast::Sender<Arc<Event>>) {
     loop {
-        match listener.recv().await {
-            Ok(n) => match serde_json::from_str::<Event>(n.payload()) {
+        match listener.try_recv().await {
+            Ok(Some(n)) => match serde_json::from_str::<Event>(n.payload()) {
                 Ok(e) => {
                     let _ = tx.send(Arc::new(e));
                 }
                 Err(e) => tracing::warn!(error = %e, "unreadable event notification"),
             },
-            Err(e) => {
-                tracing::warn!(error = %e, "event listener lost its connection; reconnecting");
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            Ok(None) | Err(_) => {
+                tracing::warn!("event listener lost its connection; reconnecting");
+                listener = loop {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    match connect_listener(&url).await {
+                        Ok(l) => break l,
+                        Err(e) => tracing::warn!(error = %e, "event listener could not reconnect; retrying"),
+                    }
+                };
+                let _ = tx.send(Arc::new(Event { id: None, name: "reload".into(), topics: Vec::new(), data: "{}".into() }));
             }
         }
     }

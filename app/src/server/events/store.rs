@@ -1,10 +1,21 @@
 //! The event log's SQL (see migrations/0030_event_log.sql).
 use super::{Event, Topic};
+use crate::server::Backend;
 use crate::shared::AppError;
+
+/// The advisory lock that puts event ids in commit order on PostgreSQL ("linli" in ASCII).
+const EVENT_ORDER_LOCK: i64 = 0x6c69_6e6c_69;
 use sqlx::{AnyConnection, AnyPool};
 
 /// Writes `event` in the caller's transaction; returns its id.
-pub async fn append(conn: &mut AnyConnection, event: &Event, at_ms: i64) -> Result<i64, sqlx::Error> {
+pub async fn append(conn: &mut AnyConnection, backend: Backend, event: &Event, at_ms: i64) -> Result<i64, sqlx::Error> {
+    if backend == Backend::Postgres {
+        // Ids in commit order: an identity hands them out as rows are inserted, but transactions
+        // commit in their own order, and a stream resuming after id n must not skip an n − 1
+        // that committed later. This lock is held to the commit (staging is the last thing a
+        // transaction does, and NOTIFY already serialises these commits at the same point).
+        sqlx::query("select pg_advisory_xact_lock($1)").bind(EVENT_ORDER_LOCK).execute(&mut *conn).await?;
+    }
     let (id,): (i64,) = sqlx::query_as("insert into event_log (at_ms, name, data) values ($1, $2, $3) returning id")
         .bind(at_ms)
         .bind(&event.name)
@@ -26,10 +37,9 @@ pub async fn append(conn: &mut AnyConnection, event: &Event, at_ms: i64) -> Resu
     Ok(id)
 }
 
-/// The oldest event still kept (None: none is).
-pub async fn oldest(pool: &AnyPool) -> Result<Option<i64>, AppError> {
-    let (id,): (Option<i64>,) = sqlx::query_as("select min(id) from event_log").fetch_one(pool).await?;
-    Ok(id)
+/// The oldest and the newest event still kept (None when the log is empty).
+pub async fn bounds(pool: &AnyPool) -> Result<(Option<i64>, Option<i64>), AppError> {
+    Ok(sqlx::query_as("select min(id), max(id) from event_log").fetch_one(pool).await?)
 }
 
 /// Up to `limit` events for `topic` after `after`, oldest first.

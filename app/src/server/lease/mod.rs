@@ -31,17 +31,24 @@ pub struct Lease {
     /// Until when this instance may run the job, by its own monotonic clock: counted from
     /// before the renewal was sent, so it ends no later than the database's expiry.
     held_until: Mutex<Option<Instant>>,
+    /// One renewal or give-up at a time, and whether the lease was given up for good (a
+    /// renewal already under way must not take it back after the instance let it go).
+    turn: tokio::sync::Mutex<bool>,
 }
 
 impl Lease {
     pub fn new(job: &'static str, holder: &str, ttl: Duration) -> Lease {
-        Lease { job, holder: holder.to_string(), ttl, held_until: Mutex::new(None) }
+        Lease { job, holder: holder.to_string(), ttl, held_until: Mutex::new(None), turn: tokio::sync::Mutex::new(false) }
     }
 
     /// Takes the lease if it is free or has run out, renews it if this instance has it.
     /// Returns whether this instance holds it now. A database error keeps what was held: the
     /// lease then runs out by itself unless a later renewal gets through.
     pub async fn renew(&self, db: &Db) -> bool {
+        let given_up = self.turn.lock().await;
+        if *given_up {
+            return false;
+        }
         let asked = Instant::now();
         let was = self.held();
         match store::take(db, self.job, &self.holder, self.ttl.as_millis() as i64).await {
@@ -71,9 +78,11 @@ impl Lease {
         self.held_until.lock().expect("lease").is_some_and(|until| Instant::now() < until)
     }
 
-    /// Lets the lease go (a draining instance), so another instance takes it at its next
-    /// renewal instead of waiting for it to run out.
+    /// Lets the lease go for good (a draining instance), so another instance takes it at its
+    /// next renewal instead of waiting for it to run out. Harmless when not held.
     pub async fn give_up(&self, db: &Db) {
+        let mut given_up = self.turn.lock().await;
+        *given_up = true;
         *self.held_until.lock().expect("lease") = None;
         if let Err(e) = store::give_up(db, self.job, &self.holder).await {
             tracing::warn!(job = self.job, error = ?e, "giving up a job lease failed");
