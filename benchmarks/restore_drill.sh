@@ -4,11 +4,11 @@
 # whole — every wallet equals its ledger, every stock row equals its ledger — then back up
 # again at rest and check every table came back with every row. Prints the time and size of
 # each step (README, Operating).
-#   benchmarks/restore_drill.sh [orders of history, default 5000]
+#   benchmarks/restore_drill.sh [seconds of checkout load before the backup, default 20]
 # Release build; databases on 127.0.0.1:5432, dropped afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-orders=${1:-5000}
+secs=${1:-20}
 scripts/setup.sh --release
 scripts/build.sh --release >/dev/null 2>&1
 RUSTFLAGS="--cfg erase_components" cargo build -q --release -p linli --example load
@@ -30,10 +30,12 @@ secs() { echo "$(date +%s.%N) - $1" | bc -l | xargs printf '%.1f'; }
 
 pgc -qc "create database $src"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$src"
-t=$(date +%s.%N); "$bin" seed-history --days 60 --orders "$orders" >/dev/null
-echo "== source: the demo chain with $orders orders of history ($(secs "$t") s), $(pgc -d "$src" -tAc "select pg_size_pretty(pg_database_size('$src'))")"
+"$bin" seed-demo >/dev/null
 LINLI_ADDR=127.0.0.1:3281 "$bin" serve & pid=$!
 for _ in $(seq 100); do curl -fs http://127.0.0.1:3281/readyz >/dev/null && break; sleep 0.2; done
+# Orders to back up: residents checking out for a while (the harness checks its own books).
+"$load" checkout --base http://127.0.0.1:3281 --seconds "$secs" --buyers 50 > "$dir/before.txt" 2>&1 || { cat "$dir/before.txt"; exit 1; }
+echo "== source: the demo chain and $(pgc -d "$src" -tAc "select count(*) from orders") orders, $(pgc -d "$src" -tAc "select pg_size_pretty(pg_database_size('$src'))")"
 
 # 1. A backup taken while residents check out: one consistent snapshot (pg_dump runs in one
 #    repeatable-read transaction), so the copy is whole even though the source kept moving.

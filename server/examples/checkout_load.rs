@@ -14,7 +14,10 @@
 //! times. Every run must sell exactly `units` (the rest hear 409 insufficient_stock), which is
 //! checked against the stock row and the order lines, not only the answers. Prints each run and
 //! the p50 / p99 / max of every answer's time.
+mod stats;
+
 use linli_app::server::{Backend, Db};
+use stats::{ms, pct};
 use std::time::{Duration, Instant};
 
 #[derive(Default)]
@@ -261,13 +264,3 @@ async fn sign_in_buyers(db: &Db, a: &Args) -> Vec<reqwest::Client> {
     clients
 }
 
-fn pct(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) * p) / 100]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}

@@ -24,10 +24,13 @@
 //! Set-up goes through the database where the API would be slow and beside the point (buyers
 //! are made like the demo resident and signed in through the API; stock is booked in through
 //! inventory::apply with its ledger row; wallets are topped up with a ledger entry).
+mod stats;
+
 use linli_app::server::Db;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use stats::{ms, pct};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -197,16 +200,6 @@ impl Cpu {
     }
 }
 
-fn pct(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) * p) / 100]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 /// A small deterministic generator (xorshift): the harness needs spread, not secrecy.
 struct Rng(u64);
@@ -412,10 +405,7 @@ impl Harness {
                 })
             })
             .collect();
-        let mut all = Tally::default();
-        for t in tasks {
-            all.merge(t.await.expect("task"));
-        }
+        let mut all = gather(tasks).await;
         let errors = all.report("shelf", started.elapsed(), &[200]);
         cpu.report();
         self.check("every page answered 200", errors == 0, format!("{errors} did not"));
@@ -429,8 +419,9 @@ impl Harness {
         let store = self.a.store;
         println!("== checkout: {} residents ordering product {product} at store {store}, wallet, for {} s", buyers.len(), self.a.seconds);
         self.receive(product, 1_000_000).await;
-        let units_before = self.one(&format!("select coalesce(sum(i.qty), 0) from order_items i join orders o on o.id = i.order_id where i.product_id = {product} and o.store_id = {store}")).await;
-        let reserved_before = self.one(&format!("select reserved from stock where store_id = {store} and product_id = {product}")).await;
+        let units_sql = format!("select coalesce(sum(i.qty), 0) from order_items i join orders o on o.id = i.order_id where i.product_id = {product} and o.store_id = {store}");
+        let reserved_sql = format!("select reserved from stock where store_id = {store} and product_id = {product}");
+        let (units_before, reserved_before) = (self.one(&units_sql).await, self.one(&reserved_sql).await);
         let run = linli_app::shared::time::now_ms();
         let until = Instant::now() + Duration::from_secs(self.a.seconds);
         let started = Instant::now();
@@ -453,14 +444,11 @@ impl Harness {
                 })
             })
             .collect();
-        let mut all = Tally::default();
-        for t in tasks {
-            all.merge(t.await.expect("task"));
-        }
+        let mut all = gather(tasks).await;
         let errors = all.report("checkout", started.elapsed(), &[201]);
         cpu.report();
-        let units = self.one(&format!("select coalesce(sum(i.qty), 0) from order_items i join orders o on o.id = i.order_id where i.product_id = {product} and o.store_id = {store}")).await - units_before;
-        let reserved = self.one(&format!("select reserved from stock where store_id = {store} and product_id = {product}")).await - reserved_before;
+        let units = self.one(&units_sql).await - units_before;
+        let reserved = self.one(&reserved_sql).await - reserved_before;
         let created = all.count(201) as i64;
         self.check("units on new orders = units taken off the shelf = orders answered 201", units == reserved && units == created, format!("{units} on orders, {reserved} reserved, {created} answered 201; {errors} errors"));
         self.ledger_sums(product).await;
@@ -630,10 +618,7 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
-        let mut comments = Tally::default();
-        for t in talkers {
-            comments.merge(t.await.expect("talker"));
-        }
+        let mut comments = gather(talkers).await;
         cpu.report();
         // Let the last events arrive, then close the rooms.
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -741,6 +726,15 @@ impl Harness {
         self.ledger_sums(product).await;
         self.wallets_match_ledgers().await;
     }
+}
+
+/// The tallies of the scenario's tasks as one.
+async fn gather(tasks: Vec<tokio::task::JoinHandle<Tally>>) -> Tally {
+    let mut all = Tally::default();
+    for t in tasks {
+        all.merge(t.await.expect("task"));
+    }
+    all
 }
 
 /// Each buyer posts `body` to `url` once, the arrivals spread evenly over one second; the
