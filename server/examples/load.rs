@@ -474,23 +474,9 @@ impl Harness {
         assert_eq!(s, 201, "campaign: {g}");
         let id = g["id"].as_i64().expect("campaign id");
         println!("== group: {} households joining campaign {id} (capped at {cap} units) at once, wallet", buyers.len());
-        let started = Instant::now();
-        let cpu = Cpu::start();
-        let tasks: Vec<_> = buyers
-            .into_iter()
-            .enumerate()
-            .map(|(b, c)| {
-                let url = self.url(&format!("/api/v1/group-buys/{id}/join"));
-                tokio::spawn(async move { send(c.post(url).header("idempotency-key", format!("load-join-{id}-{b}")).json(&json!({"qty": 1, "payment": "wallet"}))).await })
-            })
-            .collect();
-        let mut all = Tally::default();
-        for t in tasks {
-            let (s, took, _) = t.await.expect("task");
-            all.add(s, took);
-        }
-        let errors = all.report("group joins", started.elapsed(), &[201, 409]);
-        cpu.report();
+        let url = self.url(&format!("/api/v1/group-buys/{id}/join"));
+        let (mut all, over) = arriving_within(Duration::ZERO, buyers, url, &format!("load-join-{id}"), json!({"qty": 1, "payment": "wallet"})).await;
+        let errors = all.report("group joins", over, &[201, 409]);
         let (sold, households): (i64, i64) = sqlx::query_as("select units_sold, households from group_buys where id = $1").bind(id).fetch_one(&self.db.pool).await.expect("campaign");
         let orders = self.one(&format!("select count(*) from orders where group_buy_id = {id}")).await;
         let joined = all.count(201) as i64;
@@ -675,7 +661,7 @@ impl Harness {
         let reserved_before = self.one(&reserved_sql).await;
         let n = buyers.len();
         let body = json!({"product_id": product, "qty": 1, "payment": "wallet", "fulfillment": pickup()});
-        let (mut all, over) = within_a_second(buyers, self.url(&format!("/api/v1/live-sessions/{id}/orders")), &format!("load-flash-{id}"), body).await;
+        let (mut all, over) = arriving_within(Duration::from_secs(1), buyers, self.url(&format!("/api/v1/live-sessions/{id}/orders")), &format!("load-flash-{id}"), body).await;
         let errors = all.report("flash orders", over, &[201, 409]);
         let bought = all.count(201) as i64;
         let orders = self.one(&format!("select count(*) from orders where live_session_id = {id}")).await;
@@ -713,7 +699,7 @@ impl Harness {
         let reserved_before = self.one(&reserved_sql).await;
         let run = linli_app::shared::time::now_ms();
         let body = json!({"store_id": store, "items": [{"product_id": product, "qty": 1}], "fulfillment": pickup(), "payment": "wallet"});
-        let (mut all, over) = within_a_second(buyers, self.url("/api/v1/orders"), &format!("load-burst-{run}"), body).await;
+        let (mut all, over) = arriving_within(Duration::from_secs(1), buyers, self.url("/api/v1/orders"), &format!("load-burst-{run}"), body).await;
         let errors = all.report("burst orders", over, &[201, 409]);
         let created = all.count(201) as i64;
         let held = self.one(&reserved_sql).await - reserved_before;
@@ -737,9 +723,9 @@ async fn gather(tasks: Vec<tokio::task::JoinHandle<Tally>>) -> Tally {
     all
 }
 
-/// Each buyer posts `body` to `url` once, the arrivals spread evenly over one second; the
-/// answers and the time from the first request to the last answer.
-async fn within_a_second(buyers: Vec<reqwest::Client>, url: String, key: &str, body: Value) -> (Tally, Duration) {
+/// Each buyer posts `body` to `url` once, the arrivals spread evenly over `window` (zero: all
+/// at once); the answers and the time from the first request to the last answer.
+async fn arriving_within(window: Duration, buyers: Vec<reqwest::Client>, url: String, key: &str, body: Value) -> (Tally, Duration) {
     let started = Instant::now();
     let cpu = Cpu::start();
     let n = buyers.len().max(1);
@@ -748,7 +734,7 @@ async fn within_a_second(buyers: Vec<reqwest::Client>, url: String, key: &str, b
         .enumerate()
         .map(|(b, c)| {
             let (url, body, key) = (url.clone(), body.clone(), format!("{key}-{b}"));
-            let at = started + Duration::from_micros(1_000_000 * b as u64 / n as u64);
+            let at = started + window.mul_f64(b as f64 / n as f64);
             tokio::spawn(async move {
                 tokio::time::sleep_until(at.into()).await;
                 send(c.post(url).header("idempotency-key", key).json(&body)).await
