@@ -14,10 +14,10 @@
 //! times. Every run must sell exactly `units` (the rest hear 409 insufficient_stock), which is
 //! checked against the stock row and the order lines, not only the answers. Prints each run and
 //! the p50 / p99 / max of every answer's time.
-mod stats;
+mod common;
 
 use linli_app::server::{Backend, Db};
-use stats::{ms, pct};
+use common::{ms, pct};
 use std::time::{Duration, Instant};
 
 #[derive(Default)]
@@ -239,28 +239,6 @@ async fn sign_in_buyers(db: &Db, a: &Args) -> Vec<reqwest::Client> {
         .await
         .expect("buyer's role");
     }
-    let mut clients = Vec::with_capacity(a.buyers);
-    // A few at a time: a password check is deliberately slow, and one address's parallel
-    // attempts count towards its throttle.
-    for chunk in (0..a.buyers).collect::<Vec<_>>().chunks(8) {
-        let logins: Vec<_> = chunk
-            .iter()
-            .map(|i| {
-                let (base, phone) = (a.base.clone(), format!("137{i:08}"));
-                tokio::spawn(async move {
-                    let mut headers = reqwest::header::HeaderMap::new();
-                    headers.insert("x-requested-with", reqwest::header::HeaderValue::from_static("linli"));
-                    let c = reqwest::Client::builder().cookie_store(true).default_headers(headers).pool_max_idle_per_host(1).build().expect("client");
-                    let r = c.post(format!("{base}/api/v1/auth/login")).json(&serde_json::json!({"phone": phone, "password": "linli1234"})).send().await.expect("login");
-                    assert!(r.status().is_success(), "login {phone}: {}", r.status());
-                    c
-                })
-            })
-            .collect();
-        for l in logins {
-            clients.push(l.await.expect("login task"));
-        }
-    }
-    clients
+    common::sign_in_all(&a.base, (0..a.buyers).map(|i| format!("137{i:08}")).collect()).await
 }
 

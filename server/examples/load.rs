@@ -24,13 +24,13 @@
 //! Set-up goes through the database where the API would be slow and beside the point (buyers
 //! are made like the demo resident and signed in through the API; stock is booked in through
 //! inventory::apply with its ledger row; wallets are topped up with a ledger entry).
-mod stats;
+mod common;
 
 use linli_app::server::Db;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use stats::{ms, pct};
+use common::{ms, pct, signed_in};
 use std::time::{Duration, Instant};
 
 #[derive(Clone)]
@@ -213,12 +213,6 @@ impl Rng {
     }
 }
 
-fn client() -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-requested-with", reqwest::header::HeaderValue::from_static("linli"));
-    reqwest::Client::builder().cookie_store(true).default_headers(headers).build().expect("client")
-}
-
 async fn send(req: reqwest::RequestBuilder) -> (u16, Duration, Value) {
     let sent = Instant::now();
     match req.send().await {
@@ -333,24 +327,7 @@ impl Harness {
             tx.commit().await.expect("commit");
         }
         let started = Instant::now();
-        let mut made = Vec::new();
-        for chunk in (have..n).collect::<Vec<_>>().chunks(8) {
-            let logins: Vec<_> = chunk
-                .iter()
-                .map(|i| {
-                    let (url, phone) = (self.url("/api/v1/auth/login"), format!("136{i:08}"));
-                    tokio::spawn(async move {
-                        let c = client();
-                        let r = c.post(url).json(&json!({"phone": phone, "password": "linli1234"})).send().await.expect("login");
-                        assert!(r.status().is_success(), "login {phone}: {}", r.status());
-                        c
-                    })
-                })
-                .collect();
-            for l in logins {
-                made.push(l.await.expect("login"));
-            }
-        }
+        let made = common::sign_in_all(&self.a.base, (have..n).map(|i| format!("136{i:08}")).collect()).await;
         if !made.is_empty() {
             println!("  ({} residents signed in in {:.1} s)", made.len(), started.elapsed().as_secs_f64());
         }
@@ -360,15 +337,12 @@ impl Harness {
     }
 
     async fn as_manager(&self) -> reqwest::Client {
-        let c = client();
         let (phone,): (String,) = sqlx::query_as("select u.phone from users u join user_roles r on r.user_id = u.id where r.role = 'manager' and r.store_id = $1 order by u.id limit 1")
             .bind(self.a.store)
             .fetch_one(&self.db.pool)
             .await
             .expect("the store's manager");
-        let r = c.post(self.url("/api/v1/auth/login")).json(&json!({"phone": phone, "password": "linli1234"})).send().await.expect("login");
-        assert!(r.status().is_success(), "manager login: {}", r.status());
-        c
+        signed_in(&self.a.base, &phone).await
     }
 
     // ---- shelf ----
