@@ -90,7 +90,10 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="linli" href="/pkg/linli.css"/>
-        <Title formatter=move |t: String| if t.is_empty() { locale.t(Msg::AppName).to_string() } else { format!("{t} · {}", locale.t(Msg::AppName)) }/>
+        // The empty text is the bottom of leptos_meta's title stack: while a page's code is still
+        // arriving after a click, the old page's title is gone and the tab would read "" (axe and
+        // screen readers both notice); with it the tab says 邻里 until the new page names itself.
+        <Title text="" formatter=move |t: String| if t.is_empty() { locale.t(Msg::AppName).to_string() } else { format!("{t} · {}", locale.t(Msg::AppName)) }/>
         <Meta name="description" content=locale.pick("邻里：家门口的生鲜店，线上线下同价同库存，到店自提更便宜。", "Linli: your neighbourhood fresh-food store — same price and stock online and in store.")/>
         <Router>
             <Routes fallback=NotFound>

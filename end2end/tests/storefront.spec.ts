@@ -97,6 +97,27 @@ test("a resident finds their store by 小区 or street name", async ({ page }, i
   await expect(page.getByText("没有找到“火星小区”，换个小区或街道名试试")).toBeVisible();
 });
 
+test("while the next page is on its way, the tab keeps a title", async ({ page }, info) => {
+  test.skip(!jsOn(info), "without JavaScript every page arrives whole, title and all");
+  await page.goto("/?category=vegetables");
+  await ready(page, info);
+  // A slow network: the product page's code and data take 1.5 s to come, and until they do the
+  // home page has gone and the product has not yet named the tab.
+  await page.route(/\/(pkg|api)\//, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => {});
+  });
+  await page.locator(".product-grid .product-card", { hasText: "寿光西红柿" }).click();
+  const titles: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    titles.push(await page.title());
+    await page.waitForTimeout(100);
+  }
+  expect(titles.filter((t) => !t.trim()), `titles while loading: ${titles.join(" | ")}`).toEqual([]);
+  await expect(page).toHaveTitle("寿光西红柿 · 邻里");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+});
+
 test("a bundle shows what is in it and is limited by its parts", async ({ page }, info) => {
   await page.goto("/");
   await ready(page, info);
