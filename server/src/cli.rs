@@ -6,7 +6,7 @@ pub enum Command {
     Serve,
     Migrate,
     SeedDemo,
-    SeedHistory { days: i64, orders: i64 },
+    SeedHistory { days: i64, orders: i64, stores: Option<i64> },
     CreateUser { phone: String, password: String, name: String, role: Role, store: Option<i64> },
     Backup { to: String },
     Help,
@@ -18,9 +18,10 @@ USAGE:
   linli [serve]            run the web server (DATABASE_URL, LINLI_ADDR)
   linli migrate            apply database migrations and exit
   linli seed-demo          load the demo chain 绿源生活 (only into an empty database)
-  linli seed-history [--days 365] [--orders 20000]
+  linli seed-history [--days 365] [--orders 20000] [--stores N]
                            a past for the demo chain (loaded first if missing): orders, till,
-                           group buys, live sessions, deliveries, waste — for insights and benchmarks
+                           group buys, live sessions, deliveries, waste — for insights and benchmarks;
+                           --stores grows the chain to N stores first (copies of the demo's, up to 2000)
   linli create-user --phone P --password W --name N --role owner|manager|staff|rider|resident [--store ID]
   linli backup --to FILE   consistent SQLite snapshot (PostgreSQL: use pg_dump)
 
@@ -44,7 +45,11 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
                     Some(v) => v.parse::<i64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| format!("{name} must be a number from 1 to {max}, not {v}")),
                 }
             };
-            Ok(Command::SeedHistory { days: number("--days", 365, 3650)?, orders: number("--orders", 20_000, 10_000_000)? })
+            let stores = match get("--stores") {
+                None => None,
+                Some(_) => Some(number("--stores", 3, 2000)?),
+            };
+            Ok(Command::SeedHistory { days: number("--days", 365, 3650)?, orders: number("--orders", 20_000, 10_000_000)?, stores })
         }
         "create-user" => {
             let role_text = need("--role")?;
@@ -76,9 +81,11 @@ mod tests {
     fn parses_every_command() {
         assert_eq!(parse(&[]), Ok(Command::Serve));
         assert_eq!(parse(&args("migrate")), Ok(Command::Migrate));
-        assert_eq!(parse(&args("seed-history")), Ok(Command::SeedHistory { days: 365, orders: 20_000 }));
-        assert_eq!(parse(&args("seed-history --days 30 --orders 1000000")), Ok(Command::SeedHistory { days: 30, orders: 1_000_000 }));
+        assert_eq!(parse(&args("seed-history")), Ok(Command::SeedHistory { days: 365, orders: 20_000, stores: None }));
+        assert_eq!(parse(&args("seed-history --days 30 --orders 1000000")), Ok(Command::SeedHistory { days: 30, orders: 1_000_000, stores: None }));
+        assert_eq!(parse(&args("seed-history --stores 200")), Ok(Command::SeedHistory { days: 365, orders: 20_000, stores: Some(200) }));
         assert!(parse(&args("seed-history --days 0")).is_err());
+        assert!(parse(&args("seed-history --stores 2001")).is_err());
         assert_eq!(parse(&args("backup --to /tmp/x.db")), Ok(Command::Backup { to: "/tmp/x.db".into() }));
         assert_eq!(
             parse(&args("create-user --phone 13800000009 --password secret123 --name 王 --role staff --store 2")),

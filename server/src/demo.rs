@@ -14,6 +14,9 @@ use linli_app::wallet::store::{move_money, Movement};
 /// Every demo account's password (listed in the README).
 pub const DEMO_PASSWORD: &str = "linli1234";
 
+/// The note on each store's opening stock (a delivery like any other in the ledger).
+pub const OPENING_NOTE: &str = "开业备货";
+
 const CATEGORIES: &[(&str, &str, &str, &str)] = &[
     // slug, 中文, English, tile colour
     ("vegetables", "蔬菜", "Vegetables", "#dff3e4"),
@@ -112,13 +115,15 @@ struct DemoStore {
     discount: PickupDiscount,
 }
 
-const STORES: [DemoStore; 3] = [
+/// How many stores the demo chain opens with.
+pub const STORE_COUNT: usize = 3;
+
+const STORES: [DemoStore; STORE_COUNT] = [
     DemoStore { name: "绿源生活·文三路店", address: "杭州市西湖区文三路398号", phone: "0571-88210001", lat: 30.2786, lng: 120.1283, discount: PickupDiscount::Fixed { fen: 300, min_goods_fen: 2000 } },
     DemoStore { name: "绿源生活·古墩路店", address: "杭州市西湖区古墩路616号", phone: "0571-88210002", lat: 30.3010, lng: 120.1000, discount: PickupDiscount::Percent { pct: 5, min_goods_fen: 0 } },
     DemoStore { name: "绿源生活·庆春路店", address: "杭州市上城区庆春路136号", phone: "0571-88210003", lat: 30.2610, lng: 120.1700, discount: PickupDiscount::Fixed { fen: 500, min_goods_fen: 3000 } },
 ];
 
-/// A square product tile drawn here (no downloads): the category's colour and the name.
 /// Estates and streets around the demo stores (and one across the river, beyond every
 /// store's delivery radius).
 const COMMUNITIES: [(&str, &str, f64, f64); 14] = [
@@ -138,6 +143,7 @@ const COMMUNITIES: [(&str, &str, f64, f64); 14] = [
     ("星耀城", "滨江区", 30.2101, 120.2102),
 ];
 
+/// A square product tile drawn here (no downloads): the category's colour and the name.
 fn tile_svg(name: &str, unit: &str, colour: &str) -> String {
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     let size = match name.chars().count() {
@@ -232,7 +238,7 @@ pub async fn seed(db: &Db) -> Result<bool, AppError> {
             let on_hand = demo_stock(six, pix);
             if on_hand > 0 {
                 // Opening stock is a delivery like any other, so the ledger sums to the shelf.
-                let m = inventory::Move { store_id: *sid, product_id: id, delta: on_hand, reason: StockReason::Receive, note: "开业备货", by_user_id: None, order_id: None, sale_id: None };
+                let m = inventory::Move { store_id: *sid, product_id: id, delta: on_hand, reason: StockReason::Receive, note: OPENING_NOTE, by_user_id: None, order_id: None, sale_id: None };
                 inventory::apply(&mut tx, &m).await?;
             }
         }

@@ -5,12 +5,21 @@
 //! (most 成团), two live sessions a week per store, the till beside them, 晚市特惠 in the
 //! evening, a morning delivery with its purchase cost, 日清 at closing, wallet top-ups.
 //!
+//! With `--stores N` the chain first grows to N stores (each a copy of a demo store, on a grid
+//! over the city, with its opening stock, its manager and clerk, and its 小区), which is how the
+//! scale-out simulation gets 50, 100 or 200 stores with a year behind them.
+//!
+//! The books balance, as the app's own writes keep them: every delivery, sale and 日清 is a
+//! stock-ledger row and the shelf ends where the ledger sums; every top-up is a wallet entry
+//! and each wallet ends at its last balance.
+//!
 //! Deterministic (a fixed seed): two runs of the same size give the same history. Rows are
 //! written many per statement, a day per transaction, and each store's days are rolled up at
 //! the end (the dashboard's job would get there too, a few months a minute).
 use linli_app::server::db::{insert_rows, Backend, Cell};
 use linli_app::server::Db;
 use linli_app::shared::time::{iso_date, local_time, now_ms, weekday, STORE_UTC_OFFSET_MS};
+use crate::demo::{OPENING_NOTE, STORE_COUNT};
 use std::collections::BTreeMap;
 
 const DAY_MS: i64 = 86_400_000;
@@ -62,6 +71,7 @@ struct Product {
 /// What was written.
 #[derive(Debug, Default)]
 pub struct Seeded {
+    pub stores: i64,
     pub residents: i64,
     pub orders: i64,
     pub till_sales: i64,
@@ -70,12 +80,15 @@ pub struct Seeded {
 }
 
 /// Writes `days` days of history ending yesterday, about `orders` online orders in all.
-pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn seed(db: &Db, days: i64, orders: i64, grow_to: Option<i64>) -> Result<Seeded, Box<dyn std::error::Error + Send + Sync>> {
     let pool = &db.pool;
     let (chain,): (i64,) = sqlx::query_as("select id from chains order by id limit 1").fetch_one(pool).await?;
     let (older,): (i64,) = sqlx::query_as("select count(*) from orders where created_at_ms < $1").bind(now_ms() - 2 * DAY_MS).fetch_one(pool).await?;
     if older > 0 {
         return Err("history is there already (orders older than two days): seed a fresh database".into());
+    }
+    if let Some(n) = grow_to {
+        grow_chain(db, chain, n).await?;
     }
     let stores: Vec<(i64,)> = sqlx::query_as("select id from stores where active = $1 order by id").bind(true).fetch_all(pool).await?;
     let stores: Vec<i64> = stores.into_iter().map(|(id,)| id).collect();
@@ -108,9 +121,19 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
 
     let today = local_time(now_ms()).day;
     let (first, last) = (today - days, today - 1);
+    // The shelves as the demo opened them: their 开业备货 moves to the eve of the history, so
+    // the ledger reads in order, and every day's deliveries and sales go on from there.
+    sqlx::query("update stock_movements set created_at_ms = $1 where reason = 'receive' and note = $2")
+        .bind(first * DAY_MS - STORE_UTC_OFFSET_MS - 3_600_000)
+        .bind(OPENING_NOTE)
+        .execute(pool)
+        .await?;
+    let shelf: Vec<(i64, i64, i64)> = sqlx::query_as("select store_id, product_id, on_hand from stock").fetch_all(pool).await?;
+    let mut on_hand: BTreeMap<(i64, i64), i64> = shelf.into_iter().map(|(s, p, n)| ((s, p), n)).collect();
+    let mut balances: BTreeMap<i64, i64> = BTreeMap::new(); // resident → wallet
     let factors: Vec<f64> = (first..=last).map(|d| day_factor(d, first, last)).collect();
     let factor_sum: f64 = factors.iter().sum();
-    let mut seeded = Seeded::default();
+    let mut seeded = Seeded { stores: stores.len() as i64, ..Seeded::default() };
     // Residents: one per ~40 orders of the period, half of them from its start.
     let n_residents = (orders / 40).max(30);
     let mut residents: Vec<(i64, i64)> = Vec::new(); // (user, home store)
@@ -196,7 +219,7 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
         let n = carry.floor() as i64;
         carry -= n as f64;
         let (mut order_rows, mut item_rows) = (Vec::new(), Vec::new());
-        let mut sold: BTreeMap<(i64, i64), i64> = BTreeMap::new(); // (store, product) → units
+        let mut sold: BTreeMap<(i64, i64), (i64, i64)> = BTreeMap::new(); // (store, product) → (online, till) units
         for _ in 0..n {
             let (user, home) = residents[rng.below(residents.len() as i64) as usize];
             let store = if rng.chance(0.85) { home } else { stores[rng.below(stores.len() as i64) as usize] };
@@ -241,7 +264,7 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
             for (p, (q, price, regular)) in &lines {
                 item_rows.push(vec![Cell::Int(order_id), Cell::Int(*p), Cell::Text(String::new()), Cell::Text(String::new()), Cell::Int(*price), Cell::Int(*q), regular.map_or(Cell::Null, Cell::Int)]);
                 if status == "completed" {
-                    *sold.entry((store, *p)).or_default() += q;
+                    sold.entry((store, *p)).or_default().0 += q;
                 }
             }
             order_rows.push(vec![
@@ -291,7 +314,7 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
             sales.push(vec![Cell::Int(sale_id), Cell::Int(store), Cell::Int(owner), Cell::Text(["cash", "qr", "qr"][rng.below(3) as usize].into()), Cell::Int(total), Cell::Int(t)]);
             for (p, (q, price)) in lines {
                 sale_lines.push(vec![Cell::Int(sale_id), Cell::Int(p), Cell::Text("-".into()), Cell::Text("-".into()), Cell::Int(q), Cell::Int(price)]);
-                *sold.entry((store, p)).or_default() += q;
+                sold.entry((store, p)).or_default().1 += q;
             }
             sale_id += 1;
             seeded.till_sales += 1;
@@ -299,37 +322,70 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
         insert_rows(&mut *conn, "counter_sales", &["id", "store_id", "by_user_id", "payment", "total_fen", "created_at_ms"], &sales).await?;
         insert_rows(&mut *conn, "counter_sale_lines", &["sale_id", "product_id", "name", "unit", "qty", "price_fen"], &sale_lines).await?;
 
-        // The ledger: the morning's delivery of what sold (with its cost), 日清 at closing, a
-        // loss now and then.
+        // The ledger: the morning's delivery of what the shelf lacks for the day (with its
+        // cost, and a unit or two over), the day's sales (one row per channel: a tenth of the
+        // app's rows, and nothing reads them one by one), 日清 of the spare at closing, a loss
+        // now and then.
         let mut moves = Vec::new();
-        for ((store, p), units) in &sold {
+        for ((store, p), (online, till)) in &sold {
             let price = products.iter().find(|x| x.id == *p).map_or(1000, |x| x.price);
-            let cost = price * (55 + rng.below(20)) / 100;
-            let received = units + rng.below(3);
-            moves.push(vec![Cell::Int(move_id), Cell::Int(*store), Cell::Int(*p), Cell::Int(received), Cell::Int(received + 20), Cell::Text("receive".into()), Cell::Int(owner), Cell::Int(start + 7 * 3_600_000), Cell::Int(cost)]);
-            move_id += 1;
-            let left = received - units;
-            if left > 0 && rng.chance(0.5) {
-                moves.push(vec![Cell::Int(move_id), Cell::Int(*store), Cell::Int(*p), Cell::Int(-left), Cell::Int(20), Cell::Text(if rng.chance(0.8) { "clear_out" } else { "loss" }.into()), Cell::Int(owner), Cell::Int(start + 21 * 3_600_000 + 1_800_000), Cell::Null]);
+            let shelf = on_hand.entry((*store, *p)).or_insert(0);
+            let spare = rng.below(3);
+            let received = (online + till - *shelf).max(0) + spare;
+            let mut book = |delta: i64, shelf: &mut i64, reason: &str, at: i64, cost: Option<i64>| {
+                *shelf += delta;
+                moves.push(vec![Cell::Int(move_id), Cell::Int(*store), Cell::Int(*p), Cell::Int(delta), Cell::Int(*shelf), Cell::Text(reason.into()), Cell::Int(owner), Cell::Int(at), cost.map_or(Cell::Null, Cell::Int)]);
                 move_id += 1;
+            };
+            if received > 0 {
+                book(received, shelf, "receive", start + 7 * 3_600_000, Some(price * (55 + rng.below(20)) / 100));
+            }
+            if *online > 0 {
+                book(-online, shelf, "online_sale", start + 21 * 3_600_000, None);
+            }
+            if *till > 0 {
+                book(-till, shelf, "counter_sale", start + 21 * 3_600_000 + 60_000, None);
+            }
+            let left = spare.min(*shelf);
+            if left > 0 && rng.chance(0.5) {
+                let reason = if rng.chance(0.8) { "clear_out" } else { "loss" };
+                book(-left, shelf, reason, start + 21 * 3_600_000 + 1_800_000, None);
             }
         }
         insert_rows(&mut *conn, "stock_movements", &["id", "store_id", "product_id", "delta", "on_hand_after", "reason", "by_user_id", "created_at_ms", "unit_cost_fen"], &moves).await?;
 
-        // Wallet top-ups at the counter (the balance itself is left as the residents have it).
+        // Wallet top-ups at the counter (the history's orders are paid on pickup, so what is
+        // topped up stays: the balance outstanding).
         for _ in 0..(n / 20) {
             let (user, store) = residents[rng.below(residents.len() as i64) as usize];
             let amount = [5000, 10000, 20000][rng.below(3) as usize];
-            wallet.push(vec![Cell::Int(wallet_id), Cell::Int(user), Cell::Int(amount), Cell::Int(amount), Cell::Text("top_up".into()), Cell::Int(owner), Cell::Int(store), Cell::Int(hour(9 + rng.below(10), &mut rng))]);
+            let balance = balances.entry(user).or_insert(0);
+            *balance += amount;
+            wallet.push(vec![Cell::Int(wallet_id), Cell::Int(user), Cell::Int(amount), Cell::Int(*balance), Cell::Text("top_up".into()), Cell::Int(owner), Cell::Int(store), Cell::Int(hour(9 + rng.below(10), &mut rng))]);
             wallet_id += 1;
         }
         insert_rows(&mut *conn, "wallet_entries", &["id", "user_id", "amount_fen", "balance_after_fen", "kind", "by_user_id", "store_id", "created_at_ms"], &wallet).await?;
-        if day % 5 == 0 && !wallet.is_empty() {
-            // Some of it is still there.
-            sqlx::query("update users set wallet_fen = wallet_fen + 3000 where id = $1").bind(residents[0].0).execute(&mut *conn).await?;
-        }
         tx.commit().await?;
     }
+
+    // The shelves and wallets end where their ledgers sum.
+    let mut tx = db.begin_write().await?;
+    for ((store, product), n) in &on_hand {
+        sqlx::query(
+            "insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) values ($1, $2, $3, 0, $4)
+             on conflict (store_id, product_id) do update set on_hand = excluded.on_hand, updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(store)
+        .bind(product)
+        .bind(n)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (user, fen) in &balances {
+        sqlx::query("update users set wallet_fen = $1 where id = $2").bind(fen).bind(user).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
 
     // Each product's latest purchase cost per store, as booking a delivery keeps it (the demo
     // books no costs, so there is none to replace).
@@ -358,6 +414,95 @@ pub async fn seed(db: &Db, days: i64, orders: i64) -> Result<Seeded, Box<dyn std
         }
     }
     Ok(seeded)
+}
+
+/// Streets for the stores the chain grows by, a few kilometres apart around the demo's three.
+const STREETS: [&str; 30] = [
+    "莫干山路", "湖墅南路", "体育场路", "凤起路", "延安路", "解放路", "秋涛路", "钱江路", "江南大道", "滨盛路",
+    "西兴路", "天目山路", "文一西路", "紫金港路", "余杭塘路", "五常大道", "良睦路", "丰潭路", "登云路", "石祥路",
+    "东新路", "德胜路", "新塘路", "景芳路", "九堡大道", "杭海路", "下沙路", "学林街", "之江路", "转塘街",
+];
+const SURNAMES: [&str; 15] = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡"];
+const ESTATES: [&str; 7] = ["新村", "花园", "家园", "嘉苑", "公寓", "小区", "嘉园"];
+
+/// Grows the chain to `n` stores. The k-th new store copies demo store k mod 3 (hours, fees,
+/// pickup discount, its opening stock as a delivery in the ledger) and stands on a grid about
+/// 1.5 km apart over the city (15 to a row), on a street of its own (二店, 三店… when the streets
+/// come round again), with a manager and a clerk (phones 1391…, 1392…; the demo password) and
+/// a 小区 beside it so residents find it by name.
+async fn grow_chain(db: &Db, chain: i64, n: i64) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let pool = &db.pool;
+    let templates: Vec<(i64, f64, f64)> = sqlx::query_as("select id, lat, lng from stores where active = $1 order by id").bind(true).fetch_all(pool).await?;
+    let (owner,): (i64,) = sqlx::query_as("select user_id from user_roles where role = 'owner' order by id limit 1").fetch_one(pool).await?;
+    let (hash,): (String,) = sqlx::query_as("select password_hash from users where id = $1").bind(owner).fetch_one(pool).await?;
+    let Some(&(_, lat0, lng0)) = templates.first() else { return Err("no store to copy: seed the demo chain first".into()) };
+    let numerals = ["", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let mut tx = db.begin_write().await?;
+    for k in templates.len() as i64..n {
+        let (template, _, _) = templates[(k % STORE_COUNT as i64) as usize % templates.len()];
+        let nth_new = (k as usize).saturating_sub(STORE_COUNT);
+        let (street, round) = (STREETS[nth_new % STREETS.len()], nth_new / STREETS.len());
+        let name = match numerals.get(round) {
+            Some(nth) => format!("绿源生活·{street}{nth}店"),
+            None => format!("绿源生活·{street}{}号店", round + 1),
+        };
+        let (row, col) = (k / 15, k % 15);
+        let (lat, lng) = (lat0 + 0.03 - 0.0135 * row as f64, lng0 + 0.1 - 0.0156 * col as f64);
+        let now = now_ms();
+        let (store,): (i64,) = sqlx::query_as(
+            "insert into stores (chain_id, name, address, phone, lat, lng, opens_at, closes_at, pickup_from, pickup_until,
+                delivery_radius_m, delivery_fee_rule, pickup_discount_rule, min_order_fen, created_at_ms)
+             select chain_id, $2, $3, $4, $5, $6, opens_at, closes_at, pickup_from, pickup_until,
+                delivery_radius_m, delivery_fee_rule, pickup_discount_rule, min_order_fen, $7 from stores where id = $1
+             returning id",
+        )
+        .bind(template)
+        .bind(&name)
+        .bind(format!("杭州市{street}{}号", 100 + 2 * k))
+        .bind(format!("0571-8822{:04}", k))
+        .bind(lat)
+        .bind(lng)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("insert into stock (store_id, product_id, on_hand, reserved, updated_at_ms) select $1, product_id, on_hand, 0, $3 from stock where store_id = $2")
+            .bind(store)
+            .bind(template)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "insert into stock_movements (store_id, product_id, delta, on_hand_after, reason, note, created_at_ms)
+             select store_id, product_id, on_hand, on_hand, 'receive', $2, updated_at_ms from stock where store_id = $1 and on_hand > 0",
+        )
+        .bind(store)
+        .bind(OPENING_NOTE)
+        .execute(&mut *tx)
+        .await?;
+        let base = ["大道", "路", "街"].iter().find_map(|end| street.strip_suffix(end)).unwrap_or(street);
+        let estate = format!("{base}{}", ESTATES[k as usize % ESTATES.len()]);
+        let estate = if round == 0 { estate } else { format!("{estate}{}期", round + 1) };
+        linli_app::stores::store::insert_community(&mut tx, chain, &estate, street, lat + 0.002, lng - 0.002).await?;
+        let surname = |i: usize| SURNAMES[i % SURNAMES.len()];
+        for (prefix, person, role) in [("1391", format!("{}店长", surname(k as usize)), "manager"), ("1392", format!("小{}", surname(k as usize + 7)), "staff")] {
+            let (user,): (i64,) = sqlx::query_as("insert into users (phone, name, password_hash, created_at_ms) values ($1, $2, $3, $4) returning id")
+                .bind(format!("{prefix}{k:07}"))
+                .bind(&person)
+                .bind(&hash)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query("insert into user_roles (user_id, role, store_id, created_at_ms) values ($1, $2, $3, $4)")
+                .bind(user)
+                .bind(role)
+                .bind(store)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The first day of the history `days` long ending yesterday (for messages).

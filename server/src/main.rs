@@ -57,16 +57,17 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error + Send + 
                 println!("a chain exists already; demo data not loaded");
             }
         }
-        Command::SeedHistory { days, orders } => {
+        Command::SeedHistory { days, orders, stores } => {
             let db = connect(&config).await?;
             if demo::seed(&db).await.map_err(|e| format!("seeding failed: {}", e.code.as_str()))? {
                 println!("demo chain 绿源生活 loaded (every demo password: {})", demo::DEMO_PASSWORD);
             }
             let started = std::time::Instant::now();
-            let s = linli_server::history::seed(&db, days, orders).await?;
+            let s = linli_server::history::seed(&db, days, orders, stores).await?;
             println!(
-                "history from {} to yesterday: {} residents, {} online orders, {} till sales, {} group buys, {} live sessions ({:.1} s)",
+                "history from {} to yesterday in {} stores: {} residents, {} online orders, {} till sales, {} group buys, {} live sessions ({:.1} s)",
                 linli_server::history::first_day(days),
+                s.stores,
                 s.residents,
                 s.orders,
                 s.till_sales,

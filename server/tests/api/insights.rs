@@ -400,3 +400,49 @@ async fn a_delivery_books_its_purchase_cost_and_a_wrong_cost_changes_nothing() {
     assert_eq!((status, error_code(&body)), (422, "invalid_unit_cost"));
     assert_eq!(stock(&app, a, product).await, before);
 }
+
+/// `seed-history --stores 7`: four stores more, each with its manager and a year's worth of
+/// days behind it (30 here), and books that balance as the app's own writes keep them.
+#[tokio::test]
+async fn seed_history_grows_the_chain_and_leaves_every_shelf_and_wallet_at_its_ledger() {
+    let app = spawn_app_with(false).await;
+    assert!(linli_server::demo::seed(&app.db).await.expect("seed"));
+    let seeded = linli_server::history::seed(&app.db, 30, 900, Some(7)).await.expect("history");
+    assert_eq!(seeded.stores, 7);
+    assert!(seeded.orders > 800, "{seeded:?}");
+    assert_eq!(count(&app, "select count(*) from stores where active = true").await, 7);
+    assert_eq!(count(&app, "select count(distinct name) from stores").await, 7, "every store its own name");
+    // Every new store has a manager and a clerk, its opening stock and a 小区 of its own.
+    let newest = id_of(&app, "select max(id) from stores").await;
+    assert_eq!(count(&app, &format!("select count(*) from user_roles where store_id = {newest} and role in ('manager', 'staff')")).await, 2);
+    assert!(count(&app, &format!("select count(*) from stock where store_id = {newest} and on_hand > 0")).await > 30);
+    assert_eq!(count(&app, "select count(*) from communities").await, 14 + 4);
+    assert_eq!(count(&app, "select count(*) from stores s where not exists (select 1 from orders o where o.store_id = s.id)").await, 0, "a store without orders");
+
+    // The shelf is where its ledger sums, and the last row of each ledger says so too.
+    let off = count(&app, "select count(*) from stock s where s.on_hand <> (select coalesce(sum(m.delta), 0) from stock_movements m where m.store_id = s.store_id and m.product_id = s.product_id)").await;
+    assert_eq!(off, 0, "shelves away from their ledgers");
+    let last_off = count(
+        &app,
+        "select count(*) from stock s join stock_movements m on m.id = (select max(x.id) from stock_movements x where x.store_id = s.store_id and x.product_id = s.product_id)
+         where m.on_hand_after <> s.on_hand",
+    )
+    .await;
+    assert_eq!(last_off, 0, "ledgers whose running balance ends elsewhere");
+    assert_eq!(count(&app, "select count(*) from stock_movements where on_hand_after < 0").await, 0);
+    // Sales and waste are in the ledger, dated inside the history.
+    assert!(count(&app, "select count(*) from stock_movements where reason = 'online_sale'").await > 0);
+    assert!(count(&app, "select count(*) from stock_movements where reason = 'counter_sale'").await > 0);
+    assert!(count(&app, "select count(*) from stock_movements where reason = 'clear_out'").await > 0);
+    assert_eq!(count(&app, &format!("select count(*) from stock_movements where created_at_ms > {}", linli_app::shared::time::now_ms())).await, 0);
+
+    // Every wallet is its ledger, and some residents have money in theirs.
+    let wallets_off = count(&app, "select count(*) from users u where u.wallet_fen <> coalesce((select sum(e.amount_fen) from wallet_entries e where e.user_id = u.id), 0)").await;
+    assert_eq!(wallets_off, 0, "wallets away from their ledgers");
+    assert!(count(&app, "select count(*) from users where wallet_fen > 0").await > 3);
+
+    // The new store's manager signs in with the demo password and sees their store's month.
+    let manager = logged_in(&app, "13910000006").await;
+    let (status, body) = get(&manager, &app, "/api/v1/insights?span=month").await;
+    assert_eq!(status, 200, "{body}");
+}
