@@ -7,13 +7,8 @@
 #   benchmarks/restore_drill.sh [seconds of checkout load before the backup, default 20]
 # Release build; databases on 127.0.0.1:5432, dropped afterwards.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 secs=${1:-20}
-scripts/setup.sh --release
-scripts/build.sh --release >/dev/null 2>&1
-RUSTFLAGS="--cfg erase_components" cargo build -q --release -p linli --example load
-bin="${CARGO_TARGET_DIR:-target}/release/linli"
-load="${CARGO_TARGET_DIR:-target}/release/examples/load"
+source "$(dirname "$0")/harness.sh"
 pgc() { psql -h 127.0.0.1 -U postgres "$@"; }
 src="linli_drill_src_$$" copy="linli_drill_copy_$$"
 dir=$(mktemp -d)

@@ -7,25 +7,11 @@
 #   benchmarks/scale.sh [seconds, default 15] [sizes, default "1 2 3"]
 # Ends with "scale: all invariants held" or exits 1.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 secs=${1:-15}
 sizes=${2:-1 2 3}
-scripts/setup.sh --release
-scripts/build.sh --release >/dev/null 2>&1
-RUSTFLAGS="--cfg erase_components" cargo build -q --release -p linli --example load
-load="${CARGO_TARGET_DIR:-target}/release/examples/load"
+source "$(dirname "$0")/harness.sh"
 export CLUSTER_DB="linli_scale_$$" CLUSTER_PORT=8090
-pg="postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
-# One address (loopback) holds every stream and request here; lift the per-address caps.
-export LINLI_STREAMS_PER_CLIENT=100000 LINLI_MAX_IN_FLIGHT=100000 RUST_LOG=warn
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-out=$(mktemp -d)
-cleanup() {
-  scripts/cluster.sh down >/dev/null 2>&1 || true
-  psql "$pg/postgres" -qc "drop database if exists $CLUSTER_DB with (force)" || true
-  rm -rf "$out"
-}
-trap cleanup EXIT
+cluster_run
 
 broken=0
 run() { # run SIZE NAME load-args…

@@ -15,6 +15,9 @@
 //! - `flash`: 抢购 — `buyers` residents all ordering a live line of `units` within one second.
 //! - `burst`: `buyers` residents all ordering one unit of a product with only `units` on the
 //!   shelf within one second (the ordinary checkout).
+//! - `owner` (not in `all`): what crosses stores, a third of `seconds` each from `clients`
+//!   connections — residents' store finder from anywhere in the city, one store's day on the
+//!   dashboard, the owner's chain-wide month.
 //!
 //! Each prints requests/s, p50/p99 and errors, then checks its invariants in the database: units
 //! on orders = stock taken off the shelf (and never more than there was), the stock ledger sums
@@ -48,7 +51,7 @@ struct Args {
 
 fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    let scenario = it.next().ok_or("a scenario: shelf, checkout, group, live, flash, burst or all")?;
+    let scenario = it.next().ok_or("a scenario: shelf, checkout, group, live, flash, burst, owner or all")?;
     let mut a = Args { scenario, base: "http://127.0.0.1:8080".into(), db: String::new(), seconds: 20, clients: 32, buyers: 200, viewers: 500, units: 100, store: 1 };
     while let Some(flag) = it.next() {
         let v = it.next().ok_or(format!("{flag} needs a value"))?;
@@ -81,7 +84,7 @@ async fn main() {
     let h = Harness { a: a.clone(), db, buyers: Mutex::new(Vec::new()), broken: AtomicUsize::new(0) };
     let all = a.scenario == "all";
     let mut ran = false;
-    for (name, wanted) in [("shelf", all), ("checkout", all), ("group", all), ("live", all), ("flash", all), ("burst", all)] {
+    for (name, wanted) in [("shelf", all), ("checkout", all), ("group", all), ("live", all), ("flash", all), ("burst", all), ("owner", false)] {
         if wanted || a.scenario == name {
             ran = true;
             match name {
@@ -90,7 +93,8 @@ async fn main() {
                 "group" => h.group().await,
                 "live" => h.live().await,
                 "flash" => h.flash().await,
-                _ => h.burst().await,
+                "burst" => h.burst().await,
+                _ => h.owner().await,
             }
         }
     }
@@ -191,12 +195,22 @@ impl Cpu {
         Cpu { started: Instant::now(), ticks: cpu_ticks() }
     }
 
-    fn report(&self) {
+    /// The cores each used, and what one of the `requests` answered cost the server side
+    /// (linli and PostgreSQL together): the figure that should not grow with the chain.
+    fn report(&self, requests: usize) {
         let now = cpu_ticks();
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         // Linux counts in USER_HZ, 100 a second.
-        let cores = |i: usize| now[i].saturating_sub(self.ticks[i]) as f64 / 100.0 / secs;
-        println!("  cpu: linli {:.2} cores, postgres {:.2}, nginx {:.2}, this harness {:.2}", cores(0), cores(1), cores(2), cores(3));
+        let used = |i: usize| now[i].saturating_sub(self.ticks[i]) as f64 / 100.0;
+        let cores = |i: usize| used(i) / secs;
+        let per_request = (used(0) + used(1)) * 1000.0 / requests.max(1) as f64;
+        println!(
+            "  cpu: linli {:.2} cores, postgres {:.2}, nginx {:.2}, this harness {:.2}; {per_request:.2} ms of linli+postgres CPU per request",
+            cores(0),
+            cores(1),
+            cores(2),
+            cores(3)
+        );
     }
 }
 
@@ -381,8 +395,49 @@ impl Harness {
             .collect();
         let mut all = gather(tasks).await;
         let errors = all.report("shelf", started.elapsed(), &[200]);
-        cpu.report();
+        cpu.report(all.times.len());
         self.check("every page answered 200", errors == 0, format!("{errors} did not"));
+    }
+
+    // ---- owner: the queries that cross stores ----
+
+    async fn owner(&self) {
+        let stores: Vec<(i64, f64, f64)> = sqlx::query_as("select id, lat, lng from stores where active = $1").bind(true).fetch_all(&self.db.pool).await.expect("stores");
+        println!("== owner: {} connections, {} s each: the store finder, a store's day, the chain's month ({} stores)", self.a.clients, self.a.seconds / 3, stores.len());
+        let owner = signed_in(&self.a.base, "13900000000").await;
+        let stores = Arc::new(stores);
+        let phases: [(&str, fn(&mut Rng, &[(i64, f64, f64)]) -> String); 3] = [
+            ("store finder", |rng, stores| {
+                // Somewhere near a store, as a resident's phone would place them.
+                let (_, lat, lng) = stores[rng.below(stores.len())];
+                format!("/api/v1/stores?lat={:.5}&lng={:.5}", lat + (rng.below(200) as f64 - 100.0) * 1e-4, lng + (rng.below(200) as f64 - 100.0) * 1e-4)
+            }),
+            ("a store's day", |rng, stores| format!("/api/v1/insights?store_id={}&span=day", stores[rng.below(stores.len())].0)),
+            ("the chain's month", |_, _| "/api/v1/insights?span=month".to_string()),
+        ];
+        for (c, (label, path)) in phases.into_iter().enumerate() {
+            let until = Instant::now() + Duration::from_secs((self.a.seconds / 3).max(1));
+            let started = Instant::now();
+            let cpu = Cpu::start();
+            let tasks: Vec<_> = (0..self.a.clients)
+                .map(|k| {
+                    let (stores, base, http) = (stores.clone(), self.a.base.clone(), owner.clone());
+                    tokio::spawn(async move {
+                        let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ ((c * 1000 + k) as u64 + 1));
+                        let mut t = Tally::default();
+                        while Instant::now() < until {
+                            let (s, took, _) = send(http.get(format!("{base}{}", path(&mut rng, &stores)))).await;
+                            t.add(s, took);
+                        }
+                        t
+                    })
+                })
+                .collect();
+            let mut all = gather(tasks).await;
+            let errors = all.report(label, started.elapsed(), &[200]);
+            cpu.report(all.times.len());
+            self.check(&format!("{label}: every answer 200"), errors == 0, format!("{errors} did not"));
+        }
     }
 
     // ---- checkout ----
@@ -420,7 +475,7 @@ impl Harness {
             .collect();
         let mut all = gather(tasks).await;
         let errors = all.report("checkout", started.elapsed(), &[201]);
-        cpu.report();
+        cpu.report(all.times.len());
         let units = self.one(&units_sql).await - units_before;
         let reserved = self.one(&reserved_sql).await - reserved_before;
         let created = all.count(201) as i64;
@@ -579,7 +634,7 @@ impl Harness {
             tokio::time::sleep(Duration::from_secs(2)).await;
         }
         let mut comments = gather(talkers).await;
-        cpu.report();
+        cpu.report(comments.times.len() + host.times.len());
         // Let the last events arrive, then close the rooms.
         tokio::time::sleep(Duration::from_secs(2)).await;
         let _ = stop.send(true);
@@ -721,6 +776,6 @@ async fn arriving_within(window: Duration, buyers: Vec<reqwest::Client>, url: St
         all.add(s, took);
     }
     let over = started.elapsed();
-    cpu.report();
+    cpu.report(all.times.len());
     (all, over)
 }
