@@ -31,23 +31,25 @@ pub struct ProductDay {
     pub group_qty: i64,
 }
 
-/// Counts a store's days `from..=to` from the ledgers: one (day, metric, value) per figure
-/// that is not zero.
-pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
+/// Counts the stores' days `from..=to` from the ledgers, together: one (day, metric, value)
+/// per figure that is not zero. One set of queries for any number of stores (the owner's
+/// chain-wide view counts today for every store at once).
+pub async fn count_days(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, String, i64)>, AppError> {
     let (a, b) = (day_start_ms(from), day_start_ms(to + 1));
+    let ids = placeholders(4, store_ids.len());
     let mut days: BTreeMap<i64, Totals> = BTreeMap::new();
     let mut put = |day: i64, metric: &str, v: i64| rules::add(days.entry(day).or_default(), metric, v);
 
     // Online orders by channel, fulfilment and status.
     let sql = format!(
-        "select (created_at_ms + $4) / {DAY_MS} as day,
+        "select (created_at_ms + $3) / {DAY_MS} as day,
                 case when group_buy_id is not null then 'group' when live_session_id is not null then 'live' else 'shop' end as channel,
                 fulfillment, status, count(*), cast(sum(total_fen) as bigint)
-         from orders where store_id = $1 and created_at_ms >= $2 and created_at_ms < $3
+         from orders where store_id in ({ids}) and created_at_ms >= $1 and created_at_ms < $2
          group by 1, 2, 3, 4"
     );
     let rows: Vec<(i64, String, String, String, i64, i64)> =
-        sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+        over(&sql, store_ids, a, b).fetch_all(pool).await?;
     for (day, channel, fulfillment, status, n, total) in rows {
         let pickup = fulfillment == "pickup";
         match status.as_str() {
@@ -73,18 +75,19 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
         }
     }
 
-    // Residents buying, and those who had bought here in the 30 days before.
+    // Residents buying (a resident-day per store), and those who had bought at that store in
+    // the 30 days before.
     let sql = format!(
         "select d.day, count(*), cast(sum(case when exists (
-                    select 1 from orders p where p.user_id = d.user_id and p.store_id = $1 and p.{COUNTED}
-                      and p.created_at_ms >= d.day * {DAY_MS} - $4 - {month} and p.created_at_ms < d.day * {DAY_MS} - $4)
+                    select 1 from orders p where p.user_id = d.user_id and p.store_id = d.store_id and p.{COUNTED}
+                      and p.created_at_ms >= d.day * {DAY_MS} - $3 - {month} and p.created_at_ms < d.day * {DAY_MS} - $3)
                   then 1 else 0 end) as bigint)
-         from (select distinct user_id, (created_at_ms + $4) / {DAY_MS} as day from orders
-               where store_id = $1 and created_at_ms >= $2 and created_at_ms < $3 and {COUNTED}) d
+         from (select distinct store_id, user_id, (created_at_ms + $3) / {DAY_MS} as day from orders
+               where store_id in ({ids}) and created_at_ms >= $1 and created_at_ms < $2 and {COUNTED}) d
          group by d.day",
         month = 30 * DAY_MS
     );
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+    let rows: Vec<(i64, i64, i64)> = over(&sql, store_ids, a, b).fetch_all(pool).await?;
     for (day, buyers, returning) in rows {
         put(day, rules::BUYER_DAYS, buyers);
         put(day, rules::RETURNING, returning);
@@ -92,10 +95,10 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
 
     // The till, less its refunds (on the day of the refund).
     for (sql, n_metric) in [
-        (format!("select (created_at_ms + $4) / {DAY_MS}, count(*), cast(sum(total_fen) as bigint) from counter_sales where store_id = $1 and created_at_ms >= $2 and created_at_ms < $3 group by 1"), Some(rules::ORDERS_COUNTER)),
-        (format!("select (created_at_ms + $4) / {DAY_MS}, count(*), -cast(sum(amount_fen) as bigint) from counter_refunds where store_id = $1 and created_at_ms >= $2 and created_at_ms < $3 group by 1"), None),
+        (format!("select (created_at_ms + $3) / {DAY_MS}, count(*), cast(sum(total_fen) as bigint) from counter_sales where store_id in ({ids}) and created_at_ms >= $1 and created_at_ms < $2 group by 1"), Some(rules::ORDERS_COUNTER)),
+        (format!("select (created_at_ms + $3) / {DAY_MS}, count(*), -cast(sum(amount_fen) as bigint) from counter_refunds where store_id in ({ids}) and created_at_ms >= $1 and created_at_ms < $2 group by 1"), None),
     ] {
-        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+        let rows: Vec<(i64, i64, i64)> = over(&sql, store_ids, a, b).fetch_all(pool).await?;
         for (day, n, fen) in rows {
             put(day, rules::GMV_COUNTER, fen);
             if let Some(m) = n_metric {
@@ -106,18 +109,18 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
 
     // Newcomers: to the store's group, and residents who registered with it as their store.
     for (sql, metric) in [
-        (format!("select (joined_at_ms + $4) / {DAY_MS}, count(*) from community_members where store_id = $1 and joined_at_ms >= $2 and joined_at_ms < $3 group by 1"), rules::NEW_MEMBERS),
+        (format!("select (joined_at_ms + $3) / {DAY_MS}, count(*) from community_members where store_id in ({ids}) and joined_at_ms >= $1 and joined_at_ms < $2 group by 1"), rules::NEW_MEMBERS),
         (
             format!(
-                "select (u.created_at_ms + $4) / {DAY_MS}, count(*) from users u
-                 where u.home_store_id = $1 and u.created_at_ms >= $2 and u.created_at_ms < $3
+                "select (u.created_at_ms + $3) / {DAY_MS}, count(*) from users u
+                 where u.home_store_id in ({ids}) and u.created_at_ms >= $1 and u.created_at_ms < $2
                    and not exists (select 1 from user_roles r where r.user_id = u.id and r.role <> 'resident')
                  group by 1"
             ),
             rules::NEW_RESIDENTS,
         ),
     ] {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+        let rows: Vec<(i64, i64)> = over(&sql, store_ids, a, b).fetch_all(pool).await?;
         for (day, n) in rows {
             put(day, metric, n);
         }
@@ -125,13 +128,13 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
 
     // Write-offs at the shelf price (the store's own price where it has one).
     let sql = format!(
-        "select (m.created_at_ms + $4) / {DAY_MS}, m.reason, cast(sum(-m.delta * {REGULAR_PRICE_SQL}) as bigint)
+        "select (m.created_at_ms + $3) / {DAY_MS}, m.reason, cast(sum(-m.delta * {REGULAR_PRICE_SQL}) as bigint)
          from stock_movements m join products p on p.id = m.product_id
          left join store_prices sp on sp.store_id = m.store_id and sp.product_id = p.id
-         where m.store_id = $1 and m.created_at_ms >= $2 and m.created_at_ms < $3 and m.reason in ('clear_out', 'loss', 'no_show_loss')
+         where m.store_id in ({ids}) and m.created_at_ms >= $1 and m.created_at_ms < $2 and m.reason in ('clear_out', 'loss', 'no_show_loss')
          group by 1, 2"
     );
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+    let rows: Vec<(i64, String, i64)> = over(&sql, store_ids, a, b).fetch_all(pool).await?;
     for (day, reason, fen) in rows {
         put(day, if reason == "clear_out" { rules::CLEAR_OUT_FEN } else { rules::LOSS_FEN }, fen);
     }
@@ -139,16 +142,16 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
     // What 晚市特惠 sold (a line keeps its regular price only when sold below it).
     let sql = format!(
         "select day, cast(sum(price_fen * qty) as bigint), cast(sum((regular_price_fen - price_fen) * qty) as bigint)
-         from (select (o.created_at_ms + $4) / {DAY_MS} as day, i.qty, i.price_fen, i.regular_price_fen
+         from (select (o.created_at_ms + $3) / {DAY_MS} as day, i.qty, i.price_fen, i.regular_price_fen
                from order_items i join orders o on o.id = i.order_id
-               where o.store_id = $1 and o.created_at_ms >= $2 and o.created_at_ms < $3 and o.{COUNTED} and i.regular_price_fen is not null
+               where o.store_id in ({ids}) and o.created_at_ms >= $1 and o.created_at_ms < $2 and o.{COUNTED} and i.regular_price_fen is not null
                union all
-               select (s.created_at_ms + $4) / {DAY_MS}, l.qty, l.price_fen, l.regular_price_fen
+               select (s.created_at_ms + $3) / {DAY_MS}, l.qty, l.price_fen, l.regular_price_fen
                from counter_sale_lines l join counter_sales s on s.id = l.sale_id
-               where s.store_id = $1 and s.created_at_ms >= $2 and s.created_at_ms < $3 and l.regular_price_fen is not null) sold
+               where s.store_id in ({ids}) and s.created_at_ms >= $1 and s.created_at_ms < $2 and l.regular_price_fen is not null) sold
          group by day"
     );
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+    let rows: Vec<(i64, i64, i64)> = over(&sql, store_ids, a, b).fetch_all(pool).await?;
     for (day, sold, off) in rows {
         put(day, rules::MARKDOWN_FEN, sold);
         put(day, rules::MARKDOWN_OFF_FEN, off);
@@ -156,11 +159,11 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
 
     // Wallet top-ups taken here, less the ones reversed.
     let sql = format!(
-        "select (created_at_ms + $4) / {DAY_MS}, cast(sum(amount_fen) as bigint) from wallet_entries
-         where store_id = $1 and created_at_ms >= $2 and created_at_ms < $3 and kind in ('top_up', 'reversal')
+        "select (created_at_ms + $3) / {DAY_MS}, cast(sum(amount_fen) as bigint) from wallet_entries
+         where store_id in ({ids}) and created_at_ms >= $1 and created_at_ms < $2 and kind in ('top_up', 'reversal')
          group by 1"
     );
-    let rows: Vec<(i64, i64)> = sqlx::query_as(&sql).bind(store_id).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
+    let rows: Vec<(i64, i64)> = over(&sql, store_ids, a, b).fetch_all(pool).await?;
     for (day, fen) in rows {
         put(day, rules::TOPUP_FEN, fen);
     }
@@ -170,26 +173,39 @@ pub async fn count_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Re
 
 /// Units and takings per product and day, `from..=to`, counted from the ledgers: online
 /// orders that are sales, the till, less the till's refunds (on the refund's day).
-pub async fn count_product_days(pool: &AnyPool, store_id: i64, from: i64, to: i64) -> Result<Vec<ProductDay>, AppError> {
+pub async fn count_product_days(pool: &AnyPool, store_ids: &[i64], from: i64, to: i64) -> Result<Vec<(i64, ProductDay)>, AppError> {
+    let ids = placeholders(4, store_ids.len());
     let sql = format!(
-        "select day, product_id, cast(sum(qty) as bigint), cast(sum(price_fen * qty) as bigint), cast(sum(group_qty) as bigint)
-         from (select (o.created_at_ms + $4) / {DAY_MS} as day, i.product_id, i.qty, i.price_fen,
+        "select store_id, day, product_id, cast(sum(qty) as bigint), cast(sum(price_fen * qty) as bigint), cast(sum(group_qty) as bigint)
+         from (select o.store_id, (o.created_at_ms + $3) / {DAY_MS} as day, i.product_id, i.qty, i.price_fen,
                       case when o.group_buy_id is not null then i.qty else 0 end as group_qty
                from order_items i join orders o on o.id = i.order_id
-               where o.store_id = $1 and o.created_at_ms >= $2 and o.created_at_ms < $3 and o.{COUNTED}
+               where o.store_id in ({ids}) and o.created_at_ms >= $1 and o.created_at_ms < $2 and o.{COUNTED}
                union all
-               select (s.created_at_ms + $4) / {DAY_MS}, l.product_id, l.qty, l.price_fen, 0
+               select s.store_id, (s.created_at_ms + $3) / {DAY_MS}, l.product_id, l.qty, l.price_fen, 0
                from counter_sale_lines l join counter_sales s on s.id = l.sale_id
-               where s.store_id = $1 and s.created_at_ms >= $2 and s.created_at_ms < $3
+               where s.store_id in ({ids}) and s.created_at_ms >= $1 and s.created_at_ms < $2
                union all
-               select (r.created_at_ms + $4) / {DAY_MS}, l.product_id, -l.qty, l.price_fen, 0
+               select r.store_id, (r.created_at_ms + $3) / {DAY_MS}, l.product_id, -l.qty, l.price_fen, 0
                from counter_refund_lines l join counter_refunds r on r.id = l.refund_id
-               where r.store_id = $1 and r.created_at_ms >= $2 and r.created_at_ms < $3) sold
-         group by day, product_id"
+               where r.store_id in ({ids}) and r.created_at_ms >= $1 and r.created_at_ms < $2) sold
+         group by store_id, day, product_id"
     );
-    let rows: Vec<(i64, i64, i64, i64, i64)> =
-        sqlx::query_as(&sql).bind(store_id).bind(day_start_ms(from)).bind(day_start_ms(to + 1)).bind(STORE_UTC_OFFSET_MS).fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|(day, product_id, qty, revenue_fen, group_qty)| ProductDay { day, product_id, qty, revenue_fen, group_qty }).collect())
+    let rows: Vec<(i64, i64, i64, i64, i64, i64)> = over(&sql, store_ids, day_start_ms(from), day_start_ms(to + 1)).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(store, day, product_id, qty, revenue_fen, group_qty)| (store, ProductDay { day, product_id, qty, revenue_fen, group_qty })).collect())
+}
+
+/// `sql` over the window `$1 ≤ t < $2`, with the store clock's offset as `$3` and the stores
+/// from `$4` on.
+fn over<'q, O>(sql: &'q str, store_ids: &'q [i64], a: i64, b: i64) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+where
+    O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+{
+    let mut q = sqlx::query_as::<_, O>(sql).bind(a).bind(b).bind(STORE_UTC_OFFSET_MS);
+    for id in store_ids {
+        q = q.bind(*id);
+    }
+    q
 }
 
 /// The first day a store has anything to count: when it opened, or its oldest sale if that

@@ -445,4 +445,19 @@ async fn seed_history_grows_the_chain_and_leaves_every_shelf_and_wallet_at_its_l
     let manager = logged_in(&app, "13910000006").await;
     let (status, body) = get(&manager, &app, "/api/v1/insights?span=month").await;
     assert_eq!(status, 200, "{body}");
+
+    // The chain's month from the rollups (each store counted alone when its days were settled)
+    // is the same month counted from the ledgers for all seven stores at once.
+    use linli_app::shared::time::{iso_date, local_time, now_ms};
+    let owner = logged_in(&app, "13900000000").await;
+    let path = format!("/api/v1/insights?span=month&date={}", iso_date(local_time(now_ms()).day - 1));
+    let (status, rolled) = get(&owner, &app, &path).await;
+    assert_eq!(status, 200, "{rolled}");
+    assert_ne!(kpi(&rolled, "gmv"), "0.00");
+    exec(&app, "delete from insight_settled").await;
+    let (_, counted) = get(&owner, &app, &path).await;
+    assert_eq!(counted["kpis"], rolled["kpis"]);
+    for t in ["daily", "channels", "top_revenue", "top_margin"] {
+        assert_eq!(table(&counted, t), table(&rolled, t), "{t}");
+    }
 }
