@@ -117,12 +117,42 @@ pub fn chip(href: String, on: bool, label: String) -> impl IntoView {
     view! { <a href=href class="chip" class:chip-on=on aria-current=on.then_some("page")>{label}</a> }
 }
 
+/// How many stores the switch shows as a row of chips; past that they fold away.
+const STORE_CHIPS_OPEN: usize = 6;
+
 /// The back office's store switch: one chip per store, shown only when the person works at
-/// more than one. `href` is the page's own URL for a store.
+/// more than one. `href` is the page's own URL for a store. A chain's owner with more than a
+/// handful of stores gets them folded under one line naming the current store (a `<details>`:
+/// the same with JavaScript, without it and before the WASM), not screens of chips above the
+/// page's own content.
 pub fn store_chips(stores: Vec<(i64, String)>, current: i64, href: impl Fn(i64) -> String) -> Option<AnyView> {
     let locale = use_locale();
+    let label = locale.pick("门店", "Store");
+    let now = stores.iter().find(|(id, _)| *id == current).map(|(_, name)| name.clone()).unwrap_or_default();
+    // Stores only: a page may put "all stores" (id 0) first.
+    let count = stores.iter().filter(|(id, _)| *id != 0).count();
     let chips: Vec<_> = stores.into_iter().map(|(id, name)| chip(href(id), id == current, name)).collect();
-    (chips.len() > 1).then(|| view! { <nav class="chips no-print" aria-label=locale.pick("门店", "Store")>{chips}</nav> }.into_any())
+    if chips.len() <= 1 {
+        return None;
+    }
+    if chips.len() <= STORE_CHIPS_OPEN {
+        return Some(view! { <nav class="chips no-print" aria-label=label>{chips}</nav> }.into_any());
+    }
+    Some(
+        view! {
+            <details class="store-fold no-print">
+                <summary>
+                    <span class="store-fold-now">{now}</span>
+                    <span class="store-fold-more">{match locale {
+                        crate::shared::Locale::Zh => format!("换门店（共{count}家）"),
+                        crate::shared::Locale::En => format!("Change ({count})"),
+                    }}</span>
+                </summary>
+                <nav class="chips" aria-label=label>{chips}</nav>
+            </details>
+        }
+        .into_any(),
+    )
 }
 
 /// A one-tap action that loses something (取消订单, 退出拼团, deleting a rule) asks first. Plain

@@ -210,6 +210,11 @@ async fn the_dashboard_counts_a_hand_made_history_as_worked_out_by_hand_from_the
     let (_, week) = get(&owner, &app, &format!("/api/v1/insights?store_id={a}&span=week&date=2026-03-04")).await;
     assert_eq!((week["from"].as_str(), week["to"].as_str()), (Some("2026-03-02"), Some("2026-03-08")));
     assert_eq!(kpi(&week, "gmv"), "123.00");
+
+    // The demo's three stores and the chain stay a row of chips.
+    let html = owner.get(app.url("/admin/insights")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(r#"class="chips no-print""#) && html.contains("绿源生活·庆春路店</a>"), "the chips are there");
+    assert!(!html.contains("store-fold"), "and not folded away");
 }
 
 #[tokio::test]
@@ -454,6 +459,10 @@ async fn seed_history_grows_the_chain_and_leaves_every_shelf_and_wallet_at_its_l
     let (status, rolled) = get(&owner, &app, &path).await;
     assert_eq!(status, 200, "{rolled}");
     assert_ne!(kpi(&rolled, "gmv"), "0.00");
+    // Eight choices (the chain and seven stores) fold under one line naming where the owner is.
+    let html = owner.get(app.url("/admin/insights")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(r#"<details class="store-fold no-print">"#), "the stores fold away");
+    assert!(html.contains("换门店（共7家）"), "and say how many stores there are");
     exec(&app, "delete from insight_settled").await;
     let (_, counted) = get(&owner, &app, &path).await;
     assert_eq!(counted["kpis"], rolled["kpis"]);
